@@ -1,0 +1,18 @@
+//! carerota: workforce rostering and routing for community health and social care.
+//!
+//! The pipeline, left to right; a module uses only what stands to its left and the shared
+//! kernel (`ids`, `units`, `spatial`):
+//!
+//! ```text
+//! osm ──► roads ──► matrix ──► scenario ──► roster / routing ──► replan / bases ──► report / api
+//! PBF     CSR graph  durations   bases,       shifts over weeks,   urgent referrals,   HTML, CSV,
+//!         + CH,      and         staff,       routes for a day     base sets           GeoJSON,
+//!         snapping   distances   visits                                                HTTP
+//! ```
+//!
+//! Every stage has its own error type; invalid input is reported with a stable code, the path
+//! of the offending field and what to do, never by a panic.
+
+pub mod ids;
+pub mod spatial;
+pub mod units;
