@@ -59,3 +59,69 @@ impl fmt::Display for OsmWayId {
         write!(f, "way/{}", self.0)
     }
 }
+
+dense_index!(
+    /// A base of a scenario (its position in `Scenario::bases`).
+    BaseIdx
+);
+dense_index!(
+    /// A staff member of a scenario (its position in `Scenario::staff`).
+    StaffIdx
+);
+dense_index!(
+    /// A visit of a scenario (its position in `Scenario::visits`).
+    VisitIdx
+);
+dense_index!(
+    /// A location of a scenario: the bases first, then one per visit (`Scenario::locations`).
+    LocationIdx
+);
+dense_index!(
+    /// A person visited in a scenario (`Scenario::persons`).
+    PersonIdx
+);
+dense_index!(
+    /// A care episode of a scenario (`Scenario::episodes`).
+    EpisodeIdx
+);
+
+macro_rules! client_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub String);
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+client_id!(
+    /// A base's identifier as the client wrote it.
+    BaseId
+);
+client_id!(
+    /// A staff member's identifier as the client wrote it.
+    StaffId
+);
+client_id!(
+    /// A visit's identifier as the client wrote it.
+    VisitId
+);
+client_id!(
+    /// A person's pseudonymous identifier as the client wrote it.
+    PersonId
+);
+client_id!(
+    /// A care episode's identifier as the client wrote it.
+    EpisodeId
+);

@@ -1,0 +1,814 @@
+//! The demand generator: a realistic period of referrals, episodes, visits and staff.
+//!
+//! Inputs: a checked [`Area`], a [`HomeSampler`] (where people live, from the map), and a
+//! [`GenerateConfig`] (date, days, seed, scale). Output: a [`ScenarioFile`] that passes
+//! validation. Deterministic: one `Pcg64` seeded from `seed` drives every draw, in a fixed
+//! order; no map iteration order leaks into the output.
+//!
+//! The model, day by day over a warm-up (as long as the longest episode) and the period:
+//! - referrals arrive at the single point of access 24/7 as a Poisson process with the area's
+//!   rate (scaled by population and `scale`) and hourly profile; each is triaged into a tier
+//!   and a lead discipline; rapid referrals from 19:00 to 07:30 are nurse-led (out-of-hours
+//!   urgent response is a nursing service);
+//! - a referral inside the period gets its first-response visit (tier deadline from the
+//!   referral); referrals before the period are taken as already seen;
+//! - a share go on to a reablement episode from the next day, of 7-42 days, starting at 1-4
+//!   visits a day (morning, bed, lunch, tea, in that order of need) and tapering linearly to
+//!   one as the person recovers, with a weekly therapy review; a share of episodes need two
+//!   people for the transfers (morning and bed calls), simultaneously or in sequence;
+//! - a share of nurse-led referrals go on to a short nursing episode (insulin twice daily,
+//!   or one visit a day), some with a night visit;
+//! - staff are sized from the period's demand: face-to-face hours by nearest base and
+//!   discipline plus a travel allowance, divided into productive shift hours, at least the
+//!   area's minimum day cover per base, plus county-wide night cover; each works five days in
+//!   seven on a rotation (days off staggered so the first two of a group are never off
+//!   together), early and late alternating, a long day when alone.
+
+use chrono::{Datelike, Duration, NaiveDate};
+use rand::Rng;
+use rand::SeedableRng;
+use rand_pcg::Pcg64;
+
+use crate::scenario::area::Area;
+use crate::scenario::file::{
+    BaseFile, EpisodeFile, GeneratorFile, LeaveFile, LocationFile, OpeningFile, PreferencesFile,
+    ScenarioFile, StaffFile, SyncFile, VisitFile, WindowFile, FORMAT,
+};
+use crate::scenario::model::ShiftKind;
+use crate::scenario::skills::{Competence, Competences, Discipline};
+use crate::scenario::tier::{Tier, TimeWindow};
+use crate::scenario::time::{weekday_code, Clock, WEEK};
+use crate::spatial::{haversine_m, LonLat};
+use crate::units::Seconds;
+
+/// Why a scenario could not be generated.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GenerateError {
+    #[error("days must be from 1 to 42, got {0}")]
+    Days(u32),
+    #[error("scale must be a positive finite number up to 100, got {0}")]
+    Scale(f64),
+    #[error("no homes to sample from: the map has no residential buildings near a road")]
+    NoHomes,
+}
+
+/// What to generate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GenerateConfig {
+    pub date: NaiveDate,
+    pub days: u32,
+    pub seed: u64,
+    /// Multiplies demand and staff.
+    pub scale: f64,
+}
+
+/// Where people live: candidate homes with weights, sampled in proportion.
+#[derive(Clone, Debug)]
+pub struct HomeSampler {
+    points: Vec<LonLat>,
+    cumulative: Vec<f64>,
+}
+
+impl HomeSampler {
+    /// Keeps candidates with a positive finite weight, in the given order.
+    pub fn new(weighted: impl IntoIterator<Item = (LonLat, f64)>) -> Result<Self, GenerateError> {
+        let mut points = Vec::new();
+        let mut cumulative = Vec::new();
+        let mut acc = 0.0;
+        for (p, w) in weighted {
+            if w.is_finite() && w > 0.0 && p.is_valid() {
+                acc += w;
+                points.push(p);
+                cumulative.push(acc);
+            }
+        }
+        if points.is_empty() {
+            return Err(GenerateError::NoHomes);
+        }
+        Ok(Self { points, cumulative })
+    }
+
+    pub fn len(&self) -> usize {
+        self.points.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.points.is_empty()
+    }
+
+    pub fn points(&self) -> &[LonLat] {
+        &self.points
+    }
+
+    pub fn sample(&self, rng: &mut Pcg64) -> LonLat {
+        let total = *self
+            .cumulative
+            .last()
+            .expect("invariant: a sampler has points");
+        let x = rng.random::<f64>() * total;
+        let i = self
+            .cumulative
+            .partition_point(|c| *c <= x)
+            .min(self.points.len() - 1);
+        self.points[i]
+    }
+}
+
+/// Generates a scenario file. The result passes [`crate::scenario::validate::validate`].
+pub fn generate(
+    area: &Area,
+    homes: &HomeSampler,
+    cfg: &GenerateConfig,
+) -> Result<ScenarioFile, GenerateError> {
+    if !(1..=42).contains(&cfg.days) {
+        return Err(GenerateError::Days(cfg.days));
+    }
+    if !(cfg.scale.is_finite() && cfg.scale > 0.0 && cfg.scale <= 100.0) {
+        return Err(GenerateError::Scale(cfg.scale));
+    }
+    let mut g = Generator {
+        area,
+        clock: Clock::new(cfg.date),
+        days: i64::from(cfg.days),
+        rng: Pcg64::seed_from_u64(cfg.seed),
+        visits: Vec::new(),
+        persons: 0,
+        episodes: 0,
+    };
+    g.demand(homes, cfg.scale);
+    let staff = g.staff(cfg.scale);
+    let files = g.assemble(&staff);
+    Ok(ScenarioFile {
+        format: FORMAT.into(),
+        date: cfg.date.format("%Y-%m-%d").to_string(),
+        days: i64::from(cfg.days),
+        generator: Some(GeneratorFile {
+            area: area.name().into(),
+            seed: cfg.seed,
+            scale: cfg.scale,
+        }),
+        substitutions: None,
+        bases: bases(area),
+        staff: staff.into_iter().map(|s| s.file).collect(),
+        visits: files,
+    })
+}
+
+fn bases(area: &Area) -> Vec<BaseFile> {
+    area.bases()
+        .iter()
+        .map(|b| BaseFile {
+            id: b.id.clone(),
+            name: b.name.clone(),
+            location: LocationFile {
+                lat: b.lat,
+                lon: b.lon,
+            },
+            opening_hours: vec![OpeningFile {
+                days: WEEK.iter().map(|d| weekday_code(*d).to_string()).collect(),
+                open: b.open.clone(),
+                close: b.close.clone(),
+            }],
+        })
+        .collect()
+}
+
+/// A visit before staff exist.
+struct Draft {
+    person: usize,
+    home: LonLat,
+    base: usize,
+    tier: Tier,
+    referral: Option<Seconds>,
+    window: Option<TimeWindow>,
+    duration_min: u32,
+    discipline: Discipline,
+    competences: Competences,
+    pair: Option<SyncFile>,
+    episode: Option<(usize, u32)>,
+    excludes: bool,
+    night: bool,
+}
+
+struct Generator<'a> {
+    area: &'a Area,
+    clock: Clock,
+    days: i64,
+    rng: Pcg64,
+    visits: Vec<Draft>,
+    persons: usize,
+    episodes: usize,
+}
+
+/// Reablement call slots in order of need, local minutes [start, end]: morning, bed, lunch,
+/// tea. The first two are the personal-care calls (longer, and the two-person ones).
+const SLOTS: [(u32, u32); 4] = [(450, 570), (1170, 1290), (720, 810), (990, 1080)];
+const NIGHT_WINDOW: (u32, u32) = (1350, 1770);
+const REVIEW_WINDOW: (u32, u32) = (600, 960);
+
+impl Generator<'_> {
+    fn date(&self, day: i64) -> NaiveDate {
+        self.clock.date() + Duration::days(day)
+    }
+
+    fn slot(&self, day: i64, (start, end): (u32, u32)) -> TimeWindow {
+        let d = self.date(day);
+        TimeWindow::new(
+            self.clock.at_local_lenient(d, start),
+            self.clock.at_local_lenient(d, end),
+        )
+    }
+
+    fn nearest_base(&self, p: LonLat) -> usize {
+        let bases = self.area.bases();
+        (0..bases.len())
+            .min_by(|&a, &b| {
+                let da = haversine_m(p, LonLat::new(bases[a].lon, bases[a].lat));
+                let db = haversine_m(p, LonLat::new(bases[b].lon, bases[b].lat));
+                da.total_cmp(&db)
+            })
+            .expect("invariant: a checked area has bases")
+    }
+
+    fn pick<T: Copy>(&mut self, cdf: &[(T, f64)]) -> T {
+        let x = self.rng.random::<f64>() * cdf.last().map_or(1.0, |c| c.1);
+        cdf.iter()
+            .find(|c| x < c.1)
+            .or(cdf.last())
+            .expect("invariant: a checked mix is not empty")
+            .0
+    }
+
+    fn uniform(&mut self, [lo, hi]: [u32; 2]) -> u32 {
+        self.rng.random_range(lo..=hi)
+    }
+
+    fn demand(&mut self, homes: &HomeSampler, scale: f64) {
+        let d = self.area.demand();
+        let per_day =
+            d.referrals_per_year_per_100k * f64::from(self.area.population()) / 100_000.0 / 365.0
+                * scale;
+        let warm_up = i64::from(d.episode_days[1].max(d.nursing_followup_days[1]));
+        let hours: Vec<(u32, f64)> = d
+            .arrivals_by_hour
+            .iter()
+            .enumerate()
+            .scan(0.0, |acc, (h, w)| {
+                *acc += w;
+                Some((h as u32, *acc))
+            })
+            .collect();
+        for day in -warm_up..self.days {
+            let n = poisson(&mut self.rng, per_day);
+            for _ in 0..n {
+                let hour = self.pick(&hours);
+                let minute = self.rng.random_range(0..60);
+                let home = homes.sample(&mut self.rng);
+                self.referral(day, hour * 60 + minute, home);
+            }
+        }
+    }
+
+    fn nursing_competences(&mut self) -> Competences {
+        let shares = self.area.nursing_competences.clone();
+        shares
+            .into_iter()
+            .filter(|(_, p)| self.rng.random::<f64>() < *p)
+            .map(|(c, _)| c)
+            .collect()
+    }
+
+    fn referral(&mut self, day: i64, minute_of_day: u32, home: LonLat) {
+        let area = self.area;
+        let d = area.demand();
+        let tier = self.pick(&area.tier_cdf);
+        let mut lead = self.pick(&area.lead_cdf);
+        let out_of_hours = !(450..1140).contains(&minute_of_day);
+        if tier == Tier::Rapid && out_of_hours {
+            lead = Discipline::RegisteredNurse;
+        }
+        let person = self.persons;
+        self.persons += 1;
+        let base = self.nearest_base(home);
+        let excludes = self.rng.random::<f64>() < d.exclusion_share;
+        let referral = self.clock.at_local_lenient(self.date(day), minute_of_day);
+        let nursing = if lead == Discipline::RegisteredNurse {
+            self.nursing_competences()
+        } else {
+            Competences::NONE
+        };
+        let draft =
+            |tier, referral, window, duration_min, discipline, competences, episode| Draft {
+                person,
+                home,
+                base,
+                tier,
+                referral,
+                window,
+                duration_min,
+                discipline,
+                competences,
+                pair: None,
+                episode,
+                excludes,
+                night: false,
+            };
+        if (0..self.days).contains(&day) {
+            self.visits.push(draft(
+                tier,
+                Some(referral),
+                None,
+                area.assessment_minutes(lead),
+                lead,
+                nursing,
+                None,
+            ));
+        }
+        let reablement = self.rng.random::<f64>() < d.reablement_share;
+        if reablement {
+            let episode = self.episodes;
+            self.episodes += 1;
+            let length = self.uniform(d.episode_days);
+            let start: usize = {
+                let cdf: Vec<(usize, f64)> = d
+                    .initial_visits_per_day
+                    .iter()
+                    .enumerate()
+                    .scan(0.0, |acc, (i, w)| {
+                        *acc += w;
+                        Some((i + 1, *acc))
+                    })
+                    .collect();
+                self.pick(&cdf)
+            };
+            let pair = (self.rng.random::<f64>() < d.two_person_share).then(|| {
+                if self.rng.random::<f64>() < d.sequential_share {
+                    let lo = self.uniform(d.sequential_gap_min);
+                    SyncFile {
+                        kind: "sequential".into(),
+                        min_gap_min: Some(i64::from(lo)),
+                        max_gap_min: Some(i64::from(lo + 15)),
+                    }
+                } else {
+                    SyncFile {
+                        kind: "simultaneous".into(),
+                        min_gap_min: None,
+                        max_gap_min: None,
+                    }
+                }
+            });
+            let medication = self.rng.random::<f64>() < d.reablement_medication_share;
+            let therapist = match lead {
+                Discipline::Physiotherapist => Discipline::Physiotherapist,
+                _ => Discipline::OccupationalTherapist,
+            };
+            for e in 1..=length {
+                let vday = day + i64::from(e);
+                if !(0..self.days).contains(&vday) {
+                    continue;
+                }
+                // Linear taper from `start` visits on day 1 to one on the last day.
+                let remaining = f64::from(length - e + 1) / f64::from(length);
+                let count = ((start as f64) * remaining).ceil().clamp(1.0, 4.0) as usize;
+                for (s, slot) in SLOTS.iter().enumerate().take(count) {
+                    let personal_care = s < 2;
+                    let mut competences = Competences::NONE;
+                    if medication {
+                        competences.insert(Competence::MedicationAdministration);
+                    }
+                    let mut v = draft(
+                        Tier::Planned,
+                        None,
+                        Some(self.slot(vday, *slot)),
+                        if personal_care {
+                            area.followup_minutes(Discipline::ReablementWorker)
+                        } else {
+                            30
+                        },
+                        Discipline::ReablementWorker,
+                        competences,
+                        Some((episode, e)),
+                    );
+                    if personal_care {
+                        if let Some(p) = &pair {
+                            v.pair = Some(p.clone());
+                            v.competences.insert(Competence::MovingAndHandling);
+                        }
+                    }
+                    self.visits.push(v);
+                }
+                if e % 7 == 1 {
+                    self.visits.push(draft(
+                        Tier::Planned,
+                        None,
+                        Some(self.slot(vday, REVIEW_WINDOW)),
+                        area.followup_minutes(therapist),
+                        therapist,
+                        Competences::NONE,
+                        Some((episode, e)),
+                    ));
+                }
+            }
+        }
+        if lead == Discipline::RegisteredNurse
+            && self.rng.random::<f64>() < d.nursing_followup_share
+        {
+            let episode = self.episodes;
+            self.episodes += 1;
+            let length = self.uniform(d.nursing_followup_days);
+            let night = self.rng.random::<f64>() < d.night_visit_share;
+            let windows: &[(u32, u32)] = if nursing.contains(Competence::Insulin) {
+                &[(450, 540), (1020, 1110)]
+            } else {
+                &[(540, 720)]
+            };
+            for e in 1..=length {
+                let vday = day + i64::from(e);
+                if !(0..self.days).contains(&vday) {
+                    continue;
+                }
+                for w in windows {
+                    let v = draft(
+                        Tier::Planned,
+                        None,
+                        Some(self.slot(vday, *w)),
+                        area.followup_minutes(Discipline::RegisteredNurse),
+                        Discipline::RegisteredNurse,
+                        nursing,
+                        Some((episode, e)),
+                    );
+                    self.visits.push(v);
+                }
+                if night {
+                    let mut v = draft(
+                        Tier::Planned,
+                        None,
+                        Some(self.slot(vday, NIGHT_WINDOW)),
+                        area.followup_minutes(Discipline::RegisteredNurse),
+                        Discipline::RegisteredNurse,
+                        nursing.with(Competence::NightWorking),
+                        Some((episode, e)),
+                    );
+                    v.night = true;
+                    self.visits.push(v);
+                }
+            }
+        }
+    }
+
+    /// Staff sized from the drafted demand.
+    fn staff(&mut self, scale: f64) -> Vec<GenStaff> {
+        let area = self.area;
+        let st = area.staffing();
+        let nb = area.bases().len();
+        // Face-to-face minutes a day by base and discipline, day visits only.
+        let mut minutes = vec![[0.0f64; 6]; nb];
+        for v in self.visits.iter().filter(|v| !v.night) {
+            let crew = if v.pair.is_some() { 2.0 } else { 1.0 };
+            minutes[v.base][v.discipline.index()] +=
+                f64::from(v.duration_min) * crew / self.days as f64;
+        }
+        let shift_minutes = st.productive_hours_per_shift * 60.0;
+        let mut out = Vec::new();
+        for (b, base_minutes) in minutes.iter().enumerate() {
+            for dis in Discipline::ALL {
+                let need = (base_minutes[dis.index()] * (1.0 + st.travel_allowance) / shift_minutes)
+                    .ceil() as u32;
+                let shifts = need.max(area.minimum_day_cover(dis));
+                let headcount = (f64::from(shifts) * 7.0 / 5.0).ceil() as u32;
+                for j in 0..headcount {
+                    out.push(self.member(b, dis, j, false));
+                }
+            }
+        }
+        let night_base = night_base(area);
+        for dis in Discipline::ALL {
+            let per_night = (f64::from(area.night_cover(dis)) * scale).ceil() as u32;
+            let headcount = (f64::from(per_night) * 7.0 / 5.0).ceil() as u32;
+            for j in 0..headcount {
+                out.push(self.member(night_base, dis, j, true));
+            }
+        }
+        self.roster(&mut out);
+        out
+    }
+
+    fn member(&mut self, base: usize, dis: Discipline, j: u32, night: bool) -> GenStaff {
+        let area = self.area;
+        let st = area.staffing();
+        let base_id = &area.bases()[base].id;
+        let abbrev = match dis {
+            Discipline::RegisteredNurse => "rn",
+            Discipline::OccupationalTherapist => "ot",
+            Discipline::Physiotherapist => "pt",
+            Discipline::ReablementWorker => "rw",
+            Discipline::SocialWorker => "sw",
+            Discipline::HealthcareAssistant => "hca",
+        };
+        let id = if night {
+            format!("night-{abbrev}-{:02}", j + 1)
+        } else {
+            format!("{base_id}-{abbrev}-{:02}", j + 1)
+        };
+        let core = j < 2 || night;
+        let mut c = Competences::NONE;
+        use Competence::*;
+        match dis {
+            Discipline::RegisteredNurse => {
+                for k in [
+                    Insulin,
+                    CatheterCare,
+                    WoundCare,
+                    MedicationAdministration,
+                    Venepuncture,
+                    MovingAndHandling,
+                ] {
+                    c.insert(k);
+                }
+                for k in [PegFeeding, StomaCare, EndOfLifeCare] {
+                    if core || self.rng.random::<f64>() < 0.6 {
+                        c.insert(k);
+                    }
+                }
+            }
+            Discipline::HealthcareAssistant => {
+                c.insert(MovingAndHandling);
+                c.insert(Venepuncture);
+                if core || self.rng.random::<f64>() < 0.5 {
+                    c.insert(MedicationAdministration);
+                }
+            }
+            Discipline::ReablementWorker => {
+                c.insert(MovingAndHandling);
+                if core || self.rng.random::<f64>() < 0.7 {
+                    c.insert(MedicationAdministration);
+                }
+            }
+            Discipline::OccupationalTherapist | Discipline::Physiotherapist => {
+                c.insert(MovingAndHandling)
+            }
+            Discipline::SocialWorker => {}
+        }
+        if night {
+            c.insert(NightWorking);
+        }
+        let name = format!(
+            "{} {}.",
+            FIRST_NAMES[self.rng.random_range(0..FIRST_NAMES.len())],
+            SURNAME_INITIALS[self.rng.random_range(0..SURNAME_INITIALS.len())]
+        );
+        // Days off staggered through the week: member j is off on weekdays 2j and 2j+1 (mod 7).
+        let off = [(2 * j as usize) % 7, (2 * j as usize + 1) % 7];
+        let working: Vec<chrono::Weekday> = WEEK
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !off.contains(i))
+            .map(|(_, d)| *d)
+            .collect();
+        let leave = (!core && self.rng.random::<f64>() < st.leave_share).then(|| {
+            let first = self.clock.date() + Duration::days(self.rng.random_range(-3..self.days));
+            (first, first + Duration::days(6))
+        });
+        let drives = self.rng.random::<f64>() >= st.non_driver_share;
+        let (prefer, avoid) = match (night, self.rng.random_range(0..4)) {
+            (true, _) => (vec![ShiftKind::Night], vec![]),
+            (false, 0) => (vec![ShiftKind::Early], vec![ShiftKind::Night]),
+            (false, 1) => (vec![ShiftKind::Late], vec![]),
+            (false, 2) => (vec![], vec![ShiftKind::Night]),
+            _ => (vec![], vec![]),
+        };
+        GenStaff {
+            base,
+            discipline: dis,
+            night,
+            working: working.clone(),
+            leave,
+            file: StaffFile {
+                id,
+                name,
+                discipline: dis.code().into(),
+                competences: c.iter().map(|c| c.code().to_string()).collect(),
+                base: base_id.clone(),
+                contracted_hours_per_week: st.contracted_hours_per_week,
+                working_days: working
+                    .iter()
+                    .map(|d| weekday_code(*d).to_string())
+                    .collect(),
+                leave: leave
+                    .map(|(a, b)| LeaveFile {
+                        from: a.format("%Y-%m-%d").to_string(),
+                        to: b.format("%Y-%m-%d").to_string(),
+                    })
+                    .into_iter()
+                    .collect(),
+                shift_preferences: PreferencesFile {
+                    prefer: prefer.iter().map(|k| k.code().to_string()).collect(),
+                    avoid: avoid.iter().map(|k| k.code().to_string()).collect(),
+                },
+                drives,
+                shifts: Some(Vec::new()),
+            },
+        }
+    }
+
+    /// Shifts for each day of the period: night staff on nights; day staff of a base and
+    /// discipline on duty that day alternate early and late in member order, or work a long
+    /// day when alone.
+    fn roster(&self, staff: &mut [GenStaff]) {
+        for day in 0..self.days {
+            let date = self.date(day);
+            let on: Vec<usize> = (0..staff.len())
+                .filter(|&i| staff[i].available(date))
+                .collect();
+            for &i in &on {
+                let s = &staff[i];
+                let kind = if s.night {
+                    ShiftKind::Night
+                } else {
+                    let group: Vec<usize> = on
+                        .iter()
+                        .copied()
+                        .filter(|&k| {
+                            !staff[k].night
+                                && staff[k].base == s.base
+                                && staff[k].discipline == s.discipline
+                        })
+                        .collect();
+                    match (group.len(), group.iter().position(|&k| k == i)) {
+                        (1, _) => ShiftKind::LongDay,
+                        (_, Some(p)) if p % 2 == 1 => ShiftKind::Late,
+                        _ => ShiftKind::Early,
+                    }
+                };
+                let (start, end) = kind.local_hours();
+                let end = if end <= start { end + 1440 } else { end };
+                let w = self.slot(day, (start, end));
+                staff[i]
+                    .file
+                    .shifts
+                    .get_or_insert_with(Vec::new)
+                    .push(WindowFile {
+                        start: self.clock.format(w.start),
+                        end: self.clock.format(w.end),
+                    });
+            }
+        }
+    }
+
+    /// Visits to files: sorted by window start then generation order, with continuity
+    /// preferences and exclusions drawn from the staff.
+    fn assemble(&mut self, staff: &[GenStaff]) -> Vec<VisitFile> {
+        let mut order: Vec<usize> = (0..self.visits.len()).collect();
+        let start = |v: &Draft| {
+            v.window
+                .map(|w| w.start)
+                .or(v.referral)
+                .unwrap_or(Seconds::ZERO)
+        };
+        order.sort_by_key(|&i| (start(&self.visits[i]), i));
+        let mut out = Vec::with_capacity(order.len());
+        for (n, &i) in order.iter().enumerate() {
+            let v = &self.visits[i];
+            let group: Vec<&GenStaff> = staff
+                .iter()
+                .filter(|s| !s.night && s.base == v.base && s.discipline == v.discipline)
+                .collect();
+            let preferred = match (v.episode, v.night) {
+                (Some((e, _)), false) if !group.is_empty() => {
+                    let k = if v.discipline == Discipline::ReablementWorker {
+                        2
+                    } else {
+                        1
+                    };
+                    (0..k.min(group.len()))
+                        .map(|o| group[(e + o) % group.len()].file.id.clone())
+                        .collect()
+                }
+                _ => Vec::new(),
+            };
+            let excluded = if v.excludes && group.len() >= 3 {
+                let s = &group[(v.person * 7 + 3) % group.len()].file.id;
+                if preferred.contains(s) {
+                    Vec::new()
+                } else {
+                    vec![s.clone()]
+                }
+            } else {
+                Vec::new()
+            };
+            out.push(VisitFile {
+                id: format!("V{:05}", n + 1),
+                person: format!("P{:05}", v.person + 1),
+                location: LocationFile::from_lonlat(round_to_osm_precision(v.home)),
+                tier: v.tier.code().into(),
+                referral: v.referral.map(|r| self.clock.format(r)),
+                window: v.window.map(|w| WindowFile {
+                    start: self.clock.format(w.start),
+                    end: self.clock.format(w.end),
+                }),
+                duration_min: i64::from(v.duration_min),
+                discipline: v.discipline.code().into(),
+                competences: v.competences.iter().map(|c| c.code().to_string()).collect(),
+                staff_count: if v.pair.is_some() { 2 } else { 1 },
+                sync: v.pair.clone(),
+                preferred_staff: preferred,
+                excluded_staff: excluded,
+                episode: v.episode.map(|(e, d)| EpisodeFile {
+                    id: format!("E{:05}", e + 1),
+                    day: i64::from(d),
+                }),
+            });
+        }
+        out
+    }
+}
+
+struct GenStaff {
+    base: usize,
+    discipline: Discipline,
+    night: bool,
+    working: Vec<chrono::Weekday>,
+    leave: Option<(NaiveDate, NaiveDate)>,
+    file: StaffFile,
+}
+
+impl GenStaff {
+    fn available(&self, date: NaiveDate) -> bool {
+        self.working.contains(&date.weekday())
+            && !self.leave.is_some_and(|(a, b)| a <= date && date <= b)
+    }
+}
+
+/// The base open longest each day hosts the night team (ties: the first listed).
+fn night_base(area: &Area) -> usize {
+    let hours = |b: &crate::scenario::area::AreaBase| {
+        let o = crate::scenario::time::parse_time_of_day(&b.open).unwrap_or(0);
+        let c = crate::scenario::time::parse_time_of_day(&b.close).unwrap_or(0);
+        c.saturating_sub(o)
+    };
+    let bases = area.bases();
+    let best = bases.iter().map(hours).max().unwrap_or(0);
+    bases.iter().position(|b| hours(b) == best).unwrap_or(0)
+}
+
+/// Coordinates to 1e-7 degrees (about 1 cm), the precision OSM stores.
+fn round_to_osm_precision(p: LonLat) -> LonLat {
+    LonLat::new((p.lon * 1e7).round() / 1e7, (p.lat * 1e7).round() / 1e7)
+}
+
+/// A Poisson draw by Knuth's product of uniforms, in chunks of mean at most 30 so that
+/// `exp(-mean)` never underflows.
+fn poisson(rng: &mut Pcg64, mean: f64) -> u32 {
+    let mut remaining = mean;
+    let mut total = 0;
+    while remaining > 0.0 {
+        let m = remaining.min(30.0);
+        remaining -= m;
+        let limit = (-m).exp();
+        let mut p = rng.random::<f64>();
+        while p > limit {
+            total += 1;
+            p *= rng.random::<f64>();
+        }
+    }
+    total
+}
+
+const FIRST_NAMES: [&str; 24] = [
+    "Amara", "Ben", "Chloe", "Dev", "Ella", "Femi", "Grace", "Hassan", "Isla", "Jack", "Kiran",
+    "Leah", "Mo", "Nia", "Owen", "Priya", "Quinn", "Rosa", "Sam", "Tariq", "Una", "Vik", "Wren",
+    "Zara",
+];
+const SURNAME_INITIALS: [&str; 20] = [
+    "A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L", "M", "N", "O", "P", "R", "S", "T", "W",
+    "Y",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn poisson_mean_is_close_to_its_parameter() {
+        let mut rng = Pcg64::seed_from_u64(7);
+        let n = 4000;
+        let sum: u32 = (0..n).map(|_| poisson(&mut rng, 45.0)).sum();
+        let mean = f64::from(sum) / f64::from(n);
+        assert!((mean - 45.0).abs() < 0.5, "mean {mean}");
+    }
+
+    #[test]
+    fn home_sampler_draws_in_proportion_to_weight() {
+        let a = LonLat::new(-0.7, 52.6);
+        let b = LonLat::new(-0.6, 52.7);
+        let s = HomeSampler::new([(a, 1.0), (b, 3.0), (a, 0.0)]).unwrap();
+        assert_eq!(s.len(), 2);
+        let mut rng = Pcg64::seed_from_u64(1);
+        let hits_b = (0..4000).filter(|_| s.sample(&mut rng) == b).count();
+        assert!((2800..3200).contains(&hits_b), "got {hits_b}");
+        assert_eq!(
+            HomeSampler::new([(a, 0.0)]).unwrap_err(),
+            GenerateError::NoHomes
+        );
+    }
+}

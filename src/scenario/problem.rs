@@ -1,0 +1,302 @@
+//! Validation problems: a stable code, the JSON path, a message and what to do.
+//!
+//! Codes are part of the file format's contract (`api/scenario.schema.json` lists them): a
+//! code is never renamed or reused for another rule. The hint belongs to the code; the message
+//! names the values at fault.
+
+use std::fmt;
+
+/// A rule a scenario file broke.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    JsonSyntax,
+    NotAnObject,
+    UnknownField,
+    MissingField,
+    MalformedEntry,
+    UnsupportedFormat,
+    InvalidDate,
+    InvalidDays,
+    InvalidTime,
+    NonexistentLocalTime,
+    WrongUtcOffset,
+    InvalidTimeOfDay,
+    EmptyId,
+    DuplicateId,
+    DuplicateEntry,
+    UnknownDiscipline,
+    UnknownCompetence,
+    UnknownTier,
+    UnknownWeekday,
+    UnknownShiftKind,
+    UnknownSyncKind,
+    UnknownBase,
+    UnknownStaff,
+    InvalidSubstitution,
+    NoBases,
+    InvalidLocation,
+    LocationOffNetwork,
+    InvalidOpeningHours,
+    InvalidContractedHours,
+    StaffNoAvailability,
+    LeaveEndsBeforeStart,
+    ContradictoryPreference,
+    ShiftTooLong,
+    OverlappingShifts,
+    ShiftWhenUnavailable,
+    ShiftOutsidePeriod,
+    InvalidDuration,
+    InvalidStaffCount,
+    MissingSync,
+    SyncOnSingleStaffVisit,
+    InvalidGap,
+    MissingReferral,
+    MissingWindow,
+    WindowEndsBeforeStart,
+    WindowShorterThanVisit,
+    WindowTooShortForGap,
+    ReferralAfterWindow,
+    WindowMissesDeadline,
+    WindowOutsidePeriod,
+    PreferredAndExcluded,
+    InvalidEpisodeDay,
+    EpisodePersonMismatch,
+    NoQualifiedStaff,
+    NoQualifiedPair,
+}
+
+impl Code {
+    /// Every code, in declaration order.
+    pub const ALL: [Code; 54] = [
+        Code::JsonSyntax,
+        Code::NotAnObject,
+        Code::UnknownField,
+        Code::MissingField,
+        Code::MalformedEntry,
+        Code::UnsupportedFormat,
+        Code::InvalidDate,
+        Code::InvalidDays,
+        Code::InvalidTime,
+        Code::NonexistentLocalTime,
+        Code::WrongUtcOffset,
+        Code::InvalidTimeOfDay,
+        Code::EmptyId,
+        Code::DuplicateId,
+        Code::DuplicateEntry,
+        Code::UnknownDiscipline,
+        Code::UnknownCompetence,
+        Code::UnknownTier,
+        Code::UnknownWeekday,
+        Code::UnknownShiftKind,
+        Code::UnknownSyncKind,
+        Code::UnknownBase,
+        Code::UnknownStaff,
+        Code::InvalidSubstitution,
+        Code::NoBases,
+        Code::InvalidLocation,
+        Code::LocationOffNetwork,
+        Code::InvalidOpeningHours,
+        Code::InvalidContractedHours,
+        Code::StaffNoAvailability,
+        Code::LeaveEndsBeforeStart,
+        Code::ContradictoryPreference,
+        Code::ShiftTooLong,
+        Code::OverlappingShifts,
+        Code::ShiftWhenUnavailable,
+        Code::ShiftOutsidePeriod,
+        Code::InvalidDuration,
+        Code::InvalidStaffCount,
+        Code::MissingSync,
+        Code::SyncOnSingleStaffVisit,
+        Code::InvalidGap,
+        Code::MissingReferral,
+        Code::MissingWindow,
+        Code::WindowEndsBeforeStart,
+        Code::WindowShorterThanVisit,
+        Code::WindowTooShortForGap,
+        Code::ReferralAfterWindow,
+        Code::WindowMissesDeadline,
+        Code::WindowOutsidePeriod,
+        Code::PreferredAndExcluded,
+        Code::InvalidEpisodeDay,
+        Code::EpisodePersonMismatch,
+        Code::NoQualifiedStaff,
+        Code::NoQualifiedPair,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        use Code::*;
+        match self {
+            JsonSyntax => "json_syntax",
+            NotAnObject => "not_an_object",
+            UnknownField => "unknown_field",
+            MissingField => "missing_field",
+            MalformedEntry => "malformed_entry",
+            UnsupportedFormat => "unsupported_format",
+            InvalidDate => "invalid_date",
+            InvalidDays => "invalid_days",
+            InvalidTime => "invalid_time",
+            NonexistentLocalTime => "nonexistent_local_time",
+            WrongUtcOffset => "wrong_utc_offset",
+            InvalidTimeOfDay => "invalid_time_of_day",
+            EmptyId => "empty_id",
+            DuplicateId => "duplicate_id",
+            DuplicateEntry => "duplicate_entry",
+            UnknownDiscipline => "unknown_discipline",
+            UnknownCompetence => "unknown_competence",
+            UnknownTier => "unknown_tier",
+            UnknownWeekday => "unknown_weekday",
+            UnknownShiftKind => "unknown_shift_kind",
+            UnknownSyncKind => "unknown_sync_kind",
+            UnknownBase => "unknown_base",
+            UnknownStaff => "unknown_staff",
+            InvalidSubstitution => "invalid_substitution",
+            NoBases => "no_bases",
+            InvalidLocation => "invalid_location",
+            LocationOffNetwork => "location_off_network",
+            InvalidOpeningHours => "invalid_opening_hours",
+            InvalidContractedHours => "invalid_contracted_hours",
+            StaffNoAvailability => "staff_no_availability",
+            LeaveEndsBeforeStart => "leave_ends_before_start",
+            ContradictoryPreference => "contradictory_preference",
+            ShiftTooLong => "shift_too_long",
+            OverlappingShifts => "overlapping_shifts",
+            ShiftWhenUnavailable => "shift_when_unavailable",
+            ShiftOutsidePeriod => "shift_outside_period",
+            InvalidDuration => "invalid_duration",
+            InvalidStaffCount => "invalid_staff_count",
+            MissingSync => "missing_sync",
+            SyncOnSingleStaffVisit => "sync_on_single_staff_visit",
+            InvalidGap => "invalid_gap",
+            MissingReferral => "missing_referral",
+            MissingWindow => "missing_window",
+            WindowEndsBeforeStart => "window_ends_before_start",
+            WindowShorterThanVisit => "window_shorter_than_visit",
+            WindowTooShortForGap => "window_too_short_for_gap",
+            ReferralAfterWindow => "referral_after_window",
+            WindowMissesDeadline => "window_misses_deadline",
+            WindowOutsidePeriod => "window_outside_period",
+            PreferredAndExcluded => "preferred_and_excluded",
+            InvalidEpisodeDay => "invalid_episode_day",
+            EpisodePersonMismatch => "episode_person_mismatch",
+            NoQualifiedStaff => "no_qualified_staff",
+            NoQualifiedPair => "no_qualified_pair",
+        }
+    }
+
+    /// What to do about it.
+    pub fn hint(self) -> &'static str {
+        use Code::*;
+        match self {
+            JsonSyntax => "fix the JSON syntax at the line and column given",
+            NotAnObject => "the scenario must be a JSON object with keys format, date, days, bases, staff, visits",
+            UnknownField => "remove the field or check its spelling against api/scenario.schema.json",
+            MissingField => "add the field; api/scenario.schema.json lists the required keys",
+            MalformedEntry => "make the entry match its schema in api/scenario.schema.json",
+            UnsupportedFormat => "set \"format\": \"carerota-scenario/1\"",
+            InvalidDate => "write dates as YYYY-MM-DD",
+            InvalidDays => "give the period's length as a whole number of days from 1 to 42",
+            InvalidTime => "write local times as YYYY-MM-DDTHH:MM (Europe/London), optionally with +01:00 or +00:00",
+            NonexistentLocalTime => "the clocks go forward over this time; use a time from 02:00 (BST) on",
+            WrongUtcOffset => "drop the offset, or use the one Europe/London has at that time (+00:00 GMT, +01:00 BST)",
+            InvalidTimeOfDay => "write times of day as HH:MM from 00:00 to 24:00",
+            EmptyId => "give every entry a non-empty id",
+            DuplicateId => "ids must be unique within bases, staff and visits; rename one of them",
+            DuplicateEntry => "list each value once",
+            UnknownDiscipline => "use one of registered_nurse, occupational_therapist, physiotherapist, reablement_worker, social_worker, healthcare_assistant",
+            UnknownCompetence => "use one of insulin, catheter_care, wound_care, medication_administration, moving_and_handling, night_working, peg_feeding, end_of_life_care, venepuncture, stoma_care",
+            UnknownTier => "use one of rapid, fast, normal, planned",
+            UnknownWeekday => "use mon, tue, wed, thu, fri, sat, sun",
+            UnknownShiftKind => "use one of early, late, night, long_day",
+            UnknownSyncKind => "use simultaneous or sequential",
+            UnknownBase => "name a base listed under bases",
+            UnknownStaff => "name a staff member listed under staff",
+            InvalidSubstitution => "a row names two different known disciplines and a cost from 0 to 1000000",
+            NoBases => "list at least one base",
+            InvalidLocation => "give lat in [-90, 90] and lon in [-180, 180] (WGS84 degrees)",
+            LocationOffNetwork => "move the location onto or next to a road of the map, or check lat/lon are not swapped",
+            InvalidOpeningHours => "give at least one rule, each with weekdays and open before close",
+            InvalidContractedHours => "give contracted hours a week above 0 and at most 168, in whole minutes",
+            StaffNoAvailability => "list the weekdays the staff member can work",
+            LeaveEndsBeforeStart => "the leave's `to` date must be on or after its `from` date",
+            ContradictoryPreference => "a shift kind is either preferred or avoided, not both",
+            ShiftTooLong => "split the shift; a shift lasts at most 16 hours",
+            OverlappingShifts => "list a staff member's shifts in time order without overlaps",
+            ShiftWhenUnavailable => "move the shift to a working day outside leave, or change the availability",
+            ShiftOutsidePeriod => "remove the shift or extend the scenario's days",
+            InvalidDuration => "give duration_min from 1 to 720",
+            InvalidStaffCount => "staff_count is 1 or 2",
+            MissingSync => "a two-person visit says how the two start: {\"kind\": \"simultaneous\"} or {\"kind\": \"sequential\", \"min_gap_min\": M, \"max_gap_min\": N}",
+            SyncOnSingleStaffVisit => "remove sync, or set staff_count to 2",
+            InvalidGap => "sequential visits give 0 <= min_gap_min <= max_gap_min; simultaneous visits give no gaps",
+            MissingReferral => "rapid, fast and normal visits need the referral time their deadline counts from",
+            MissingWindow => "a planned visit needs its booked window",
+            WindowEndsBeforeStart => "the window's end must come after its start",
+            WindowShorterThanVisit => "lengthen the window or shorten the visit",
+            WindowTooShortForGap => "both starts of a sequential visit fall in its start window: lengthen the window or reduce min_gap_min",
+            ReferralAfterWindow => "a visit cannot start before it is referred: check the referral time and the window",
+            WindowMissesDeadline => "the booked window lies outside the tier's deadline: change the tier or the window",
+            WindowOutsidePeriod => "the visit cannot start within the scenario's days: remove it or extend the period",
+            PreferredAndExcluded => "a staff member is either preferred or excluded for a visit, not both",
+            InvalidEpisodeDay => "episode days count from 1 and an episode lasts at most 42 days",
+            EpisodePersonMismatch => "an episode belongs to one person: check the episode id and person",
+            NoQualifiedStaff => "add a staff member with the discipline (or a stand-in) and competences available in the window, or change what the visit needs",
+            NoQualifiedPair => "two-person visits need two qualified staff available in the window: add one or change the visit",
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem found in a scenario file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub code: Code,
+    /// JSONPath of the offending value, e.g. `$.visits[3].window.end`.
+    pub path: String,
+    pub message: String,
+    pub hint: &'static str,
+}
+
+impl Problem {
+    pub fn new(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            path: path.into(),
+            message: message.into(),
+            hint: code.hint(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} at {}: {} (hint: {})",
+            self.code, self.path, self.message, self.hint
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_snake_case_with_hints() {
+        let mut seen = std::collections::HashSet::new();
+        for c in Code::ALL {
+            assert!(seen.insert(c.as_str()), "{c} twice");
+            assert!(c
+                .as_str()
+                .chars()
+                .all(|ch| ch.is_ascii_lowercase() || ch == '_'));
+            assert!(c.hint().len() > 10, "{c} has no real hint");
+        }
+    }
+}
