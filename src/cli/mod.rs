@@ -1,23 +1,45 @@
 //! Argument parsing and dispatch: one file per command group.
 
+mod bench;
+mod bench_graph;
+mod graph;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "carerota", version, about = "Rostering and routing for community health and social care")]
+#[command(
+    name = "carerota",
+    version,
+    about = "Rostering and routing for community health and social care"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Road network: build, route, matrix.
+    #[command(subcommand)]
+    Graph(graph::GraphCommand),
+    /// Benchmarks with their baselines measured in the same run.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
+}
 
 /// Runs the command line; errors are printed to stderr with a non-zero exit status.
 pub fn run() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("CAREROTA_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
     let cli = Cli::parse();
-    let result: anyhow::Result<()> = match cli.command {};
+    let result = match cli.command {
+        Command::Graph(cmd) => graph::run(cmd),
+        Command::Bench(cmd) => bench::run(cmd),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
