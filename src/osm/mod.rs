@@ -69,7 +69,7 @@ pub struct Place {
 /// Errors reading an OSM extract.
 #[derive(Debug, thiserror::Error)]
 pub enum OsmError {
-    #[error("cannot open OSM file {path}: {source}; check the path given with --osm or CAREROTA_OSM")]
+    #[error("cannot open OSM file {path}: check the path given with --osm or CAREROTA_OSM")]
     Open {
         path: PathBuf,
         #[source]

@@ -40,22 +40,31 @@ pub fn save(net: &RoadNetwork, path: &Path) -> Result<(), RoadsError> {
         for v in [s.dropped_nodes, s.dropped_edges, s.missing_node_segments] {
             put(&(v as u64).to_le_bytes())?;
         }
-        write_i64s(&mut put, &g.osm_ids)?;
-        write_f64s(
+        write_array(&mut put, &g.osm_ids, i64::to_le_bytes)?;
+        write_array(
             &mut put,
             &g.coords.iter().flat_map(|c| [c.lon, c.lat]).collect::<Vec<_>>(),
+            f64::to_le_bytes,
         )?;
-        write_u32s(&mut put, &g.first_out)?;
-        write_u32s(&mut put, &g.head)?;
-        write_u64s(&mut put, &g.cost.iter().map(|c| c.0).collect::<Vec<_>>())?;
+        write_array(&mut put, &g.first_out, u32::to_le_bytes)?;
+        write_array(&mut put, &g.head, u32::to_le_bytes)?;
+        write_array(
+            &mut put,
+            &g.cost.iter().map(|c| c.0).collect::<Vec<_>>(),
+            u64::to_le_bytes,
+        )?;
         put(&(g.class.len() as u64).to_le_bytes())?;
         put(&g.class)?;
-        write_u32s(&mut put, &ch.rank)?;
+        write_array(&mut put, &ch.rank, u32::to_le_bytes)?;
         for up in [&ch.fwd, &ch.bwd] {
-            write_u32s(&mut put, &up.first)?;
-            write_u32s(&mut put, &up.head)?;
-            write_u64s(&mut put, &up.cost.iter().map(|c| c.0).collect::<Vec<_>>())?;
-            write_u32s(&mut put, &up.mid)?;
+            write_array(&mut put, &up.first, u32::to_le_bytes)?;
+            write_array(&mut put, &up.head, u32::to_le_bytes)?;
+            write_array(
+                &mut put,
+                &up.cost.iter().map(|c| c.0).collect::<Vec<_>>(),
+                u64::to_le_bytes,
+            )?;
+            write_array(&mut put, &up.mid, u32::to_le_bytes)?;
         }
         Ok(())
     })()
@@ -173,24 +182,14 @@ pub fn load(path: &Path) -> Result<RoadNetwork, RoadsError> {
     })
 }
 
-fn write_u32s(put: &mut impl FnMut(&[u8]) -> std::io::Result<()>, v: &[u32]) -> std::io::Result<()> {
+/// Writes a length-prefixed little-endian array.
+fn write_array<T: Copy, const W: usize>(
+    put: &mut impl FnMut(&[u8]) -> std::io::Result<()>,
+    v: &[T],
+    to_le: fn(T) -> [u8; W],
+) -> std::io::Result<()> {
     put(&(v.len() as u64).to_le_bytes())?;
-    v.iter().try_for_each(|x| put(&x.to_le_bytes()))
-}
-
-fn write_u64s(put: &mut impl FnMut(&[u8]) -> std::io::Result<()>, v: &[u64]) -> std::io::Result<()> {
-    put(&(v.len() as u64).to_le_bytes())?;
-    v.iter().try_for_each(|x| put(&x.to_le_bytes()))
-}
-
-fn write_i64s(put: &mut impl FnMut(&[u8]) -> std::io::Result<()>, v: &[i64]) -> std::io::Result<()> {
-    put(&(v.len() as u64).to_le_bytes())?;
-    v.iter().try_for_each(|x| put(&x.to_le_bytes()))
-}
-
-fn write_f64s(put: &mut impl FnMut(&[u8]) -> std::io::Result<()>, v: &[f64]) -> std::io::Result<()> {
-    put(&(v.len() as u64).to_le_bytes())?;
-    v.iter().try_for_each(|x| put(&x.to_le_bytes()))
+    v.iter().try_for_each(|&x| put(&to_le(x)))
 }
 
 struct Reader<'a> {

@@ -56,7 +56,7 @@ pub enum RoadsError {
     Osm(#[from] OsmError),
     #[error("{path} has no drivable roads: use an extract that covers a town or county")]
     NoRoads { path: PathBuf },
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read or write {path}")]
     Io {
         path: PathBuf,
         #[source]
@@ -99,18 +99,16 @@ impl Route {
     }
 }
 
-/// SHA-256 of a file, streamed.
-pub fn file_sha256(path: &Path) -> Result<[u8; 32], RoadsError> {
+/// SHA-256 of an OSM file, streamed.
+pub fn file_sha256(path: &Path) -> Result<[u8; 32], OsmError> {
     use sha2::{Digest, Sha256};
-    let mut f = std::fs::File::open(path).map_err(|source| RoadsError::Io {
+    let open = |source| OsmError::Open {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    let mut f = std::fs::File::open(path).map_err(open)?;
     let mut h = Sha256::new();
-    std::io::copy(&mut f, &mut h).map_err(|source| RoadsError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    std::io::copy(&mut f, &mut h).map_err(open)?;
     Ok(h.finalize().into())
 }
 
