@@ -14,6 +14,10 @@
 //! of the offending field and what to do, never by a panic.
 
 pub mod ids;
+
+pub mod matrix;
+pub mod osm;
+pub mod roads;
 pub mod scenario;
 pub mod spatial;
 pub mod units;

@@ -1,10 +1,13 @@
 //! Argument parsing and dispatch: one file per command group.
 
+mod bench;
+mod bench_graph;
+mod graph;
+mod scenario;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-
-mod scenario;
 
 #[derive(Parser)]
 #[command(
@@ -19,6 +22,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Road network: build, route, matrix.
+    #[command(subcommand)]
+    Graph(graph::GraphCommand),
+    /// Benchmarks with their baselines measured in the same run.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
     /// Scenario files: validate, summarise, generate.
     #[command(subcommand)]
     Scenario(scenario::ScenarioCommand),
@@ -26,8 +35,14 @@ enum Command {
 
 /// Runs the command line; errors are printed to stderr with a non-zero exit status.
 pub fn run() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("CAREROTA_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
     let cli = Cli::parse();
-    let result: anyhow::Result<()> = match cli.command {
+    let result = match cli.command {
+        Command::Graph(cmd) => graph::run(cmd),
+        Command::Bench(cmd) => bench::run(cmd),
         Command::Scenario(cmd) => scenario::run(cmd),
     };
     match result {

@@ -1,0 +1,33 @@
+# The two commands a fresh machine needs (see README.md):
+#   make demo   - install build tools, build, run the main job on the default Rutland data
+#   make test   - install build tools, run the test suite
+# Other targets: bench-graph (road network benchmarks), fmt, clippy.
+
+CARGO ?= cargo
+OSM ?= ../shared/data/osm/rutland-2022-07-20.osm.pbf
+OUT ?= out
+
+.PHONY: setup demo test bench-graph fmt clippy
+
+setup:
+	@bash scripts/setup.sh
+
+demo: setup
+	$(CARGO) build --release --quiet
+	@mkdir -p $(OUT)
+	./target/release/carerota graph build --osm $(OSM) --out $(OUT)/rutland.roads
+	./target/release/carerota graph matrix --graph $(OUT)/rutland.roads --points data/bases/rutland.csv --out $(OUT)/bases-matrix.json
+	@echo "matrix written to $(OUT)/bases-matrix.json"
+
+test: setup
+	$(CARGO) test --all-targets
+
+bench-graph: setup
+	$(CARGO) build --release --quiet
+	./target/release/carerota bench graph --osm $(OSM)
+
+fmt:
+	$(CARGO) fmt --all
+
+clippy:
+	$(CARGO) clippy --all-targets

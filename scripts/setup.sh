@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what building carerota needs on a fresh Debian machine: cmake and libclang-dev
+# (HiGHS is compiled from source by the highs-sys crate). Safe to run again: it installs only
+# what is missing. Needs root (or sudo) for apt-get.
+set -euo pipefail
+
+need=()
+command -v cmake >/dev/null 2>&1 || need+=(cmake)
+if ! ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 && ! ls /usr/lib/x86_64-linux-gnu/libclang*.so* >/dev/null 2>&1; then
+  need+=(libclang-dev)
+fi
+command -v c++ >/dev/null 2>&1 || need+=(g++)
+command -v make >/dev/null 2>&1 || need+=(make)
+
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing ${need[*]}" >&2
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "setup: cargo not found; install Rust (https://rustup.rs) and run again" >&2
+  exit 1
+fi
+
+data="${CAREROTA_DATA_DIR:-../shared/data}"
+if [ ! -f "$data/osm/rutland-2022-07-20.osm.pbf" ]; then
+  echo "setup: the default map $data/osm/rutland-2022-07-20.osm.pbf is missing;" >&2
+  echo "       put the shared data folder beside the repository or set CAREROTA_DATA_DIR" >&2
+  exit 1
+fi

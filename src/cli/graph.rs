@@ -1,0 +1,271 @@
+//! `carerota graph ...`: build, route and matrix on an OSM road network.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+use clap::{Args, Subcommand, ValueEnum};
+use serde_json::json;
+
+use carerota::matrix::{self, points::parse_points_csv, Algorithm};
+use carerota::roads::{self, RoadNetwork, Snap};
+use carerota::spatial::LonLat;
+use carerota::units::Meters;
+
+/// The default map: Rutland, beside the repository.
+pub const DEFAULT_OSM: &str = "../shared/data/osm/rutland-2022-07-20.osm.pbf";
+
+/// Where the road network comes from.
+#[derive(Args, Debug, Clone)]
+pub struct NetworkSource {
+    /// OpenStreetMap extract (.osm.pbf).
+    #[arg(long, env = "CAREROTA_OSM", default_value = DEFAULT_OSM)]
+    pub osm: PathBuf,
+    /// A prepared network written by `graph build --out`; used instead of --osm.
+    #[arg(long)]
+    pub graph: Option<PathBuf>,
+}
+
+impl NetworkSource {
+    pub fn load(&self) -> anyhow::Result<RoadNetwork> {
+        let net = match &self.graph {
+            Some(g) => roads::cache::load(g)?,
+            None => roads::build(&self.osm)?,
+        };
+        Ok(net)
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum GraphCommand {
+    /// Import an extract, prepare the network, print a JSON summary; --out saves it for --graph.
+    Build {
+        #[arg(long, env = "CAREROTA_OSM", default_value = DEFAULT_OSM)]
+        osm: PathBuf,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Fastest route between two positions: JSON with duration_s and distance_m.
+    Route {
+        #[command(flatten)]
+        source: NetworkSource,
+        /// Start as LAT,LON.
+        #[arg(long, value_parser = parse_lat_lon, allow_hyphen_values = true)]
+        from: LonLat,
+        /// End as LAT,LON.
+        #[arg(long, value_parser = parse_lat_lon, allow_hyphen_values = true)]
+        to: LonLat,
+        /// Also write the route as a GeoJSON Feature.
+        #[arg(long)]
+        geojson: Option<PathBuf>,
+        #[command(flatten)]
+        snap: SnapArgs,
+    },
+    /// Travel-time and distance matrix between points.
+    Matrix {
+        #[command(flatten)]
+        source: NetworkSource,
+        /// CSV file of `id,lat,lon` rows.
+        #[arg(long, conflicts_with = "random", required_unless_present = "random")]
+        points: Option<PathBuf>,
+        /// N random points on the roads instead of --points.
+        #[arg(long, requires = "seed")]
+        random: Option<usize>,
+        /// Seed for --random.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Write the JSON here instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = AlgorithmArg::Ch)]
+        algorithm: AlgorithmArg,
+        #[command(flatten)]
+        snap: SnapArgs,
+    },
+}
+
+#[derive(Args, Debug, Clone, Copy)]
+pub struct SnapArgs {
+    /// Refuse positions farther than this from a road, in metres.
+    #[arg(long, default_value_t = 1000)]
+    pub max_snap_m: i64,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy)]
+pub enum AlgorithmArg {
+    /// Contraction hierarchy, bucket many-to-many.
+    Ch,
+    /// Plain Dijkstra per source (the oracle).
+    Dijkstra,
+}
+
+fn parse_lat_lon(s: &str) -> Result<LonLat, String> {
+    let (lat, lon) = s
+        .split_once(',')
+        .ok_or_else(|| format!("`{s}`: expected LAT,LON such as 52.6715,-0.7372"))?;
+    let num = |v: &str, what: &str| {
+        v.trim()
+            .parse::<f64>()
+            .map_err(|_| format!("`{s}`: {what} `{v}` is not a number"))
+    };
+    let p = LonLat::new(num(lon, "longitude")?, num(lat, "latitude")?);
+    if !p.is_valid() {
+        return Err(format!(
+            "`{s}`: latitude must be within -90..90 and longitude within -180..180"
+        ));
+    }
+    Ok(p)
+}
+
+pub fn run(cmd: GraphCommand) -> anyhow::Result<()> {
+    match cmd {
+        GraphCommand::Build { osm, out } => build(&osm, out.as_deref()),
+        GraphCommand::Route {
+            source,
+            from,
+            to,
+            geojson,
+            snap,
+        } => route(&source, from, to, geojson.as_deref(), snap),
+        GraphCommand::Matrix {
+            source,
+            points,
+            random,
+            seed,
+            out,
+            algorithm,
+            snap,
+        } => matrix_cmd(
+            &source,
+            points.as_deref(),
+            random.zip(seed),
+            out.as_deref(),
+            algorithm,
+            snap,
+        ),
+    }
+}
+
+fn build(osm: &Path, out: Option<&Path>) -> anyhow::Result<()> {
+    let t = Instant::now();
+    let net = roads::build(osm)?;
+    let seconds = t.elapsed().as_secs_f64();
+    if let Some(out) = out {
+        roads::cache::save(&net, out)?;
+    }
+    let g = net.graph();
+    let stats = net.info().stats;
+    let summary = json!({
+        "nodes": g.node_count(),
+        "edges": g.edge_count(),
+        "road_km": (g.road_km() * 10.0).round() / 10.0,
+        "dropped_nodes": stats.dropped_nodes,
+        "dropped_edges": stats.dropped_edges,
+        "missing_node_segments": stats.missing_node_segments,
+        "shortcuts": net.hierarchy().shortcut_count(),
+        "seconds": (seconds * 1000.0).round() / 1000.0,
+        "cache": out.map(|p| p.display().to_string()),
+        "attribution": "© OpenStreetMap contributors",
+    });
+    println!("{}", serde_json::to_string_pretty(&summary)?);
+    Ok(())
+}
+
+fn snap_all(net: &RoadNetwork, ids: &[String], pts: &[LonLat], snap: SnapArgs) -> anyhow::Result<Vec<Snap>> {
+    let mut problems = Vec::new();
+    let mut snaps = Vec::with_capacity(pts.len());
+    for (id, p) in ids.iter().zip(pts) {
+        match net.snap(*p, Meters(snap.max_snap_m)) {
+            Ok(s) => snaps.push(s),
+            Err(e) => problems.push(format!("point `{id}`: {e}")),
+        }
+    }
+    if !problems.is_empty() {
+        bail!(
+            "{} point(s) could not be placed on the road network:\n  {}",
+            problems.len(),
+            problems.join("\n  ")
+        );
+    }
+    Ok(snaps)
+}
+
+fn route(
+    source: &NetworkSource,
+    from: LonLat,
+    to: LonLat,
+    geojson: Option<&Path>,
+    snap: SnapArgs,
+) -> anyhow::Result<()> {
+    let net = source.load()?;
+    let ids = ["--from".to_string(), "--to".to_string()];
+    let snaps = snap_all(&net, &ids, &[from, to], snap)?;
+    let r = net.route(&snaps[0], &snaps[1]);
+    let result = json!({
+        "duration_s": r.duration().0,
+        "distance_m": r.distance().0,
+        "from_snap_m": (snaps[0].distance_m * 10.0).round() / 10.0,
+        "to_snap_m": (snaps[1].distance_m * 10.0).round() / 10.0,
+    });
+    if let Some(path) = geojson {
+        let coords: Vec<[f64; 2]> = r.geometry.iter().map(|p| [p.lon, p.lat]).collect();
+        let feature = json!({
+            "type": "Feature",
+            "properties": { "duration_s": r.duration().0, "distance_m": r.distance().0,
+                            "attribution": "© OpenStreetMap contributors" },
+            "geometry": { "type": "LineString", "coordinates": coords },
+        });
+        std::fs::write(path, serde_json::to_string(&feature)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    println!("{}", serde_json::to_string_pretty(&result)?);
+    Ok(())
+}
+
+fn matrix_cmd(
+    source: &NetworkSource,
+    points: Option<&Path>,
+    random: Option<(usize, u64)>,
+    out: Option<&Path>,
+    algorithm: AlgorithmArg,
+    snap: SnapArgs,
+) -> anyhow::Result<()> {
+    let net = source.load()?;
+    let (ids, pts): (Vec<String>, Vec<LonLat>) = match (points, random) {
+        (Some(path), _) => {
+            let text =
+                std::fs::read_to_string(path).with_context(|| format!("reading points file {}", path.display()))?;
+            let pts = parse_points_csv(&text).with_context(|| format!("points file {}", path.display()))?;
+            pts.into_iter().map(|p| (p.id, p.at)).unzip()
+        }
+        (None, Some((n, seed))) => net
+            .sample_points(n, seed)
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| (format!("r{i}"), p))
+            .unzip(),
+        (None, None) => bail!("give --points FILE or --random N --seed S"),
+    };
+    let snaps = snap_all(&net, &ids, &pts, snap)?;
+    let algorithm = match algorithm {
+        AlgorithmArg::Ch => Algorithm::Ch,
+        AlgorithmArg::Dijkstra => Algorithm::Dijkstra,
+    };
+    let t = Instant::now();
+    let m = matrix::compute_between(&net, &snaps, &snaps, algorithm);
+    let seconds = t.elapsed().as_secs_f64();
+    let result = json!({
+        "ids": ids,
+        "durations_s": m.duration_rows(),
+        "distances_m": m.distance_rows(),
+        "algorithm": format!("{algorithm:?}").to_lowercase(),
+        "seconds": (seconds * 10_000.0).round() / 10_000.0,
+    });
+    let text = serde_json::to_string(&result)?;
+    match out {
+        Some(path) => std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?,
+        None => println!("{text}"),
+    }
+    eprintln!("{}x{} matrix ({:?}) in {:.3} s", m.rows(), m.cols(), algorithm, seconds);
+    Ok(())
+}

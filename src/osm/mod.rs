@@ -1,0 +1,403 @@
+//! OpenStreetMap import: a `.osm.pbf` file → [`OsmExtract`] (drivable ways with the car profile
+//! applied, buildings, place nodes).
+//!
+//! The file is decoded in parallel over its blobs (rayon); partial results are merged and sorted
+//! by OSM id, so the output never depends on the thread count. Coordinates are kept as PBF's own
+//! 1e-7 degree integers until a caller asks for them.
+//!
+//! Invariants of the output: `roads`, `buildings` and `places` are sorted by id; every road
+//! node id that appears in the file has a coordinate (refs to nodes outside an extract are kept
+//! and reported by [`OsmExtract::coord`] as `None`); every road has at least two node refs.
+
+pub mod profile;
+
+use std::path::{Path, PathBuf};
+
+use osmpbf::{BlobDecode, BlobReader, Element};
+use rayon::prelude::*;
+use rstar::{primitives::GeomWithData, RTree};
+
+use crate::ids::{OsmNodeId, OsmWayId};
+use crate::spatial::{BBox, LonLat};
+use profile::{car_profile, Oneway, RoadClass, Surroundings, WayTags};
+
+/// Everything carerota reads from an OSM extract.
+#[derive(Debug)]
+pub struct OsmExtract {
+    /// The bounding box the file's header declares, if any.
+    pub header_bbox: Option<BBox>,
+    /// Drivable ways, car profile applied, speeds resolved.
+    pub roads: Vec<RoadWay>,
+    /// Ways tagged `building=*`, by centroid.
+    pub buildings: Vec<Building>,
+    /// Nodes tagged `place=*`.
+    pub places: Vec<Place>,
+    nodes: NodeTable,
+}
+
+/// A way a car may use.
+#[derive(Clone, Debug)]
+pub struct RoadWay {
+    pub id: OsmWayId,
+    pub nodes: Vec<OsmNodeId>,
+    pub class: RoadClass,
+    pub oneway: Oneway,
+    /// Typical travel speed along the way.
+    pub speed_kmh: f64,
+}
+
+/// A building, by the centroid of its outline's nodes.
+#[derive(Clone, Debug)]
+pub struct Building {
+    pub way: OsmWayId,
+    pub centroid: LonLat,
+    /// The `building=*` value (`house`, `residential`, `yes`, ...).
+    pub building: String,
+}
+
+/// A named settlement or locality.
+#[derive(Clone, Debug)]
+pub struct Place {
+    pub node: OsmNodeId,
+    /// The `place=*` value (`town`, `village`, `hamlet`, ...).
+    pub kind: String,
+    pub name: Option<String>,
+    pub population: Option<u32>,
+    pub location: LonLat,
+}
+
+/// Errors reading an OSM extract.
+#[derive(Debug, thiserror::Error)]
+pub enum OsmError {
+    #[error("cannot open OSM file {path}: check the path given with --osm or CAREROTA_OSM")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "{path} is not a readable OSM PBF file ({detail}); it may be truncated or corrupt: \
+         download the extract again (e.g. from Geofabrik)"
+    )]
+    Corrupt { path: PathBuf, detail: String },
+}
+
+/// Node coordinates, sorted by id, as PBF 1e-7 degree integers.
+#[derive(Debug, Default)]
+struct NodeTable {
+    ids: Vec<i64>,
+    lon_e7: Vec<i32>,
+    lat_e7: Vec<i32>,
+}
+
+impl NodeTable {
+    fn get(&self, id: i64) -> Option<LonLat> {
+        let i = self.ids.binary_search(&id).ok()?;
+        Some(LonLat::new(self.lon_e7[i] as f64 * 1e-7, self.lat_e7[i] as f64 * 1e-7))
+    }
+}
+
+impl OsmExtract {
+    /// The coordinate of a node, or `None` when the node is not in the file.
+    pub fn coord(&self, id: OsmNodeId) -> Option<LonLat> {
+        self.nodes.get(id.0)
+    }
+
+    /// Number of nodes read from the file.
+    pub fn node_count(&self) -> usize {
+        self.nodes.ids.len()
+    }
+}
+
+/// Reads `path` and applies the car profile. See the module docs.
+pub fn extract(path: &Path) -> Result<OsmExtract, OsmError> {
+    let reader = BlobReader::from_path(path).map_err(|e| match e.into_kind() {
+        osmpbf::ErrorKind::Io(source) => OsmError::Open {
+            path: path.to_path_buf(),
+            source,
+        },
+        other => OsmError::Corrupt {
+            path: path.to_path_buf(),
+            detail: format!("{other:?}"),
+        },
+    })?;
+    let corrupt = |detail: String| OsmError::Corrupt {
+        path: path.to_path_buf(),
+        detail,
+    };
+
+    let parts: Vec<BlobPart> = reader
+        .enumerate()
+        .par_bridge()
+        .map(|(i, blob)| {
+            let blob = blob.map_err(|e| corrupt(format!("blob {i}: {e}")))?;
+            let decoded = blob.decode().map_err(|e| corrupt(format!("blob {i}: {e}")))?;
+            Ok(read_blob(decoded))
+        })
+        .collect::<Result<Vec<_>, OsmError>>()?;
+
+    let mut header_seen = false;
+    let mut header_bbox = None;
+    let mut raw = RawParts::default();
+    for part in parts {
+        match part {
+            BlobPart::Header(bbox) => {
+                header_seen = true;
+                header_bbox = header_bbox.or(bbox);
+            }
+            BlobPart::Data(data) => raw.append(data),
+            BlobPart::Other => {}
+        }
+    }
+    if !header_seen {
+        return Err(corrupt("no OSMHeader block: the file is empty or not PBF".to_string()));
+    }
+    Ok(raw.finish(header_bbox))
+}
+
+enum BlobPart {
+    Header(Option<BBox>),
+    Data(RawParts),
+    Other,
+}
+
+#[derive(Default)]
+struct RawParts {
+    nodes: Vec<(i64, i32, i32)>,
+    roads: Vec<(OsmWayId, Vec<OsmNodeId>, profile::WayProfile)>,
+    buildings: Vec<(OsmWayId, Vec<i64>, String)>,
+    places: Vec<Place>,
+}
+
+impl RawParts {
+    fn append(&mut self, mut other: RawParts) {
+        self.nodes.append(&mut other.nodes);
+        self.roads.append(&mut other.roads);
+        self.buildings.append(&mut other.buildings);
+        self.places.append(&mut other.places);
+    }
+
+    fn finish(mut self, header_bbox: Option<BBox>) -> OsmExtract {
+        self.nodes.sort_unstable_by_key(|n| n.0);
+        self.nodes.dedup_by_key(|n| n.0);
+        let nodes = NodeTable {
+            ids: self.nodes.iter().map(|n| n.0).collect(),
+            lon_e7: self.nodes.iter().map(|n| n.1).collect(),
+            lat_e7: self.nodes.iter().map(|n| n.2).collect(),
+        };
+        drop(self.nodes);
+
+        self.places.sort_by_key(|p| p.node);
+        let settlements = Settlements::new(&self.places);
+
+        self.roads.sort_by_key(|r| r.0);
+        let roads = self
+            .roads
+            .into_iter()
+            .map(|(id, refs, p)| {
+                let speed_kmh = p.tagged_speed_kmh.unwrap_or_else(|| {
+                    let mid = refs[refs.len() / 2];
+                    let surroundings = nodes
+                        .get(mid.0)
+                        .map_or(Surroundings::Rural, |at| settlements.surroundings(at));
+                    p.class.default_speed_kmh(surroundings)
+                });
+                RoadWay {
+                    id,
+                    nodes: refs,
+                    class: p.class,
+                    oneway: p.oneway,
+                    speed_kmh,
+                }
+            })
+            .collect();
+
+        self.buildings.sort_by_key(|b| b.0);
+        let buildings = self
+            .buildings
+            .into_iter()
+            .filter_map(|(way, refs, building)| {
+                let centroid = centroid(refs.iter().filter_map(|&id| nodes.get(id)))?;
+                Some(Building {
+                    way,
+                    centroid,
+                    building,
+                })
+            })
+            .collect();
+
+        OsmExtract {
+            header_bbox,
+            roads,
+            buildings,
+            places: self.places,
+            nodes,
+        }
+    }
+}
+
+fn read_blob(decoded: BlobDecode<'_>) -> BlobPart {
+    match decoded {
+        BlobDecode::OsmHeader(h) => BlobPart::Header(h.bbox().map(|b| BBox {
+            min: LonLat::new(b.left.min(b.right), b.top.min(b.bottom)),
+            max: LonLat::new(b.left.max(b.right), b.top.max(b.bottom)),
+        })),
+        BlobDecode::OsmData(block) => {
+            let mut part = RawParts::default();
+            block.for_each_element(|el| match el {
+                Element::DenseNode(n) => {
+                    part.nodes.push((n.id(), n.decimicro_lon(), n.decimicro_lat()));
+                    read_place(n.id(), n.lon(), n.lat(), n.tags(), &mut part.places);
+                }
+                Element::Node(n) => {
+                    part.nodes.push((n.id(), n.decimicro_lon(), n.decimicro_lat()));
+                    read_place(n.id(), n.lon(), n.lat(), n.tags(), &mut part.places);
+                }
+                Element::Way(w) => read_way(&w, &mut part),
+                Element::Relation(_) => {}
+            });
+            BlobPart::Data(part)
+        }
+        BlobDecode::Unknown(_) => BlobPart::Other,
+    }
+}
+
+fn read_place<'a>(id: i64, lon: f64, lat: f64, tags: impl Iterator<Item = (&'a str, &'a str)>, out: &mut Vec<Place>) {
+    let (mut kind, mut name, mut population) = (None, None, None);
+    for (k, v) in tags {
+        match k {
+            "place" => kind = Some(v),
+            "name" => name = Some(v),
+            "population" => population = v.trim().replace(',', "").parse().ok(),
+            _ => {}
+        }
+    }
+    if let Some(kind) = kind {
+        out.push(Place {
+            node: OsmNodeId(id),
+            kind: kind.to_string(),
+            name: name.map(str::to_string),
+            population,
+            location: LonLat::new(lon, lat),
+        });
+    }
+}
+
+fn read_way(w: &osmpbf::Way<'_>, part: &mut RawParts) {
+    let tags = WayTags::collect(w.tags());
+    if let Some(p) = car_profile(&tags) {
+        let refs: Vec<OsmNodeId> = w.refs().map(OsmNodeId).collect();
+        if refs.len() >= 2 {
+            part.roads.push((OsmWayId(w.id()), refs, p));
+        }
+        return;
+    }
+    if let Some((_, b)) = w.tags().find(|(k, _)| *k == "building") {
+        if b != "no" {
+            part.buildings
+                .push((OsmWayId(w.id()), w.refs().collect(), b.to_string()));
+        }
+    }
+}
+
+/// The mean of the distinct points of an outline (a closed way repeats its first node).
+fn centroid(points: impl Iterator<Item = LonLat>) -> Option<LonLat> {
+    let pts: Vec<LonLat> = points.collect();
+    let distinct = if pts.len() > 1 && pts.first() == pts.last() {
+        &pts[..pts.len() - 1]
+    } else {
+        &pts[..]
+    };
+    if distinct.is_empty() {
+        return None;
+    }
+    let n = distinct.len() as f64;
+    Some(LonLat::new(
+        distinct.iter().map(|p| p.lon).sum::<f64>() / n,
+        distinct.iter().map(|p| p.lat).sum::<f64>() / n,
+    ))
+}
+
+/// Built-up areas, approximated as discs around place nodes with a radius by place type.
+struct Settlements {
+    tree: RTree<GeomWithData<[f64; 2], f64>>,
+    max_radius_m: f64,
+    /// Metres per degree of longitude at the places' mean latitude.
+    m_per_deg_lon: f64,
+}
+
+/// Radius of the built-up area around a place node, in metres.
+pub fn built_up_radius_m(kind: &str) -> Option<f64> {
+    Some(match kind {
+        "city" => 4000.0,
+        "town" => 1500.0,
+        "suburb" => 800.0,
+        "village" => 500.0,
+        "hamlet" | "neighbourhood" => 200.0,
+        _ => return None,
+    })
+}
+
+impl Settlements {
+    fn new(places: &[Place]) -> Self {
+        let mean_lat = if places.is_empty() {
+            0.0
+        } else {
+            places.iter().map(|p| p.location.lat).sum::<f64>() / places.len() as f64
+        };
+        let m_per_deg_lon = M_PER_DEG * mean_lat.to_radians().cos();
+        let items: Vec<_> = places
+            .iter()
+            .filter_map(|p| {
+                let r = built_up_radius_m(&p.kind)?;
+                Some(GeomWithData::new(local_xy(p.location, m_per_deg_lon), r))
+            })
+            .collect();
+        let max_radius_m = items.iter().map(|i| i.data).fold(0.0, f64::max);
+        Self {
+            tree: RTree::bulk_load(items),
+            max_radius_m,
+            m_per_deg_lon,
+        }
+    }
+
+    fn surroundings(&self, at: LonLat) -> Surroundings {
+        let xy = local_xy(at, self.m_per_deg_lon);
+        let reach = self.max_radius_m * self.max_radius_m;
+        let urban = self.tree.locate_within_distance(xy, reach).any(|p| {
+            let (dx, dy) = (p.geom()[0] - xy[0], p.geom()[1] - xy[1]);
+            dx * dx + dy * dy <= p.data * p.data
+        });
+        if urban {
+            Surroundings::Urban
+        } else {
+            Surroundings::Rural
+        }
+    }
+}
+
+const M_PER_DEG: f64 = 111_195.0;
+
+/// Approximate planar metres for built-up-area tests (equirectangular at the places' mean
+/// latitude; the error over a county is well within the radii's own slack).
+fn local_xy(p: LonLat, m_per_deg_lon: f64) -> [f64; 2] {
+    [p.lon * m_per_deg_lon, p.lat * M_PER_DEG]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn centroid_ignores_the_repeated_closing_node() {
+        let sq = [
+            LonLat::new(0.0, 0.0),
+            LonLat::new(2.0, 0.0),
+            LonLat::new(2.0, 2.0),
+            LonLat::new(0.0, 2.0),
+            LonLat::new(0.0, 0.0),
+        ];
+        assert_eq!(centroid(sq.into_iter()), Some(LonLat::new(1.0, 1.0)));
+        assert_eq!(centroid(std::iter::empty()), None);
+    }
+}

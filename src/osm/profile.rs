@@ -1,0 +1,336 @@
+//! The car profile for England: which `highway=*` ways a car may use, in which directions, and
+//! how fast.
+//!
+//! Inputs are a way's tags; the output is a [`WayProfile`] or `None` for a way a car cannot use.
+//! Speeds are realistic travel speeds, not limits: a tagged `maxspeed` is scaled by
+//! [`MAXSPEED_FACTOR`] (junctions, bends and traffic keep average speeds below the limit, the same
+//! reduction OSRM's car profile uses), and untagged ways get a default for their class that
+//! differs between built-up (urban) and rural surroundings.
+//!
+//! UK speed limits are in mph: `maxspeed=30 mph`; the national limit tags (`national`,
+//! `GB:nsl_single`, `GB:nsl_dual`, `GB:motorway`) mean 60, 70 and 70 mph. A bare number is km/h,
+//! as OSM's convention says.
+
+/// A tagged limit is scaled by this to give a typical travel speed.
+pub const MAXSPEED_FACTOR: f64 = 0.8;
+
+const MPH_TO_KMH: f64 = 1.609_344;
+
+/// Road classes a car may use, from `highway=*`, fastest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
+pub enum RoadClass {
+    Motorway = 0,
+    MotorwayLink,
+    Trunk,
+    TrunkLink,
+    Primary,
+    PrimaryLink,
+    Secondary,
+    SecondaryLink,
+    Tertiary,
+    TertiaryLink,
+    Unclassified,
+    Residential,
+    LivingStreet,
+    Service,
+}
+
+impl RoadClass {
+    pub const ALL: [RoadClass; 14] = [
+        RoadClass::Motorway,
+        RoadClass::MotorwayLink,
+        RoadClass::Trunk,
+        RoadClass::TrunkLink,
+        RoadClass::Primary,
+        RoadClass::PrimaryLink,
+        RoadClass::Secondary,
+        RoadClass::SecondaryLink,
+        RoadClass::Tertiary,
+        RoadClass::TertiaryLink,
+        RoadClass::Unclassified,
+        RoadClass::Residential,
+        RoadClass::LivingStreet,
+        RoadClass::Service,
+    ];
+
+    pub fn from_highway(value: &str) -> Option<Self> {
+        Some(match value {
+            "motorway" => RoadClass::Motorway,
+            "motorway_link" => RoadClass::MotorwayLink,
+            "trunk" => RoadClass::Trunk,
+            "trunk_link" => RoadClass::TrunkLink,
+            "primary" => RoadClass::Primary,
+            "primary_link" => RoadClass::PrimaryLink,
+            "secondary" => RoadClass::Secondary,
+            "secondary_link" => RoadClass::SecondaryLink,
+            "tertiary" => RoadClass::Tertiary,
+            "tertiary_link" => RoadClass::TertiaryLink,
+            "unclassified" => RoadClass::Unclassified,
+            "residential" => RoadClass::Residential,
+            "living_street" => RoadClass::LivingStreet,
+            "service" => RoadClass::Service,
+            _ => return None,
+        })
+    }
+
+    pub fn from_u8(v: u8) -> Option<Self> {
+        Self::ALL.get(v as usize).copied()
+    }
+
+    /// The `highway=*` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoadClass::Motorway => "motorway",
+            RoadClass::MotorwayLink => "motorway_link",
+            RoadClass::Trunk => "trunk",
+            RoadClass::TrunkLink => "trunk_link",
+            RoadClass::Primary => "primary",
+            RoadClass::PrimaryLink => "primary_link",
+            RoadClass::Secondary => "secondary",
+            RoadClass::SecondaryLink => "secondary_link",
+            RoadClass::Tertiary => "tertiary",
+            RoadClass::TertiaryLink => "tertiary_link",
+            RoadClass::Unclassified => "unclassified",
+            RoadClass::Residential => "residential",
+            RoadClass::LivingStreet => "living_street",
+            RoadClass::Service => "service",
+        }
+    }
+
+    /// Homes are never reached from these: a snapped location must not lie on one.
+    pub fn is_motorway(self) -> bool {
+        matches!(self, RoadClass::Motorway | RoadClass::MotorwayLink)
+    }
+
+    /// Typical travel speed where no limit is tagged, in km/h.
+    ///
+    /// Rural figures follow the national limit (60 mph on single carriageways) less bends and
+    /// junctions; urban figures follow the 30 mph limit of built-up areas less junctions and
+    /// traffic. Motorways and trunk roads are fast either way.
+    pub fn default_speed_kmh(self, surroundings: Surroundings) -> f64 {
+        let (rural, urban) = match self {
+            RoadClass::Motorway => (105.0, 90.0),
+            RoadClass::MotorwayLink => (60.0, 50.0),
+            RoadClass::Trunk => (85.0, 50.0),
+            RoadClass::TrunkLink => (50.0, 40.0),
+            RoadClass::Primary => (75.0, 40.0),
+            RoadClass::PrimaryLink => (45.0, 30.0),
+            RoadClass::Secondary => (70.0, 35.0),
+            RoadClass::SecondaryLink => (40.0, 30.0),
+            RoadClass::Tertiary => (60.0, 32.0),
+            RoadClass::TertiaryLink => (35.0, 25.0),
+            RoadClass::Unclassified => (45.0, 30.0),
+            RoadClass::Residential => (30.0, 25.0),
+            RoadClass::LivingStreet => (10.0, 10.0),
+            RoadClass::Service => (15.0, 15.0),
+        };
+        match surroundings {
+            Surroundings::Rural => rural,
+            Surroundings::Urban => urban,
+        }
+    }
+}
+
+/// Whether a road runs through a built-up area.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Surroundings {
+    Urban,
+    Rural,
+}
+
+/// Which way traffic may flow along the way's node order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Oneway {
+    Both,
+    Forward,
+    Backward,
+}
+
+/// What the profile makes of a drivable way.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WayProfile {
+    pub class: RoadClass,
+    pub oneway: Oneway,
+    /// From a tagged limit, already scaled by [`MAXSPEED_FACTOR`]; `None` to use the class
+    /// default for the way's surroundings.
+    pub tagged_speed_kmh: Option<f64>,
+}
+
+/// The tags of a way that the car profile reads.
+#[derive(Clone, Debug, Default)]
+pub struct WayTags<'a> {
+    pub highway: Option<&'a str>,
+    pub maxspeed: Option<&'a str>,
+    pub maxspeed_type: Option<&'a str>,
+    pub oneway: Option<&'a str>,
+    pub junction: Option<&'a str>,
+    pub access: Option<&'a str>,
+    pub vehicle: Option<&'a str>,
+    pub motor_vehicle: Option<&'a str>,
+    pub motorcar: Option<&'a str>,
+    pub service: Option<&'a str>,
+    pub area: Option<&'a str>,
+    pub dual_carriageway: Option<&'a str>,
+}
+
+impl<'a> WayTags<'a> {
+    /// Collects the tags the profile reads; others are ignored.
+    pub fn collect(tags: impl Iterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut t = WayTags::default();
+        for (k, v) in tags {
+            match k {
+                "highway" => t.highway = Some(v),
+                "maxspeed" => t.maxspeed = Some(v),
+                "maxspeed:type" | "source:maxspeed" => t.maxspeed_type = Some(v),
+                "oneway" => t.oneway = Some(v),
+                "junction" => t.junction = Some(v),
+                "access" => t.access = Some(v),
+                "vehicle" => t.vehicle = Some(v),
+                "motor_vehicle" => t.motor_vehicle = Some(v),
+                "motorcar" => t.motorcar = Some(v),
+                "service" => t.service = Some(v),
+                "area" => t.area = Some(v),
+                "dual_carriageway" => t.dual_carriageway = Some(v),
+                _ => {}
+            }
+        }
+        t
+    }
+}
+
+/// The car profile's verdict on a way, or `None` when a car may not use it.
+pub fn car_profile(tags: &WayTags<'_>) -> Option<WayProfile> {
+    let class = RoadClass::from_highway(tags.highway?)?;
+    if tags.area == Some("yes") || !car_access_allowed(tags) {
+        return None;
+    }
+    if class == RoadClass::Service && matches!(tags.service, Some("emergency_access")) {
+        return None;
+    }
+    let oneway = oneway_of(tags, class)?;
+    let dual = tags.dual_carriageway == Some("yes")
+        || matches!(class, RoadClass::Trunk | RoadClass::Motorway) && oneway != Oneway::Both;
+    let limit = tags
+        .maxspeed
+        .and_then(|v| parse_maxspeed_kmh(v, dual))
+        .or_else(|| tags.maxspeed_type.and_then(|v| parse_maxspeed_kmh(v, dual)));
+    Some(WayProfile {
+        class,
+        oneway,
+        tagged_speed_kmh: limit.map(|kmh| kmh * MAXSPEED_FACTOR),
+    })
+}
+
+/// The most specific access tag decides: motorcar, then motor_vehicle, then vehicle, then access.
+fn car_access_allowed(tags: &WayTags<'_>) -> bool {
+    let decisive = tags.motorcar.or(tags.motor_vehicle).or(tags.vehicle).or(tags.access);
+    !matches!(
+        decisive,
+        Some("no" | "private" | "agricultural" | "forestry" | "emergency" | "psv" | "bus" | "discouraged_no")
+    )
+}
+
+/// `None` for ways whose direction changes over the day (`reversible`, `alternating`).
+fn oneway_of(tags: &WayTags<'_>, class: RoadClass) -> Option<Oneway> {
+    match tags.oneway {
+        Some("yes" | "true" | "1") => Some(Oneway::Forward),
+        Some("-1" | "reverse") => Some(Oneway::Backward),
+        Some("no" | "false" | "0") => Some(Oneway::Both),
+        Some("reversible" | "alternating") => None,
+        _ => {
+            let roundabout = matches!(tags.junction, Some("roundabout" | "circular"));
+            let implied = roundabout || class == RoadClass::Motorway;
+            Some(if implied { Oneway::Forward } else { Oneway::Both })
+        }
+    }
+}
+
+/// A speed limit in km/h from a `maxspeed` value, or `None` when the value names no limit
+/// (`signals`, `none`, `variable`, unparseable). `dual` tells which national limit applies.
+pub fn parse_maxspeed_kmh(value: &str, dual: bool) -> Option<f64> {
+    let first = value.split(';').next()?.trim();
+    let national_mph = |dual: bool| if dual { 70.0 } else { 60.0 };
+    let mph = match first {
+        "national" | "GB:national" | "UK:national" => Some(national_mph(dual)),
+        "GB:nsl_single" | "UK:nsl_single" => Some(60.0),
+        "GB:nsl_dual" | "UK:nsl_dual" | "GB:motorway" | "UK:motorway" => Some(70.0),
+        "GB:nsl_restricted" | "UK:nsl_restricted" | "GB:urban" | "UK:urban" => Some(30.0),
+        "GB:zone20" => Some(20.0),
+        _ => None,
+    };
+    if let Some(mph) = mph {
+        return Some(mph * MPH_TO_KMH);
+    }
+    let lower = first.to_ascii_lowercase();
+    let (number, is_mph) = match lower.strip_suffix("mph") {
+        Some(n) => (n.trim(), true),
+        None => (lower.strip_suffix("km/h").unwrap_or(&lower).trim(), false),
+    };
+    let n: f64 = number.parse().ok()?;
+    if !(n.is_finite() && n > 0.0 && n < 200.0) {
+        return None;
+    }
+    Some(if is_mph { n * MPH_TO_KMH } else { n })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tags(pairs: &[(&'static str, &'static str)]) -> WayTags<'static> {
+        WayTags::collect(pairs.iter().copied())
+    }
+
+    #[test]
+    fn parses_uk_limits_in_mph_and_national_limits() {
+        assert!((parse_maxspeed_kmh("30 mph", false).unwrap() - 48.28).abs() < 0.01);
+        assert!((parse_maxspeed_kmh("40mph", false).unwrap() - 64.37).abs() < 0.01);
+        assert_eq!(parse_maxspeed_kmh("50", false), Some(50.0));
+        assert!((parse_maxspeed_kmh("national", false).unwrap() - 96.56).abs() < 0.01);
+        assert!((parse_maxspeed_kmh("national", true).unwrap() - 112.65).abs() < 0.01);
+        assert!((parse_maxspeed_kmh("GB:nsl_single", true).unwrap() - 96.56).abs() < 0.01);
+        assert_eq!(parse_maxspeed_kmh("signals", false), None);
+        assert_eq!(parse_maxspeed_kmh("-5", false), None);
+    }
+
+    #[test]
+    fn excludes_private_and_non_car_ways() {
+        assert!(car_profile(&tags(&[("highway", "footway")])).is_none());
+        assert!(car_profile(&tags(&[("highway", "track")])).is_none());
+        assert!(car_profile(&tags(&[("highway", "residential"), ("access", "private")])).is_none());
+        assert!(car_profile(&tags(&[("highway", "service"), ("motor_vehicle", "no")])).is_none());
+        let allowed = tags(&[("highway", "residential"), ("access", "no"), ("motorcar", "yes")]);
+        assert!(car_profile(&allowed).is_some());
+    }
+
+    #[test]
+    fn implies_oneway_on_roundabouts_and_motorways() {
+        let rb = car_profile(&tags(&[("highway", "primary"), ("junction", "roundabout")])).unwrap();
+        assert_eq!(rb.oneway, Oneway::Forward);
+        let mw = car_profile(&tags(&[("highway", "motorway")])).unwrap();
+        assert_eq!(mw.oneway, Oneway::Forward);
+        let rev = car_profile(&tags(&[("highway", "residential"), ("oneway", "-1")])).unwrap();
+        assert_eq!(rev.oneway, Oneway::Backward);
+        let two = car_profile(&tags(&[("highway", "primary")])).unwrap();
+        assert_eq!(two.oneway, Oneway::Both);
+        assert!(car_profile(&tags(&[("highway", "primary"), ("oneway", "reversible")])).is_none());
+    }
+
+    #[test]
+    fn scales_tagged_limits_to_travel_speeds() {
+        let p = car_profile(&tags(&[("highway", "primary"), ("maxspeed", "50 mph")])).unwrap();
+        assert!((p.tagged_speed_kmh.unwrap() - 50.0 * MPH_TO_KMH * MAXSPEED_FACTOR).abs() < 1e-9);
+        let untagged = car_profile(&tags(&[("highway", "primary")])).unwrap();
+        assert_eq!(untagged.tagged_speed_kmh, None);
+    }
+
+    #[test]
+    fn urban_defaults_are_slower_than_rural() {
+        for class in RoadClass::ALL {
+            assert!(class.default_speed_kmh(Surroundings::Urban) <= class.default_speed_kmh(Surroundings::Rural));
+            assert_eq!(RoadClass::from_u8(class as u8), Some(class));
+            assert_eq!(RoadClass::from_highway(class.as_str()), Some(class));
+        }
+    }
+}

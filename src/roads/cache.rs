@@ -1,0 +1,234 @@
+//! The prepared network on disk: a versioned, little-endian binary file.
+//!
+//! Layout: magic `CAREROTA-ROADS\0\0` (16 bytes), format version (u32), source SHA-256 (32 bytes),
+//! build stats (3 x u64), then length-prefixed arrays: node OSM ids, node coordinates, graph CSR
+//! (first_out, head, cost, class), ranks, and both upward graphs. Loading reads the arrays
+//! straight back; only the snap index (an R-tree bulk load, milliseconds) is derived again.
+//! A file with another magic, version, or a short or inconsistent body is refused, never half-used.
+
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use crate::roads::ch::{ContractionHierarchy, UpGraph};
+use crate::roads::cost::PathCost;
+use crate::roads::graph::{BuildStats, RoadGraph};
+use crate::roads::snap::SnapIndex;
+use crate::roads::{NetworkInfo, RoadNetwork, RoadsError};
+use crate::spatial::LonLat;
+
+const MAGIC: &[u8; 16] = b"CAREROTA-ROADS\0\0";
+/// Bump when the layout or the meaning of any field changes (e.g. the car profile).
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Writes `net` to `path` (through a temporary file renamed into place).
+pub fn save(net: &RoadNetwork, path: &Path) -> Result<(), RoadsError> {
+    let io = |source| RoadsError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let tmp = path.with_extension("tmp");
+    let file = std::fs::File::create(&tmp).map_err(io)?;
+    let mut w = BufWriter::new(file);
+    let mut put = |bytes: &[u8]| w.write_all(bytes);
+    let g = &net.graph;
+    let ch = &net.ch;
+    (|| -> std::io::Result<()> {
+        put(MAGIC)?;
+        put(&FORMAT_VERSION.to_le_bytes())?;
+        put(&net.info.source_sha256)?;
+        let s = net.info.stats;
+        for v in [s.dropped_nodes, s.dropped_edges, s.missing_node_segments] {
+            put(&(v as u64).to_le_bytes())?;
+        }
+        write_array(&mut put, &g.osm_ids, i64::to_le_bytes)?;
+        write_array(
+            &mut put,
+            &g.coords.iter().flat_map(|c| [c.lon, c.lat]).collect::<Vec<_>>(),
+            f64::to_le_bytes,
+        )?;
+        write_array(&mut put, &g.first_out, u32::to_le_bytes)?;
+        write_array(&mut put, &g.head, u32::to_le_bytes)?;
+        write_array(
+            &mut put,
+            &g.cost.iter().map(|c| c.0).collect::<Vec<_>>(),
+            u64::to_le_bytes,
+        )?;
+        put(&(g.class.len() as u64).to_le_bytes())?;
+        put(&g.class)?;
+        write_array(&mut put, &ch.rank, u32::to_le_bytes)?;
+        for up in [&ch.fwd, &ch.bwd] {
+            write_array(&mut put, &up.first, u32::to_le_bytes)?;
+            write_array(&mut put, &up.head, u32::to_le_bytes)?;
+            write_array(
+                &mut put,
+                &up.cost.iter().map(|c| c.0).collect::<Vec<_>>(),
+                u64::to_le_bytes,
+            )?;
+            write_array(&mut put, &up.mid, u32::to_le_bytes)?;
+        }
+        Ok(())
+    })()
+    .map_err(io)?;
+    w.flush().map_err(io)?;
+    drop(w);
+    std::fs::rename(&tmp, path).map_err(io)
+}
+
+/// Reads a network written by [`save`].
+pub fn load(path: &Path) -> Result<RoadNetwork, RoadsError> {
+    let bytes = std::fs::read(path).map_err(|source| RoadsError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let bad = |detail: &str| RoadsError::BadCache {
+        path: path.to_path_buf(),
+        detail: detail.to_string(),
+    };
+    let mut r = Reader { bytes: &bytes, pos: 0 };
+    if r.take(16).ok_or_else(|| bad("file too short"))? != MAGIC {
+        return Err(bad("not a carerota road network file"));
+    }
+    let version = r.u32().ok_or_else(|| bad("file too short"))?;
+    if version != FORMAT_VERSION {
+        return Err(bad(&format!(
+            "format version {version}, this build reads {FORMAT_VERSION}"
+        )));
+    }
+    let parsed = (|| {
+        let sha: [u8; 32] = r.take(32)?.try_into().ok()?;
+        let stats = BuildStats {
+            dropped_nodes: r.u64()? as usize,
+            dropped_edges: r.u64()? as usize,
+            missing_node_segments: r.u64()? as usize,
+        };
+        let osm_ids = r.i64s()?;
+        let flat = r.f64s()?;
+        let coords: Vec<LonLat> = flat.chunks_exact(2).map(|c| LonLat::new(c[0], c[1])).collect();
+        let first_out = r.u32s()?;
+        let head = r.u32s()?;
+        let cost = r.u64s()?.into_iter().map(PathCost).collect();
+        let n_class = r.u64()? as usize;
+        let class = r.take(n_class)?.to_vec();
+        let rank = r.u32s()?;
+        let mut ups = Vec::new();
+        for _ in 0..2 {
+            ups.push(UpGraph {
+                first: r.u32s()?,
+                head: r.u32s()?,
+                cost: r.u64s()?.into_iter().map(PathCost).collect(),
+                mid: r.u32s()?,
+            });
+        }
+        let bwd = ups.pop()?;
+        let fwd = ups.pop()?;
+        (r.pos == r.bytes.len()).then_some(())?;
+        Some((
+            sha,
+            stats,
+            RoadGraph {
+                osm_ids,
+                coords,
+                first_out,
+                head,
+                cost,
+                class,
+            },
+            rank,
+            fwd,
+            bwd,
+        ))
+    })();
+    let (sha, stats, graph, rank, fwd, bwd) = parsed.ok_or_else(|| bad("truncated or inconsistent body"))?;
+    let n = graph.coords.len();
+    let consistent = graph.osm_ids.len() == n
+        && graph.first_out.len() == n + 1
+        && graph.first_out.last().map(|&m| m as usize) == Some(graph.head.len())
+        && graph.cost.len() == graph.head.len()
+        && graph.class.len() == graph.head.len()
+        && graph.head.iter().all(|&h| (h as usize) < n)
+        && rank.len() == n
+        && [&fwd, &bwd].iter().all(|u| {
+            u.first.len() == n + 1
+                && u.first.last().map(|&m| m as usize) == Some(u.head.len())
+                && u.cost.len() == u.head.len()
+                && u.mid.len() == u.head.len()
+                && u.head.iter().all(|&h| (h as usize) < n)
+        });
+    if !consistent {
+        return Err(bad("array sizes do not agree"));
+    }
+    let mut node_at = vec![u32::MAX; n];
+    for (v, &rk) in rank.iter().enumerate() {
+        if (rk as usize) >= n || node_at[rk as usize] != u32::MAX {
+            return Err(bad("ranks are not a permutation"));
+        }
+        node_at[rk as usize] = v as u32;
+    }
+    let ch = ContractionHierarchy {
+        rank,
+        node_at,
+        fwd,
+        bwd,
+    };
+    let snap = SnapIndex::build(&graph);
+    Ok(RoadNetwork {
+        graph,
+        ch,
+        snap,
+        info: NetworkInfo {
+            source_sha256: sha,
+            stats,
+        },
+    })
+}
+
+/// Writes a length-prefixed little-endian array.
+fn write_array<T: Copy, const W: usize>(
+    put: &mut impl FnMut(&[u8]) -> std::io::Result<()>,
+    v: &[T],
+    to_le: fn(T) -> [u8; W],
+) -> std::io::Result<()> {
+    put(&(v.len() as u64).to_le_bytes())?;
+    v.iter().try_for_each(|&x| put(&to_le(x)))
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let end = self.pos.checked_add(n)?;
+        let s = self.bytes.get(self.pos..end)?;
+        self.pos = end;
+        Some(s)
+    }
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+    fn array<const W: usize, T>(&mut self, conv: fn([u8; W]) -> T) -> Option<Vec<T>> {
+        let n = usize::try_from(self.u64()?).ok()?;
+        let raw = self.take(n.checked_mul(W)?)?;
+        Some(
+            raw.chunks_exact(W)
+                .map(|c| conv(c.try_into().expect("invariant: chunk of W bytes")))
+                .collect(),
+        )
+    }
+    fn u32s(&mut self) -> Option<Vec<u32>> {
+        self.array(u32::from_le_bytes)
+    }
+    fn u64s(&mut self) -> Option<Vec<u64>> {
+        self.array(u64::from_le_bytes)
+    }
+    fn i64s(&mut self) -> Option<Vec<i64>> {
+        self.array(i64::from_le_bytes)
+    }
+    fn f64s(&mut self) -> Option<Vec<f64>> {
+        self.array(f64::from_le_bytes)
+    }
+}

@@ -1,0 +1,290 @@
+//! The road network: graph, contraction hierarchy and snap index, built once from an OSM extract
+//! and then frozen (`Send + Sync`, shared through `Arc`).
+//!
+//! `osm::extract` → [`RoadGraph::from_extract`] (CSR, largest SCC) → [`ContractionHierarchy::build`]
+//! and [`SnapIndex::build`] → [`RoadNetwork`]. The prepared network is cached on disk
+//! ([`cache`]) with a format version and the source file's SHA-256.
+//!
+//! Positions enter as [`Snap`]s: a point on a segment. A snapped point joins the graph through
+//! "phantom" seeds: it reaches the segment's end nodes (and is reached from them) at the cost of
+//! the part of the edge between, in each direction the segment may be driven; two points on the
+//! same segment may also be joined directly along it.
+//!
+//! Architecture invariant: roads knows nothing of staff, visits or plans.
+
+pub mod cache;
+pub mod ch;
+pub mod cost;
+pub mod dijkstra;
+pub mod graph;
+pub mod snap;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+pub use ch::ContractionHierarchy;
+pub use cost::PathCost;
+pub use graph::{BuildStats, RoadGraph};
+pub use snap::{Segment, Snap, SnapIndex};
+
+use crate::ids::NodeIdx;
+use crate::osm::{self, OsmError, OsmExtract};
+use crate::spatial::LonLat;
+use crate::units::{Meters, Seconds};
+use ch::{Climb, UpSearch};
+
+/// A prepared road network. See the module docs.
+pub struct RoadNetwork {
+    pub(crate) graph: RoadGraph,
+    pub(crate) ch: ContractionHierarchy,
+    pub(crate) snap: SnapIndex,
+    pub(crate) info: NetworkInfo,
+}
+
+/// Where a network came from and what building it left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkInfo {
+    /// SHA-256 of the source PBF.
+    pub source_sha256: [u8; 32],
+    pub stats: BuildStats,
+}
+
+/// Errors building, loading or querying the road network.
+#[derive(Debug, thiserror::Error)]
+pub enum RoadsError {
+    #[error(transparent)]
+    Osm(#[from] OsmError),
+    #[error("{path} has no drivable roads: use an extract that covers a town or county")]
+    NoRoads { path: PathBuf },
+    #[error("cannot read or write {path}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "{path} is not a usable road network cache ({detail}); delete it and build again with `carerota graph build`"
+    )]
+    BadCache { path: PathBuf, detail: String },
+}
+
+/// Why a position could not be placed on the road network.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SnapError {
+    #[error("position {lat},{lon} is not a valid latitude,longitude (latitude -90..90, longitude -180..180, finite)")]
+    InvalidCoordinate { lat: f64, lon: f64 },
+    #[error(
+        "position {point} is {distance_m:.0} m from the nearest road, beyond the {max_m} m snap radius: \
+         check the coordinates (latitude first) and that the point lies inside the map's area"
+    )]
+    TooFar { point: LonLat, distance_m: f64, max_m: i64 },
+    #[error("the road network has no roads to snap to")]
+    Empty,
+}
+
+/// A point-to-point route.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Route {
+    pub cost: PathCost,
+    /// The path along the roads, from the source's snapped point to the target's.
+    pub geometry: Vec<LonLat>,
+}
+
+impl Route {
+    pub fn duration(&self) -> Seconds {
+        self.cost.seconds()
+    }
+    pub fn distance(&self) -> Meters {
+        self.cost.meters()
+    }
+}
+
+/// SHA-256 of an OSM file, streamed.
+pub fn file_sha256(path: &Path) -> Result<[u8; 32], OsmError> {
+    use sha2::{Digest, Sha256};
+    let open = |source| OsmError::Open {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut f = std::fs::File::open(path).map_err(open)?;
+    let mut h = Sha256::new();
+    std::io::copy(&mut f, &mut h).map_err(open)?;
+    Ok(h.finalize().into())
+}
+
+/// Imports `osm_path` and prepares the network.
+pub fn build(osm_path: &Path) -> Result<RoadNetwork, RoadsError> {
+    let sha = file_sha256(osm_path)?;
+    let t = Instant::now();
+    let extract = osm::extract(osm_path)?;
+    tracing::debug!(ms = t.elapsed().as_millis() as u64, "osm extract");
+    RoadNetwork::from_extract(&extract, sha).ok_or_else(|| RoadsError::NoRoads {
+        path: osm_path.to_path_buf(),
+    })
+}
+
+/// Loads the cache at `cache_path` when it was built from this very `osm_path` (same SHA-256),
+/// else imports `osm_path` and, when a cache path is given, writes the cache.
+pub fn load_or_build(osm_path: &Path, cache_path: Option<&Path>) -> Result<RoadNetwork, RoadsError> {
+    if let Some(cp) = cache_path {
+        if cp.exists() {
+            let sha = file_sha256(osm_path)?;
+            match cache::load(cp) {
+                Ok(net) if net.info.source_sha256 == sha => return Ok(net),
+                Ok(_) => tracing::info!(cache = %cp.display(), "cache built from another file: rebuilding"),
+                Err(e) => tracing::warn!(error = %e, "unusable cache: rebuilding"),
+            }
+        }
+    }
+    let net = build(osm_path)?;
+    if let Some(cp) = cache_path {
+        cache::save(&net, cp)?;
+    }
+    Ok(net)
+}
+
+impl RoadNetwork {
+    /// Builds graph, hierarchy and snap index; `None` when the extract has no drivable roads.
+    pub fn from_extract(extract: &OsmExtract, source_sha256: [u8; 32]) -> Option<RoadNetwork> {
+        let t = Instant::now();
+        let (graph, stats) = RoadGraph::from_extract(extract);
+        if graph.edge_count() == 0 {
+            return None;
+        }
+        tracing::debug!(ms = t.elapsed().as_millis() as u64, nodes = graph.node_count(), "graph");
+        let t = Instant::now();
+        let (ch, snap) = rayon::join(|| ContractionHierarchy::build(&graph), || SnapIndex::build(&graph));
+        tracing::debug!(
+            ms = t.elapsed().as_millis() as u64,
+            shortcuts = ch.shortcut_count(),
+            "contraction"
+        );
+        Some(RoadNetwork {
+            graph,
+            ch,
+            snap,
+            info: NetworkInfo { source_sha256, stats },
+        })
+    }
+
+    pub fn graph(&self) -> &RoadGraph {
+        &self.graph
+    }
+
+    pub fn hierarchy(&self) -> &ContractionHierarchy {
+        &self.ch
+    }
+
+    pub fn info(&self) -> &NetworkInfo {
+        &self.info
+    }
+
+    /// Places `p` on the nearest road segment within `max_distance`.
+    pub fn snap(&self, p: LonLat, max_distance: Meters) -> Result<Snap, SnapError> {
+        if !p.is_valid() {
+            return Err(SnapError::InvalidCoordinate { lat: p.lat, lon: p.lon });
+        }
+        let s = self.snap.nearest(&self.graph, p).ok_or(SnapError::Empty)?;
+        if s.distance_m > max_distance.0 as f64 {
+            return Err(SnapError::TooFar {
+                point: p,
+                distance_m: s.distance_m,
+                max_m: max_distance.0,
+            });
+        }
+        Ok(s)
+    }
+
+    /// The brute-force oracle for [`snap`](Self::snap) (no radius): every segment measured.
+    pub fn snap_exhaustive(&self, p: LonLat) -> Option<Snap> {
+        self.snap.snap_exhaustive(&self.graph, p)
+    }
+
+    /// `n` positions on roads (not motorways), deterministic for a seed: for tests and benches.
+    pub fn sample_points(&self, n: usize, seed: u64) -> Vec<LonLat> {
+        self.snap.sample_points(&self.graph, n, seed)
+    }
+
+    /// The fastest route from `from` to `to` (bidirectional upward search on the hierarchy).
+    pub fn route(&self, from: &Snap, to: &Snap) -> Route {
+        let g = &self.graph;
+        let ranks = |seeds: [Option<(NodeIdx, PathCost)>; 2]| -> Vec<(u32, PathCost)> {
+            seeds
+                .into_iter()
+                .flatten()
+                .map(|(n, c)| (self.ch.rank_of(n), c))
+                .collect()
+        };
+        let mut f = UpSearch::new(g.node_count());
+        let mut b = UpSearch::new(g.node_count());
+        f.start(&ranks(source_seeds(g, from)));
+        b.start(&ranks(target_seeds(g, to)));
+        let mut best = (direct_cost(g, from, to), None::<u32>);
+        loop {
+            let (fq, bq) = (f.min_queued(), b.min_queued());
+            if fq.min(bq) >= best.0 {
+                break;
+            }
+            let (search, other, climb) = if fq <= bq {
+                (&mut f, &b, Climb::Forward)
+            } else {
+                (&mut b, &f, Climb::Backward)
+            };
+            if let Some((r, d)) = search.step(&self.ch, climb) {
+                let total = d.plus(other.dist(r));
+                if total < best.0 {
+                    best = (total, Some(r));
+                }
+            }
+        }
+        let mut geometry = vec![from.point];
+        if let Some(meet) = best.1 {
+            let mut nodes = vec![NodeIdx(self.ch.node_at[f.root_of(meet) as usize])];
+            for (p, r, mid) in f.arcs_to(&self.ch, Climb::Forward, meet) {
+                self.ch.unpack(p, r, mid, &mut nodes);
+            }
+            for (p, r, mid) in b.arcs_to(&self.ch, Climb::Backward, meet).into_iter().rev() {
+                self.ch.unpack(r, p, mid, &mut nodes);
+            }
+            geometry.extend(nodes.iter().map(|&n| g.coord(n)));
+        }
+        geometry.push(to.point);
+        Route { cost: best.0, geometry }
+    }
+}
+
+/// The graph nodes a snapped source reaches first, with the cost of the part of the segment
+/// driven: towards `b` along the forward edge, towards `a` along the backward edge.
+pub(crate) fn source_seeds(g: &RoadGraph, s: &Snap) -> [Option<(NodeIdx, PathCost)>; 2] {
+    let seg = s.segment;
+    [
+        seg.forward.map(|e| (seg.b, g.edge_cost(e).part(1.0 - s.fraction))),
+        seg.backward.map(|e| (seg.a, g.edge_cost(e).part(s.fraction))),
+    ]
+}
+
+/// The graph nodes a snapped target is reached from, with the cost of the part driven.
+pub(crate) fn target_seeds(g: &RoadGraph, t: &Snap) -> [Option<(NodeIdx, PathCost)>; 2] {
+    let seg = t.segment;
+    [
+        seg.forward.map(|e| (seg.a, g.edge_cost(e).part(t.fraction))),
+        seg.backward.map(|e| (seg.b, g.edge_cost(e).part(1.0 - t.fraction))),
+    ]
+}
+
+/// The cost of driving straight along a shared segment from `s` to `t`, if they share one and
+/// its direction allows; else infinite. The same point costs nothing.
+pub(crate) fn direct_cost(g: &RoadGraph, s: &Snap, t: &Snap) -> PathCost {
+    if s.segment != t.segment {
+        return PathCost::INFINITE;
+    }
+    let seg = s.segment;
+    if s.fraction == t.fraction {
+        return PathCost::ZERO;
+    }
+    let along = |e: Option<crate::ids::EdgeIdx>, ahead: bool| match e {
+        Some(e) if ahead => g.edge_cost(e).part((t.fraction - s.fraction).abs()),
+        _ => PathCost::INFINITE,
+    };
+    along(seg.forward, t.fraction > s.fraction).min(along(seg.backward, t.fraction < s.fraction))
+}

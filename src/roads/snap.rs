@@ -1,0 +1,168 @@
+//! Snapping: a position → the nearest point on a drivable road segment.
+//!
+//! An rstar R-tree holds every segment (a pair of adjacent graph nodes, once whichever ways it
+//! may be driven) in a local planar frame (metres, equirectangular at the network's mid
+//! latitude). The tree proposes the nearest candidates in that frame; each is then measured
+//! exactly with [`spatial::project_onto_segment`] and the nearest wins (ties: lower segment index).
+//! [`SnapIndex::snap_exhaustive`] measures every segment the same way: it is the oracle.
+//!
+//! Motorways and their slip roads are not in the index: no home or base is reached from one.
+
+use rstar::{primitives::GeomWithData, primitives::Line, RTree};
+
+use crate::ids::{EdgeIdx, NodeIdx};
+use crate::roads::graph::RoadGraph;
+use crate::spatial::{self, LonLat};
+
+/// A segment between two adjacent nodes, with the edge for each direction a car may drive it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Segment {
+    pub a: NodeIdx,
+    pub b: NodeIdx,
+    /// The edge `a → b`.
+    pub forward: Option<EdgeIdx>,
+    /// The edge `b → a`.
+    pub backward: Option<EdgeIdx>,
+}
+
+/// A position placed on the road network.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Snap {
+    /// The position asked about.
+    pub input: LonLat,
+    /// The nearest point on a road.
+    pub point: LonLat,
+    /// From `input` to `point`, in metres.
+    pub distance_m: f64,
+    pub(crate) segment: Segment,
+    /// Position of `point` along the segment from `a` (0) to `b` (1).
+    pub(crate) fraction: f64,
+}
+
+/// See the module docs.
+pub struct SnapIndex {
+    segments: Vec<Segment>,
+    tree: RTree<GeomWithData<Line<[f64; 2]>, u32>>,
+    m_per_deg_lon: f64,
+}
+
+const M_PER_DEG_LAT: f64 = 111_195.0;
+
+impl SnapIndex {
+    pub fn build(g: &RoadGraph) -> Self {
+        let mut segments = Vec::new();
+        for a in 0..g.node_count() {
+            let a = NodeIdx::new(a);
+            for (e, b) in g.out_edges(a) {
+                if g.edge_class(e).is_motorway() {
+                    continue;
+                }
+                let reverse = g.find_edge(b, a);
+                if a < b {
+                    segments.push(Segment {
+                        a,
+                        b,
+                        forward: Some(e),
+                        backward: reverse,
+                    });
+                } else if reverse.is_none() {
+                    segments.push(Segment {
+                        a: b,
+                        b: a,
+                        forward: None,
+                        backward: Some(e),
+                    });
+                }
+            }
+        }
+        segments.sort_unstable_by_key(|s| (s.a, s.b));
+        let mid_lat = match crate::spatial::BBox::around(g.coords.iter().copied()) {
+            Some(b) => (b.min.lat + b.max.lat) / 2.0,
+            None => 0.0,
+        };
+        let m_per_deg_lon = M_PER_DEG_LAT * mid_lat.to_radians().cos();
+        let items = segments
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let (pa, pb) = (xy(g.coord(s.a), m_per_deg_lon), xy(g.coord(s.b), m_per_deg_lon));
+                GeomWithData::new(Line::new(pa, pb), i as u32)
+            })
+            .collect();
+        SnapIndex {
+            segments,
+            tree: RTree::bulk_load(items),
+            m_per_deg_lon,
+        }
+    }
+
+    pub fn segment_count(&self) -> usize {
+        self.segments.len()
+    }
+
+    /// `n` positions on indexed roads, each on a uniformly drawn segment at a uniform fraction
+    /// along it. Deterministic for a seed.
+    pub fn sample_points(&self, g: &RoadGraph, n: usize, seed: u64) -> Vec<LonLat> {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_pcg::Pcg64::seed_from_u64(seed);
+        if self.segments.is_empty() {
+            return Vec::new();
+        }
+        (0..n)
+            .map(|_| {
+                let s = self.segments[rng.random_range(0..self.segments.len())];
+                let t: f64 = rng.random();
+                let (a, b) = (g.coord(s.a), g.coord(s.b));
+                LonLat::new(a.lon + (b.lon - a.lon) * t, a.lat + (b.lat - a.lat) * t)
+            })
+            .collect()
+    }
+
+    /// The nearest point on any indexed segment, or `None` when there are none.
+    pub fn nearest(&self, g: &RoadGraph, p: LonLat) -> Option<Snap> {
+        let q = xy(p, self.m_per_deg_lon);
+        let mut best: Option<(f64, u32, Snap)> = None;
+        let mut bound = f64::INFINITY;
+        for (item, d2) in self.tree.nearest_neighbor_iter_with_distance_2(q) {
+            let planar = d2.sqrt();
+            // The planar frame is off by at most a few percent across a county: keep candidates
+            // until they are clearly farther than the best exact distance found so far.
+            if planar > bound {
+                break;
+            }
+            let snap = self.measure(g, p, item.data);
+            if best
+                .as_ref()
+                .is_none_or(|(d, i, _)| (snap.distance_m, item.data) < (*d, *i))
+            {
+                bound = snap.distance_m * 1.1 + 5.0;
+                best = Some((snap.distance_m, item.data, snap));
+            }
+        }
+        best.map(|(_, _, s)| s)
+    }
+
+    /// The oracle for [`nearest`](Self::nearest): every segment measured exactly.
+    pub fn snap_exhaustive(&self, g: &RoadGraph, p: LonLat) -> Option<Snap> {
+        (0..self.segments.len() as u32)
+            .map(|i| (i, self.measure(g, p, i)))
+            .min_by(|(i, x), (j, y)| x.distance_m.total_cmp(&y.distance_m).then(i.cmp(j)))
+            .map(|(_, s)| s)
+    }
+
+    fn measure(&self, g: &RoadGraph, p: LonLat, i: u32) -> Snap {
+        let segment = self.segments[i as usize];
+        let proj = spatial::project_onto_segment(p, g.coord(segment.a), g.coord(segment.b));
+        Snap {
+            input: p,
+            point: proj.point,
+            distance_m: proj.distance_m,
+            segment,
+            fraction: proj.fraction,
+        }
+    }
+}
+
+fn xy(p: LonLat, m_per_deg_lon: f64) -> [f64; 2] {
+    [p.lon * m_per_deg_lon, p.lat * M_PER_DEG_LAT]
+}

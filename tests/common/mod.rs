@@ -1,0 +1,43 @@
+//! Shared test fixtures: the real OSM extracts beside the repository, loaded once per test binary.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use carerota::roads::{self, RoadNetwork};
+
+/// `../shared/data/osm/NAME` from the repository root (or `CAREROTA_DATA_DIR/osm/NAME`).
+pub fn osm_path(name: &str) -> PathBuf {
+    let base = std::env::var_os("CAREROTA_DATA_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
+    base.join("osm").join(name)
+}
+
+pub fn rutland_path() -> PathBuf {
+    osm_path("rutland-2022-07-20.osm.pbf")
+}
+
+pub fn leeds_path() -> PathBuf {
+    osm_path("leeds-its-example-2020.osm.pbf")
+}
+
+/// The Rutland network, built once per test binary.
+pub fn rutland() -> &'static RoadNetwork {
+    static NET: OnceLock<RoadNetwork> = OnceLock::new();
+    NET.get_or_init(|| roads::build(&rutland_path()).expect("Rutland extract beside the repository"))
+}
+
+/// Runs the `carerota` binary; returns (exit success, stdout, stderr).
+pub fn carerota(args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_carerota"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("binary runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}

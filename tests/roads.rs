@@ -1,0 +1,331 @@
+//! The road network on real OpenStreetMap data: exactness against oracles, one-way rules,
+//! real-world sanity, the cache, and bad input.
+
+mod common;
+
+use carerota::matrix::{self, Algorithm};
+use carerota::osm::{self, profile::Oneway};
+use carerota::roads::{self, RoadsError, SnapError};
+use carerota::spatial::LonLat;
+use carerota::units::Meters;
+use common::{leeds_path, rutland, rutland_path};
+
+const FAR: Meters = Meters(100_000);
+
+#[test]
+fn contraction_hierarchy_equals_dijkstra_on_random_rutland_pairs() {
+    let net = rutland();
+    let pts = net.sample_points(40, 7);
+    let snaps: Vec<_> = pts.iter().map(|p| net.snap(*p, FAR).unwrap()).collect();
+    // 40 x 40 = 1,600 ordered pairs, both components of the cost compared exactly.
+    let ch = matrix::compute_between(net, &snaps, &snaps, Algorithm::Ch);
+    let dj = matrix::compute_between(net, &snaps, &snaps, Algorithm::Dijkstra);
+    assert_eq!(ch, dj);
+    for i in 0..snaps.len() {
+        for j in 0..snaps.len() {
+            let r = net.route(&snaps[i], &snaps[j]);
+            assert_eq!(r.cost, dj.cost(i, j), "route {i}->{j}");
+        }
+    }
+}
+
+#[test]
+fn rectangular_matrices_agree_with_the_square_one() {
+    let net = rutland();
+    let snaps: Vec<_> = net
+        .sample_points(12, 3)
+        .iter()
+        .map(|p| net.snap(*p, FAR).unwrap())
+        .collect();
+    let full = matrix::compute(net, &snaps);
+    let part = matrix::compute_between(net, &snaps[..5], &snaps[5..], Algorithm::Ch);
+    for i in 0..5 {
+        for j in 5..12 {
+            assert_eq!(part.cost(i, j - 5), full.cost(i, j));
+        }
+    }
+}
+
+#[test]
+fn matrix_diagonal_is_zero_and_every_entry_finite() {
+    let net = rutland();
+    let snaps: Vec<_> = net
+        .sample_points(30, 11)
+        .iter()
+        .map(|p| net.snap(*p, FAR).unwrap())
+        .collect();
+    let m = matrix::compute(net, &snaps);
+    for i in 0..30 {
+        assert_eq!(m.duration(i, i).0, 0);
+        assert_eq!(m.distance(i, i).0, 0);
+        for j in 0..30 {
+            assert!(m.cost(i, j).is_finite());
+            assert!(m.duration(i, j).0 < 4 * 3600, "Rutland is crossed in well under 4 h");
+        }
+    }
+}
+
+#[test]
+fn snapping_equals_a_brute_force_scan() {
+    let net = rutland();
+    let g = net.graph();
+    let bbox =
+        carerota::spatial::BBox::around((0..g.node_count()).map(|i| g.coord(carerota::ids::NodeIdx::new(i)))).unwrap();
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_pcg::Pcg64::seed_from_u64(5);
+    for _ in 0..300 {
+        let p = LonLat::new(
+            rng.random_range(bbox.min.lon..bbox.max.lon),
+            rng.random_range(bbox.min.lat..bbox.max.lat),
+        );
+        let fast = net.snap(p, FAR).unwrap();
+        let brute = net.snap_exhaustive(p).unwrap();
+        assert_eq!(fast.point, brute.point, "at {p}");
+        assert_eq!(fast.distance_m, brute.distance_m);
+    }
+}
+
+#[test]
+fn snaps_onto_the_segment_not_just_the_nearest_node() {
+    let net = rutland();
+    let p = net.sample_points(1, 99)[0];
+    let s = net.snap(p, FAR).unwrap();
+    assert!(
+        s.distance_m < 0.5,
+        "a point on a road snaps to itself, got {} m",
+        s.distance_m
+    );
+}
+
+#[test]
+fn oakham_to_uppingham_is_about_ten_km_and_ten_to_twenty_minutes() {
+    let net = rutland();
+    let oakham = net.snap(LonLat::new(-0.7372, 52.6715), Meters(500)).unwrap();
+    let uppingham = net.snap(LonLat::new(-0.7237, 52.5952), Meters(500)).unwrap();
+    let r = net.route(&oakham, &uppingham);
+    let km = r.distance().0 as f64 / 1000.0;
+    let min = r.duration().0 as f64 / 60.0;
+    assert!((8.5..13.0).contains(&km), "distance {km} km");
+    assert!((10.0..20.0).contains(&min), "duration {min} min");
+    assert!(r.geometry.len() > 10, "geometry follows the roads");
+}
+
+#[test]
+fn one_way_streets_are_driven_only_their_way() {
+    let extract = osm::extract(&rutland_path()).unwrap();
+    let net = rutland();
+    let g = net.graph();
+    let mut checked = 0;
+    for way in extract.roads.iter().filter(|w| w.oneway == Oneway::Forward) {
+        for pair in way.nodes.windows(2) {
+            let find = |id: carerota::ids::OsmNodeId| {
+                (0..g.node_count())
+                    .map(carerota::ids::NodeIdx::new)
+                    .find(|&n| g.osm_id(n) == id)
+            };
+            let (Some(a), Some(b)) = (find(pair[0]), find(pair[1])) else {
+                continue;
+            };
+            assert!(
+                g.find_edge(a, b).is_some(),
+                "{} allows {:?} -> {:?}",
+                way.id,
+                pair[0],
+                pair[1]
+            );
+            // The reverse may exist only if another way joins the two nodes.
+            let other_way = extract.roads.iter().any(|w| {
+                w.id != way.id
+                    && w.oneway != Oneway::Forward
+                    && w.nodes
+                        .windows(2)
+                        .any(|p| p == [pair[0], pair[1]] || p == [pair[1], pair[0]])
+            });
+            if !other_way {
+                assert!(
+                    g.find_edge(b, a).is_none(),
+                    "{} forbids {:?} -> {:?}",
+                    way.id,
+                    pair[1],
+                    pair[0]
+                );
+            }
+            checked += 1;
+        }
+        if checked > 60 {
+            break;
+        }
+    }
+    assert!(
+        checked > 20,
+        "Rutland has one-way roads and roundabouts ({checked} checked)"
+    );
+}
+
+#[test]
+fn driving_against_a_one_way_segment_takes_a_detour() {
+    let net = rutland();
+    let g = net.graph();
+    // A one-way segment: an edge a->b with no b->a.
+    let (a, b) = (0..g.node_count())
+        .map(carerota::ids::NodeIdx::new)
+        .flat_map(|a| g.out_edges(a).map(move |(_, b)| (a, b)))
+        .find(|&(a, b)| g.find_edge(b, a).is_none() && carerota::spatial::haversine_m(g.coord(a), g.coord(b)) > 40.0)
+        .expect("Rutland has one-way segments");
+    let at = |t: f64| {
+        let (pa, pb) = (g.coord(a), g.coord(b));
+        net.snap(
+            LonLat::new(pa.lon + (pb.lon - pa.lon) * t, pa.lat + (pb.lat - pa.lat) * t),
+            FAR,
+        )
+        .unwrap()
+    };
+    let (p, q) = (at(0.2), at(0.8));
+    let with = net.route(&p, &q);
+    let against = net.route(&q, &p);
+    assert!(with.cost < against.cost);
+    assert!(
+        against.distance().0 > with.distance().0 + 20,
+        "against the flow goes around"
+    );
+}
+
+#[test]
+fn roundabouts_are_one_way() {
+    let extract = osm::extract(&rutland_path()).unwrap();
+    let roundabouts: Vec<_> = extract
+        .roads
+        .iter()
+        .filter(|w| w.nodes.first() == w.nodes.last() && w.oneway == Oneway::Forward)
+        .collect();
+    assert!(!roundabouts.is_empty(), "Rutland has roundabouts");
+}
+
+#[test]
+fn cache_round_trip_gives_the_same_network_and_answers() {
+    let net = rutland();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rutland.roads");
+    roads::cache::save(net, &path).unwrap();
+    let loaded = roads::cache::load(&path).unwrap();
+    assert_eq!(loaded.graph(), net.graph());
+    assert_eq!(loaded.hierarchy(), net.hierarchy());
+    assert_eq!(loaded.info(), net.info());
+    let snaps: Vec<_> = net
+        .sample_points(10, 1)
+        .iter()
+        .map(|p| loaded.snap(*p, FAR).unwrap())
+        .collect();
+    assert_eq!(matrix::compute(&loaded, &snaps), matrix::compute(net, &snaps));
+}
+
+#[test]
+fn load_or_build_rebuilds_a_cache_of_another_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("net.roads");
+    let leeds = roads::load_or_build(&leeds_path(), Some(&cache)).unwrap();
+    let again = roads::load_or_build(&leeds_path(), Some(&cache)).unwrap();
+    assert_eq!(leeds.graph(), again.graph());
+    // A different source file must not be served from this cache.
+    let other = dir.path().join("copy.osm.pbf");
+    let mut bytes = std::fs::read(leeds_path()).unwrap();
+    std::fs::write(&other, &bytes).unwrap();
+    assert_eq!(
+        roads::load_or_build(&other, Some(&cache)).unwrap().info().source_sha256,
+        leeds.info().source_sha256
+    );
+    bytes.truncate(bytes.len() - 1);
+    std::fs::write(&other, &bytes).unwrap();
+    assert!(
+        roads::load_or_build(&other, Some(&cache)).is_err(),
+        "a truncated source is refused, not served from cache"
+    );
+}
+
+#[test]
+fn rejects_a_corrupt_cache_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.roads");
+    std::fs::write(&path, b"CAREROTA-ROADS\0\0\x01\0\0\0short").unwrap();
+    assert!(matches!(roads::cache::load(&path), Err(RoadsError::BadCache { .. })));
+    std::fs::write(&path, b"something else entirely").unwrap();
+    assert!(matches!(roads::cache::load(&path), Err(RoadsError::BadCache { .. })));
+}
+
+#[test]
+fn leeds_extract_builds_a_small_connected_network() {
+    let net = roads::build(&leeds_path()).unwrap();
+    assert!(net.graph().node_count() > 50);
+    let snaps: Vec<_> = net
+        .sample_points(20, 2)
+        .iter()
+        .map(|p| net.snap(*p, FAR).unwrap())
+        .collect();
+    let m = matrix::compute(&net, &snaps);
+    assert_eq!(m, matrix::compute_between(&net, &snaps, &snaps, Algorithm::Dijkstra));
+}
+
+#[test]
+fn refuses_points_outside_the_network_and_invalid_coordinates() {
+    let net = rutland();
+    let london = LonLat::new(-0.1276, 51.5072);
+    match net.snap(london, Meters(1000)) {
+        Err(SnapError::TooFar { distance_m, max_m, .. }) => {
+            assert!(distance_m > 100_000.0);
+            assert_eq!(max_m, 1000);
+        }
+        other => panic!("expected TooFar, got {other:?}"),
+    }
+    assert!(matches!(
+        net.snap(LonLat::new(f64::NAN, 52.6), FAR),
+        Err(SnapError::InvalidCoordinate { .. })
+    ));
+    assert!(matches!(
+        net.snap(LonLat::new(-0.7, 95.0), FAR),
+        Err(SnapError::InvalidCoordinate { .. })
+    ));
+}
+
+#[test]
+fn missing_truncated_and_corrupt_pbf_files_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.osm.pbf");
+    let err = roads::build(&missing).err().unwrap();
+    assert!(matches!(err, RoadsError::Osm(osm::OsmError::Open { .. })), "{err}");
+
+    let bytes = std::fs::read(leeds_path()).unwrap();
+    let truncated = dir.path().join("truncated.osm.pbf");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    let err = roads::build(&truncated).err().unwrap();
+    assert!(matches!(err, RoadsError::Osm(osm::OsmError::Corrupt { .. })), "{err}");
+    assert!(err.to_string().contains("truncated or corrupt"));
+
+    let garbage = dir.path().join("garbage.osm.pbf");
+    std::fs::write(&garbage, b"\x00\x00\x00\x0dnot a pbf file at all, sorry").unwrap();
+    assert!(matches!(
+        roads::build(&garbage),
+        Err(RoadsError::Osm(osm::OsmError::Corrupt { .. }))
+    ));
+
+    let empty = dir.path().join("empty.osm.pbf");
+    std::fs::write(&empty, b"").unwrap();
+    assert!(matches!(
+        roads::build(&empty),
+        Err(RoadsError::Osm(osm::OsmError::Corrupt { .. }))
+    ));
+}
+
+#[test]
+fn a_pbf_without_drivable_roads_is_refused() {
+    // Keep the header and the first data blob (nodes only): a valid file with no ways.
+    let mut reader = osmpbf::BlobReader::seekable_from_path(rutland_path()).unwrap();
+    let offsets: Vec<u64> = reader.by_ref().map(|b| b.unwrap().offset().unwrap().0).collect();
+    assert!(offsets.len() >= 3);
+    let bytes = std::fs::read(rutland_path()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let nodes_only = dir.path().join("nodes.osm.pbf");
+    std::fs::write(&nodes_only, &bytes[..offsets[2] as usize]).unwrap();
+    let extract = osm::extract(&nodes_only).unwrap();
+    assert!(extract.roads.is_empty() && extract.node_count() > 0);
+    assert!(matches!(roads::build(&nodes_only), Err(RoadsError::NoRoads { .. })));
+}
