@@ -24,8 +24,7 @@ fn invalid_example_gives_exactly_the_documented_problems() {
         .iter()
         .map(|p| serde_json::json!({"code": p.code.as_str(), "path": p.path, "message": p.message, "hint": p.hint}))
         .collect();
-    let want: Vec<Value> =
-        serde_json::from_str(&api("examples/scenario.invalid.problems.json")).unwrap();
+    let want: Vec<Value> = serde_json::from_str(&api("examples/scenario.invalid.problems.json")).unwrap();
     assert_eq!(got, want);
 }
 
@@ -53,9 +52,6 @@ fn schema_requires_the_keys_validation_requires() {
         .collect();
     assert_eq!(required, ["format", "date", "bases", "staff", "visits"]);
     for key in carerota::scenario::file::TOP_LEVEL_KEYS {
-        assert!(
-            schema["properties"].get(key).is_some(),
-            "{key} missing from the schema"
-        );
+        assert!(schema["properties"].get(key).is_some(), "{key} missing from the schema");
     }
 }

@@ -48,11 +48,7 @@ fn round_trip_generate_write_read_validate_is_lossless() {
     assert!(read == file, "reading the written file changed it");
     let scenario = validate(&read).unwrap_or_else(|p| panic!("{:#?}", &p[..p.len().min(5)]));
     let written = ScenarioFile::from_model(&scenario).to_json();
-    let first_difference = written
-        .lines()
-        .zip(text.lines())
-        .enumerate()
-        .find(|(_, (a, b))| a != b);
+    let first_difference = written.lines().zip(text.lines()).enumerate().find(|(_, (a, b))| a != b);
     assert_eq!(first_difference, None);
     assert_eq!(written, text);
 }
@@ -61,15 +57,9 @@ fn round_trip_generate_write_read_validate_is_lossless() {
 fn same_seed_gives_the_same_bytes_and_another_seed_does_not() {
     let area = rutland();
     let homes = grid_homes();
-    let a = generate(&area, &homes, &config("2026-06-10", 1, 5))
-        .unwrap()
-        .to_json();
-    let b = generate(&area, &homes, &config("2026-06-10", 1, 5))
-        .unwrap()
-        .to_json();
-    let c = generate(&area, &homes, &config("2026-06-10", 1, 6))
-        .unwrap()
-        .to_json();
+    let a = generate(&area, &homes, &config("2026-06-10", 1, 5)).unwrap().to_json();
+    let b = generate(&area, &homes, &config("2026-06-10", 1, 5)).unwrap().to_json();
+    let c = generate(&area, &homes, &config("2026-06-10", 1, 6)).unwrap().to_json();
     assert_eq!(a, b);
     assert_ne!(a, c);
 }

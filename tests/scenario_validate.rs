@@ -84,10 +84,7 @@ fn accepts_the_minimal_scenario_and_derives_its_windows() {
     assert_eq!(v1.latest_start, Seconds::from_hours(10));
     let v2 = &s.visits[1];
     assert_eq!(v2.crew, Crew::Pair(Sync::Simultaneous));
-    assert_eq!(
-        v2.latest_start - v2.earliest_start,
-        Seconds::from_minutes(75)
-    );
+    assert_eq!(v2.latest_start - v2.earliest_start, Seconds::from_minutes(75));
     assert_eq!(v2.preferred, vec![carerota::ids::StaffIdx(1)]);
 }
 
@@ -106,27 +103,17 @@ fn reports_every_problem_at_once() {
 
 #[test]
 fn rejects_broken_json() {
-    assert_eq!(
-        problems_of("{\"format\": "),
-        vec![(Code::JsonSyntax, "$".to_string())]
-    );
+    assert_eq!(problems_of("{\"format\": "), vec![(Code::JsonSyntax, "$".to_string())]);
 }
 
 #[test]
 fn rejects_a_top_level_that_is_not_an_object() {
-    assert_eq!(
-        problems_of("[1, 2]"),
-        vec![(Code::NotAnObject, "$".to_string())]
-    );
+    assert_eq!(problems_of("[1, 2]"), vec![(Code::NotAnObject, "$".to_string())]);
 }
 
 #[test]
 fn rejects_unknown_top_level_fields() {
-    assert_flags(
-        |v| v["colour"] = json!("blue"),
-        Code::UnknownField,
-        "$.colour",
-    );
+    assert_flags(|v| v["colour"] = json!("blue"), Code::UnknownField, "$.colour");
 }
 
 #[test]
@@ -165,11 +152,7 @@ fn rejects_an_unsupported_format() {
 
 #[test]
 fn rejects_an_invalid_date() {
-    assert_flags(
-        |v| v["date"] = json!("29/03/2026"),
-        Code::InvalidDate,
-        "$.date",
-    );
+    assert_flags(|v| v["date"] = json!("29/03/2026"), Code::InvalidDate, "$.date");
 }
 
 #[test]
@@ -215,11 +198,7 @@ fn rejects_an_invalid_time_of_day() {
 
 #[test]
 fn rejects_an_empty_id() {
-    assert_flags(
-        |v| v["visits"][0]["id"] = json!(""),
-        Code::EmptyId,
-        "$.visits[0].id",
-    );
+    assert_flags(|v| v["visits"][0]["id"] = json!(""), Code::EmptyId, "$.visits[0].id");
 }
 
 #[test]
@@ -315,10 +294,7 @@ fn rejects_references_to_unknown_staff() {
 #[test]
 fn rejects_a_discipline_standing_in_for_itself() {
     assert_flags(
-        |v| {
-            v["substitutions"] =
-                json!([{"staff": "registered_nurse", "covers": "registered_nurse", "cost": 1}])
-        },
+        |v| v["substitutions"] = json!([{"staff": "registered_nurse", "covers": "registered_nurse", "cost": 1}]),
         Code::InvalidSubstitution,
         "$.substitutions[0]",
     );
@@ -389,10 +365,7 @@ fn rejects_a_shift_kind_both_preferred_and_avoided() {
 #[test]
 fn rejects_a_shift_over_16_hours() {
     assert_flags(
-        |v| {
-            v["staff"][1]["shifts"] =
-                json!([{"start": "2026-03-29T00:00", "end": "2026-03-29T18:00"}])
-        },
+        |v| v["staff"][1]["shifts"] = json!([{"start": "2026-03-29T00:00", "end": "2026-03-29T18:00"}]),
         Code::ShiftTooLong,
         "$.staff[1].shifts[0].end",
     );
@@ -424,10 +397,7 @@ fn rejects_a_shift_during_leave() {
 #[test]
 fn rejects_a_shift_outside_the_period() {
     assert_flags(
-        |v| {
-            v["staff"][1]["shifts"] =
-                json!([{"start": "2026-04-05T07:00", "end": "2026-04-05T15:00"}])
-        },
+        |v| v["staff"][1]["shifts"] = json!([{"start": "2026-04-05T07:00", "end": "2026-04-05T15:00"}]),
         Code::ShiftOutsidePeriod,
         "$.staff[1].shifts[0]",
     );
@@ -472,10 +442,7 @@ fn rejects_sync_on_a_one_person_visit() {
 #[test]
 fn rejects_a_sequential_gap_with_min_above_max() {
     assert_flags(
-        |v| {
-            v["visits"][1]["sync"] =
-                json!({"kind": "sequential", "min_gap_min": 30, "max_gap_min": 10})
-        },
+        |v| v["visits"][1]["sync"] = json!({"kind": "sequential", "min_gap_min": 30, "max_gap_min": 10}),
         Code::InvalidGap,
         "$.visits[1].sync",
     );
@@ -502,10 +469,7 @@ fn rejects_a_planned_visit_without_window() {
 #[test]
 fn rejects_a_window_that_ends_before_it_starts() {
     assert_flags(
-        |v| {
-            v["visits"][1]["window"] =
-                json!({"start": "2026-03-29T11:00", "end": "2026-03-29T09:00"})
-        },
+        |v| v["visits"][1]["window"] = json!({"start": "2026-03-29T11:00", "end": "2026-03-29T09:00"}),
         Code::WindowEndsBeforeStart,
         "$.visits[1].window.end",
     );
@@ -514,10 +478,7 @@ fn rejects_a_window_that_ends_before_it_starts() {
 #[test]
 fn rejects_a_window_shorter_than_the_visit() {
     assert_flags(
-        |v| {
-            v["visits"][1]["window"] =
-                json!({"start": "2026-03-29T09:00", "end": "2026-03-29T09:30"})
-        },
+        |v| v["visits"][1]["window"] = json!({"start": "2026-03-29T09:00", "end": "2026-03-29T09:30"}),
         Code::WindowShorterThanVisit,
         "$.visits[1].window",
     );
@@ -526,10 +487,7 @@ fn rejects_a_window_shorter_than_the_visit() {
 #[test]
 fn rejects_a_start_window_shorter_than_the_sequential_gap() {
     assert_flags(
-        |v| {
-            v["visits"][1]["sync"] =
-                json!({"kind": "sequential", "min_gap_min": 90, "max_gap_min": 120})
-        },
+        |v| v["visits"][1]["sync"] = json!({"kind": "sequential", "min_gap_min": 90, "max_gap_min": 120}),
         Code::WindowTooShortForGap,
         "$.visits[1].sync.min_gap_min",
     );
@@ -547,10 +505,7 @@ fn rejects_a_referral_after_the_window() {
 #[test]
 fn rejects_a_booked_window_beyond_the_tier_deadline() {
     assert_flags(
-        |v| {
-            v["visits"][0]["window"] =
-                json!({"start": "2026-03-29T14:00", "end": "2026-03-29T16:00"})
-        },
+        |v| v["visits"][0]["window"] = json!({"start": "2026-03-29T14:00", "end": "2026-03-29T16:00"}),
         Code::WindowMissesDeadline,
         "$.visits[0].window",
     );
@@ -559,10 +514,7 @@ fn rejects_a_booked_window_beyond_the_tier_deadline() {
 #[test]
 fn rejects_a_visit_that_cannot_start_in_the_period() {
     assert_flags(
-        |v| {
-            v["visits"][1]["window"] =
-                json!({"start": "2026-03-31T09:00", "end": "2026-03-31T11:00"})
-        },
+        |v| v["visits"][1]["window"] = json!({"start": "2026-03-31T09:00", "end": "2026-03-31T11:00"}),
         Code::WindowOutsidePeriod,
         "$.visits[1]",
     );
@@ -630,8 +582,7 @@ fn rejects_a_two_person_visit_no_pair_could_cover() {
 #[test]
 fn accepts_a_nurse_standing_in_for_a_reablement_worker() {
     // rw2 loses moving and handling; the nurse, who has it, may stand in under the standard table.
-    let found =
-        problems_after(|v| v["staff"][2]["competences"] = json!(["medication_administration"]));
+    let found = problems_after(|v| v["staff"][2]["competences"] = json!(["medication_administration"]));
     assert_eq!(found, vec![]);
 }
 
@@ -639,8 +590,7 @@ fn accepts_a_nurse_standing_in_for_a_reablement_worker() {
 fn uses_a_given_substitution_table_instead_of_the_standard() {
     let found = problems_after(|v| {
         v["staff"][2]["competences"] = json!([]);
-        v["substitutions"] =
-            json!([{"staff": "social_worker", "covers": "registered_nurse", "cost": 5}]);
+        v["substitutions"] = json!([{"staff": "social_worker", "covers": "registered_nurse", "cost": 5}]);
     });
     assert!(
         found.contains(&(Code::NoQualifiedPair, "$.visits[1]".into())),

@@ -20,20 +20,14 @@ use crate::spatial::LonLat;
 #[derive(Debug, thiserror::Error)]
 pub enum AreaError {
     #[error("cannot read area file {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: std::io::Error },
     #[error("area file {path} is not valid TOML for an area: {source}")]
     Parse {
         path: PathBuf,
         source: Box<toml::de::Error>,
     },
     #[error("area file {path} has {} problem(s): {}", problems.len(), problems.join("; "))]
-    Invalid {
-        path: PathBuf,
-        problems: Vec<String>,
-    },
+    Invalid { path: PathBuf, problems: Vec<String> },
     #[error("no area `{name}` in {dir} (looked for {name}.toml)")]
     NotFound { name: String, dir: PathBuf },
 }
@@ -191,11 +185,7 @@ impl Area {
         if !(d.referrals_per_year_per_100k.is_finite() && d.referrals_per_year_per_100k > 0.0) {
             p.push("demand.referrals_per_year_per_100k: must be positive".into());
         }
-        if d.arrivals_by_hour.len() != 24
-            || d.arrivals_by_hour
-                .iter()
-                .any(|w| !(w.is_finite() && *w >= 0.0))
-        {
+        if d.arrivals_by_hour.len() != 24 || d.arrivals_by_hour.iter().any(|w| !(w.is_finite() && *w >= 0.0)) {
             p.push("demand.arrivals_by_hour: 24 non-negative weights".into());
         }
         for (name, v) in [
@@ -204,10 +194,7 @@ impl Area {
             ("demand.sequential_share", d.sequential_share),
             ("demand.nursing_followup_share", d.nursing_followup_share),
             ("demand.night_visit_share", d.night_visit_share),
-            (
-                "demand.reablement_medication_share",
-                d.reablement_medication_share,
-            ),
+            ("demand.reablement_medication_share", d.reablement_medication_share),
             ("demand.exclusion_share", d.exclusion_share),
             ("staffing.travel_allowance", s.travel_allowance),
             ("staffing.leave_share", s.leave_share),
@@ -222,9 +209,7 @@ impl Area {
             ("demand.nursing_followup_days", d.nursing_followup_days),
         ] {
             if lo == 0 || lo > hi || hi > 42 {
-                p.push(format!(
-                    "{name}: [{lo}, {hi}] must satisfy 1 <= min <= max <= 42"
-                ));
+                p.push(format!("{name}: [{lo}, {hi}] must satisfy 1 <= min <= max <= 42"));
             }
         }
         let [glo, ghi] = d.sequential_gap_min;
@@ -239,10 +224,7 @@ impl Area {
         let tier_cdf = cdf(
             "demand.tier_mix",
             &d.tier_mix,
-            |c| {
-                crate::scenario::tier::Tier::from_code(c)
-                    .filter(|t| *t != crate::scenario::tier::Tier::Planned)
-            },
+            |c| crate::scenario::tier::Tier::from_code(c).filter(|t| *t != crate::scenario::tier::Tier::Planned),
             &mut p,
         );
         let lead_cdf = cdf(
@@ -258,10 +240,7 @@ impl Area {
             for dis in Discipline::ALL {
                 match table.get(dis.code()) {
                     Some(m) if (5..=240).contains(m) => {}
-                    _ => p.push(format!(
-                        "{name}.{}: minutes in [5, 240] required",
-                        dis.code()
-                    )),
+                    _ => p.push(format!("{name}.{}: minutes in [5, 240] required", dis.code())),
                 }
             }
             for k in table.keys().filter(|k| Discipline::from_code(k).is_none()) {
@@ -272,12 +251,8 @@ impl Area {
         for (k, v) in &d.nursing_competence_share {
             match Competence::from_code(k) {
                 Some(c) if (0.0..=1.0).contains(v) => nursing_competences.push((c, *v)),
-                Some(_) => p.push(format!(
-                    "demand.nursing_competence_share.{k}: {v} is not a share"
-                )),
-                None => p.push(format!(
-                    "demand.nursing_competence_share.{k}: unknown competence"
-                )),
+                Some(_) => p.push(format!("demand.nursing_competence_share.{k}: {v} is not a share")),
+                None => p.push(format!("demand.nursing_competence_share.{k}: unknown competence")),
             }
         }
         if !(1.0..=12.0).contains(&s.productive_hours_per_shift) {
@@ -335,20 +310,10 @@ impl Area {
         self.file.demand.followup_minutes[d.code()]
     }
     pub fn night_cover(&self, d: Discipline) -> u32 {
-        self.file
-            .staffing
-            .night_cover
-            .get(d.code())
-            .copied()
-            .unwrap_or(0)
+        self.file.staffing.night_cover.get(d.code()).copied().unwrap_or(0)
     }
     pub fn minimum_day_cover(&self, d: Discipline) -> u32 {
-        self.file
-            .staffing
-            .minimum_day_cover
-            .get(d.code())
-            .copied()
-            .unwrap_or(0)
+        self.file.staffing.minimum_day_cover.get(d.code()).copied().unwrap_or(0)
     }
 }
 

@@ -185,10 +185,7 @@ pub struct EpisodeFile {
 
 impl LocationFile {
     pub fn from_lonlat(p: LonLat) -> Self {
-        Self {
-            lat: p.lat,
-            lon: p.lon,
-        }
+        Self { lat: p.lat, lon: p.lon }
     }
 }
 
@@ -200,9 +197,7 @@ impl ScenarioFile {
             start: clock.format(start),
             end: clock.format(end),
         };
-        let codes = |c: crate::scenario::skills::Competences| {
-            c.iter().map(|c| c.code().to_string()).collect()
-        };
+        let codes = |c: crate::scenario::skills::Competences| c.iter().map(|c| c.code().to_string()).collect();
         let bases = s
             .bases
             .iter()
@@ -215,11 +210,7 @@ impl ScenarioFile {
                     .rules
                     .iter()
                     .map(|r| OpeningFile {
-                        days: r
-                            .days
-                            .iter()
-                            .map(|d| weekday_code(*d).to_string())
-                            .collect(),
+                        days: r.days.iter().map(|d| weekday_code(*d).to_string()).collect(),
                         open: format_time_of_day(r.open_minute),
                         close: format_time_of_day(r.close_minute),
                     })
@@ -236,11 +227,7 @@ impl ScenarioFile {
                 competences: codes(m.competences),
                 base: s.bases[m.base.get()].id.0.clone(),
                 contracted_hours_per_week: m.contracted_per_week.0 as f64 / 3600.0,
-                working_days: m
-                    .working_days
-                    .iter()
-                    .map(|d| weekday_code(*d).to_string())
-                    .collect(),
+                working_days: m.working_days.iter().map(|d| weekday_code(*d).to_string()).collect(),
                 leave: m
                     .leave
                     .iter()
@@ -254,11 +241,10 @@ impl ScenarioFile {
                     avoid: m.avoids.iter().map(|k| k.code().to_string()).collect(),
                 },
                 drives: m.drives,
-                shifts: m.shifts.as_ref().map(|v| {
-                    v.iter()
-                        .map(|sh| window(sh.window.start, sh.window.end))
-                        .collect()
-                }),
+                shifts: m
+                    .shifts
+                    .as_ref()
+                    .map(|v| v.iter().map(|sh| window(sh.window.start, sh.window.end)).collect()),
             })
             .collect::<Vec<_>>();
         let visits = s
@@ -288,16 +274,8 @@ impl ScenarioFile {
                         max_gap_min: Some(max_gap.0 / 60),
                     }),
                 },
-                preferred_staff: v
-                    .preferred
-                    .iter()
-                    .map(|i| s.staff[i.get()].id.0.clone())
-                    .collect(),
-                excluded_staff: v
-                    .excluded
-                    .iter()
-                    .map(|i| s.staff[i.get()].id.0.clone())
-                    .collect(),
+                preferred_staff: v.preferred.iter().map(|i| s.staff[i.get()].id.0.clone()).collect(),
+                excluded_staff: v.excluded.iter().map(|i| s.staff[i.get()].id.0.clone()).collect(),
                 episode: v.episode.map(|e| EpisodeFile {
                     id: s.episodes[e.episode.get()].0.clone(),
                     day: i64::from(e.day),
@@ -333,8 +311,7 @@ impl ScenarioFile {
 
     /// Pretty JSON with a final newline: the committed form.
     pub fn to_json(&self) -> String {
-        let mut s =
-            serde_json::to_string_pretty(self).expect("invariant: scenario file serialises");
+        let mut s = serde_json::to_string_pretty(self).expect("invariant: scenario file serialises");
         s.push('\n');
         s
     }

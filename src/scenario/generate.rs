@@ -31,8 +31,8 @@ use rand_pcg::Pcg64;
 
 use crate::scenario::area::Area;
 use crate::scenario::file::{
-    BaseFile, EpisodeFile, GeneratorFile, LeaveFile, LocationFile, OpeningFile, PreferencesFile,
-    ScenarioFile, StaffFile, SyncFile, VisitFile, WindowFile, FORMAT,
+    BaseFile, EpisodeFile, GeneratorFile, LeaveFile, LocationFile, OpeningFile, PreferencesFile, ScenarioFile,
+    StaffFile, SyncFile, VisitFile, WindowFile, FORMAT,
 };
 use crate::scenario::model::ShiftKind;
 use crate::scenario::skills::{Competence, Competences, Discipline};
@@ -101,25 +101,15 @@ impl HomeSampler {
     }
 
     pub fn sample(&self, rng: &mut Pcg64) -> LonLat {
-        let total = *self
-            .cumulative
-            .last()
-            .expect("invariant: a sampler has points");
+        let total = *self.cumulative.last().expect("invariant: a sampler has points");
         let x = rng.random::<f64>() * total;
-        let i = self
-            .cumulative
-            .partition_point(|c| *c <= x)
-            .min(self.points.len() - 1);
+        let i = self.cumulative.partition_point(|c| *c <= x).min(self.points.len() - 1);
         self.points[i]
     }
 }
 
 /// Generates a scenario file. The result passes [`crate::scenario::validate::validate`].
-pub fn generate(
-    area: &Area,
-    homes: &HomeSampler,
-    cfg: &GenerateConfig,
-) -> Result<ScenarioFile, GenerateError> {
+pub fn generate(area: &Area, homes: &HomeSampler, cfg: &GenerateConfig) -> Result<ScenarioFile, GenerateError> {
     if !(1..=42).contains(&cfg.days) {
         return Err(GenerateError::Days(cfg.days));
     }
@@ -160,10 +150,7 @@ fn bases(area: &Area) -> Vec<BaseFile> {
         .map(|b| BaseFile {
             id: b.id.clone(),
             name: b.name.clone(),
-            location: LocationFile {
-                lat: b.lat,
-                lon: b.lon,
-            },
+            location: LocationFile { lat: b.lat, lon: b.lon },
             opening_hours: vec![OpeningFile {
                 days: WEEK.iter().map(|d| weekday_code(*d).to_string()).collect(),
                 open: b.open.clone(),
@@ -245,9 +232,7 @@ impl Generator<'_> {
 
     fn demand(&mut self, homes: &HomeSampler, scale: f64) {
         let d = self.area.demand();
-        let per_day =
-            d.referrals_per_year_per_100k * f64::from(self.area.population()) / 100_000.0 / 365.0
-                * scale;
+        let per_day = d.referrals_per_year_per_100k * f64::from(self.area.population()) / 100_000.0 / 365.0 * scale;
         let warm_up = i64::from(d.episode_days[1].max(d.nursing_followup_days[1]));
         let hours: Vec<(u32, f64)> = d
             .arrivals_by_hour
@@ -297,22 +282,21 @@ impl Generator<'_> {
         } else {
             Competences::NONE
         };
-        let draft =
-            |tier, referral, window, duration_min, discipline, competences, episode| Draft {
-                person,
-                home,
-                base,
-                tier,
-                referral,
-                window,
-                duration_min,
-                discipline,
-                competences,
-                pair: None,
-                episode,
-                excludes,
-                night: false,
-            };
+        let draft = |tier, referral, window, duration_min, discipline, competences, episode| Draft {
+            person,
+            home,
+            base,
+            tier,
+            referral,
+            window,
+            duration_min,
+            discipline,
+            competences,
+            pair: None,
+            episode,
+            excludes,
+            night: false,
+        };
         if (0..self.days).contains(&day) {
             self.visits.push(draft(
                 tier,
@@ -410,9 +394,7 @@ impl Generator<'_> {
                 }
             }
         }
-        if lead == Discipline::RegisteredNurse
-            && self.rng.random::<f64>() < d.nursing_followup_share
-        {
+        if lead == Discipline::RegisteredNurse && self.rng.random::<f64>() < d.nursing_followup_share {
             let episode = self.episodes;
             self.episodes += 1;
             let length = self.uniform(d.nursing_followup_days);
@@ -465,15 +447,13 @@ impl Generator<'_> {
         let mut minutes = vec![[0.0f64; 6]; nb];
         for v in self.visits.iter().filter(|v| !v.night) {
             let crew = if v.pair.is_some() { 2.0 } else { 1.0 };
-            minutes[v.base][v.discipline.index()] +=
-                f64::from(v.duration_min) * crew / self.days as f64;
+            minutes[v.base][v.discipline.index()] += f64::from(v.duration_min) * crew / self.days as f64;
         }
         let shift_minutes = st.productive_hours_per_shift * 60.0;
         let mut out = Vec::new();
         for (b, base_minutes) in minutes.iter().enumerate() {
             for dis in Discipline::ALL {
-                let need = (base_minutes[dis.index()] * (1.0 + st.travel_allowance) / shift_minutes)
-                    .ceil() as u32;
+                let need = (base_minutes[dis.index()] * (1.0 + st.travel_allowance) / shift_minutes).ceil() as u32;
                 let shifts = need.max(area.minimum_day_cover(dis));
                 let headcount = (f64::from(shifts) * 7.0 / 5.0).ceil() as u32;
                 for j in 0..headcount {
@@ -544,9 +524,7 @@ impl Generator<'_> {
                     c.insert(MedicationAdministration);
                 }
             }
-            Discipline::OccupationalTherapist | Discipline::Physiotherapist => {
-                c.insert(MovingAndHandling)
-            }
+            Discipline::OccupationalTherapist | Discipline::Physiotherapist => c.insert(MovingAndHandling),
             Discipline::SocialWorker => {}
         }
         if night {
@@ -590,10 +568,7 @@ impl Generator<'_> {
                 competences: c.iter().map(|c| c.code().to_string()).collect(),
                 base: base_id.clone(),
                 contracted_hours_per_week: st.contracted_hours_per_week,
-                working_days: working
-                    .iter()
-                    .map(|d| weekday_code(*d).to_string())
-                    .collect(),
+                working_days: working.iter().map(|d| weekday_code(*d).to_string()).collect(),
                 leave: leave
                     .map(|(a, b)| LeaveFile {
                         from: a.format("%Y-%m-%d").to_string(),
@@ -617,9 +592,7 @@ impl Generator<'_> {
     fn roster(&self, staff: &mut [GenStaff]) {
         for day in 0..self.days {
             let date = self.date(day);
-            let on: Vec<usize> = (0..staff.len())
-                .filter(|&i| staff[i].available(date))
-                .collect();
+            let on: Vec<usize> = (0..staff.len()).filter(|&i| staff[i].available(date)).collect();
             for &i in &on {
                 let s = &staff[i];
                 let kind = if s.night {
@@ -628,11 +601,7 @@ impl Generator<'_> {
                     let group: Vec<usize> = on
                         .iter()
                         .copied()
-                        .filter(|&k| {
-                            !staff[k].night
-                                && staff[k].base == s.base
-                                && staff[k].discipline == s.discipline
-                        })
+                        .filter(|&k| !staff[k].night && staff[k].base == s.base && staff[k].discipline == s.discipline)
                         .collect();
                     match (group.len(), group.iter().position(|&k| k == i)) {
                         (1, _) => ShiftKind::LongDay,
@@ -643,14 +612,10 @@ impl Generator<'_> {
                 let (start, end) = kind.local_hours();
                 let end = if end <= start { end + 1440 } else { end };
                 let w = self.slot(day, (start, end));
-                staff[i]
-                    .file
-                    .shifts
-                    .get_or_insert_with(Vec::new)
-                    .push(WindowFile {
-                        start: self.clock.format(w.start),
-                        end: self.clock.format(w.end),
-                    });
+                staff[i].file.shifts.get_or_insert_with(Vec::new).push(WindowFile {
+                    start: self.clock.format(w.start),
+                    end: self.clock.format(w.end),
+                });
             }
         }
     }
@@ -659,12 +624,7 @@ impl Generator<'_> {
     /// preferences and exclusions drawn from the staff.
     fn assemble(&mut self, staff: &[GenStaff]) -> Vec<VisitFile> {
         let mut order: Vec<usize> = (0..self.visits.len()).collect();
-        let start = |v: &Draft| {
-            v.window
-                .map(|w| w.start)
-                .or(v.referral)
-                .unwrap_or(Seconds::ZERO)
-        };
+        let start = |v: &Draft| v.window.map(|w| w.start).or(v.referral).unwrap_or(Seconds::ZERO);
         order.sort_by_key(|&i| (start(&self.visits[i]), i));
         let mut out = Vec::with_capacity(order.len());
         for (n, &i) in order.iter().enumerate() {
@@ -734,8 +694,7 @@ struct GenStaff {
 
 impl GenStaff {
     fn available(&self, date: NaiveDate) -> bool {
-        self.working.contains(&date.weekday())
-            && !self.leave.is_some_and(|(a, b)| a <= date && date <= b)
+        self.working.contains(&date.weekday()) && !self.leave.is_some_and(|(a, b)| a <= date && date <= b)
     }
 }
 
@@ -775,13 +734,11 @@ fn poisson(rng: &mut Pcg64, mean: f64) -> u32 {
 }
 
 const FIRST_NAMES: [&str; 24] = [
-    "Amara", "Ben", "Chloe", "Dev", "Ella", "Femi", "Grace", "Hassan", "Isla", "Jack", "Kiran",
-    "Leah", "Mo", "Nia", "Owen", "Priya", "Quinn", "Rosa", "Sam", "Tariq", "Una", "Vik", "Wren",
-    "Zara",
+    "Amara", "Ben", "Chloe", "Dev", "Ella", "Femi", "Grace", "Hassan", "Isla", "Jack", "Kiran", "Leah", "Mo", "Nia",
+    "Owen", "Priya", "Quinn", "Rosa", "Sam", "Tariq", "Una", "Vik", "Wren", "Zara",
 ];
 const SURNAME_INITIALS: [&str; 20] = [
-    "A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L", "M", "N", "O", "P", "R", "S", "T", "W",
-    "Y",
+    "A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L", "M", "N", "O", "P", "R", "S", "T", "W", "Y",
 ];
 
 #[cfg(test)]
@@ -806,9 +763,6 @@ mod tests {
         let mut rng = Pcg64::seed_from_u64(1);
         let hits_b = (0..4000).filter(|_| s.sample(&mut rng) == b).count();
         assert!((2800..3200).contains(&hits_b), "got {hits_b}");
-        assert_eq!(
-            HomeSampler::new([(a, 0.0)]).unwrap_err(),
-            GenerateError::NoHomes
-        );
+        assert_eq!(HomeSampler::new([(a, 0.0)]).unwrap_err(), GenerateError::NoHomes);
     }
 }

@@ -13,8 +13,7 @@
 use chrono::{NaiveDate, Weekday};
 
 use crate::ids::{
-    BaseId, BaseIdx, EpisodeId, EpisodeIdx, LocationIdx, PersonId, PersonIdx, StaffId, StaffIdx,
-    VisitId, VisitIdx,
+    BaseId, BaseIdx, EpisodeId, EpisodeIdx, LocationIdx, PersonId, PersonIdx, StaffId, StaffIdx, VisitId, VisitIdx,
 };
 use crate::scenario::skills::{Competences, Discipline, SubstitutionCost, SubstitutionTable};
 use crate::scenario::tier::{Tier, TimeWindow};
@@ -88,12 +87,7 @@ pub enum ShiftKind {
 }
 
 impl ShiftKind {
-    pub const ALL: [ShiftKind; 4] = [
-        ShiftKind::Early,
-        ShiftKind::Late,
-        ShiftKind::Night,
-        ShiftKind::LongDay,
-    ];
+    pub const ALL: [ShiftKind; 4] = [ShiftKind::Early, ShiftKind::Late, ShiftKind::Night, ShiftKind::LongDay];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -260,16 +254,10 @@ impl Scenario {
     }
 
     pub fn staff_idx(&self, id: &str) -> Option<StaffIdx> {
-        self.staff
-            .iter()
-            .position(|s| s.id.as_str() == id)
-            .map(StaffIdx::new)
+        self.staff.iter().position(|s| s.id.as_str() == id).map(StaffIdx::new)
     }
 
     pub fn visit_idx(&self, id: &str) -> Option<VisitIdx> {
-        self.visits
-            .iter()
-            .position(|v| v.id.as_str() == id)
-            .map(VisitIdx::new)
+        self.visits.iter().position(|v| v.id.as_str() == id).map(VisitIdx::new)
     }
 }

@@ -292,10 +292,7 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for c in Code::ALL {
             assert!(seen.insert(c.as_str()), "{c} twice");
-            assert!(c
-                .as_str()
-                .chars()
-                .all(|ch| ch.is_ascii_lowercase() || ch == '_'));
+            assert!(c.as_str().chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'));
             assert!(c.hint().len() > 10, "{c} has no real hint");
         }
     }

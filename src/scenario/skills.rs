@@ -153,9 +153,7 @@ impl Competences {
 
     /// The competences in [`Competence::ALL`] order.
     pub fn iter(self) -> impl Iterator<Item = Competence> {
-        Competence::ALL
-            .into_iter()
-            .filter(move |c| self.contains(*c))
+        Competence::ALL.into_iter().filter(move |c| self.contains(*c))
     }
 }
 
@@ -258,9 +256,7 @@ mod tests {
 
     #[test]
     fn competence_set_covers_only_supersets() {
-        let have: Competences = [Competence::Insulin, Competence::WoundCare]
-            .into_iter()
-            .collect();
+        let have: Competences = [Competence::Insulin, Competence::WoundCare].into_iter().collect();
         assert!(have.covers(Competences::NONE.with(Competence::Insulin)));
         assert!(!have.covers(Competences::NONE.with(Competence::CatheterCare)));
         assert_eq!(

@@ -41,8 +41,7 @@ impl Summary {
             visits_by_discipline[v.need.discipline.index()] += 1;
             care += Seconds(v.duration.0 * i64::from(v.crew.staff_count()));
         }
-        let mut staff_by_base: Vec<(String, [usize; 6])> =
-            s.bases.iter().map(|b| (b.name.clone(), [0; 6])).collect();
+        let mut staff_by_base: Vec<(String, [usize; 6])> = s.bases.iter().map(|b| (b.name.clone(), [0; 6])).collect();
         for m in &s.staff {
             staff_by_base[m.base.get()].1[m.discipline.index()] += 1;
         }
@@ -61,11 +60,7 @@ impl Summary {
                 .map(|p| format!("area {}, seed {}, scale {}", p.area, p.seed, p.scale)),
             visits_by_tier,
             visits_by_discipline,
-            two_person_visits: s
-                .visits
-                .iter()
-                .filter(|v| matches!(v.crew, Crew::Pair(_)))
-                .count(),
+            two_person_visits: s.visits.iter().filter(|v| matches!(v.crew, Crew::Pair(_))).count(),
             episodes: s.episodes.len(),
             persons: s.persons.len(),
             staff_by_base,
@@ -115,16 +110,8 @@ impl fmt::Display for Summary {
             .map(|d| format!("{} {}", d, self.visits_by_discipline[d.index()]))
             .collect();
         writeln!(f, "  by discipline: {}", dis.join(", "))?;
-        let total: usize = self
-            .staff_by_base
-            .iter()
-            .map(|(_, c)| c.iter().sum::<usize>())
-            .sum();
-        writeln!(
-            f,
-            "staff: {total} ({} with shifts in the period)",
-            self.staff_rostered
-        )?;
+        let total: usize = self.staff_by_base.iter().map(|(_, c)| c.iter().sum::<usize>()).sum();
+        writeln!(f, "staff: {total} ({} with shifts in the period)", self.staff_rostered)?;
         write!(f, "  {:<36}", "base")?;
         for d in ["rn", "ot", "pt", "rw", "sw", "hca"] {
             write!(f, "{d:>5}")?;

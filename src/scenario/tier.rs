@@ -131,10 +131,7 @@ mod tests {
             Seconds::from_hours(1),
         )
         .unwrap();
-        assert_eq!(
-            w,
-            TimeWindow::new(Seconds::from_hours(10), Seconds::from_hours(11))
-        );
+        assert_eq!(w, TimeWindow::new(Seconds::from_hours(10), Seconds::from_hours(11)));
         let p = start_window(Tier::Planned, None, Some(booked), Seconds::from_minutes(30)).unwrap();
         assert_eq!(p.end, Seconds::from_minutes(11 * 60 + 30));
         assert_eq!(start_window(Tier::Planned, None, None, Seconds::ZERO), None);

@@ -16,10 +16,7 @@
 //! - [`Clock::format`] writes the offset exactly when the time is in a fold, so
 //!   `parse(format(t)) == t` for every whole-second `t`.
 
-use chrono::{
-    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
-    Weekday,
-};
+use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::{Europe::London, Tz};
 
 use crate::units::Seconds;
@@ -109,8 +106,7 @@ impl Clock {
 
     /// Parses a local time (see the module doc for the rules).
     pub fn parse(&self, text: &str) -> Result<Seconds, TimeError> {
-        let (naive, offset) =
-            split_offset(text).ok_or_else(|| TimeError::Syntax { text: text.into() })?;
+        let (naive, offset) = split_offset(text).ok_or_else(|| TimeError::Syntax { text: text.into() })?;
         let naive = NaiveDateTime::parse_from_str(naive, "%Y-%m-%dT%H:%M:%S")
             .or_else(|_| NaiveDateTime::parse_from_str(naive, "%Y-%m-%dT%H:%M"))
             .map_err(|_| TimeError::Syntax { text: text.into() })?;
@@ -139,15 +135,8 @@ impl Clock {
         } else {
             naive.format("%Y-%m-%dT%H:%M:%S").to_string()
         };
-        if matches!(
-            London.from_local_datetime(&naive),
-            LocalResult::Ambiguous(..)
-        ) {
-            s.push_str(if offset_seconds(&at) == 0 {
-                "+00:00"
-            } else {
-                "+01:00"
-            });
+        if matches!(London.from_local_datetime(&naive), LocalResult::Ambiguous(..)) {
+            s.push_str(if offset_seconds(&at) == 0 { "+00:00" } else { "+01:00" });
         }
         s
     }
@@ -253,10 +242,7 @@ mod tests {
     fn spring_forward_day_is_23_hours_and_gap_times_are_refused() {
         let c = clock("2026-03-29");
         assert_eq!(c.day_start(1), Seconds::from_hours(23));
-        assert_eq!(
-            c.parse("2026-03-29T00:30").unwrap(),
-            Seconds::from_minutes(30)
-        );
+        assert_eq!(c.parse("2026-03-29T00:30").unwrap(), Seconds::from_minutes(30));
         assert_eq!(c.parse("2026-03-29T02:00").unwrap(), Seconds::from_hours(1));
         assert!(matches!(
             c.parse("2026-03-29T01:30"),
@@ -268,18 +254,9 @@ mod tests {
     fn autumn_fold_takes_first_occurrence_unless_offset_given() {
         let c = clock("2026-10-25");
         assert_eq!(c.day_start(1), Seconds::from_hours(25));
-        assert_eq!(
-            c.parse("2026-10-25T01:30").unwrap(),
-            Seconds::from_minutes(90)
-        );
-        assert_eq!(
-            c.parse("2026-10-25T01:30+01:00").unwrap(),
-            Seconds::from_minutes(90)
-        );
-        assert_eq!(
-            c.parse("2026-10-25T01:30+00:00").unwrap(),
-            Seconds::from_minutes(150)
-        );
+        assert_eq!(c.parse("2026-10-25T01:30").unwrap(), Seconds::from_minutes(90));
+        assert_eq!(c.parse("2026-10-25T01:30+01:00").unwrap(), Seconds::from_minutes(90));
+        assert_eq!(c.parse("2026-10-25T01:30+00:00").unwrap(), Seconds::from_minutes(150));
         assert!(matches!(
             c.parse("2026-10-25T03:00+01:00"),
             Err(TimeError::WrongOffset { .. })
@@ -295,10 +272,7 @@ mod tests {
             }
         }
         let c = clock("2026-10-25");
-        assert_eq!(
-            c.format(Seconds::from_minutes(150)),
-            "2026-10-25T01:30+00:00"
-        );
+        assert_eq!(c.format(Seconds::from_minutes(150)), "2026-10-25T01:30+00:00");
         assert_eq!(c.format(Seconds(61)), "2026-10-25T00:01:01");
     }
 

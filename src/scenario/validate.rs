@@ -25,21 +25,18 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::ids::{
-    BaseId, BaseIdx, EpisodeId, EpisodeIdx, LocationIdx, PersonId, PersonIdx, StaffId, StaffIdx,
-    VisitId,
+    BaseId, BaseIdx, EpisodeId, EpisodeIdx, LocationIdx, PersonId, PersonIdx, StaffId, StaffIdx, VisitId,
 };
 use crate::scenario::file::{
-    BaseFile, GeneratorFile, LocationFile, ScenarioFile, StaffFile, SubstitutionFile, VisitFile,
-    WindowFile, FORMAT, TOP_LEVEL_KEYS,
+    BaseFile, GeneratorFile, LocationFile, ScenarioFile, StaffFile, SubstitutionFile, VisitFile, WindowFile, FORMAT,
+    TOP_LEVEL_KEYS,
 };
 use crate::scenario::model::{
-    Base, Crew, DateRange, EpisodeDay, OpeningRule, Provenance, Requirement, Scenario, Shift,
-    ShiftKind, Staff, Sync, Visit, WeeklyHours,
+    Base, Crew, DateRange, EpisodeDay, OpeningRule, Provenance, Requirement, Scenario, Shift, ShiftKind, Staff, Sync,
+    Visit, WeeklyHours,
 };
 use crate::scenario::problem::{Code, Problem};
-use crate::scenario::skills::{
-    Competence, Competences, Discipline, Substitution, SubstitutionCost, SubstitutionTable,
-};
+use crate::scenario::skills::{Competence, Competences, Discipline, Substitution, SubstitutionCost, SubstitutionTable};
 use crate::scenario::tier::{start_window, Tier, TimeWindow};
 use crate::scenario::time::{parse_date, parse_time_of_day, weekday_from_code, Clock, TimeError};
 use crate::spatial::LonLat;
@@ -120,29 +117,15 @@ pub fn parse_structure(text: &str) -> Result<ScenarioFile, Vec<Problem>> {
     };
     if let Some(n) = days {
         if !(1..=MAX_DAYS).contains(&n) {
-            p.push(Problem::new(
-                Code::InvalidDays,
-                "$.days",
-                format!("days is {n}"),
-            ));
+            p.push(Problem::new(Code::InvalidDays, "$.days", format!("days is {n}")));
         }
     }
     let generator: Option<Option<GeneratorFile>> = optional_field(&obj, "generator", &mut p);
-    let substitutions: Option<Option<Vec<SubstitutionFile>>> =
-        optional_field(&obj, "substitutions", &mut p);
+    let substitutions: Option<Option<Vec<SubstitutionFile>>> = optional_field(&obj, "substitutions", &mut p);
     let bases: Option<Vec<BaseFile>> = entries(&obj, "bases", &mut p);
     let staff: Option<Vec<StaffFile>> = entries(&obj, "staff", &mut p);
     let visits: Option<Vec<VisitFile>> = entries(&obj, "visits", &mut p);
-    match (
-        format,
-        date,
-        days,
-        generator,
-        substitutions,
-        bases,
-        staff,
-        visits,
-    ) {
+    match (format, date, days, generator, substitutions, bases, staff, visits) {
         (
             Some(format),
             Some(date),
@@ -166,20 +149,10 @@ pub fn parse_structure(text: &str) -> Result<ScenarioFile, Vec<Problem>> {
     }
 }
 
-fn field<T: DeserializeOwned>(
-    obj: &serde_json::Map<String, Value>,
-    key: &str,
-    p: &mut Vec<Problem>,
-) -> Option<T> {
+fn field<T: DeserializeOwned>(obj: &serde_json::Map<String, Value>, key: &str, p: &mut Vec<Problem>) -> Option<T> {
     let v = obj.get(key)?;
     serde_json::from_value(v.clone())
-        .map_err(|e| {
-            p.push(Problem::new(
-                Code::MalformedEntry,
-                format!("$.{key}"),
-                e.to_string(),
-            ))
-        })
+        .map_err(|e| p.push(Problem::new(Code::MalformedEntry, format!("$.{key}"), e.to_string())))
         .ok()
 }
 
@@ -307,11 +280,7 @@ impl Validator {
             let episode = match &vf.episode {
                 Some(e) => {
                     if e.id.is_empty() {
-                        self.report(
-                            Code::EmptyId,
-                            format!("{path}.episode.id"),
-                            "the episode id is empty",
-                        );
+                        self.report(Code::EmptyId, format!("{path}.episode.id"), "the episode id is empty");
                     }
                     if !(1..=MAX_DAYS).contains(&e.day) {
                         self.report(
@@ -341,16 +310,7 @@ impl Validator {
                 }
                 None => None,
             };
-            visits.push(self.visit(
-                i,
-                vf,
-                &clock,
-                period,
-                &staff_index,
-                person,
-                episode,
-                &mut locations,
-            ));
+            visits.push(self.visit(i, vf, &clock, period, &staff_index, person, episode, &mut locations));
         }
         let bases: Option<Vec<Base>> = bases.into_iter().collect();
         let staff: Option<Vec<Staff>> = staff.into_iter().collect();
@@ -420,11 +380,7 @@ impl Validator {
         SubstitutionTable::new(out)
     }
 
-    fn index_ids<'a>(
-        &mut self,
-        ids: impl Iterator<Item = &'a str>,
-        list: &str,
-    ) -> HashMap<String, usize> {
+    fn index_ids<'a>(&mut self, ids: impl Iterator<Item = &'a str>, list: &str) -> HashMap<String, usize> {
         let mut index = HashMap::new();
         for (i, id) in ids.enumerate() {
             let path = format!("$.{list}[{i}].id");
@@ -445,11 +401,7 @@ impl Validator {
     fn discipline(&mut self, code: &str, path: &str) -> Option<Discipline> {
         let d = Discipline::from_code(code);
         if d.is_none() {
-            self.report(
-                Code::UnknownDiscipline,
-                path,
-                format!("unknown discipline `{code}`"),
-            );
+            self.report(Code::UnknownDiscipline, path, format!("unknown discipline `{code}`"));
         }
         d
     }
@@ -508,12 +460,7 @@ impl Validator {
         ok.then_some(days)
     }
 
-    fn location(
-        &mut self,
-        l: &LocationFile,
-        path: &str,
-        locations: &mut Vec<LonLat>,
-    ) -> Option<LocationIdx> {
+    fn location(&mut self, l: &LocationFile, path: &str, locations: &mut Vec<LonLat>) -> Option<LocationIdx> {
         let p = LonLat::new(l.lon, l.lat);
         if !p.is_valid() {
             self.report(
@@ -558,14 +505,7 @@ impl Validator {
         Some(TimeWindow::new(start, end))
     }
 
-    fn base(
-        &mut self,
-        i: usize,
-        b: &BaseFile,
-        clock: &Clock,
-        days: u32,
-        locations: &mut Vec<LonLat>,
-    ) -> Option<Base> {
+    fn base(&mut self, i: usize, b: &BaseFile, clock: &Clock, days: u32, locations: &mut Vec<LonLat>) -> Option<Base> {
         let path = format!("$.bases[{i}]");
         // Bases take the first locations, in base order; a rejected base still holds its slot.
         let location = self.location(&b.location, &format!("{path}.location"), locations);
@@ -591,14 +531,10 @@ impl Validator {
                 );
             }
             let open = parse_time_of_day(&r.open)
-                .map_err(|e| {
-                    self.report(Code::InvalidTimeOfDay, format!("{rp}.open"), e.to_string())
-                })
+                .map_err(|e| self.report(Code::InvalidTimeOfDay, format!("{rp}.open"), e.to_string()))
                 .ok();
             let close = parse_time_of_day(&r.close)
-                .map_err(|e| {
-                    self.report(Code::InvalidTimeOfDay, format!("{rp}.close"), e.to_string())
-                })
+                .map_err(|e| self.report(Code::InvalidTimeOfDay, format!("{rp}.close"), e.to_string()))
                 .ok();
             if let (Some(o), Some(c)) = (open, close) {
                 if c <= o {
@@ -648,11 +584,7 @@ impl Validator {
             );
         }
         let minutes = s.contracted_hours_per_week * 60.0;
-        let contracted = if minutes.is_finite()
-            && minutes > 0.0
-            && minutes <= 168.0 * 60.0
-            && minutes.fract() == 0.0
-        {
+        let contracted = if minutes.is_finite() && minutes > 0.0 && minutes <= 168.0 * 60.0 && minutes.fract() == 0.0 {
             Some(Seconds(minutes as i64 * 60))
         } else {
             self.report(
@@ -687,14 +619,8 @@ impl Validator {
                 }
             }
         }
-        let prefers = self.shift_kinds(
-            &s.shift_preferences.prefer,
-            &format!("{path}.shift_preferences.prefer"),
-        );
-        let avoids = self.shift_kinds(
-            &s.shift_preferences.avoid,
-            &format!("{path}.shift_preferences.avoid"),
-        );
+        let prefers = self.shift_kinds(&s.shift_preferences.prefer, &format!("{path}.shift_preferences.prefer"));
+        let avoids = self.shift_kinds(&s.shift_preferences.avoid, &format!("{path}.shift_preferences.avoid"));
         if let (Some(p), Some(a)) = (&prefers, &avoids) {
             for k in p.iter().filter(|k| a.contains(k)) {
                 self.report(
@@ -729,10 +655,7 @@ impl Validator {
                     self.report(
                         Code::OverlappingShifts,
                         format!("{sp}.start"),
-                        format!(
-                            "the shift starting {} overlaps or precedes the one before it",
-                            w.start
-                        ),
+                        format!("the shift starting {} overlaps or precedes the one before it", w.start),
                     );
                 }
             }
@@ -745,11 +668,7 @@ impl Validator {
                         format!("{sp}.start"),
                         format!(
                             "the shift starts on {start_date}, {}",
-                            if on_leave {
-                                "during leave"
-                            } else {
-                                "not a working day"
-                            }
+                            if on_leave { "during leave" } else { "not a working day" }
                         ),
                     );
                 }
@@ -822,11 +741,7 @@ impl Validator {
     ) -> Option<Visit> {
         let path = format!("$.visits[{i}]");
         if v.person.is_empty() {
-            self.report(
-                Code::EmptyId,
-                format!("{path}.person"),
-                "the person id is empty",
-            );
+            self.report(Code::EmptyId, format!("{path}.person"), "the person id is empty");
         }
         let location = self.location(&v.location, &format!("{path}.location"), locations);
         let tier = Tier::from_code(&v.tier);
@@ -858,11 +773,7 @@ impl Validator {
         let discipline = self.discipline(&v.discipline, &format!("{path}.discipline"));
         let competences = self.competences(&v.competences, &format!("{path}.competences"));
         let crew = self.crew(v, &path);
-        let preferred = self.staff_refs(
-            &v.preferred_staff,
-            &format!("{path}.preferred_staff"),
-            staff,
-        );
+        let preferred = self.staff_refs(&v.preferred_staff, &format!("{path}.preferred_staff"), staff);
         let excluded = self.staff_refs(&v.excluded_staff, &format!("{path}.excluded_staff"), staff);
         for (j, id) in v.preferred_staff.iter().enumerate() {
             if v.excluded_staff.contains(id) {
@@ -1007,9 +918,7 @@ impl Validator {
                         self.report(Code::InvalidGap, sp, "a simultaneous visit has no gaps");
                         None
                     }
-                    ("sequential", Some(min), Some(max))
-                        if 0 <= min && min <= max && max <= MAX_VISIT_MIN =>
-                    {
+                    ("sequential", Some(min), Some(max)) if 0 <= min && min <= max && max <= MAX_VISIT_MIN => {
                         Some(Crew::Pair(Sync::Sequential {
                             min_gap: Seconds::from_minutes(min),
                             max_gap: Seconds::from_minutes(max),
@@ -1044,12 +953,7 @@ impl Validator {
         }
     }
 
-    fn staff_refs(
-        &mut self,
-        ids: &[String],
-        path: &str,
-        staff: &HashMap<String, usize>,
-    ) -> Option<Vec<StaffIdx>> {
+    fn staff_refs(&mut self, ids: &[String], path: &str, staff: &HashMap<String, usize>) -> Option<Vec<StaffIdx>> {
         let mut out = Vec::new();
         let mut ok = true;
         for (j, id) in ids.iter().enumerate() {
@@ -1124,8 +1028,7 @@ fn could_work_during(s: &Scenario, staff: &Staff, span: TimeWindow) -> bool {
         None => by_days(span),
         Some(shifts) => {
             shifts.iter().any(|sh| sh.window.overlaps(&span))
-                || (span.end > s.period.end
-                    && by_days(TimeWindow::new(span.start.max(s.period.end), span.end)))
+                || (span.end > s.period.end && by_days(TimeWindow::new(span.start.max(s.period.end), span.end)))
         }
     }
 }
