@@ -1,12 +1,20 @@
 //! `carerota scenario ...`: validate a scenario file, summarise it, generate one from an area.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
 
+use carerota::osm;
+use carerota::roads::{self, RoadNetwork};
+use carerota::scenario::area::Area;
+use carerota::scenario::generate::{generate, GenerateConfig};
+use carerota::scenario::network::{self, DEFAULT_SNAP_RADIUS};
 use carerota::scenario::summary::Summary;
 use carerota::scenario::{validate, Problem};
+use carerota::units::Meters;
+
+use super::graph::NetworkSource;
 
 #[derive(Subcommand)]
 pub enum ScenarioCommand {
@@ -17,6 +25,8 @@ pub enum ScenarioCommand {
         /// The scenario file (JSON).
         file: PathBuf,
     },
+    /// Generate a realistic scenario for an area from its demand parameters and map.
+    Generate(GenerateArgs),
 }
 
 #[derive(Args)]
@@ -26,6 +36,45 @@ pub struct ValidateArgs {
     /// Print the problems as a JSON array of {code, path, message, hint}.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    network: NetworkSource,
+    /// Skip the road-network rule (location_off_network), e.g. when the map is not at hand.
+    #[arg(long)]
+    no_network: bool,
+    /// How far a location may be from the nearest road, metres.
+    #[arg(long, default_value_t = DEFAULT_SNAP_RADIUS.0)]
+    snap_radius_m: i64,
+}
+
+#[derive(Args)]
+pub struct GenerateArgs {
+    /// Area name: data/areas/AREA.toml (see --areas-dir).
+    #[arg(long)]
+    area: String,
+    /// First day, YYYY-MM-DD (Europe/London).
+    #[arg(long)]
+    date: String,
+    /// Number of days; episodes run on across them.
+    #[arg(long, default_value_t = 1)]
+    days: u32,
+    /// Seed of the random number generator; the same seed gives the same file.
+    #[arg(long)]
+    seed: u64,
+    /// Multiplies demand and staff (e.g. a county's volume on a small map).
+    #[arg(long, default_value_t = 1.0)]
+    scale: f64,
+    /// Where to write the scenario; stdout when absent (the summary then goes to stderr).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Folder of area files.
+    #[arg(long, default_value = "data/areas")]
+    areas_dir: PathBuf,
+    /// OpenStreetMap extract; default: the one the area file names.
+    #[arg(long, env = "CAREROTA_OSM")]
+    osm: Option<PathBuf>,
+    /// A prepared network written by `graph build --out` (the extract is still read for homes).
+    #[arg(long)]
+    graph: Option<PathBuf>,
 }
 
 pub fn run(cmd: ScenarioCommand) -> anyhow::Result<()> {
@@ -36,26 +85,88 @@ pub fn run(cmd: ScenarioCommand) -> anyhow::Result<()> {
             print!("{}", Summary::of(&s));
             Ok(())
         }
+        ScenarioCommand::Generate(args) => run_generate(&args),
     }
 }
 
 fn run_validate(args: &ValidateArgs) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(&args.file)
-        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let text = std::fs::read_to_string(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
     let problems = match validate::parse(&text) {
-        Ok(_) => Vec::new(),
+        Ok(_) if args.no_network => Vec::new(),
+        Ok(s) => {
+            let net = args.network.load()?;
+            network::check_locations(&s, &net, Meters(args.snap_radius_m))
+        }
         Err(problems) => problems,
     };
     report(&problems, args.json);
     if problems.is_empty() {
         Ok(())
     } else {
-        bail!(
-            "{} is invalid: {} problem(s)",
-            args.file.display(),
-            problems.len()
-        )
+        bail!("{} is invalid: {} problem(s)", args.file.display(), problems.len())
     }
+}
+
+fn run_generate(args: &GenerateArgs) -> anyhow::Result<()> {
+    let area = Area::load_named(&args.areas_dir, &args.area)?;
+    let date = carerota::scenario::time::parse_date(&args.date)?;
+    let osm_path = args.osm.clone().unwrap_or_else(|| PathBuf::from(area.osm()));
+    let extract = osm::extract(&osm_path)?;
+    let net = match &args.graph {
+        Some(g) => roads::cache::load(g)?,
+        None => RoadNetwork::from_extract(&extract, roads::file_sha256(&osm_path)?)
+            .with_context(|| format!("{} has no drivable roads", osm_path.display()))?,
+    };
+    let radius = Meters(area.snap_radius_m().round() as i64);
+    let homes = network::homes(&extract, &net, radius, extract.header_bbox)?;
+    let cfg = GenerateConfig {
+        date,
+        days: args.days,
+        seed: args.seed,
+        scale: args.scale,
+    };
+    let file = generate(&area, &homes, &cfg)?;
+    let scenario = validate::validate(&file).map_err(|p| invalid_output(&p))?;
+    let off = network::check_locations(&scenario, &net, radius);
+    if !off.is_empty() {
+        return Err(invalid_output(&off));
+    }
+    let summary = format!(
+        "{}homes: {} candidate buildings within {} of a road in {}\n",
+        Summary::of(&scenario),
+        homes.len(),
+        radius,
+        osm_path.display()
+    );
+    match &args.out {
+        Some(out) => {
+            write_file(out, &file.to_json())?;
+            print!("{summary}wrote {}\n", out.display());
+        }
+        None => {
+            print!("{}", file.to_json());
+            eprint!("{summary}");
+        }
+    }
+    Ok(())
+}
+
+fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// A generated scenario that fails validation: a generator fault or an area whose bases are
+/// off the map; either way it is reported, never written.
+fn invalid_output(problems: &[Problem]) -> anyhow::Error {
+    let first: Vec<String> = problems.iter().take(5).map(ToString::to_string).collect();
+    anyhow::anyhow!(
+        "the generated scenario is invalid ({} problem(s)); first: {}",
+        problems.len(),
+        first.join("; ")
+    )
 }
 
 /// One problem in `--json` output, keys in the documented order.
@@ -86,10 +197,7 @@ fn report(problems: &[Problem], json: bool) {
         println!("valid");
     } else {
         for p in problems {
-            println!(
-                "{}  {}\n    {}\n    hint: {}",
-                p.code, p.path, p.message, p.hint
-            );
+            println!("{}  {}\n    {}\n    hint: {}", p.code, p.path, p.message, p.hint);
         }
     }
 }

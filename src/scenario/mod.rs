@@ -13,6 +13,7 @@
 //! - [`problem`]: validation problems and their stable codes.
 //! - [`area`]: area files (map, bases, population, demand parameters).
 //! - [`generate`]: the demand generator.
+//! - [`network`]: locations against the road network; homes from the map.
 //! - [`summary`]: what a scenario holds, at a glance.
 //!
 //! Invariant: a [`Scenario`] exists only if validation found no problem; nothing is dropped
@@ -22,6 +23,7 @@ pub mod area;
 pub mod file;
 pub mod generate;
 pub mod model;
+pub mod network;
 pub mod problem;
 pub mod skills;
 pub mod summary;
@@ -39,15 +41,9 @@ pub use problem::{Code, Problem};
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
     #[error("cannot read scenario {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: std::io::Error },
     #[error("scenario {path} is invalid: {} problem(s), first: {}", problems.len(), problems.first().map(ToString::to_string).unwrap_or_default())]
-    Invalid {
-        path: PathBuf,
-        problems: Vec<Problem>,
-    },
+    Invalid { path: PathBuf, problems: Vec<Problem> },
 }
 
 /// Reads and validates a scenario file.

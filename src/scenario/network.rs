@@ -50,7 +50,10 @@ pub fn check_locations(s: &Scenario, net: &RoadNetwork, radius: Meters) -> Vec<P
 fn off_network(s: &Scenario, location: usize, e: &SnapError) -> Problem {
     let nb = s.bases.len();
     let (path, what) = if location < nb {
-        (format!("$.bases[{location}].location"), format!("base `{}`", s.bases[location].id))
+        (
+            format!("$.bases[{location}].location"),
+            format!("base `{}`", s.bases[location].id),
+        )
     } else {
         let v = location - nb;
         (format!("$.visits[{v}].location"), format!("visit `{}`", s.visits[v].id))
