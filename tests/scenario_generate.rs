@@ -134,3 +134,23 @@ fn both_shipped_areas_parse() {
         assert_eq!(a.bases().len(), 3);
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config { cases: 16, ..Default::default() })]
+
+    /// Whatever the seed, date, length and scale, the generator's output is valid and writes
+    /// back to the same bytes.
+    #[test]
+    fn every_generated_scenario_validates_and_round_trips(
+        seed in 0u64..1_000_000,
+        day_of_year in 0i64..365,
+        days in 1u32..4,
+        scale_tenths in 3u32..30,
+    ) {
+        let date = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Duration::days(day_of_year);
+        let cfg = GenerateConfig { date, days, seed, scale: f64::from(scale_tenths) / 10.0 };
+        let text = generate(&rutland(), &grid_homes(), &cfg).unwrap().to_json();
+        let s = parse(&text).map_err(|p| proptest::test_runner::TestCaseError::fail(format!("{:?}", &p[..p.len().min(3)])))?;
+        proptest::prop_assert_eq!(ScenarioFile::from_model(&s).to_json(), text);
+    }
+}

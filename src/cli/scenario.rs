@@ -141,7 +141,7 @@ fn run_generate(args: &GenerateArgs) -> anyhow::Result<()> {
     match &args.out {
         Some(out) => {
             write_file(out, &file.to_json())?;
-            print!("{summary}wrote {}\n", out.display());
+            println!("{summary}wrote {}", out.display());
         }
         None => {
             print!("{}", file.to_json());

@@ -190,6 +190,10 @@ struct Generator<'a> {
 /// Reablement call slots in order of need, local minutes [start, end]: morning, bed, lunch,
 /// tea. The first two are the personal-care calls (longer, and the two-person ones).
 const SLOTS: [(u32, u32); 4] = [(450, 570), (1170, 1290), (720, 810), (990, 1080)];
+/// The first members of each base and discipline hold every competence of their discipline and
+/// take no leave: with days off staggered (member j is off on weekdays 2j and 2j+1), at least
+/// two of the first four are on duty every day, one early and one late.
+const CORE_MEMBERS: u32 = 4;
 const NIGHT_WINDOW: (u32, u32) = (1350, 1770);
 const REVIEW_WINDOW: (u32, u32) = (600, 960);
 
@@ -490,7 +494,7 @@ impl Generator<'_> {
         } else {
             format!("{base_id}-{abbrev}-{:02}", j + 1)
         };
-        let core = j < 2 || night;
+        let core = j < CORE_MEMBERS || night;
         let mut c = Competences::NONE;
         use Competence::*;
         match dis {
@@ -586,13 +590,15 @@ impl Generator<'_> {
         }
     }
 
-    /// Shifts for each day of the period: night staff on nights; day staff of a base and
-    /// discipline on duty that day alternate early and late in member order, or work a long
-    /// day when alone.
+    /// Shifts for each day of the period: night staff on nights (from the night before the
+    /// first day, which runs into its morning); day staff of a base and discipline on duty that
+    /// day alternate early and late in member order, or work a long day when alone.
     fn roster(&self, staff: &mut [GenStaff]) {
-        for day in 0..self.days {
+        for day in -1..self.days {
             let date = self.date(day);
-            let on: Vec<usize> = (0..staff.len()).filter(|&i| staff[i].available(date)).collect();
+            let on: Vec<usize> = (0..staff.len())
+                .filter(|&i| staff[i].available(date) && (day >= 0 || staff[i].night))
+                .collect();
             for &i in &on {
                 let s = &staff[i];
                 let kind = if s.night {
