@@ -33,7 +33,10 @@ fn bench(c: &mut Criterion) {
             .collect()
     };
     let pair = snap(2, 9);
-    g.bench_function("route_query", |b| b.iter(|| net.route(&pair[0], &pair[1])));
+    let mut scratch = roads::RouteScratch::new(&net);
+    g.bench_function("route_query", |b| {
+        b.iter(|| net.route_with(&mut scratch, &pair[0], &pair[1]))
+    });
     let p100 = snap(100, 100);
     g.bench_function("matrix_100_ch", |b| {
         b.iter(|| matrix::compute_between(&net, &p100, &p100, Algorithm::Ch))

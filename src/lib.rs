@@ -17,6 +17,7 @@ pub mod ids;
 
 pub mod matrix;
 pub mod osm;
+pub mod report;
 pub mod roads;
 pub mod scenario;
 pub mod spatial;

@@ -329,3 +329,44 @@ fn a_pbf_without_drivable_roads_is_refused() {
     assert!(extract.roads.is_empty() && extract.node_count() > 0);
     assert!(matches!(roads::build(&nodes_only), Err(RoadsError::NoRoads { .. })));
 }
+
+#[test]
+fn map_draws_the_roads_routes_markers_and_credit() {
+    use carerota::report::svg_map::{render, MapLine, MapMarker, MapSize, MarkerKind};
+    let net = rutland();
+    let a = net.snap(LonLat::new(-0.7372, 52.6715), Meters(500)).unwrap();
+    let b = net.snap(LonLat::new(-0.7237, 52.5952), Meters(500)).unwrap();
+    let route = net.route(&a, &b);
+    let lines = [MapLine {
+        points: route.geometry.clone(),
+        colour: "#e63946".into(),
+        label: "Oakham → Uppingham".into(),
+    }];
+    let markers = [
+        MapMarker {
+            at: a.point,
+            kind: MarkerKind::Base,
+            label: "Oakham".into(),
+        },
+        MapMarker {
+            at: b.point,
+            kind: MarkerKind::Unassigned,
+            label: "Uppingham".into(),
+        },
+    ];
+    let svg = render(
+        net.graph(),
+        &lines,
+        &markers,
+        MapSize {
+            width: 800.0,
+            height: 600.0,
+        },
+    );
+    assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+    assert!(svg.contains("class=\"roads\"") && svg.matches("<path").count() > 3);
+    assert_eq!(svg.matches("class=\"route\"").count(), 1);
+    assert_eq!(svg.matches("class=\"base\"").count(), 1);
+    assert_eq!(svg.matches("class=\"unassigned\"").count(), 1);
+    assert!(svg.contains("© OpenStreetMap contributors"));
+}

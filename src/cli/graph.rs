@@ -259,6 +259,7 @@ fn matrix_cmd(
         "durations_s": m.duration_rows(),
         "distances_m": m.distance_rows(),
         "algorithm": format!("{algorithm:?}").to_lowercase(),
+        "attribution": "© OpenStreetMap contributors",
         "seconds": (seconds * 10_000.0).round() / 10_000.0,
     });
     let text = serde_json::to_string(&result)?;

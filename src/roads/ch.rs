@@ -54,8 +54,11 @@ impl UpGraph {
         g
     }
 
+    /// The arc `from→to`; each list is sorted by head, with one arc per head.
     fn find(&self, from: u32, to: u32) -> Option<usize> {
-        self.arcs(from).find(|&i| self.head[i] == to)
+        let range = self.arcs(from);
+        let start = range.start;
+        self.head[range].binary_search(&to).ok().map(|i| start + i)
     }
 }
 

@@ -206,7 +206,14 @@ impl RoadNetwork {
     }
 
     /// The fastest route from `from` to `to` (bidirectional upward search on the hierarchy).
+    /// Allocates its scratch; for many queries keep a [`RouteScratch`] per thread and call
+    /// [`route_with`](Self::route_with).
     pub fn route(&self, from: &Snap, to: &Snap) -> Route {
+        self.route_with(&mut RouteScratch::new(self), from, to)
+    }
+
+    /// [`route`](Self::route) with reusable scratch.
+    pub fn route_with(&self, scratch: &mut RouteScratch, from: &Snap, to: &Snap) -> Route {
         let g = &self.graph;
         let ranks = |seeds: [Option<(NodeIdx, PathCost)>; 2]| -> Vec<(u32, PathCost)> {
             seeds
@@ -215,8 +222,10 @@ impl RoadNetwork {
                 .map(|(n, c)| (self.ch.rank_of(n), c))
                 .collect()
         };
-        let mut f = UpSearch::new(g.node_count());
-        let mut b = UpSearch::new(g.node_count());
+        let RouteScratch {
+            forward: f,
+            backward: b,
+        } = scratch;
         f.start(&ranks(source_seeds(g, from)));
         b.start(&ranks(target_seeds(g, to)));
         let mut best = (direct_cost(g, from, to), None::<u32>);
@@ -226,9 +235,9 @@ impl RoadNetwork {
                 break;
             }
             let (search, other, climb) = if fq <= bq {
-                (&mut f, &b, Climb::Forward)
+                (&mut *f, &*b, Climb::Forward)
             } else {
-                (&mut b, &f, Climb::Backward)
+                (&mut *b, &*f, Climb::Backward)
             };
             if let Some((r, d)) = search.step(&self.ch, climb) {
                 let total = d.plus(other.dist(r));
@@ -250,6 +259,22 @@ impl RoadNetwork {
         }
         geometry.push(to.point);
         Route { cost: best.0, geometry }
+    }
+}
+
+/// Per-thread scratch for [`RoadNetwork::route_with`].
+pub struct RouteScratch {
+    forward: UpSearch,
+    backward: UpSearch,
+}
+
+impl RouteScratch {
+    pub fn new(net: &RoadNetwork) -> Self {
+        let n = net.graph.node_count();
+        RouteScratch {
+            forward: UpSearch::new(n),
+            backward: UpSearch::new(n),
+        }
     }
 }
 

@@ -1,0 +1,13 @@
+//! Human-facing outputs: an SVG map of routes on the road network, an SVG timeline per staff
+//! member, and the self-contained HTML page that holds them.
+//!
+//! The report takes its own view model ([`svg_map::MapLine`], [`timeline::TimelineRow`],
+//! [`html::Page`]) rather than planning types, so the planners on its left can change without
+//! touching how a page is drawn. Everything renders to strings; writing files is the caller's.
+//!
+//! Architecture invariant: a report never reaches the network: no tiles, fonts or scripts from
+//! outside, so it opens offline, and every map carries "© OpenStreetMap contributors".
+
+pub mod html;
+pub mod svg_map;
+pub mod timeline;
