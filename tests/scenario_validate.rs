@@ -336,6 +336,22 @@ fn rejects_contracted_hours_out_of_range() {
 }
 
 #[test]
+fn accepts_contracted_hours_in_whole_minutes_and_refuses_fractions_of_a_minute() {
+    let s = parse(&{
+        let mut v = minimal();
+        v["staff"][0]["contracted_hours_per_week"] = json!(22.2);
+        v.to_string()
+    })
+    .unwrap();
+    assert_eq!(s.staff[0].contracted_per_week, Seconds::from_minutes(1332));
+    assert_flags(
+        |v| v["staff"][0]["contracted_hours_per_week"] = json!(22.21),
+        Code::InvalidContractedHours,
+        "$.staff[0].contracted_hours_per_week",
+    );
+}
+
+#[test]
 fn rejects_staff_with_no_availability() {
     assert_flags(
         |v| v["staff"][1]["working_days"] = json!([]),

@@ -185,7 +185,9 @@ impl Crew {
     }
 }
 
-/// The timing of a two-person visit.
+/// The timing of a two-person visit. Both staff members' starts lie in the visit's start
+/// window `[earliest_start, latest_start]` (validation checks the window is at least `min_gap`
+/// long) and each stays for the visit's `duration`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Sync {
     /// Both start together.

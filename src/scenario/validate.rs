@@ -583,17 +583,20 @@ impl Validator {
                 format!("no base has id `{}`", s.base),
             );
         }
+        // Whole minutes, allowing for the decimal hours of the file (22.2 h is 1,332 min).
         let minutes = s.contracted_hours_per_week * 60.0;
-        let contracted = if minutes.is_finite() && minutes > 0.0 && minutes <= 168.0 * 60.0 && minutes.fract() == 0.0 {
-            Some(Seconds(minutes as i64 * 60))
-        } else {
-            self.report(
-                Code::InvalidContractedHours,
-                format!("{path}.contracted_hours_per_week"),
-                format!("{} hours a week", s.contracted_hours_per_week),
-            );
-            None
-        };
+        let whole = minutes.round();
+        let contracted =
+            if minutes.is_finite() && whole > 0.0 && whole <= 168.0 * 60.0 && (minutes - whole).abs() < 1e-6 {
+                Some(Seconds(whole as i64 * 60))
+            } else {
+                self.report(
+                    Code::InvalidContractedHours,
+                    format!("{path}.contracted_hours_per_week"),
+                    format!("{} hours a week", s.contracted_hours_per_week),
+                );
+                None
+            };
         let working_days = self.weekdays(&s.working_days, &format!("{path}.working_days"));
         if s.working_days.is_empty() {
             self.report(
