@@ -268,5 +268,37 @@ fn matrix_cmd(
         None => println!("{text}"),
     }
     eprintln!("{}x{} matrix ({:?}) in {:.3} s", m.rows(), m.cols(), algorithm, seconds);
+    if ids.len() <= 12 {
+        eprint!("{}", table(&ids, &m));
+    }
     Ok(())
+}
+
+/// A small matrix as a text table: minutes and kilometres, from row to column.
+fn table(ids: &[String], m: &matrix::TravelMatrix) -> String {
+    let w = ids
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("[{i}] {s}").chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(20);
+    let mut out = format!("{:w$}", "from \\ to (min, km)");
+    for (j, _) in ids.iter().enumerate() {
+        out.push_str(&format!(" | {:>17}", format!("[{j}]")));
+    }
+    out.push('\n');
+    for (i, id) in ids.iter().enumerate() {
+        out.push_str(&format!("{:w$}", format!("[{i}] {id}")));
+        for j in 0..ids.len() {
+            let cell = format!(
+                "{:.1} min {:.1} km",
+                m.duration(i, j).0 as f64 / 60.0,
+                m.distance(i, j).0 as f64 / 1000.0
+            );
+            out.push_str(&format!(" | {cell:>17}"));
+        }
+        out.push('\n');
+    }
+    out
 }
