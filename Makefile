@@ -6,6 +6,7 @@
 CARGO ?= cargo
 OSM ?= ../shared/data/osm/rutland-2022-07-20.osm.pbf
 OUT ?= out
+SCENARIO ?= data/scenarios/rutland-2026-06-09.json
 
 .PHONY: setup demo test bench-graph fmt clippy
 
@@ -18,6 +19,8 @@ demo: setup
 	./target/release/carerota graph build --osm $(OSM) --out $(OUT)/rutland.roads
 	./target/release/carerota graph matrix --graph $(OUT)/rutland.roads --points data/bases/rutland.csv --out $(OUT)/bases-matrix.json
 	@echo "matrix written to $(OUT)/bases-matrix.json"
+	./target/release/carerota scenario validate $(SCENARIO) --graph $(OUT)/rutland.roads
+	./target/release/carerota scenario summary $(SCENARIO)
 
 test: setup
 	$(CARGO) test --all-targets
