@@ -59,3 +59,20 @@ impl fmt::Display for OsmWayId {
         write!(f, "way/{}", self.0)
     }
 }
+
+dense_index!(
+    /// A staff member of a rostering model (position in `RosterModel::staff`).
+    RosterStaffIdx
+);
+dense_index!(
+    /// A shift type of a rostering model (position in `RosterModel::shifts`).
+    ShiftTypeIdx
+);
+dense_index!(
+    /// A cover group of a rostering model (later: one base x discipline).
+    CoverGroupIdx
+);
+dense_index!(
+    /// A day of a rostering horizon, counted from 0 at the first day.
+    DayIdx
+);

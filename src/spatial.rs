@@ -86,14 +86,18 @@ pub struct BBox {
 
 impl BBox {
     pub fn contains(&self, p: LonLat) -> bool {
-        (self.min.lon..=self.max.lon).contains(&p.lon) && (self.min.lat..=self.max.lat).contains(&p.lat)
+        (self.min.lon..=self.max.lon).contains(&p.lon)
+            && (self.min.lat..=self.max.lat).contains(&p.lat)
     }
 
     /// The smallest box holding every point, or `None` for no points.
     pub fn around(points: impl IntoIterator<Item = LonLat>) -> Option<Self> {
         let mut it = points.into_iter();
         let first = it.next()?;
-        let mut b = BBox { min: first, max: first };
+        let mut b = BBox {
+            min: first,
+            max: first,
+        };
         for p in it {
             b.min.lon = b.min.lon.min(p.lon);
             b.min.lat = b.min.lat.min(p.lat);
@@ -122,7 +126,11 @@ mod tests {
         let b = LonLat::new(0.01, 52.0);
         let mid = project_onto_segment(LonLat::new(0.005, 52.001), a, b);
         assert!((mid.fraction - 0.5).abs() < 1e-9);
-        assert!((mid.distance_m - 111.2).abs() < 0.5, "got {}", mid.distance_m);
+        assert!(
+            (mid.distance_m - 111.2).abs() < 0.5,
+            "got {}",
+            mid.distance_m
+        );
         let before = project_onto_segment(LonLat::new(-0.01, 52.0), a, b);
         assert_eq!(before.fraction, 0.0);
     }
