@@ -30,9 +30,9 @@
 use good_lp::solvers::highs::{highs, HighsProblem};
 use good_lp::{variable, Expression, ProblemVariables, SolverModel, Variable};
 
-use crate::ids::{CoverGroupIdx, DayIdx, ShiftTypeIdx};
+use crate::ids::{CoverGroupIdx, DayIdx, RosterStaffIdx, ShiftTypeIdx};
 
-use super::model::{Assignment, RosterModel};
+use super::model::{Assignment, Roster, RosterModel};
 
 /// One binary column of the MILP and the roster cell it stands for.
 #[derive(Clone, Copy, Debug)]
@@ -41,6 +41,13 @@ pub struct CellColumn {
     /// Column index in the HiGHS problem (variables are added in order).
     pub column: usize,
     var: Variable,
+}
+
+/// Cells held at a roster's values: every cell of `roster` whose `free` entry
+/// (`staff * days + day`) is false keeps its assignment (or stays off).
+pub struct Fixing<'a> {
+    pub roster: &'a Roster,
+    pub free: Vec<bool>,
 }
 
 /// The MILP of one model.
@@ -78,8 +85,9 @@ fn minutes(s: crate::units::Seconds) -> f64 {
     s.0 as f64 / 60.0
 }
 
-/// Builds the MILP for `model` (which must have passed [`RosterModel::validate`]).
-pub fn formulate(model: &RosterModel) -> Formulation {
+/// Builds the MILP for `model` (which must have passed [`RosterModel::validate`]), with the
+/// cells outside `fixing`'s free set held at its roster, when given.
+pub fn formulate(model: &RosterModel, fixing: Option<&Fixing>) -> Formulation {
     let days = model.days as usize;
     let n_staff = model.staff.len();
     let mut vars = Columns {
@@ -110,6 +118,9 @@ pub fn formulate(model: &RosterModel) -> Formulation {
             if m.days_off.contains(&d) {
                 continue;
             }
+            let fixed = fixing
+                .filter(|f| !f.free[i * days + d.get()])
+                .map(|f| f.roster.get(RosterStaffIdx::new(i), d));
             for s in (0..model.shifts.len()).map(ShiftTypeIdx::new) {
                 if m.max_shifts[s.get()] == 0 || !model.runs_on(s, d) {
                     continue;
@@ -118,7 +129,13 @@ pub fn formulate(model: &RosterModel) -> Formulation {
                     if g != m.group && !covered.contains(&(d, s, g)) {
                         continue;
                     }
-                    let var = vars.add(variable().binary());
+                    let var = match fixed {
+                        None => vars.add(variable().binary()),
+                        Some(Some(a)) if a == (Assignment { shift: s, group: g }) => {
+                            vars.add(variable().binary().min(1))
+                        }
+                        Some(_) => continue,
+                    };
                     let coef =
                         request_cost[d.get() * model.shifts.len() + s.get()] + i64::from(cost);
                     if coef != 0 {
@@ -176,11 +193,6 @@ pub fn formulate(model: &RosterModel) -> Formulation {
 
     let weekends = model.weekends();
     for (i, m) in model.staff.iter().enumerate() {
-        for d in 0..days {
-            if cells[i * days + d].len() > 1 {
-                rows.push(worked(i, d).leq(1.0));
-            }
-        }
         for s in (0..model.shifts.len()).map(ShiftTypeIdx::new) {
             let possible = (0..days).filter(|&d| has_shift(i, d, s)).count();
             if (m.max_shifts[s.get()] as usize) < possible {
@@ -219,31 +231,9 @@ pub fn formulate(model: &RosterModel) -> Formulation {
             }
         }
 
-        let c = m.max_consecutive_days as usize;
-        if c < days {
-            for d in 0..days - c {
-                let mut e = Expression::default();
-                for j in d..=d + c {
-                    e += worked(i, j);
-                }
-                rows.push(e.leq(c as f64));
-            }
-        }
-        // A run of work starting on d + 1 after a day off on d lasts k days (or to the end).
-        for k_j in 1..m.min_consecutive_days as usize {
-            for d in 0..days.saturating_sub(k_j + 1) {
-                if has_work(i, d + 1) {
-                    rows.push((worked(i, d + 1) - worked(i, d) - worked(i, d + 1 + k_j)).leq(0.0));
-                }
-            }
-        }
-        for k_j in 1..m.min_consecutive_days_off as usize {
-            for d in 0..days.saturating_sub(k_j + 1) {
-                if has_work(i, d) && has_work(i, d + 1 + k_j) {
-                    rows.push((worked(i, d) - worked(i, d + 1) + worked(i, d + 1 + k_j)).leq(1.0));
-                }
-            }
-        }
+        add_stretch_flow(m, days, &mut vars, &mut rows, &|d| worked(i, d), &|d| {
+            has_work(i, d)
+        });
 
         if (m.max_weekends as usize) < weekends.len() {
             let mut sum = Expression::default();
@@ -342,5 +332,73 @@ pub fn formulate(model: &RosterModel) -> Formulation {
         columns,
         binaries,
         rows: n_rows,
+    }
+}
+
+/// The sequence rules of one staff member as a path through a graph of days (the network
+/// flow formulation of P. Smet, P. Brucker, P. De Causmaecker and G. Vanden Berghe,
+/// "Polynomially solvable formulations for a class of nurse rostering problems", PATAT 2014).
+///
+/// Nodes: `free(t)`, "day `t` may start a run of work or be one more day off" (`free(0)` is the
+/// source), and `off(t)`, "a run of work ended on day `t - 1`". Arcs, each covering the days it
+/// spans exactly once: a run of work `free(a) -> off(b)` of `min..=max` days (any length up to
+/// `max` when it touches an end of the horizon); a minimal break `off(a) -> free(a + l)` of `l`
+/// days off (shorter when it reaches the end); one more day off `free(t) -> free(t + 1)`.
+/// One unit of flow leaves the source; `free(D)` and `off(D)` are sinks. The day worked,
+/// `w[d] = sum of the runs covering d`, ties the path to the shift columns, so the rows
+/// `sum_s x[d, s] = w[d]` also keep one shift a day. The path polytope is integral, which makes
+/// the LP bound far tighter than window and pattern cuts on `w`.
+fn add_stretch_flow(
+    m: &super::model::StaffMember,
+    days: usize,
+    vars: &mut Columns,
+    rows: &mut Vec<good_lp::Constraint>,
+    worked: &dyn Fn(usize) -> Expression,
+    has_work: &dyn Fn(usize) -> bool,
+) {
+    let max_run = (m.max_consecutive_days as usize).min(days);
+    let min_run = (m.min_consecutive_days as usize).max(1);
+    let min_break = (m.min_consecutive_days_off as usize).max(1);
+    // Flow balance per node (out - in), and the runs covering each day.
+    let mut free_balance: Vec<Expression> = vec![Expression::default(); days + 1];
+    let mut off_balance: Vec<Expression> = vec![Expression::default(); days + 1];
+    let mut covering: Vec<Expression> = vec![Expression::default(); days];
+    let arc = |vars: &mut Columns| vars.add(variable().min(0).max(1));
+    for a in 0..days {
+        // Runs of work from a; stop at the first day that cannot be worked.
+        for b in a + 1..=(a + max_run).min(days) {
+            if !has_work(b - 1) {
+                break;
+            }
+            let touches_end = a == 0 || b == days;
+            if b - a < min_run && !touches_end {
+                continue;
+            }
+            let y = arc(vars);
+            free_balance[a].add_mul(1.0, y);
+            off_balance[b].add_mul(-1.0, y);
+            for c in &mut covering[a..b] {
+                c.add_mul(1.0, y);
+            }
+        }
+        // One more day off.
+        let y = arc(vars);
+        free_balance[a].add_mul(1.0, y);
+        free_balance[a + 1].add_mul(-1.0, y);
+        // A minimal break after a run that ended on a - 1 (or the rest of the horizon).
+        if a > 0 {
+            let y = arc(vars);
+            off_balance[a].add_mul(1.0, y);
+            free_balance[(a + min_break).min(days)].add_mul(-1.0, y);
+        }
+    }
+    for (t, balance) in free_balance.into_iter().enumerate().take(days) {
+        rows.push(balance.eq(if t == 0 { 1.0 } else { 0.0 }));
+    }
+    for balance in off_balance.into_iter().take(days).skip(1) {
+        rows.push(balance.eq(0.0));
+    }
+    for (d, runs) in covering.into_iter().enumerate() {
+        rows.push((worked(d) - runs).eq(0.0));
     }
 }

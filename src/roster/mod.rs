@@ -14,6 +14,7 @@
 //! groups only.
 
 pub mod check;
+mod fix_and_optimize;
 #[cfg(test)]
 mod fixtures;
 pub mod formulate;

@@ -20,7 +20,7 @@ use highs::{HighsModelStatus, HighsSolutionStatus};
 use crate::ids::{DayIdx, RosterStaffIdx};
 
 use super::check::{self, CheckError, CheckReport, Measure};
-use super::formulate::formulate;
+use super::formulate::{formulate, Fixing};
 use super::model::{ModelError, Roster, RosterModel};
 
 /// Solver limits; build it with [`SolveConfig::new`].
@@ -174,11 +174,27 @@ pub enum SolveError {
     ObjectiveMismatch { milp: f64, checked: i64 },
 }
 
-/// Formulates `model`, solves it with HiGHS under `config` and checks the roster found.
-pub fn solve(model: &RosterModel, config: &SolveConfig) -> Result<RosterResult, SolveError> {
-    model.validate()?;
-    let started = Instant::now();
-    let formulation = formulate(model);
+/// One HiGHS run on a (possibly partly fixed) formulation.
+pub(super) struct HighsRun {
+    pub status: HighsModelStatus,
+    /// The roster found and the MILP's objective for it.
+    pub roster: Option<(Roster, f64)>,
+    pub bound: Option<f64>,
+    pub gap: f64,
+    pub columns: usize,
+    pub binaries: usize,
+    pub rows: usize,
+}
+
+/// Formulates `model` (cells outside `fixing`'s free set held), runs HiGHS for at most
+/// `time_limit_s` and reads the roster back.
+pub(super) fn run_highs(
+    model: &RosterModel,
+    fixing: Option<&Fixing>,
+    time_limit_s: f64,
+    config: &SolveConfig,
+) -> Result<HighsRun, SolveError> {
+    let formulation = formulate(model, fixing);
     let (columns, binaries, rows) = (formulation.columns, formulation.binaries, formulation.rows);
     let cells = formulation.cells;
     let mut highs_model = formulation
@@ -189,7 +205,7 @@ pub fn solve(model: &RosterModel, config: &SolveConfig) -> Result<RosterResult, 
             detail: e.to_string(),
         })?;
     let options: [(&str, HighsOption); 4] = [
-        ("time_limit", HighsOption::Float(config.time_limit_s)),
+        ("time_limit", HighsOption::Float(time_limit_s.max(0.01))),
         ("mip_rel_gap", HighsOption::Float(config.mip_rel_gap)),
         ("threads", HighsOption::Int(config.threads as i32)),
         ("random_seed", HighsOption::Int(config.seed as i32)),
@@ -208,42 +224,23 @@ pub fn solve(model: &RosterModel, config: &SolveConfig) -> Result<RosterResult, 
         stage: "solving",
         detail: format!("{e:?}"),
     })?;
-    let seconds = started.elapsed().as_secs_f64();
-    let has_roster = solved.primal_solution_status() == HighsSolutionStatus::Feasible;
+    let status = solved.status();
     let bound = solved
         .double_info_value(c"mip_dual_bound")
         .ok()
         .filter(|b| b.is_finite());
-    // Penalty points are integers: a bound within 1 of the objective proves it optimal.
-    let proved = bound.is_some_and(|b| (b - 1e-6).ceil() >= solved.objective_value() - 1e-6);
-    let gap = if proved { 0.0 } else { solved.mip_gap() };
-    let status = match solved.status() {
-        HighsModelStatus::Infeasible => SolveStatus::Infeasible,
-        HighsModelStatus::Optimal if has_roster && gap > 0.0 => SolveStatus::GapReached { gap },
-        HighsModelStatus::Optimal if has_roster => SolveStatus::Optimal,
-        HighsModelStatus::ReachedTimeLimit if has_roster => SolveStatus::TimeLimit { gap },
-        HighsModelStatus::ReachedTimeLimit => SolveStatus::TimeLimitNoRoster,
-        other => {
-            return Err(SolveError::Highs {
-                stage: "solving",
-                detail: format!("model status {other:?}"),
-            });
-        }
-    };
-    let mut result = RosterResult {
+    let mut run = HighsRun {
         status,
-        seed: config.seed(),
         roster: None,
         bound,
+        gap: solved.mip_gap(),
         columns,
         binaries,
         rows,
-        seconds,
     };
-    if !has_roster {
-        return Ok(result);
+    if solved.primal_solution_status() != HighsSolutionStatus::Feasible {
+        return Ok(run);
     }
-    let milp_objective = solved.objective_value();
     let solution = solved.get_solution();
     let values = solution.columns();
     let mut roster = Roster::empty(model.staff.len(), model.days);
@@ -259,6 +256,70 @@ pub fn solve(model: &RosterModel, config: &SolveConfig) -> Result<RosterResult, 
             );
         }
     }
+    run.roster = Some((roster, solved.objective_value()));
+    Ok(run)
+}
+
+/// Formulates `model`, solves it with HiGHS under `config` and checks the roster found.
+///
+/// The whole MILP runs first, for a third of the time limit. If it stops at the limit with a
+/// roster, the rest of the time goes to fix-and-optimize ([`super::fix_and_optimize`]): small
+/// MILPs over a few staff or a few days with every other cell held, each improvement kept. The
+/// bound (and so the gap) is the whole MILP's.
+pub fn solve(model: &RosterModel, config: &SolveConfig) -> Result<RosterResult, SolveError> {
+    model.validate()?;
+    let started = Instant::now();
+    let first = run_highs(model, None, config.time_limit_s / 3.0, config)?;
+    let mut bound = first.bound;
+    let (mut best, status) = match (first.status, first.roster) {
+        (HighsModelStatus::Infeasible, _) => (None, SolveStatus::Infeasible),
+        (HighsModelStatus::Optimal, Some(found)) if first.gap <= config.mip_rel_gap.max(1e-9) => {
+            (Some(found), SolveStatus::Optimal)
+        }
+        (HighsModelStatus::Optimal, Some(found)) => {
+            (Some(found), SolveStatus::GapReached { gap: first.gap })
+        }
+        (HighsModelStatus::ReachedTimeLimit, Some(found)) => {
+            (Some(found), SolveStatus::TimeLimit { gap: first.gap })
+        }
+        (HighsModelStatus::ReachedTimeLimit, None) => {
+            // No roster yet: give the whole MILP the rest of the time.
+            let left = config.time_limit_s - started.elapsed().as_secs_f64();
+            let again = run_highs(model, None, left, config)?;
+            bound = match (bound, again.bound) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            };
+            match again.roster {
+                Some(found) => (Some(found), SolveStatus::TimeLimit { gap: again.gap }),
+                None => (None, SolveStatus::TimeLimitNoRoster),
+            }
+        }
+        (other, _) => {
+            return Err(SolveError::Highs {
+                stage: "solving",
+                detail: format!("model status {other:?}"),
+            });
+        }
+    };
+    if let (Some(incumbent), SolveStatus::TimeLimit { .. }) = (&mut best, status) {
+        let deadline = started + std::time::Duration::from_secs_f64(config.time_limit_s);
+        *incumbent =
+            super::fix_and_optimize::improve(model, incumbent.clone(), bound, deadline, config)?;
+    }
+    let mut result = RosterResult {
+        status,
+        seed: config.seed(),
+        roster: None,
+        bound,
+        columns: first.columns,
+        binaries: first.binaries,
+        rows: first.rows,
+        seconds: started.elapsed().as_secs_f64(),
+    };
+    let Some((roster, milp_objective)) = best else {
+        return Ok(result);
+    };
     let report = check::check(model, &roster)?;
     if let Some(v) = report.violations().next() {
         return Err(SolveError::CheckerRejected {
@@ -267,12 +328,26 @@ pub fn solve(model: &RosterModel, config: &SolveConfig) -> Result<RosterResult, 
             slack: v.slack,
         });
     }
-    if (milp_objective - report.objective.total() as f64).abs() > 0.5 {
+    let objective = report.objective.total();
+    if (milp_objective - objective as f64).abs() > 0.5 {
         return Err(SolveError::ObjectiveMismatch {
             milp: milp_objective,
-            checked: report.objective.total(),
+            checked: objective,
         });
     }
+    // Penalty points are integers: a bound within 1 of the objective proves it optimal.
+    let proved = bound.is_some_and(|b| (b - 1e-6).ceil() >= objective as f64);
+    result.status = match result.status {
+        SolveStatus::TimeLimit { .. } | SolveStatus::GapReached { .. } if proved => {
+            SolveStatus::Optimal
+        }
+        SolveStatus::TimeLimit { gap } => SolveStatus::TimeLimit {
+            gap: bound.map_or(gap, |b| {
+                (objective as f64 - b) / (objective as f64).max(1.0)
+            }),
+        },
+        other => other,
+    };
     result.roster = Some((roster, report));
     Ok(result)
 }
