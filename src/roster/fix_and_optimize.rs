@@ -29,7 +29,7 @@ use super::model::{Roster, RosterModel};
 use super::solve::{run_highs, SolveConfig, SolveError};
 
 /// Longest time given to one sub-MILP.
-const PART_TIME_LIMIT: Duration = Duration::from_secs(5);
+const PART_TIME_LIMIT: Duration = Duration::from_secs(3);
 /// Below this much time left, no new sub-MILP is started.
 const MIN_PART_TIME: Duration = Duration::from_millis(200);
 
@@ -54,7 +54,8 @@ pub(super) fn improve(
         if left < MIN_PART_TIME || proved {
             break;
         }
-        let by_staff = round % 2 == 0;
+        // Windows of days over all staff improve most: two of every three parts.
+        let by_staff = round % 3 == 0;
         let mut free = vec![false; n_staff * days];
         if by_staff {
             for i in sample(&mut rng, n_staff, staff_part) {
@@ -76,11 +77,20 @@ pub(super) fn improve(
             limit.as_secs_f64(),
             config,
         )?;
-        if let Some((roster, objective)) = run.roster {
+        if let Some((roster, _)) = run.roster {
+            let objective = super::check::check(model, &roster)?.objective.total() as f64;
             if objective < best_objective - 0.5 {
                 best = roster;
                 best_objective = objective;
             }
+        }
+        if std::env::var_os("CAREROTA_FO_LOG").is_some() {
+            eprintln!(
+                "round {round} by_staff={by_staff} part={} {:?} {:.2}s best={best_objective}",
+                if by_staff { staff_part } else { window_part },
+                run.status,
+                now.elapsed().as_secs_f64()
+            );
         }
         let quick =
             run.status == HighsModelStatus::Optimal && now.elapsed() < Duration::from_secs(1);
@@ -97,4 +107,69 @@ pub(super) fn improve(
         }
     }
     Ok((best, best_objective))
+}
+
+/// Staff added per step of [`construct`].
+const CONSTRUCT_GROUP: usize = 1;
+/// Least time given to one step of [`construct`], even past its deadline.
+const MIN_STEP_TIME: Duration = Duration::from_secs(1);
+
+/// Builds a roster greedily when the whole MILP found none in its time: staff join a few at
+/// a time, each group's MILP solved with everyone before it held and everyone after it left
+/// out. Every hard rule concerns one staff member, so the result is feasible whenever each
+/// group's MILP is; cover is what the greedy order makes worse. Returns the roster and its
+/// objective, or `None` when a group's MILP found no roster (a staff member with no feasible
+/// schedule, or no time left).
+pub(super) fn construct(
+    model: &RosterModel,
+    deadline: Instant,
+    config: &SolveConfig,
+) -> Result<Option<(Roster, f64)>, SolveError> {
+    let n_staff = model.staff.len();
+    let days = model.days as usize;
+    let mut roster = Roster::empty(n_staff, model.days);
+    let groups = n_staff.div_ceil(CONSTRUCT_GROUP);
+    for (step, first) in (0..n_staff).step_by(CONSTRUCT_GROUP).enumerate() {
+        let end = (first + CONSTRUCT_GROUP).min(n_staff);
+        let sub = RosterModel {
+            staff: model.staff[..end].to_vec(),
+            ..model.clone()
+        };
+        let mut sub_roster = Roster::empty(end, model.days);
+        for i in (0..first).map(crate::ids::RosterStaffIdx::new) {
+            for d in (0..days).map(crate::ids::DayIdx::new) {
+                sub_roster.set(i, d, roster.get(i, d));
+            }
+        }
+        let mut free = vec![false; end * days];
+        free[first * days..].fill(true);
+        let left = deadline.saturating_duration_since(Instant::now());
+        let share = (left / (groups - step) as u32).max(MIN_STEP_TIME);
+        let run = run_highs(
+            &sub,
+            Some(&Fixing {
+                roster: &sub_roster,
+                free,
+            }),
+            share.as_secs_f64(),
+            config,
+        )?;
+        if std::env::var_os("CAREROTA_FO_LOG").is_some() {
+            eprintln!(
+                "construct step {step} status={:?} share={:.2}",
+                run.status,
+                share.as_secs_f64()
+            );
+        }
+        let Some((found, _)) = run.roster else {
+            return Ok(None);
+        };
+        for i in (first..end).map(crate::ids::RosterStaffIdx::new) {
+            for d in (0..days).map(crate::ids::DayIdx::new) {
+                roster.set(i, d, found.get(i, d));
+            }
+        }
+    }
+    let report = super::check::check(model, &roster)?;
+    Ok(Some((roster, report.objective.total() as f64)))
 }

@@ -5,19 +5,17 @@
 //!
 //! Variables: a binary `x[i,d,s,g]` for staff `i` working shift `s` on day `d` counted towards
 //! cover group `g` (own group, or a substitute group that has cover on that shift), created only
-//! where it may be 1 (not on leave, shift running that day, `max_shifts > 0`); continuous
-//! under/over-cover slacks per requirement; continuous weekend indicators and rest-day
-//! indicators, integral at every vertex that matters because they are only bounded by binaries.
-//! `w[i,d] = sum_s,g x[i,d,s,g]` (worked day) is an expression, not a variable.
+//! where it may be 1 (not on leave, shift running that day, `max_shifts > 0`, and, under a
+//! [`Fixing`], only the held value of a held cell); continuous under/over-cover slacks per
+//! requirement; continuous arcs of each staff member's run graph (see [`add_stretch_flow`]);
+//! continuous weekend and rest-day indicators, integral wherever it matters because they are
+//! only bounded by binaries. `w[i,d] = sum_s,g x[i,d,s,g]` (worked day) is an expression.
 //!
 //! Constraints, per staff member unless stated (the tighter of the textbook forms is used):
-//! - one shift a day: `w[i,d] <= 1`;
+//! - runs of work and days off (max and min consecutive days, min days off, one shift a day):
+//!   a path through a graph of runs and breaks, `w[i,d]` = the runs covering `d`;
 //! - cover (per requirement): `sum x + under - over = required` (`>=` without an over weight);
 //! - shifts per type, worked time (minutes) and every work window: sums of `x`;
-//! - max consecutive days `c`: every `c + 1` days hold at most `c` worked;
-//! - min consecutive days `k`: a run starting on `d + 1` (`w[d+1] - w[d] = 1`) forces
-//!   `w[d+1+j]` for `j < k` inside the horizon (one row per `j`, tighter than the aggregated
-//!   pattern cut); min days off the same with `1 - w`. Runs touching an end are free;
 //! - weekends: `w[sat] <= k_w`, `w[sun] <= k_w`, `sum k_w <= max` when binding;
 //! - forbidden sequences: `x[d,a] + sum_(a,b) x[d+1,b] <= 1`, aggregated over the successors;
 //! - rest days: `r[d] <= 1 - w[d]`, `r[d] + x[d-1,a] + sum_bad(a,b) x[d+1,b] <= 2`, and every
@@ -86,7 +84,9 @@ fn minutes(s: crate::units::Seconds) -> f64 {
 }
 
 /// Builds the MILP for `model` (which must have passed [`RosterModel::validate`]), with the
-/// cells outside `fixing`'s free set held at its roster, when given.
+/// cells outside `fixing`'s free set held at its roster, when given. Staff held on every day
+/// are left out of the MILP altogether (their heads reduce the cover still wanted), so its
+/// objective then omits their requests and costs: compare whole rosters with the checker.
 pub fn formulate(model: &RosterModel, fixing: Option<&Fixing>) -> Formulation {
     let days = model.days as usize;
     let n_staff = model.staff.len();
@@ -103,9 +103,27 @@ pub fn formulate(model: &RosterModel, fixing: Option<&Fixing>) -> Formulation {
         .map(|c| (c.day, c.shift, c.group))
         .collect();
 
+    // Staff held whole are left out: their heads are taken off the cover they meet.
+    let held: Vec<bool> = (0..n_staff)
+        .map(|i| fixing.is_some_and(|f| !f.free[i * days..(i + 1) * days].contains(&true)))
+        .collect();
+    let mut held_heads: std::collections::HashMap<(DayIdx, ShiftTypeIdx, CoverGroupIdx), u32> =
+        std::collections::HashMap::new();
+    if let Some(f) = fixing {
+        for i in (0..n_staff).filter(|&i| held[i]) {
+            for (d, a) in f.roster.row(RosterStaffIdx::new(i)).iter().enumerate() {
+                if let Some(a) = a {
+                    *held_heads
+                        .entry((DayIdx::new(d), a.shift, a.group))
+                        .or_default() += 1;
+                }
+            }
+        }
+    }
+
     // Binary columns, with their objective coefficients.
     let mut cells: Vec<Vec<CellColumn>> = vec![Vec::new(); n_staff * days];
-    for (i, m) in model.staff.iter().enumerate() {
+    for (i, m) in model.staff.iter().enumerate().filter(|&(i, _)| !held[i]) {
         let mut request_cost = vec![0i64; days * model.shifts.len()];
         for r in &m.off_requests {
             request_cost[r.day.get() * model.shifts.len() + r.shift.get()] += i64::from(r.weight);
@@ -178,21 +196,26 @@ pub fn formulate(model: &RosterModel, fixing: Option<&Fixing>) -> Formulation {
                 }
             }
         }
-        let under = vars.add(variable().min(0).max(c.required));
+        let already = held_heads
+            .get(&(c.day, c.shift, c.group))
+            .copied()
+            .unwrap_or(0);
+        let required = f64::from(c.required) - f64::from(already);
+        let under = vars.add(variable().min(0).max(required.max(0.0)));
         objective.add_mul(f64::from(c.under_weight), under);
         lhs.add_mul(1.0, under);
         if c.over_weight > 0 {
             let over = vars.add(variable().min(0));
             objective.add_mul(f64::from(c.over_weight), over);
             lhs.add_mul(-1.0, over);
-            rows.push(lhs.eq(f64::from(c.required)));
+            rows.push(lhs.eq(required));
         } else {
-            rows.push(lhs.geq(f64::from(c.required)));
+            rows.push(lhs.geq(required));
         }
     }
 
     let weekends = model.weekends();
-    for (i, m) in model.staff.iter().enumerate() {
+    for (i, m) in model.staff.iter().enumerate().filter(|&(i, _)| !held[i]) {
         for s in (0..model.shifts.len()).map(ShiftTypeIdx::new) {
             let possible = (0..days).filter(|&d| has_shift(i, d, s)).count();
             if (m.max_shifts[s.get()] as usize) < possible {
@@ -363,7 +386,7 @@ fn add_stretch_flow(
     let mut free_balance: Vec<Expression> = vec![Expression::default(); days + 1];
     let mut off_balance: Vec<Expression> = vec![Expression::default(); days + 1];
     let mut covering: Vec<Expression> = vec![Expression::default(); days];
-    let arc = |vars: &mut Columns| vars.add(variable().min(0).max(1));
+    let arc = |vars: &mut Columns| vars.add(variable().binary());
     for a in 0..days {
         // Runs of work from a; stop at the first day that cannot be worked.
         for b in a + 1..=(a + max_run).min(days) {

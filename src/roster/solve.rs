@@ -7,11 +7,17 @@
 //! it: objective recomputed from the roster, cover gaps per day x shift x group, and each
 //! rule's slack.
 //!
-//! Invariants: a roster is only returned after [`check::check`] found it feasible and its
-//! objective equal to the MILP's (to within 0.5, as penalty points are integers); anything else
-//! is an internal error, not a result. HiGHS runs with `random_seed` from the config, so a seed
-//! and a thread count give the same roster. HiGHS is used directly (through the model good_lp
-//! builds) because good_lp does not report the gap or the dual bound.
+//! Strategy within the time limit: the whole MILP for a third of the time; if it stopped
+//! without a roster, a greedy one (staff one at a time, each a small MILP with the earlier
+//! staff held); then fix-and-optimize on the best roster until the limit. The gap is against
+//! the whole MILP's dual bound.
+//!
+//! Invariants: a roster is only returned after [`check::check`] found it feasible; when it comes
+//! straight from the whole MILP its recomputed objective must also equal the MILP's (to within
+//! 0.5, penalty points being integers); anything else is an internal error, not a result.
+//! HiGHS runs with `random_seed` and the choice of parts with an RNG seeded from the config;
+//! runs that stop at a time limit depend on the machine's speed as well. HiGHS is used directly
+//! (through the model good_lp builds) because good_lp does not report the gap or the dual bound.
 
 use std::time::Instant;
 
@@ -194,7 +200,9 @@ pub(super) fn run_highs(
     time_limit_s: f64,
     config: &SolveConfig,
 ) -> Result<HighsRun, SolveError> {
+    let t0 = Instant::now();
     let formulation = formulate(model, fixing);
+    let t_form = t0.elapsed().as_secs_f64();
     let (columns, binaries, rows) = (formulation.columns, formulation.binaries, formulation.rows);
     let cells = formulation.cells;
     let mut highs_model = formulation
@@ -224,6 +232,12 @@ pub(super) fn run_highs(
         stage: "solving",
         detail: format!("{e:?}"),
     })?;
+    if std::env::var_os("CAREROTA_FO_LOG2").is_some() {
+        eprintln!(
+            "  formulate {t_form:.3}s total {:.3}s cols {columns} rows {rows}",
+            t0.elapsed().as_secs_f64()
+        );
+    }
     let status = solved.status();
     let bound = solved
         .double_info_value(c"mip_dual_bound")
@@ -243,9 +257,16 @@ pub(super) fn run_highs(
     }
     let solution = solved.get_solution();
     let values = solution.columns();
-    let mut roster = Roster::empty(model.staff.len(), model.days);
+    let days = model.days as usize;
+    let mut roster = fixing.map_or_else(
+        || Roster::empty(model.staff.len(), model.days),
+        |f| f.roster.clone(),
+    );
     for i in 0..model.staff.len() {
-        for d in 0..model.days as usize {
+        for d in 0..days {
+            if fixing.is_some_and(|f| !f.free[i * days + d]) {
+                continue;
+            }
             let chosen = cells[i * model.days as usize + d]
                 .iter()
                 .find(|c| values[c.column] > 0.5);
@@ -269,8 +290,10 @@ pub(super) fn run_highs(
 pub fn solve(model: &RosterModel, config: &SolveConfig) -> Result<RosterResult, SolveError> {
     model.validate()?;
     let started = Instant::now();
+    let time_limit = std::time::Duration::from_secs_f64(config.time_limit_s);
+    let deadline = started + time_limit;
     let first = run_highs(model, None, config.time_limit_s / 3.0, config)?;
-    let mut bound = first.bound;
+    let bound = first.bound;
     let (mut best, status) = match (first.status, first.roster) {
         (HighsModelStatus::Infeasible, _) => (None, SolveStatus::Infeasible),
         (HighsModelStatus::Optimal, Some(found)) if first.gap <= config.mip_rel_gap.max(1e-9) => {
@@ -283,15 +306,11 @@ pub fn solve(model: &RosterModel, config: &SolveConfig) -> Result<RosterResult, 
             (Some(found), SolveStatus::TimeLimit { gap: first.gap })
         }
         (HighsModelStatus::ReachedTimeLimit, None) => {
-            // No roster yet: give the whole MILP the rest of the time.
-            let left = config.time_limit_s - started.elapsed().as_secs_f64();
-            let again = run_highs(model, None, left, config)?;
-            bound = match (bound, again.bound) {
-                (Some(a), Some(b)) => Some(a.max(b)),
-                (a, b) => a.or(b),
-            };
-            match again.roster {
-                Some(found) => (Some(found), SolveStatus::TimeLimit { gap: again.gap }),
+            // No roster yet: build one staff member at a time; fix-and-optimize improves it.
+            let now = Instant::now();
+            let build_by = now + deadline.saturating_duration_since(now) / 3;
+            match super::fix_and_optimize::construct(model, build_by, config)? {
+                Some(found) => (Some(found), SolveStatus::TimeLimit { gap: 1.0 }),
                 None => (None, SolveStatus::TimeLimitNoRoster),
             }
         }
@@ -303,7 +322,6 @@ pub fn solve(model: &RosterModel, config: &SolveConfig) -> Result<RosterResult, 
         }
     };
     if let (Some(incumbent), SolveStatus::TimeLimit { .. }) = (&mut best, status) {
-        let deadline = started + std::time::Duration::from_secs_f64(config.time_limit_s);
         *incumbent =
             super::fix_and_optimize::improve(model, incumbent.clone(), bound, deadline, config)?;
     }
@@ -367,7 +385,7 @@ mod tests {
     use crate::units::Seconds;
 
     fn exact() -> SolveConfig {
-        SolveConfig::new(30.0, 0.0, 1, 7).unwrap()
+        SolveConfig::new(120.0, 0.0, 1, 7).unwrap()
     }
 
     #[test]
