@@ -189,7 +189,7 @@ fn print_row(
         let slacks: Vec<_> = result
             .rule_slacks()
             .iter()
-            .map(|m| serde_json::json!({"rule": m.rule.code(), "slack": m.slack}))
+            .map(|m| serde_json::json!({"rule": m.rule.code(), "slack": m.slack, "unit": m.rule.slack_unit()}))
             .collect();
         let under: u32 = result
             .roster
@@ -257,16 +257,22 @@ pub fn check_roster(args: &CheckRosterArgs) -> anyhow::Result<()> {
         o.substitution
     );
     for m in report.rule_slacks() {
-        println!("rule {:<25} tightest slack {}", m.rule.code(), m.slack);
+        println!(
+            "rule {:<25} tightest slack {} {}",
+            m.rule.code(),
+            m.slack,
+            m.rule.slack_unit()
+        );
     }
     let violations: Vec<_> = report.violations().collect();
     for v in &violations {
         let day = v.day.map(|d| format!(" from day {d}")).unwrap_or_default();
         println!(
-            "violation: {} for staff {}{day} (slack {})",
+            "violation: {} for staff {}{day} (slack {} {})",
             v.rule.code(),
             model.staff[v.staff.get()].id,
-            v.slack
+            v.slack,
+            v.rule.slack_unit()
         );
     }
     if violations.is_empty() {

@@ -40,6 +40,23 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// What the slack of this rule counts.
+    pub fn slack_unit(self) -> &'static str {
+        match self {
+            Self::MinWork | Self::MaxWork | Self::WorkWindow => "s",
+            Self::MaxShifts => "shifts",
+            Self::MaxConsecutiveDays
+            | Self::MinConsecutiveDays
+            | Self::MinConsecutiveDaysOff
+            | Self::RestDays => "days",
+            Self::MaxWeekends => "weekends",
+            Self::ShiftNotRunning
+            | Self::GroupNotEligible
+            | Self::DayOff
+            | Self::ForbiddenSequence => "occurrences",
+        }
+    }
+
     /// A stable snake_case code for reports.
     pub fn code(self) -> &'static str {
         match self {

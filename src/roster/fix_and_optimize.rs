@@ -84,14 +84,12 @@ pub(super) fn improve(
                 best_objective = objective;
             }
         }
-        if std::env::var_os("CAREROTA_FO_LOG").is_some() {
-            eprintln!(
-                "round {round} by_staff={by_staff} part={} {:?} {:.2}s best={best_objective}",
+        tracing::debug!(
+                "fix-and-optimize part {round} (by staff: {by_staff}, size {}): {:?} in {:.2} s, best {best_objective}",
                 if by_staff { staff_part } else { window_part },
                 run.status,
                 now.elapsed().as_secs_f64()
             );
-        }
         let quick =
             run.status == HighsModelStatus::Optimal && now.elapsed() < Duration::from_secs(1);
         let part = if by_staff {
@@ -154,13 +152,11 @@ pub(super) fn construct(
             share.as_secs_f64(),
             config,
         )?;
-        if std::env::var_os("CAREROTA_FO_LOG").is_some() {
-            eprintln!(
-                "construct step {step} status={:?} share={:.2}",
-                run.status,
-                share.as_secs_f64()
-            );
-        }
+        tracing::debug!(
+            "greedy roster step {step}: {:?} within {:.2} s",
+            run.status,
+            share.as_secs_f64()
+        );
         let Some((found, _)) = run.roster else {
             return Ok(None);
         };

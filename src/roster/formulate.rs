@@ -7,7 +7,7 @@
 //! cover group `g` (own group, or a substitute group that has cover on that shift), created only
 //! where it may be 1 (not on leave, shift running that day, `max_shifts > 0`, and, under a
 //! [`Fixing`], only the held value of a held cell); continuous under/over-cover slacks per
-//! requirement; continuous arcs of each staff member's run graph (see [`add_stretch_flow`]);
+//! requirement; binary arcs of each staff member's run graph (see [`add_stretch_flow`]);
 //! continuous weekend and rest-day indicators, integral wherever it matters because they are
 //! only bounded by binaries. `w[i,d] = sum_s,g x[i,d,s,g]` (worked day) is an expression.
 //!
@@ -370,7 +370,8 @@ pub fn formulate(model: &RosterModel, fixing: Option<&Fixing>) -> Formulation {
 /// One unit of flow leaves the source; `free(D)` and `off(D)` are sinks. The day worked,
 /// `w[d] = sum of the runs covering d`, ties the path to the shift columns, so the rows
 /// `sum_s x[d, s] = w[d]` also keep one shift a day. The path polytope is integral, which makes
-/// the LP bound far tighter than window and pattern cuts on `w`.
+/// the LP bound far tighter than window and pattern cuts on `w`; the arcs are binary because
+/// branching on whole runs serves HiGHS better than branching on single days.
 fn add_stretch_flow(
     m: &super::model::StaffMember,
     days: usize,

@@ -232,12 +232,10 @@ pub(super) fn run_highs(
         stage: "solving",
         detail: format!("{e:?}"),
     })?;
-    if std::env::var_os("CAREROTA_FO_LOG2").is_some() {
-        eprintln!(
-            "  formulate {t_form:.3}s total {:.3}s cols {columns} rows {rows}",
-            t0.elapsed().as_secs_f64()
-        );
-    }
+    tracing::debug!(
+        "HiGHS run: formulated in {t_form:.3} s, done in {:.3} s, {columns} columns, {rows} rows",
+        t0.elapsed().as_secs_f64()
+    );
     let status = solved.status();
     let bound = solved
         .double_info_value(c"mip_dual_bound")

@@ -155,12 +155,12 @@ impl Reader {
         Ok(&mut self.staff[i])
     }
 
-    fn fields<'a>(
+    fn fields(
         line: usize,
         section: Section,
-        text: &'a str,
+        text: &str,
         want: usize,
-    ) -> Result<Vec<&'a str>, CurtoisQuError> {
+    ) -> Result<Vec<&str>, CurtoisQuError> {
         let fields: Vec<&str> = text.split(',').map(str::trim).collect();
         if fields.len() == want {
             Ok(fields)
