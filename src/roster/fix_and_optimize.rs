@@ -45,6 +45,9 @@ pub(super) fn improve(
     let (mut best, mut best_objective) = incumbent;
     let n_staff = model.staff.len();
     let days = model.days as usize;
+    if n_staff == 0 || days == 0 {
+        return Ok((best, best_objective));
+    }
     let mut staff_part = 3.min(n_staff).max(1);
     let mut window_part = 7.min(days).max(1);
     for round in 0.. {
@@ -117,10 +120,12 @@ const MIN_STEP_TIME: Duration = Duration::from_secs(1);
 /// out. Every hard rule concerns one staff member, so the result is feasible whenever each
 /// group's MILP is; cover is what the greedy order makes worse. Returns the roster and its
 /// objective, or `None` when a group's MILP found no roster (a staff member with no feasible
-/// schedule, or no time left).
+/// schedule, or none found by `give_up_at`). Steps share the time until `build_by`, each at
+/// least a second.
 pub(super) fn construct(
     model: &RosterModel,
-    deadline: Instant,
+    build_by: Instant,
+    give_up_at: Instant,
     config: &SolveConfig,
 ) -> Result<Option<(Roster, f64)>, SolveError> {
     let n_staff = model.staff.len();
@@ -141,24 +146,32 @@ pub(super) fn construct(
         }
         let mut free = vec![false; end * days];
         free[first * days..].fill(true);
-        let left = deadline.saturating_duration_since(Instant::now());
-        let share = (left / (groups - step) as u32).max(MIN_STEP_TIME);
-        let run = run_highs(
-            &sub,
-            Some(&Fixing {
+        let left = build_by.saturating_duration_since(Instant::now());
+        let mut share = (left / (groups - step) as u32).max(MIN_STEP_TIME);
+        // A step that finds nothing in its share tries again with twice the time, up to the
+        // hard deadline.
+        let found = loop {
+            let fixing = Fixing {
                 roster: &sub_roster,
-                free,
-            }),
-            share.as_secs_f64(),
-            config,
-        )?;
-        tracing::debug!(
-            "greedy roster step {step}: {:?} within {:.2} s",
-            run.status,
-            share.as_secs_f64()
-        );
-        let Some((found, _)) = run.roster else {
-            return Ok(None);
+                free: free.clone(),
+            };
+            let run = run_highs(&sub, Some(&fixing), share.as_secs_f64(), config)?;
+            tracing::debug!(
+                "greedy roster step {step}: {:?} within {:.2} s",
+                run.status,
+                share.as_secs_f64()
+            );
+            match run.roster {
+                Some((found, _)) => break found,
+                None if run.status == HighsModelStatus::ReachedTimeLimit => {
+                    let left = give_up_at.saturating_duration_since(Instant::now());
+                    if left < MIN_STEP_TIME {
+                        return Ok(None);
+                    }
+                    share = (share * 2).min(left);
+                }
+                None => return Ok(None),
+            }
         };
         for i in (first..end).map(crate::ids::RosterStaffIdx::new) {
             for d in (0..days).map(crate::ids::DayIdx::new) {

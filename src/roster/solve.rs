@@ -307,7 +307,7 @@ pub fn solve(model: &RosterModel, config: &SolveConfig) -> Result<RosterResult, 
             // No roster yet: build one staff member at a time; fix-and-optimize improves it.
             let now = Instant::now();
             let build_by = now + deadline.saturating_duration_since(now) / 3;
-            match super::fix_and_optimize::construct(model, build_by, config)? {
+            match super::fix_and_optimize::construct(model, build_by, deadline, config)? {
                 Some(found) => (Some(found), SolveStatus::TimeLimit { gap: 1.0 }),
                 None => (None, SolveStatus::TimeLimitNoRoster),
             }

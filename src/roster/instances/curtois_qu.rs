@@ -121,12 +121,16 @@ struct Reader {
     cover: Vec<CoverRequirement>,
 }
 
+/// A non-negative integer; the published files write some zeros as `-0`.
 fn number(line: usize, field: &'static str, value: &str) -> Result<u32, CurtoisQuError> {
-    value.trim().parse().map_err(|_| CurtoisQuError::Number {
-        line,
-        field,
-        value: value.to_string(),
-    })
+    let parsed: Option<i64> = value.trim().parse().ok();
+    parsed
+        .and_then(|v| u32::try_from(v).ok())
+        .ok_or_else(|| CurtoisQuError::Number {
+            line,
+            field,
+            value: value.to_string(),
+        })
 }
 
 fn minutes(line: usize, field: &'static str, value: &str) -> Result<Seconds, CurtoisQuError> {
@@ -369,6 +373,23 @@ mod tests {
         let text = TINY.replace("B,2,L,2", "B,9,L,2");
         let err = parse("tiny", &text).unwrap_err();
         assert!(matches!(err, CurtoisQuError::Invalid(_)), "{err}");
+    }
+
+    #[test]
+    fn reads_minus_zero_as_zero_but_rejects_negative_cover() {
+        let m = parse("tiny", &TINY.replace("0,L,1,100,1", "0,L,-0,100,1")).unwrap();
+        assert_eq!(m.cover[1].required, 0);
+        let err = parse("tiny", &TINY.replace("0,L,1,100,1", "0,L,-1,100,1")).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                CurtoisQuError::Number {
+                    field: "requirement",
+                    ..
+                }
+            ),
+            "{err}"
+        );
     }
 
     #[test]
