@@ -125,3 +125,20 @@ client_id!(
     /// A care episode's identifier as the client wrote it.
     EpisodeId
 );
+
+dense_index!(
+    /// A staff member of a rostering model (position in `RosterModel::staff`).
+    RosterStaffIdx
+);
+dense_index!(
+    /// A shift type of a rostering model (position in `RosterModel::shifts`).
+    ShiftTypeIdx
+);
+dense_index!(
+    /// A cover group of a rostering model (later: one base x discipline).
+    CoverGroupIdx
+);
+dense_index!(
+    /// A day of a rostering horizon, counted from 0 at the first day.
+    DayIdx
+);

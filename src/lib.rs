@@ -19,6 +19,7 @@ pub mod matrix;
 pub mod osm;
 pub mod report;
 pub mod roads;
+pub mod roster;
 pub mod scenario;
 pub mod spatial;
 pub mod units;

@@ -1,17 +1,22 @@
-//! `carerota bench ...`: measured runs of whole stages, one variant per benchmark.
+//! `carerota bench ...`: measured runs, one variant per benchmark. Speed benchmarks measure
+//! against their baseline in the same run; quality benchmarks against published results.
 
 use clap::Subcommand;
 
 use crate::cli::bench_graph::{self, GraphBenchArgs};
+use crate::cli::roster::{self, RosterBenchArgs};
 
-#[derive(Subcommand, Debug)]
+#[derive(Subcommand)]
 pub enum BenchCommand {
     /// Road network: import, cache load, route queries, matrices (CH vs Dijkstra in one run).
     Graph(GraphBenchArgs),
+    /// Curtois & Qu shift scheduling instances through the rostering MILP.
+    Roster(RosterBenchArgs),
 }
 
 pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
     match cmd {
         BenchCommand::Graph(args) => bench_graph::run(&args),
+        BenchCommand::Roster(args) => roster::bench(&args),
     }
 }

@@ -3,6 +3,7 @@
 mod bench;
 mod bench_graph;
 mod graph;
+mod roster;
 mod scenario;
 
 use std::process::ExitCode;
@@ -25,12 +26,15 @@ enum Command {
     /// Road network: build, route, matrix.
     #[command(subcommand)]
     Graph(graph::GraphCommand),
-    /// Benchmarks with their baselines measured in the same run.
-    #[command(subcommand)]
-    Bench(bench::BenchCommand),
     /// Scenario files: validate, summarise, generate.
     #[command(subcommand)]
     Scenario(scenario::ScenarioCommand),
+    /// Verify a roster against every hard rule of a benchmark instance and recompute its objective.
+    CheckRoster(roster::CheckRosterArgs),
+    /// Benchmarks: speed against a baseline in the same run, or solution quality against
+    /// published results.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
 }
 
 /// Runs the command line; errors are printed to stderr with a non-zero exit status.
@@ -42,8 +46,9 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Graph(cmd) => graph::run(cmd),
-        Command::Bench(cmd) => bench::run(cmd),
         Command::Scenario(cmd) => scenario::run(cmd),
+        Command::CheckRoster(args) => roster::check_roster(&args),
+        Command::Bench(cmd) => bench::run(cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

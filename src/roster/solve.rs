@@ -1,0 +1,440 @@
+//! Solving a rostering model: formulate, run HiGHS within the configured limits, read the
+//! roster back and have it checked independently.
+//!
+//! Input: a [`RosterModel`] and a [`SolveConfig`] (time limit, relative MIP gap, threads,
+//! seed). Output: a [`RosterResult`] stating the status (optimal, gap reached, time limit with
+//! the gap, time limit without a roster, infeasible), the roster, and the checker's report on
+//! it: objective recomputed from the roster, cover gaps per day x shift x group, and each
+//! rule's slack.
+//!
+//! Strategy within the time limit: the whole MILP for a third of the time; if it stopped
+//! without a roster, a greedy one (staff one at a time, each a small MILP with the earlier
+//! staff held); then fix-and-optimize on the best roster until the limit. The gap is against
+//! the whole MILP's dual bound.
+//!
+//! Invariants: a roster is only returned after [`check::check`] found it feasible; when it comes
+//! straight from the whole MILP its recomputed objective must also equal the MILP's (to within
+//! 0.5, penalty points being integers); anything else is an internal error, not a result.
+//! HiGHS runs with `random_seed` and the choice of parts with an RNG seeded from the config;
+//! runs that stop at a time limit depend on the machine's speed as well. HiGHS is used directly
+//! (through the model good_lp builds) because good_lp does not report the gap or the dual bound.
+
+use std::time::Instant;
+
+use highs::{HighsModelStatus, HighsSolutionStatus};
+
+use crate::ids::{DayIdx, RosterStaffIdx};
+
+use super::check::{self, CheckError, CheckReport, Measure};
+use super::formulate::{formulate, Fixing};
+use super::model::{ModelError, Roster, RosterModel};
+
+/// Solver limits; build it with [`SolveConfig::new`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SolveConfig {
+    time_limit_s: f64,
+    mip_rel_gap: f64,
+    threads: u32,
+    seed: u32,
+}
+
+/// A solver setting out of range.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ConfigError {
+    #[error("time limit {0} s must be positive and finite")]
+    TimeLimit(f64),
+    #[error("relative MIP gap {0} must be in [0, 1)")]
+    MipGap(f64),
+    #[error("threads {0} must be at least 1")]
+    Threads(u32),
+    #[error("seed {0} must fit in a 31-bit HiGHS random seed")]
+    Seed(u64),
+}
+
+impl SolveConfig {
+    /// Validates the limits: positive finite time limit, gap in `[0, 1)`, at least one thread,
+    /// a seed below 2^31.
+    pub fn new(time_limit_s: f64, mip_rel_gap: f64, threads: u32, seed: u64) -> Result<Self, ConfigError> {
+        if !(time_limit_s.is_finite() && time_limit_s > 0.0) {
+            return Err(ConfigError::TimeLimit(time_limit_s));
+        }
+        if !(0.0..1.0).contains(&mip_rel_gap) {
+            return Err(ConfigError::MipGap(mip_rel_gap));
+        }
+        if threads == 0 {
+            return Err(ConfigError::Threads(threads));
+        }
+        let seed32 = u32::try_from(seed)
+            .ok()
+            .filter(|&s| s <= i32::MAX as u32)
+            .ok_or(ConfigError::Seed(seed))?;
+        Ok(Self {
+            time_limit_s,
+            mip_rel_gap,
+            threads,
+            seed: seed32,
+        })
+    }
+
+    pub fn time_limit_s(&self) -> f64 {
+        self.time_limit_s
+    }
+    pub fn mip_rel_gap(&self) -> f64 {
+        self.mip_rel_gap
+    }
+    pub fn threads(&self) -> u32 {
+        self.threads
+    }
+    pub fn seed(&self) -> u64 {
+        u64::from(self.seed)
+    }
+}
+
+/// How the solve ended.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum SolveStatus {
+    /// Proved optimal.
+    Optimal,
+    /// Stopped with a roster once the relative gap fell below the configured one.
+    GapReached { gap: f64 },
+    /// Stopped at the time limit with a roster and this relative gap.
+    TimeLimit { gap: f64 },
+    /// Stopped at the time limit before any roster was found.
+    TimeLimitNoRoster,
+    /// No roster satisfies the hard rules.
+    Infeasible,
+}
+
+impl SolveStatus {
+    /// A stable code for reports.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Optimal => "optimal",
+            Self::GapReached { .. } => "gap_reached",
+            Self::TimeLimit { .. } => "time_limit",
+            Self::TimeLimitNoRoster => "time_limit_no_roster",
+            Self::Infeasible => "infeasible",
+        }
+    }
+
+    /// The relative gap left, when a roster was found.
+    pub fn gap(&self) -> Option<f64> {
+        match *self {
+            Self::Optimal => Some(0.0),
+            Self::GapReached { gap } | Self::TimeLimit { gap } => Some(gap),
+            Self::TimeLimitNoRoster | Self::Infeasible => None,
+        }
+    }
+}
+
+/// The outcome of [`solve`].
+#[derive(Clone, Debug)]
+pub struct RosterResult {
+    pub status: SolveStatus,
+    pub seed: u64,
+    /// The roster and the checker's report on it, when one was found.
+    pub roster: Option<(Roster, CheckReport)>,
+    /// HiGHS's lower bound on the objective, when it has one.
+    pub bound: Option<f64>,
+    pub columns: usize,
+    pub binaries: usize,
+    pub rows: usize,
+    pub seconds: f64,
+}
+
+impl RosterResult {
+    pub fn objective(&self) -> Option<i64> {
+        self.roster.as_ref().map(|(_, r)| r.objective.total())
+    }
+
+    /// Each rule's tightest slack (see [`CheckReport::rule_slacks`]).
+    pub fn rule_slacks(&self) -> Vec<Measure> {
+        self.roster.as_ref().map(|(_, r)| r.rule_slacks()).unwrap_or_default()
+    }
+}
+
+/// Solving failed for a reason other than the model's own infeasibility.
+#[derive(Debug, thiserror::Error)]
+pub enum SolveError {
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    #[error("HiGHS failed while {stage}: {detail}")]
+    Highs { stage: &'static str, detail: String },
+    #[error("internal: the solver's roster breaks {rule} for staff {staff} (slack {slack})")]
+    CheckerRejected {
+        rule: &'static str,
+        staff: String,
+        slack: i64,
+    },
+    #[error("internal: the solver's roster does not fit the model: {0}")]
+    CheckerShape(#[from] CheckError),
+    #[error("internal: MILP objective {milp} but the roster's recomputed objective is {checked}")]
+    ObjectiveMismatch { milp: f64, checked: i64 },
+}
+
+/// One HiGHS run on a (possibly partly fixed) formulation.
+pub(super) struct HighsRun {
+    pub status: HighsModelStatus,
+    /// The roster found and the MILP's objective for it.
+    pub roster: Option<(Roster, f64)>,
+    pub bound: Option<f64>,
+    pub gap: f64,
+    pub columns: usize,
+    pub binaries: usize,
+    pub rows: usize,
+}
+
+/// Formulates `model` (cells outside `fixing`'s free set held), runs HiGHS for at most
+/// `time_limit_s` and reads the roster back.
+pub(super) fn run_highs(
+    model: &RosterModel,
+    fixing: Option<&Fixing>,
+    time_limit_s: f64,
+    config: &SolveConfig,
+) -> Result<HighsRun, SolveError> {
+    let t0 = Instant::now();
+    let formulation = formulate(model, fixing);
+    let t_form = t0.elapsed().as_secs_f64();
+    let (columns, binaries, rows) = (formulation.columns, formulation.binaries, formulation.rows);
+    let cells = formulation.cells;
+    let mut highs_model = formulation.problem.try_into_inner().map_err(|e| SolveError::Highs {
+        stage: "building the model",
+        detail: e.to_string(),
+    })?;
+    let options: [(&str, HighsOption); 4] = [
+        ("time_limit", HighsOption::Float(time_limit_s.max(0.01))),
+        ("mip_rel_gap", HighsOption::Float(config.mip_rel_gap)),
+        ("threads", HighsOption::Int(config.threads as i32)),
+        ("random_seed", HighsOption::Int(config.seed as i32)),
+    ];
+    for (name, value) in options {
+        let set = match value {
+            HighsOption::Float(v) => highs_model.try_set_option(name, v),
+            HighsOption::Int(v) => highs_model.try_set_option(name, v),
+        };
+        set.map_err(|e| SolveError::Highs {
+            stage: "setting options",
+            detail: format!("{name}: {e:?}"),
+        })?;
+    }
+    let solved = highs_model.try_solve().map_err(|e| SolveError::Highs {
+        stage: "solving",
+        detail: format!("{e:?}"),
+    })?;
+    tracing::debug!(
+        "HiGHS run: formulated in {t_form:.3} s, done in {:.3} s, {columns} columns, {rows} rows",
+        t0.elapsed().as_secs_f64()
+    );
+    let status = solved.status();
+    let bound = solved
+        .double_info_value(c"mip_dual_bound")
+        .ok()
+        .filter(|b| b.is_finite());
+    let mut run = HighsRun {
+        status,
+        roster: None,
+        bound,
+        gap: solved.mip_gap(),
+        columns,
+        binaries,
+        rows,
+    };
+    if solved.primal_solution_status() != HighsSolutionStatus::Feasible {
+        return Ok(run);
+    }
+    let solution = solved.get_solution();
+    let values = solution.columns();
+    let days = model.days as usize;
+    let mut roster = fixing.map_or_else(|| Roster::empty(model.staff.len(), model.days), |f| f.roster.clone());
+    for i in 0..model.staff.len() {
+        for d in 0..days {
+            if fixing.is_some_and(|f| !f.free[i * days + d]) {
+                continue;
+            }
+            let chosen = cells[i * model.days as usize + d]
+                .iter()
+                .find(|c| values[c.column] > 0.5);
+            roster.set(RosterStaffIdx::new(i), DayIdx::new(d), chosen.map(|c| c.assignment));
+        }
+    }
+    run.roster = Some((roster, solved.objective_value()));
+    Ok(run)
+}
+
+/// Formulates `model`, solves it with HiGHS under `config` and checks the roster found.
+///
+/// The whole MILP runs first, for a third of the time limit. If it stops at the limit with a
+/// roster, the rest of the time goes to fix-and-optimize ([`super::fix_and_optimize`]): small
+/// MILPs over a few staff or a few days with every other cell held, each improvement kept. The
+/// bound (and so the gap) is the whole MILP's.
+pub fn solve(model: &RosterModel, config: &SolveConfig) -> Result<RosterResult, SolveError> {
+    model.validate()?;
+    let started = Instant::now();
+    let time_limit = std::time::Duration::from_secs_f64(config.time_limit_s);
+    let deadline = started + time_limit;
+    let first = run_highs(model, None, config.time_limit_s / 3.0, config)?;
+    let bound = first.bound;
+    let (mut best, status) = match (first.status, first.roster) {
+        (HighsModelStatus::Infeasible, _) => (None, SolveStatus::Infeasible),
+        (HighsModelStatus::Optimal, Some(found)) if first.gap <= config.mip_rel_gap.max(1e-9) => {
+            (Some(found), SolveStatus::Optimal)
+        }
+        (HighsModelStatus::Optimal, Some(found)) => (Some(found), SolveStatus::GapReached { gap: first.gap }),
+        (HighsModelStatus::ReachedTimeLimit, Some(found)) => (Some(found), SolveStatus::TimeLimit { gap: first.gap }),
+        (HighsModelStatus::ReachedTimeLimit, None) => {
+            // No roster yet: build one staff member at a time; fix-and-optimize improves it.
+            let now = Instant::now();
+            let build_by = now + deadline.saturating_duration_since(now) / 3;
+            match super::fix_and_optimize::construct(model, build_by, deadline, config)? {
+                Some(found) => (Some(found), SolveStatus::TimeLimit { gap: 1.0 }),
+                None => (None, SolveStatus::TimeLimitNoRoster),
+            }
+        }
+        (other, _) => {
+            return Err(SolveError::Highs {
+                stage: "solving",
+                detail: format!("model status {other:?}"),
+            });
+        }
+    };
+    if let (Some(incumbent), SolveStatus::TimeLimit { .. }) = (&mut best, status) {
+        *incumbent = super::fix_and_optimize::improve(model, incumbent.clone(), bound, deadline, config)?;
+    }
+    let mut result = RosterResult {
+        status,
+        seed: config.seed(),
+        roster: None,
+        bound,
+        columns: first.columns,
+        binaries: first.binaries,
+        rows: first.rows,
+        seconds: started.elapsed().as_secs_f64(),
+    };
+    let Some((roster, milp_objective)) = best else {
+        return Ok(result);
+    };
+    let report = check::check(model, &roster)?;
+    if let Some(v) = report.violations().next() {
+        return Err(SolveError::CheckerRejected {
+            rule: v.rule.code(),
+            staff: model.staff[v.staff.get()].id.clone(),
+            slack: v.slack,
+        });
+    }
+    let objective = report.objective.total();
+    if (milp_objective - objective as f64).abs() > 0.5 {
+        return Err(SolveError::ObjectiveMismatch {
+            milp: milp_objective,
+            checked: objective,
+        });
+    }
+    // Penalty points are integers: a bound within 1 of the objective proves it optimal.
+    let proved = bound.is_some_and(|b| (b - 1e-6).ceil() >= objective as f64);
+    result.status = match result.status {
+        SolveStatus::TimeLimit { .. } | SolveStatus::GapReached { .. } if proved => SolveStatus::Optimal,
+        SolveStatus::TimeLimit { gap } => SolveStatus::TimeLimit {
+            gap: bound.map_or(gap, |b| (objective as f64 - b) / (objective as f64).max(1.0)),
+        },
+        other => other,
+    };
+    result.roster = Some((roster, report));
+    Ok(result)
+}
+
+enum HighsOption {
+    Float(f64),
+    Int(i32),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::ShiftTypeIdx;
+    use crate::roster::fixtures::{brute_force_optimum, fortnight, random_tiny};
+    use crate::roster::instances::curtois_qu;
+    use crate::roster::working_time::WorkingTimeRules;
+    use crate::units::Seconds;
+
+    fn exact() -> SolveConfig {
+        SolveConfig::new(120.0, 0.0, 1, 7).unwrap()
+    }
+
+    #[test]
+    fn milp_equals_brute_force_on_tiny_rosters() {
+        let mut feasible = 0;
+        for seed in 0..16 {
+            let model = random_tiny(seed);
+            let result = solve(&model, &exact()).unwrap();
+            match brute_force_optimum(&model) {
+                Some(best) => {
+                    feasible += 1;
+                    assert_eq!(result.status, SolveStatus::Optimal, "seed {seed}");
+                    assert_eq!(result.objective(), Some(best), "seed {seed}");
+                }
+                None => assert_eq!(result.status, SolveStatus::Infeasible, "seed {seed}"),
+            }
+        }
+        // The generator must exercise the optimum comparison, not only infeasibility.
+        assert!(feasible >= 8, "only {feasible} feasible tiny models");
+    }
+
+    #[test]
+    fn solver_roster_under_uk_rules_passes_the_checker() {
+        let mut model = fortnight();
+        model.forbidden.clear();
+        for c in &mut model.cover {
+            c.required = 2;
+        }
+        // Nights wanted too, so that night then early is tempting.
+        let nights: Vec<_> = model
+            .cover
+            .iter()
+            .map(|c| crate::roster::model::CoverRequirement {
+                shift: ShiftTypeIdx(1),
+                required: 1,
+                ..*c
+            })
+            .collect();
+        model.cover.extend(nights);
+        model.staff.push(crate::roster::fixtures::member("C", 2));
+        WorkingTimeRules::uk().apply(&mut model);
+        let result = solve(&model, &exact()).unwrap();
+        assert_eq!(result.status, SolveStatus::Optimal);
+        let (roster, report) = result.roster.as_ref().unwrap();
+        assert!(report.is_feasible());
+        for i in 0..3 {
+            let row = roster.row(RosterStaffIdx(i));
+            assert!(row
+                .windows(2)
+                .all(|p| !matches!(p, [Some(a), Some(b)] if a.shift.0 == 1 && b.shift.0 == 0)));
+        }
+        assert!(result.rule_slacks().iter().all(|m| m.slack >= 0));
+    }
+
+    #[test]
+    fn reports_an_infeasible_model_as_a_status() {
+        let mut model = fortnight();
+        model.staff[0].min_work = Seconds::from_hours(200);
+        let result = solve(&model, &exact()).unwrap();
+        assert_eq!(result.status, SolveStatus::Infeasible);
+        assert!(result.roster.is_none());
+    }
+
+    #[test]
+    fn rejects_config_out_of_range() {
+        assert_eq!(SolveConfig::new(0.0, 0.0, 1, 0), Err(ConfigError::TimeLimit(0.0)));
+        assert_eq!(SolveConfig::new(1.0, 1.5, 1, 0), Err(ConfigError::MipGap(1.5)));
+        assert_eq!(SolveConfig::new(1.0, 0.0, 0, 0), Err(ConfigError::Threads(0)));
+        assert_eq!(SolveConfig::new(1.0, 0.0, 1, 1 << 40), Err(ConfigError::Seed(1 << 40)));
+    }
+
+    #[test]
+    fn solves_curtois_instance1_to_its_reported_optimum() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/data/bench/rostering/curtois-qu/Instance1.txt");
+        let model = curtois_qu::read(&path).unwrap();
+        let result = solve(&model, &exact()).unwrap();
+        assert_eq!(result.status, SolveStatus::Optimal);
+        assert_eq!(result.objective(), Some(607));
+    }
+}
