@@ -59,3 +59,20 @@ impl fmt::Display for OsmWayId {
         write!(f, "way/{}", self.0)
     }
 }
+
+dense_index!(
+    /// A location of a routing problem: a row/column of its travel matrix.
+    LocIdx
+);
+dense_index!(
+    /// A vehicle (a staff member on shift) of a routing problem.
+    VehicleIdx
+);
+dense_index!(
+    /// A job (a visit) of a routing problem.
+    JobIdx
+);
+dense_index!(
+    /// A task of a routing problem: one staff member's part of a job (a two-person job has two).
+    TaskIdx
+);
