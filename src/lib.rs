@@ -14,5 +14,6 @@
 //! of the offending field and what to do, never by a panic.
 
 pub mod ids;
+pub mod routing;
 pub mod spatial;
 pub mod units;
