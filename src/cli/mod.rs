@@ -1,5 +1,7 @@
 //! Argument parsing and dispatch: one file per command group.
 
+mod bench;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -12,12 +14,20 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Solve public benchmark sets and compare with the best known.
+    Bench {
+        #[command(subcommand)]
+        command: bench::BenchCommand,
+    },
+}
 
 /// Runs the command line; errors are printed to stderr with a non-zero exit status.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    let result: anyhow::Result<()> = match cli.command {};
+    let result: anyhow::Result<()> = match cli.command {
+        Command::Bench { command } => bench::run(command),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
