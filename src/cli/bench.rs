@@ -52,6 +52,14 @@ pub struct RoutingBenchArgs {
     /// Best cost over time on stderr.
     #[arg(long)]
     progress: bool,
+    /// Annealing start and end temperatures (reported units); defaults per benchmark.
+    #[arg(long)]
+    t0: Option<f64>,
+    #[arg(long)]
+    tf: Option<f64>,
+    /// Share of the search spent minimising the fleet (Solomon).
+    #[arg(long, default_value_t = 0.4)]
+    fleet_share: f64,
 }
 
 pub fn run(cmd: BenchCommand) -> Result<()> {
@@ -109,8 +117,9 @@ fn solve_config(args: &RoutingBenchArgs, hierarchy: Hierarchy, t0: f64, tf: f64)
             time_limit: total.mul_f64(0.9),
             max_iterations: args.iterations.unwrap_or(u64::MAX),
             hierarchy,
-            t0,
-            tf,
+            t0: args.t0.unwrap_or(t0),
+            tf: args.tf.unwrap_or(tf),
+            fleet_share: args.fleet_share,
             progress: if args.progress {
                 Progress::Stderr
             } else {

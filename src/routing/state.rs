@@ -193,6 +193,10 @@ impl<'p> State<'p> {
         rng: &mut R,
         blink: f64,
     ) -> Option<Insertion> {
+        if self.p.is_simple() {
+            let t = TaskIdx::new(self.p.job_tasks(j).start);
+            return self.best_insertion_cached(j, t, rng, blink);
+        }
         self.insertions(j, rng, blink)
             .into_iter()
             .min_by_key(|ins| ins.cost)
@@ -223,28 +227,93 @@ impl<'p> State<'p> {
         blink: f64,
     ) -> Vec<Insertion> {
         let base = self.cost - self.p.job(j).unassigned_cost;
-        let mut out = Vec::new();
-        for v in self.candidate_vehicles(t) {
-            let cache = &self.caches[v.get()];
-            let mut best: Option<(i64, usize)> = None;
-            for i in 0..=self.sol.routes[v.get()].len() {
-                if blink > 0.0 && rng.random::<f64>() < blink {
-                    continue;
-                }
-                if let Some(d) = cache.insertion_delta(self.p, v, i, t) {
-                    if best.map_or(true, |b| d < b.0) {
-                        best = Some((d, i));
-                    }
-                }
-            }
-            if let Some((d, i)) = best {
-                out.push(Insertion {
+        self.candidate_vehicles(t)
+            .into_iter()
+            .filter_map(|v| {
+                let (d, i) = self.scan_route(v, t, rng, blink, i64::MAX)?;
+                Some(Insertion {
                     places: vec![(v, i)],
                     cost: base + d,
-                });
+                })
+            })
+            .collect()
+    }
+
+    fn best_insertion_cached<R: Rng>(
+        &self,
+        j: JobIdx,
+        t: TaskIdx,
+        rng: &mut R,
+        blink: f64,
+    ) -> Option<Insertion> {
+        let base = self.cost - self.p.job(j).unassigned_cost;
+        let mut best: Option<(i64, VehicleIdx, usize)> = None;
+        for v in self.candidate_vehicles(t) {
+            let bound = best.map_or(i64::MAX, |b| b.0);
+            if let Some((d, i)) = self.scan_route(v, t, rng, blink, bound) {
+                best = Some((d, v, i));
             }
         }
-        out
+        best.map(|(d, v, i)| Insertion {
+            places: vec![(v, i)],
+            cost: base + d,
+        })
+    }
+
+    /// Cheapest feasible position of `t` in route `v` with a cost increase below `bound`.
+    ///
+    /// On simple problems the increase is the route cost change, known from the two
+    /// neighbours alone; the O(1) segment check runs only for candidates that would improve.
+    /// Positions after one where even the earliest arrival at `t` is past its latest start
+    /// are skipped (arrival times along a route only grow).
+    fn scan_route<R: Rng>(
+        &self,
+        v: VehicleIdx,
+        t: TaskIdx,
+        rng: &mut R,
+        blink: f64,
+        bound: i64,
+    ) -> Option<(i64, usize)> {
+        let p = self.p;
+        let (m, o) = (&p.matrix, &p.objective);
+        let cache = &self.caches[v.get()];
+        let route = &self.sol.routes[v.get()];
+        let veh = p.vehicle(v);
+        let task = p.task(t);
+        let fixed = if route.is_empty() { veh.fixed_cost } else { 0 };
+        let mut best: Option<(i64, usize)> = None;
+        let mut bound = bound;
+        for i in 0..=route.len() {
+            let f = &cache.fwd[i];
+            let prev = f.last;
+            if f.earliest + f.duration - f.time_warp + m.time(prev, task.location) > task.latest {
+                break;
+            }
+            let next = route.get(i).map_or(veh.end, |&u| p.task(u).location);
+            // An empty route costs nothing, not the trip from start to end.
+            let (old_d, old_t) = if route.is_empty() {
+                (0, 0)
+            } else {
+                (m.dist(prev, next), m.time(prev, next))
+            };
+            let delta = fixed
+                + o.distance_weight
+                    * (m.dist(prev, task.location) + m.dist(task.location, next) - old_d)
+                + o.travel_time_weight
+                    * (m.time(prev, task.location) + m.time(task.location, next) - old_t);
+            if delta >= bound {
+                continue;
+            }
+            if blink > 0.0 && rng.random::<f64>() < blink {
+                continue;
+            }
+            if let Some(d) = cache.insertion_delta(p, v, i, t) {
+                debug_assert_eq!(d, delta, "segment delta equals neighbour delta");
+                best = Some((d, i));
+                bound = d;
+            }
+        }
+        best
     }
 
     /// Every place of one task with the resulting total cost (fully evaluated); with
