@@ -96,14 +96,13 @@ fn stem(p: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Sorts `X_10_2` after `X_10_1` and `X_25_1` after `X_10_10`.
+/// Sorts `X_10_2` after `X_10_1`, `X_25_1` after `X_10_10`, `R110` after `R109`.
 fn natural_key(s: &str) -> Vec<(String, u64)> {
     s.split('_')
         .map(|part| {
-            (
-                part.trim_end_matches(char::is_numeric).to_owned(),
-                part.parse().unwrap_or(0),
-            )
+            let digits = part.len() - part.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+            let (alpha, num) = part.split_at(part.len() - digits);
+            (alpha.to_owned(), num.parse().unwrap_or(0))
         })
         .collect()
 }
@@ -233,33 +232,47 @@ fn bench_solomon(args: &RoutingBenchArgs) -> Result<()> {
             "time_s": elapsed.as_secs_f64(), "stats": stats_json(&stats),
         }));
     }
-    let mean_gap = if gaps.is_empty() {
-        None
-    } else {
-        Some(gaps.iter().sum::<f64>() / gaps.len() as f64)
-    };
+    let mean_gap = mean(&gaps);
     let failed = rows.iter().filter(|r| r["checked"] == false).count();
+    let summary = json!({
+        "instances": rows.len(), "vehicles": tot_v, "bks_vehicles": tot_bv, "distance": tot_d,
+        "mean_gap_percent_where_vehicles_match": mean_gap, "vehicles_match": gaps.len(),
+        "checker_failures": failed, "time_limit_s": args.time_limit, "seed": args.seed,
+    });
+    let line = format!(
+        "total: {} instances, vehicles {} (best known {}), distance {:.2}, mean gap {} over {} with matching vehicles, checker failures {}",
+        rows.len(),
+        tot_v,
+        tot_bv,
+        tot_d,
+        percent(mean_gap),
+        gaps.len(),
+        failed
+    );
+    finish(args, rows, summary, &line, failed)
+}
+
+fn mean(xs: &[f64]) -> Option<f64> {
+    (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64)
+}
+
+fn percent(x: Option<f64>) -> String {
+    x.map_or("-".into(), |g| format!("{g:+.2}%"))
+}
+
+/// Prints the JSON document or the totals line; fails if any solution failed the checker.
+fn finish(
+    args: &RoutingBenchArgs,
+    rows: Vec<serde_json::Value>,
+    summary: serde_json::Value,
+    line: &str,
+    failed: usize,
+) -> Result<()> {
     if args.json {
-        let summary = json!({
-            "instances": rows.len(), "vehicles": tot_v, "bks_vehicles": tot_bv, "distance": tot_d,
-            "mean_gap_percent_where_vehicles_match": mean_gap, "vehicles_match": gaps.len(),
-            "checker_failures": failed, "time_limit_s": args.time_limit, "seed": args.seed,
-        });
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json!({ "instances": rows, "summary": summary }))?
-        );
+        let doc = json!({ "instances": rows, "summary": summary });
+        println!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
-        println!(
-            "total: {} instances, vehicles {} (best known {}), distance {:.2}, mean gap {} over {} with matching vehicles, checker failures {}",
-            rows.len(),
-            tot_v,
-            tot_bv,
-            tot_d,
-            mean_gap.map_or("-".into(), |g| format!("{g:+.2}%")),
-            gaps.len(),
-            failed
-        );
+        println!("{line}");
     }
     if failed > 0 {
         bail!("{failed} solutions failed the checker");
@@ -341,36 +354,19 @@ fn bench_hhcrsp(args: &RoutingBenchArgs) -> Result<()> {
             "time_s": elapsed.as_secs_f64(), "stats": stats_json(&stats),
         }));
     }
-    let mean_gap = if gaps.is_empty() {
-        None
-    } else {
-        Some(gaps.iter().sum::<f64>() / gaps.len() as f64)
-    };
-    let worst_gap = gaps
-        .iter()
-        .copied()
-        .fold(None, |m: Option<f64>, g| Some(m.map_or(g, |m| m.max(g))));
+    let mean_gap = mean(&gaps);
+    let worst_gap = gaps.iter().copied().reduce(f64::max);
     let failed = rows.iter().filter(|r| r["checked"] == false).count();
-    if args.json {
-        let summary = json!({
-            "instances": rows.len(), "mean_gap_percent": mean_gap, "worst_gap_percent": worst_gap,
-            "checker_failures": failed, "time_limit_s": args.time_limit, "seed": args.seed,
-        });
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json!({ "instances": rows, "summary": summary }))?
-        );
-    } else {
-        println!(
-            "total: {} instances, mean gap {}, worst {}, checker failures {}",
-            rows.len(),
-            mean_gap.map_or("-".into(), |g| format!("{g:+.2}%")),
-            worst_gap.map_or("-".into(), |g| format!("{g:+.2}%")),
-            failed
-        );
-    }
-    if failed > 0 {
-        bail!("{failed} solutions failed the checker");
-    }
-    Ok(())
+    let summary = json!({
+        "instances": rows.len(), "mean_gap_percent": mean_gap, "worst_gap_percent": worst_gap,
+        "checker_failures": failed, "time_limit_s": args.time_limit, "seed": args.seed,
+    });
+    let line = format!(
+        "total: {} instances, mean gap {}, worst {}, checker failures {}",
+        rows.len(),
+        percent(mean_gap),
+        percent(worst_gap),
+        failed
+    );
+    finish(args, rows, summary, &line, failed)
 }

@@ -871,6 +871,33 @@ mod tests {
         );
     }
 
+    #[test]
+    fn pinned_stops_keep_their_vehicle_and_time() {
+        let base = crate::routing::problem::tests::line_problem(6, 3, &[]);
+        let mut b = ProblemBuilder::new("pinned", base.matrix.clone(), 1);
+        b.vehicles = base.vehicles.clone();
+        b.jobs = base.jobs.clone();
+        b.jobs[0].parts[0].pin = Some(Pin::Vehicle(VehicleIdx(2)));
+        b.jobs[4].parts[0].pin = Some(Pin::VehicleAt(VehicleIdx(1), 300));
+        let p = b.build().unwrap();
+        let (plan, _) = solve(&p, &quick(200));
+        assert!(plan.unassigned.is_empty());
+        check_plan(&p, &plan).unwrap();
+        let stop_of = |t: u32| {
+            plan.routes
+                .iter()
+                .find_map(|r| {
+                    r.stops
+                        .iter()
+                        .find(|s| s.task == TaskIdx(t))
+                        .map(|s| (r.vehicle, s.start))
+                })
+                .unwrap()
+        };
+        assert_eq!(stop_of(0).0, VehicleIdx(2));
+        assert_eq!(stop_of(4), (VehicleIdx(1), 300));
+    }
+
     /// Every permutation of the tasks cut into route 0, route 1 and unassigned.
     fn brute_force(p: &Problem) -> i64 {
         fn permutations(items: &mut Vec<TaskIdx>, k: usize, out: &mut Vec<Vec<TaskIdx>>) {

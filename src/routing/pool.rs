@@ -12,7 +12,8 @@
 //!      x_r in {0, 1}
 //! ```
 //!
-//! The input's own routes are in the pool and are given as the MIP start, so the model is
+//! The columns are the input's routes and the pool's routes cheapest per task (at most
+//! [`MAX_COLUMNS`]). The input's own routes are given as the MIP start, so the model is
 //! feasible; the result is kept only if it is feasible under full evaluation and no worse
 //! (vehicles, then cost) than the input: recombination never returns a worse plan.
 //!
@@ -35,6 +36,9 @@ use super::eval::Evaluator;
 use super::problem::Problem;
 use super::solution::Solution;
 use super::state::State;
+
+/// Most routes handed to the MILP.
+const MAX_COLUMNS: usize = 3000;
 
 /// Distinct routes seen during a search, cheapest order per task set.
 #[derive(Clone, Debug, Default)]
@@ -137,7 +141,22 @@ pub fn recombine(
         let cost = super::eval::RouteCache::build(p, v, r).cost;
         pool.add(r, cost);
     }
-    let routes: Vec<&(i64, Vec<TaskIdx>)> = pool.routes.values().collect();
+    // Columns: the input's task sets and the routes cheapest per task, up to MAX_COLUMNS
+    // (HiGHS checks its time limit only between phases; the LP must stay small).
+    let input_sets: std::collections::BTreeSet<Vec<TaskIdx>> = input
+        .routes
+        .iter()
+        .filter(|r| !r.is_empty())
+        .map(|r| {
+            let mut k = r.clone();
+            k.sort_unstable();
+            k
+        })
+        .collect();
+    let mut ranked: Vec<(&Vec<TaskIdx>, &(i64, Vec<TaskIdx>))> = pool.routes.iter().collect();
+    ranked.sort_by_key(|(k, r)| (!input_sets.contains(*k), r.0 / k.len() as i64));
+    ranked.truncate(MAX_COLUMNS.max(input_sets.len()));
+    let routes: Vec<&(i64, Vec<TaskIdx>)> = ranked.iter().map(|(_, r)| *r).collect();
     let mut vars = ProblemVariables::new();
     let x: Vec<Variable> = routes
         .iter()
@@ -161,19 +180,12 @@ pub fn recombine(
     }
     let used: Expression = x.iter().copied().map(Expression::from).sum();
     model.add_constraint(constraint!(used <= base.cost.vehicles as f64));
-    let start: Vec<(Variable, f64)> = routes
+    // The MIP start: the pool's route for each of the input's task sets (the pool keeps the
+    // cheapest order seen, so the start costs at most the input).
+    let start: Vec<(Variable, f64)> = ranked
         .iter()
         .zip(&x)
-        .map(|(r, &xi)| {
-            (
-                xi,
-                if input.routes.contains(&r.1) {
-                    1.0
-                } else {
-                    0.0
-                },
-            )
-        })
+        .map(|((k, _), &xi)| (xi, if input_sets.contains(*k) { 1.0 } else { 0.0 }))
         .collect();
     let model = model.with_initial_solution(start);
     let solved = match model.solve() {

@@ -1,17 +1,25 @@
 //! Or-opt: a string of two or three consecutive tasks moves elsewhere, in its route or
-//! another (Or 1976).
+//! another (Or 1976). Relocate is the same move with strings of one.
 
 use crate::ids::TaskIdx;
 
 use super::{keep_best, rebuilt_cost, routes, Mid, Move};
 use crate::routing::state::State;
 
-/// The best improving string move, if any.
+/// The best improving move of a string of two or three, if any.
 pub(super) fn best(s: &State<'_>) -> Option<Move> {
+    best_of_lengths(s, 2..=3)
+}
+
+/// The best improving move of a string with a length in `lens`, if any.
+pub(super) fn best_of_lengths(
+    s: &State<'_>,
+    lens: std::ops::RangeInclusive<usize>,
+) -> Option<Move> {
     let mut best = None;
     for r1 in routes(s) {
         let route1 = &s.sol.routes[r1];
-        for len in 2..=3 {
+        for len in lens.clone() {
             for i in 0..route1.len().saturating_sub(len - 1) {
                 let string = &route1[i..i + len];
                 let Some(without) = rebuilt_cost(s, r1, i, &[], i + len) else {
