@@ -309,6 +309,7 @@ fn minimise_fleet<'p>(
     let mut best = start.clone();
     let mut cur = start;
     let sum_abs = |s: &State<'_>, a: &[u64]| s.unassigned.iter().map(|j| a[j.get()]).sum::<u64>();
+    let bound = fleet_lower_bound(p);
     while budget.fraction(*iter) < share {
         if cur.unassigned.is_empty() {
             best = cur.clone();
@@ -316,7 +317,7 @@ fn minimise_fleet<'p>(
                 progress_line(p, budget, *iter, "fleet", &best);
             }
             compact(&mut cur);
-            if cur.limit <= 1 {
+            if cur.limit <= bound {
                 break;
             }
             // Drop the route with the fewest tasks (ties: a random one of them).
@@ -353,6 +354,16 @@ fn minimise_fleet<'p>(
     }
     compact(&mut best);
     best
+}
+
+/// Vehicles needed by capacity alone: total demand over the (common) capacity, rounded up;
+/// 1 without capacities.
+fn fleet_lower_bound(p: &Problem) -> usize {
+    let demand: i64 = p.tasks.iter().map(|t| t.demand).sum();
+    match p.vehicles.first().and_then(|v| v.capacity) {
+        Some(cap) if cap > 0 => usize::try_from((demand + cap - 1) / cap).unwrap_or(1).max(1),
+        _ => 1,
+    }
 }
 
 /// SISR ruin: remove strings near a random seed task from up to k_s routes.
