@@ -40,11 +40,14 @@ use super::state::State;
 /// Most routes handed to the MILP.
 const MAX_COLUMNS: usize = 3000;
 
+/// A pooled route: its cost and the cheapest order seen.
+type PoolRoute = (i64, Vec<TaskIdx>);
+
 /// Distinct routes seen during a search, cheapest order per task set.
 #[derive(Clone, Debug, Default)]
 pub struct RoutePool {
     capacity: usize,
-    routes: BTreeMap<Vec<TaskIdx>, (i64, Vec<TaskIdx>)>,
+    routes: BTreeMap<Vec<TaskIdx>, PoolRoute>,
 }
 
 impl RoutePool {
@@ -153,10 +156,10 @@ pub fn recombine(
             k
         })
         .collect();
-    let mut ranked: Vec<(&Vec<TaskIdx>, &(i64, Vec<TaskIdx>))> = pool.routes.iter().collect();
+    let mut ranked: Vec<(&Vec<TaskIdx>, &PoolRoute)> = pool.routes.iter().collect();
     ranked.sort_by_key(|(k, r)| (!input_sets.contains(*k), r.0 / k.len() as i64));
     ranked.truncate(MAX_COLUMNS.max(input_sets.len()));
-    let routes: Vec<&(i64, Vec<TaskIdx>)> = ranked.iter().map(|(_, r)| *r).collect();
+    let routes: Vec<&PoolRoute> = ranked.iter().map(|(_, r)| *r).collect();
     let mut vars = ProblemVariables::new();
     let x: Vec<Variable> = routes
         .iter()
