@@ -13,7 +13,7 @@
 //! ```
 //!
 //! The columns are the input's routes and the pool's routes cheapest per task (at most
-//! [`MAX_COLUMNS`]). The input's own routes are given as the MIP start, so the model is
+//! [`MAX_NONZEROS`] route-task entries). The input's own routes are given as the MIP start, so the model is
 //! feasible; the result is kept only if it is feasible under full evaluation and no worse
 //! (vehicles, then cost) than the input: recombination never returns a worse plan.
 //!
@@ -37,8 +37,9 @@ use super::problem::Problem;
 use super::solution::Solution;
 use super::state::State;
 
-/// Most routes handed to the MILP.
-const MAX_COLUMNS: usize = 3000;
+/// Most route-task entries handed to the MILP (its size; HiGHS checks its time limit only
+/// between phases, so the model must stay small enough to respect it).
+const MAX_NONZEROS: usize = 25_000;
 
 /// A pooled route: its cost and the cheapest order seen.
 type PoolRoute = (i64, Vec<TaskIdx>);
@@ -144,8 +145,7 @@ pub fn recombine(
         let cost = super::eval::RouteCache::build(p, v, r).cost;
         pool.add(r, cost);
     }
-    // Columns: the input's task sets and the routes cheapest per task, up to MAX_COLUMNS
-    // (HiGHS checks its time limit only between phases; the LP must stay small).
+    // Columns: the input's task sets, then the routes cheapest per task, within MAX_NONZEROS.
     let input_sets: std::collections::BTreeSet<Vec<TaskIdx>> = input
         .routes
         .iter()
@@ -158,7 +158,15 @@ pub fn recombine(
         .collect();
     let mut ranked: Vec<(&Vec<TaskIdx>, &PoolRoute)> = pool.routes.iter().collect();
     ranked.sort_by_key(|(k, r)| (!input_sets.contains(*k), r.0 / k.len() as i64));
-    ranked.truncate(MAX_COLUMNS.max(input_sets.len()));
+    let mut nonzeros = 0;
+    let n_columns = ranked
+        .iter()
+        .take_while(|(k, _)| {
+            nonzeros += k.len();
+            nonzeros <= MAX_NONZEROS || input_sets.contains(*k)
+        })
+        .count();
+    ranked.truncate(n_columns);
     let routes: Vec<&PoolRoute> = ranked.iter().map(|(_, r)| *r).collect();
     let mut vars = ProblemVariables::new();
     let x: Vec<Variable> = routes
