@@ -13,8 +13,8 @@
 //! ```
 //!
 //! The columns are the input's routes and the pool's routes cheapest per task (at most
-//! [`MAX_NONZEROS`] route-task entries). The input's own routes are given as the MIP start, so the model is
-//! feasible; the result is kept only if it is feasible under full evaluation and no worse
+//! [`MAX_NONZEROS`] route-task entries). The input's own routes are given as the MIP start,
+//! so the model is feasible; the result is kept only if it is feasible under full evaluation and no worse
 //! (vehicles, then cost) than the input: recombination never returns a worse plan.
 //!
 //! Scope: problems where a route's cost depends on that route alone ([`Problem::is_simple`])

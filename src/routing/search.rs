@@ -361,7 +361,9 @@ fn minimise_fleet<'p>(
 fn fleet_lower_bound(p: &Problem) -> usize {
     let demand: i64 = p.tasks.iter().map(|t| t.demand).sum();
     match p.vehicles.first().and_then(|v| v.capacity) {
-        Some(cap) if cap > 0 => usize::try_from((demand + cap - 1) / cap).unwrap_or(1).max(1),
+        Some(cap) if cap > 0 => usize::try_from((demand + cap - 1) / cap)
+            .unwrap_or(1)
+            .max(1),
         _ => 1,
     }
 }
