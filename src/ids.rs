@@ -142,3 +142,20 @@ dense_index!(
     /// A day of a rostering horizon, counted from 0 at the first day.
     DayIdx
 );
+
+dense_index!(
+    /// A location of a routing problem: a row/column of its travel matrix.
+    LocIdx
+);
+dense_index!(
+    /// A vehicle (a staff member on shift) of a routing problem.
+    VehicleIdx
+);
+dense_index!(
+    /// A job (a visit) of a routing problem.
+    JobIdx
+);
+dense_index!(
+    /// A task of a routing problem: one staff member's part of a job (a two-person job has two).
+    TaskIdx
+);

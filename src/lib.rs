@@ -20,6 +20,7 @@ pub mod osm;
 pub mod report;
 pub mod roads;
 pub mod roster;
+pub mod routing;
 pub mod scenario;
 pub mod spatial;
 pub mod units;

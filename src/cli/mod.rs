@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_graph;
+mod bench_routing;
 mod graph;
 mod roster;
 mod scenario;

@@ -1,0 +1,327 @@
+//! Home health care routing and scheduling (Mankowska, Gehring & Schaber 2014) in the JSON
+//! format of iolab-uniud/hhcrsp: file -> [`HhcrspInstance`] (raw, f64) -> [`Problem`].
+//!
+//! Model: each caregiver starts and ends at the single central office (matrix row 0, then
+//! patients in file order); a patient needs one or two services, each by a caregiver with the
+//! ability, two services by two caregivers, synchronised `simultaneous` or `sequential`
+//! (`distance` = [min, max] between the starts). A service may start after the window closes:
+//! that is tardiness. Objective: `(distance + total tardiness + max tardiness) / 3`; travel
+//! time = distance. Values have at most three decimals, so the engine scales by [`SCALE`]
+//! exactly (rounding to the nearest unit).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::InstanceError;
+use crate::ids::{LocIdx, VehicleIdx};
+use crate::routing::problem::{
+    Duration, Job, JobPart, Objective, Problem, ProblemBuilder, RouteMatrix, SkillSet, Sync, Vehicle, WindowKind,
+};
+use crate::routing::solution::Plan;
+
+/// Problem units per instance unit.
+pub const SCALE: i64 = 1000;
+
+/// A required service of a patient.
+#[derive(Clone, Debug, Deserialize)]
+pub struct RawRequired {
+    pub service: String,
+    pub duration: Option<f64>,
+}
+
+/// Synchronisation of a patient's two services.
+#[derive(Clone, Debug, Deserialize)]
+pub struct RawSync {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub distance: Option<[f64; 2]>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct RawPatient {
+    pub id: String,
+    pub time_window: [f64; 2],
+    pub required_caregivers: Vec<RawRequired>,
+    pub synchronization: Option<RawSync>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct RawService {
+    pub id: String,
+    pub default_duration: Option<f64>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct RawCaregiver {
+    pub id: String,
+    pub abilities: Vec<String>,
+}
+
+/// An HHCRSP instance as written in the file.
+#[derive(Clone, Debug, Deserialize)]
+pub struct HhcrspInstance {
+    #[serde(skip)]
+    pub name: String,
+    pub patients: Vec<RawPatient>,
+    pub services: Vec<RawService>,
+    pub caregivers: Vec<RawCaregiver>,
+    /// Rows/columns: depot, then patients in order.
+    pub distances: Vec<Vec<f64>>,
+}
+
+impl HhcrspInstance {
+    /// Duration of the `k`-th required service of patient `p` (its own, else the default).
+    pub fn duration(&self, p: usize, k: usize) -> Option<f64> {
+        let r = &self.patients[p].required_caregivers[k];
+        r.duration
+            .or_else(|| self.services.iter().find(|s| s.id == r.service)?.default_duration)
+    }
+}
+
+/// One stop of a caregiver in the iolab solution format.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SolutionStop {
+    #[serde(alias = "patient_id")]
+    pub patient: String,
+    #[serde(alias = "service_id")]
+    pub service: String,
+    /// Start of service.
+    pub arrival_time: f64,
+    pub departure_time: f64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SolutionRoute {
+    pub caregiver_id: String,
+    pub locations: Vec<SolutionStop>,
+}
+
+/// A solution in the iolab-uniud/hhcrsp format.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct HhcrspSolution {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    pub routes: Vec<SolutionRoute>,
+    /// Patients by first service start.
+    #[serde(default)]
+    pub global_ordering: Vec<String>,
+}
+
+/// Reads an instance file; the name is the file stem.
+pub fn read(path: &Path) -> Result<HhcrspInstance, InstanceError> {
+    let text = std::fs::read_to_string(path).map_err(|source| InstanceError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let mut inst: HhcrspInstance = serde_json::from_str(&text).map_err(|source| InstanceError::Json {
+        path: path.to_owned(),
+        source,
+    })?;
+    inst.name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(inst)
+}
+
+fn scaled(x: f64) -> i64 {
+    (x * SCALE as f64).round() as i64
+}
+
+/// Builds the engine problem: vehicle k = caregiver k, job j = patient j (location j + 1),
+/// part k = required service k, skill = service index.
+pub fn to_problem(inst: &HhcrspInstance, path: &Path) -> Result<Problem, InstanceError> {
+    let invalid = |what: String| InstanceError::Invalid {
+        path: path.to_owned(),
+        what,
+    };
+    let n = inst.patients.len() + 1;
+    if inst.distances.len() != n || inst.distances.iter().any(|r| r.len() != n) {
+        return Err(invalid(format!("distances must be {n}x{n} (depot + patients)")));
+    }
+    if inst.distances.iter().flatten().any(|d| !d.is_finite() || *d < 0.0) {
+        return Err(invalid("a distance is negative or not finite".into()));
+    }
+    if inst.services.len() > SkillSet::MAX_SKILLS {
+        return Err(invalid(format!("more than {} services", SkillSet::MAX_SKILLS)));
+    }
+    let service_idx: HashMap<&str, usize> = inst
+        .services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
+    let m: Vec<i64> = inst.distances.iter().flatten().map(|&d| scaled(d)).collect();
+    let problem_err = |source| InstanceError::Problem {
+        path: path.to_owned(),
+        source,
+    };
+    let matrix = RouteMatrix::new(n, m.clone(), m).map_err(problem_err)?;
+    let mut b = ProblemBuilder::new(inst.name.clone(), matrix, SCALE);
+    b.objective = Objective {
+        distance_weight: 1,
+        travel_time_weight: 0,
+        max_tardiness_weight: 1,
+    };
+    for c in &inst.caregivers {
+        let mut skills = SkillSet::default();
+        for a in &c.abilities {
+            let s = service_idx
+                .get(a.as_str())
+                .ok_or_else(|| invalid(format!("caregiver {}: unknown service {a}", c.id)))?;
+            skills.insert(*s);
+        }
+        b.vehicles.push(Vehicle {
+            name: c.id.clone(),
+            start: LocIdx(0),
+            end: LocIdx(0),
+            shift_start: 0,
+            shift_end: i64::MAX / 4,
+            skills,
+            capacity: None,
+            fixed_cost: 0,
+        });
+    }
+    for (p, pat) in inst.patients.iter().enumerate() {
+        let mut parts = Vec::new();
+        for (k, r) in pat.required_caregivers.iter().enumerate() {
+            let s = service_idx
+                .get(r.service.as_str())
+                .ok_or_else(|| invalid(format!("patient {}: unknown service {}", pat.id, r.service)))?;
+            let d = inst
+                .duration(p, k)
+                .filter(|d| d.is_finite() && *d >= 0.0)
+                .ok_or_else(|| invalid(format!("patient {}: no valid duration for {}", pat.id, r.service)))?;
+            parts.push(JobPart {
+                skills: SkillSet::single(*s),
+                duration: Duration::Fixed(scaled(d)),
+                demand: 0,
+                pin: None,
+                label: r.service.clone(),
+            });
+        }
+        let sync = match &pat.synchronization {
+            None => None,
+            Some(s) if s.kind == "simultaneous" => Some(Sync::Simultaneous),
+            Some(s) if s.kind == "sequential" => {
+                let [lo, hi] = s
+                    .distance
+                    .ok_or_else(|| invalid(format!("patient {}: sequential without distance", pat.id)))?;
+                Some(Sync::Sequential {
+                    min_gap: scaled(lo),
+                    max_gap: scaled(hi),
+                })
+            }
+            Some(s) => {
+                return Err(invalid(format!(
+                    "patient {}: unknown synchronisation {}",
+                    pat.id, s.kind
+                )))
+            }
+        };
+        // A single-service patient may carry a synchronisation entry; it means nothing then.
+        let sync = if parts.len() == 2 { sync } else { None };
+        if !pat.time_window.iter().all(|t| t.is_finite()) {
+            return Err(invalid(format!("patient {}: window is not finite", pat.id)));
+        }
+        b.jobs.push(Job {
+            name: pat.id.clone(),
+            location: LocIdx::new(p + 1),
+            earliest: scaled(pat.time_window[0]),
+            latest: scaled(pat.time_window[1]),
+            window: WindowKind::Soft { tardiness_weight: 1 },
+            parts,
+            sync,
+            excluded: Vec::new(),
+            unassigned_cost: 1_000_000 * SCALE,
+        });
+    }
+    b.build().map_err(problem_err)
+}
+
+/// Writes a plan of `problem` (built by [`to_problem`] from `inst`) in the iolab format.
+pub fn to_solution(inst: &HhcrspInstance, problem: &Problem, plan: &Plan) -> HhcrspSolution {
+    let to_f = |x: i64| x as f64 / SCALE as f64;
+    let mut first_start: Vec<(i64, usize)> = Vec::new();
+    let mut routes = Vec::new();
+    for (v, route) in plan.routes.iter().enumerate() {
+        let mut locations = Vec::new();
+        for stop in &route.stops {
+            let task = problem.task(stop.task);
+            let j = task.job.get();
+            let d = problem.duration(stop.task, VehicleIdx::new(v));
+            locations.push(SolutionStop {
+                patient: inst.patients[j].id.clone(),
+                service: problem.jobs[j].parts[task.part as usize].label.clone(),
+                arrival_time: to_f(stop.start),
+                departure_time: to_f(stop.start + d),
+            });
+            if task.part == 0 {
+                first_start.push((stop.start, j));
+            }
+        }
+        routes.push(SolutionRoute {
+            caregiver_id: inst.caregivers[v].id.clone(),
+            locations,
+        });
+    }
+    first_start.sort();
+    HhcrspSolution {
+        instance: Some(inst.name.clone()),
+        routes,
+        global_ordering: first_start
+            .into_iter()
+            .map(|(_, j)| inst.patients[j].id.clone())
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::TaskIdx;
+
+    fn toy() -> (HhcrspInstance, Problem) {
+        let path = Path::new("../shared/data/bench/hhcrsp/toy.json");
+        let inst = read(path).unwrap();
+        let p = to_problem(&inst, path).unwrap();
+        (inst, p)
+    }
+
+    #[test]
+    fn reads_toy_with_both_synchronisations() {
+        let (inst, p) = toy();
+        assert_eq!(inst.name, "toy");
+        assert_eq!((p.jobs.len(), p.vehicles.len(), p.n_tasks()), (6, 3, 9));
+        assert_eq!(p.jobs[3].sync, Some(Sync::Simultaneous));
+        assert_eq!(
+            p.jobs[4].sync,
+            Some(Sync::Sequential {
+                min_gap: 30_000,
+                max_gap: 45_000
+            })
+        );
+        assert_eq!(p.matrix.dist(LocIdx(0), LocIdx(3)), 56_000);
+        // c2 has only s3: it cannot do p1's s2.
+        assert!(!p.eligible(TaskIdx(0), VehicleIdx(1)));
+        assert!(p.eligible(TaskIdx(0), VehicleIdx(2)));
+    }
+
+    #[test]
+    fn rejects_matrix_of_wrong_size() {
+        let (mut inst, _) = toy();
+        inst.distances.pop();
+        let err = to_problem(&inst, Path::new("toy.json")).unwrap_err();
+        assert!(matches!(err, InstanceError::Invalid { .. }), "{err}");
+    }
+
+    #[test]
+    fn rejects_unknown_service() {
+        let (mut inst, _) = toy();
+        inst.patients[0].required_caregivers[0].service = "s9".into();
+        let err = to_problem(&inst, Path::new("toy.json")).unwrap_err();
+        assert!(err.to_string().contains("unknown service s9"), "{err}");
+    }
+}

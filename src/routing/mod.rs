@@ -1,0 +1,84 @@
+//! Daily routing engine: who visits whom, when, in which order.
+//!
+//! Pipeline inside the stage:
+//! ```text
+//! instances/ (Solomon, HHCRSP readers) ─┐
+//! scenario (later) ─────────────────────┴─► Problem ─► search (regret construction, SISR,
+//!                                            moves/ descent, parallel runs) ─► pool (MILP over
+//!                                            routes) ─► Plan ─► check (independent)
+//! ```
+//! - [`problem`]: integer matrix, vehicles, jobs, tasks; [`solution`]: routes and plans;
+//!   [`eval`]: full evaluation and O(1) segments; [`state`]: the working solution.
+//! - [`solve`] is the stage entry point: search, then recombination, then the plan.
+//!
+//! Architecture: the engine knows nothing of roads, bases or care tiers; the scenario stage
+//! maps those onto jobs' windows, skills, priorities (`unassigned_cost`) and synchronisation.
+
+pub mod check;
+pub mod construct;
+pub mod eval;
+pub mod instances;
+pub mod moves;
+pub mod pool;
+pub mod problem;
+pub mod search;
+pub mod solution;
+pub mod state;
+
+use std::time::Duration;
+
+use eval::Evaluator;
+use pool::{recombine, MilpStatus};
+use problem::Problem;
+use search::{search, SearchConfig};
+use solution::Plan;
+
+/// Knobs of a solve: the search, and the MILP's time limit (zero: no recombination).
+#[derive(Clone, Debug)]
+pub struct SolveConfig {
+    pub search: SearchConfig,
+    pub milp_time_limit: Duration,
+}
+
+/// What a solve did, for outputs.
+#[derive(Clone, Debug)]
+pub struct SolveStats {
+    pub seed: u64,
+    pub runs: usize,
+    pub best_run: usize,
+    pub iterations: u64,
+    pub search_time: Duration,
+    pub milp_time: Duration,
+    pub milp_status: MilpStatus,
+    pub milp_improved: bool,
+    pub pool_size: usize,
+}
+
+/// Solves a problem: search, then set-partitioning recombination over the route pool.
+pub fn solve(p: &Problem, cfg: &SolveConfig) -> (Plan, SolveStats) {
+    let out = search(p, &cfg.search);
+    let started = std::time::Instant::now();
+    let rec = if cfg.milp_time_limit.is_zero() {
+        None
+    } else {
+        Some(recombine(p, &out.solution, &out.pool, cfg.milp_time_limit))
+    };
+    let milp_time = started.elapsed();
+    let (solution, milp_status, milp_improved) = match rec {
+        Some(r) => (r.solution, r.status, r.improved),
+        None => (out.solution, MilpStatus::NotApplicable, false),
+    };
+    let plan = Evaluator::new(p).plan(&solution);
+    let stats = SolveStats {
+        seed: cfg.search.seed,
+        runs: cfg.search.runs,
+        best_run: out.best_run,
+        iterations: out.iterations,
+        search_time: out.elapsed,
+        milp_time,
+        milp_status,
+        milp_improved,
+        pool_size: out.pool.len(),
+    };
+    (plan, stats)
+}

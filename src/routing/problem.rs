@@ -1,0 +1,596 @@
+//! The routing engine's problem: an integer travel matrix, vehicles (staff on shift) and jobs
+//! (visits), flattened into tasks.
+//!
+//! Inputs: a [`ProblemBuilder`] filled by a reader (Solomon, HHCRSP) or by the scenario stage.
+//! Output: a validated, immutable [`Problem`] (`Send + Sync`, shared by every search thread).
+//!
+//! Units: every time and distance is an integer in the problem's own unit (`Problem::unit`
+//! per reported unit: Solomon distances are scaled by 10^6 and rounded up so that integer
+//! feasibility implies real feasibility; HHCRSP values by 10^3, which is exact). Times are
+//! instants from the problem's epoch.
+//!
+//! Invariants of a built problem:
+//! - the matrix is square over all locations, diagonal 0, no negative entry;
+//! - a job has one or two parts; a two-person job has a synchronisation rule and its two parts
+//!   are done by two different vehicles; each part becomes one task, parts in order;
+//! - every window has `earliest <= latest`; a pinned start time is a hard window of one instant;
+//! - `eligible(task, vehicle)` is precomputed: skills, excluded staff and pins.
+
+use thiserror::Error;
+
+use crate::ids::{JobIdx, LocIdx, TaskIdx, VehicleIdx};
+
+/// Errors found while building a problem.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum ProblemError {
+    #[error("travel matrix has {len} entries, expected {n}x{n}")]
+    MatrixShape { n: usize, len: usize },
+    #[error("travel matrix entry ({from}, {to}) is negative")]
+    NegativeTravel { from: usize, to: usize },
+    #[error("{what} refers to location {loc}, but the matrix has {n} locations")]
+    UnknownLocation { what: String, loc: usize, n: usize },
+    #[error("job {job}: window [{earliest}, {latest}] is empty")]
+    EmptyWindow { job: String, earliest: i64, latest: i64 },
+    #[error("vehicle {vehicle}: shift [{start}, {end}] is empty")]
+    EmptyShift { vehicle: String, start: i64, end: i64 },
+    #[error("job {job}: has {parts} parts; a job needs one or two")]
+    PartCount { job: String, parts: usize },
+    #[error("job {job}: two parts need a synchronisation rule, one part must have none")]
+    SyncMismatch { job: String },
+    #[error("job {job}: sequential gap [{min}, {max}] is empty or negative")]
+    BadGap { job: String, min: i64, max: i64 },
+    #[error("job {job}: duration list has {len} entries for {vehicles} vehicles")]
+    DurationCount { job: String, len: usize, vehicles: usize },
+    #[error("job {job}: negative duration or demand")]
+    Negative { job: String },
+    #[error("job {job}: pinned to vehicle {vehicle}, which does not exist")]
+    UnknownPinVehicle { job: String, vehicle: usize },
+    #[error("more than {max} skills")]
+    TooManySkills { max: usize },
+}
+
+/// A set of skills, at most 64, as a bitset.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct SkillSet(pub u64);
+
+impl SkillSet {
+    pub const MAX_SKILLS: usize = 64;
+
+    pub fn single(skill: usize) -> Self {
+        Self(1u64 << skill)
+    }
+    pub fn insert(&mut self, skill: usize) {
+        self.0 |= 1u64 << skill;
+    }
+    /// True when every skill of `required` is in `self`.
+    pub fn covers(self, required: SkillSet) -> bool {
+        required.0 & !self.0 == 0
+    }
+}
+
+/// Square integer travel matrix: durations and distances between locations.
+#[derive(Clone, Debug)]
+pub struct RouteMatrix {
+    n: usize,
+    time: Vec<i64>,
+    dist: Vec<i64>,
+}
+
+impl RouteMatrix {
+    /// Builds from row-major `n x n` durations and distances.
+    pub fn new(n: usize, time: Vec<i64>, dist: Vec<i64>) -> Result<Self, ProblemError> {
+        for v in [&time, &dist] {
+            if v.len() != n * n {
+                return Err(ProblemError::MatrixShape { n, len: v.len() });
+            }
+            if let Some(k) = v.iter().position(|&x| x < 0) {
+                return Err(ProblemError::NegativeTravel { from: k / n, to: k % n });
+            }
+        }
+        Ok(Self { n, time, dist })
+    }
+    pub fn len(&self) -> usize {
+        self.n
+    }
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+    #[inline]
+    pub fn time(&self, a: LocIdx, b: LocIdx) -> i64 {
+        self.time[a.get() * self.n + b.get()]
+    }
+    #[inline]
+    pub fn dist(&self, a: LocIdx, b: LocIdx) -> i64 {
+        self.dist[a.get() * self.n + b.get()]
+    }
+}
+
+/// A vehicle: a staff member on shift (or a truck, in the benchmarks).
+#[derive(Clone, Debug)]
+pub struct Vehicle {
+    pub name: String,
+    pub start: LocIdx,
+    pub end: LocIdx,
+    /// Earliest departure from `start`.
+    pub shift_start: i64,
+    /// Latest arrival at `end`.
+    pub shift_end: i64,
+    pub skills: SkillSet,
+    pub capacity: Option<i64>,
+    /// Cost of using the vehicle at all.
+    pub fixed_cost: i64,
+}
+
+/// Whether a window's latest start may be exceeded at a price.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WindowKind {
+    Hard,
+    /// Each unit of time past `latest` costs this much.
+    Soft {
+        tardiness_weight: i64,
+    },
+}
+
+/// How the two parts of a two-person job are timed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sync {
+    /// Both parts start at the same instant.
+    Simultaneous,
+    /// The second part starts within `[min_gap, max_gap]` after the first.
+    Sequential { min_gap: i64, max_gap: i64 },
+}
+
+/// A planner's fix on a part of a job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pin {
+    /// Done by this vehicle, at any feasible time.
+    Vehicle(VehicleIdx),
+    /// Done by this vehicle, starting exactly at this instant.
+    VehicleAt(VehicleIdx, i64),
+}
+
+/// Service duration of a part: the same for everyone, or per vehicle.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Duration {
+    Fixed(i64),
+    PerVehicle(Vec<i64>),
+}
+
+/// One staff member's part of a job.
+#[derive(Clone, Debug)]
+pub struct JobPart {
+    pub skills: SkillSet,
+    pub duration: Duration,
+    pub demand: i64,
+    pub pin: Option<Pin>,
+    /// A label for outputs (the HHCRSP service id).
+    pub label: String,
+}
+
+/// A job: a visit to one location, by one or two people.
+#[derive(Clone, Debug)]
+pub struct Job {
+    pub name: String,
+    pub location: LocIdx,
+    pub earliest: i64,
+    pub latest: i64,
+    pub window: WindowKind,
+    pub parts: Vec<JobPart>,
+    pub sync: Option<Sync>,
+    pub excluded: Vec<VehicleIdx>,
+    /// Cost of leaving the job unassigned (its priority).
+    pub unassigned_cost: i64,
+}
+
+/// Global weights of the objective (per-job weights live on the job).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Objective {
+    pub distance_weight: i64,
+    pub travel_time_weight: i64,
+    /// Weight of the largest tardiness of any task (Mankowska's third term).
+    pub max_tardiness_weight: i64,
+}
+
+impl Default for Objective {
+    fn default() -> Self {
+        Self {
+            distance_weight: 1,
+            travel_time_weight: 0,
+            max_tardiness_weight: 0,
+        }
+    }
+}
+
+/// A task: the unit the engine routes. Derived from a job part; read-only.
+#[derive(Clone, Debug)]
+pub struct Task {
+    pub job: JobIdx,
+    /// 0 or 1: which part of the job.
+    pub part: u8,
+    pub location: LocIdx,
+    pub earliest: i64,
+    pub latest: i64,
+    pub window: WindowKind,
+    pub demand: i64,
+    duration: Duration,
+}
+
+/// A validated routing problem. Immutable once built.
+#[derive(Clone, Debug)]
+pub struct Problem {
+    pub name: String,
+    pub matrix: RouteMatrix,
+    pub vehicles: Vec<Vehicle>,
+    pub jobs: Vec<Job>,
+    pub tasks: Vec<Task>,
+    pub objective: Objective,
+    /// Problem units per reported unit (10^6 for Solomon, 10^3 for HHCRSP, 1 for seconds).
+    pub unit: i64,
+    /// Vehicles that are interchangeable (same depots, shift, skills, capacity, cost): the
+    /// search may minimise how many are used.
+    pub homogeneous_fleet: bool,
+    eligible: Vec<u64>,
+    words: usize,
+    /// First task of each job.
+    job_first_task: Vec<TaskIdx>,
+    simple: bool,
+    all_eligible: bool,
+}
+
+impl Problem {
+    pub fn task(&self, t: TaskIdx) -> &Task {
+        &self.tasks[t.get()]
+    }
+    pub fn vehicle(&self, v: VehicleIdx) -> &Vehicle {
+        &self.vehicles[v.get()]
+    }
+    pub fn job(&self, j: JobIdx) -> &Job {
+        &self.jobs[j.get()]
+    }
+    pub fn n_tasks(&self) -> usize {
+        self.tasks.len()
+    }
+    pub fn n_vehicles(&self) -> usize {
+        self.vehicles.len()
+    }
+    /// Service duration of `t` when done by `v`.
+    #[inline]
+    pub fn duration(&self, t: TaskIdx, v: VehicleIdx) -> i64 {
+        match &self.tasks[t.get()].duration {
+            Duration::Fixed(d) => *d,
+            Duration::PerVehicle(ds) => ds[v.get()],
+        }
+    }
+    /// True when `v` may do `t` (skills, exclusions, pins).
+    #[inline]
+    pub fn eligible(&self, t: TaskIdx, v: VehicleIdx) -> bool {
+        let w = self.eligible[t.get() * self.words + v.get() / 64];
+        w >> (v.get() % 64) & 1 == 1
+    }
+    /// The tasks of a job, in part order.
+    pub fn job_tasks(&self, j: JobIdx) -> std::ops::Range<usize> {
+        let first = self.job_first_task[j.get()].get();
+        first..first + self.jobs[j.get()].parts.len()
+    }
+    /// The other task of a two-person job.
+    pub fn partner(&self, t: TaskIdx) -> Option<TaskIdx> {
+        let task = &self.tasks[t.get()];
+        if self.jobs[task.job.get()].parts.len() < 2 {
+            return None;
+        }
+        let first = self.job_first_task[task.job.get()].get();
+        Some(TaskIdx::new(if task.part == 0 { first + 1 } else { first }))
+    }
+    /// The synchronisation of the job of `t`, if it has two parts.
+    pub fn sync_of(&self, t: TaskIdx) -> Option<Sync> {
+        self.jobs[self.tasks[t.get()].job.get()].sync
+    }
+    /// True when every window is hard, no job is synchronised, durations do not depend on
+    /// the vehicle and no tardiness is priced: the O(1) segment evaluation is then exact.
+    pub fn is_simple(&self) -> bool {
+        self.simple
+    }
+    /// True when every vehicle may do every task.
+    pub fn all_eligible(&self) -> bool {
+        self.all_eligible
+    }
+}
+
+/// Collects vehicles and jobs, then validates them into a [`Problem`].
+#[derive(Debug)]
+pub struct ProblemBuilder {
+    pub name: String,
+    pub matrix: RouteMatrix,
+    pub vehicles: Vec<Vehicle>,
+    pub jobs: Vec<Job>,
+    pub objective: Objective,
+    pub unit: i64,
+}
+
+impl ProblemBuilder {
+    pub fn new(name: impl Into<String>, matrix: RouteMatrix, unit: i64) -> Self {
+        Self {
+            name: name.into(),
+            matrix,
+            vehicles: Vec::new(),
+            jobs: Vec::new(),
+            objective: Objective::default(),
+            unit,
+        }
+    }
+
+    /// Validates everything and derives tasks and eligibility.
+    pub fn build(self) -> Result<Problem, ProblemError> {
+        let n = self.matrix.len();
+        let nv = self.vehicles.len();
+        let check_loc = |what: String, loc: LocIdx| {
+            if loc.get() >= n {
+                Err(ProblemError::UnknownLocation {
+                    what,
+                    loc: loc.get(),
+                    n,
+                })
+            } else {
+                Ok(())
+            }
+        };
+        for v in &self.vehicles {
+            check_loc(format!("vehicle {}", v.name), v.start)?;
+            check_loc(format!("vehicle {}", v.name), v.end)?;
+            if v.shift_start > v.shift_end {
+                return Err(ProblemError::EmptyShift {
+                    vehicle: v.name.clone(),
+                    start: v.shift_start,
+                    end: v.shift_end,
+                });
+            }
+        }
+        let words = nv.div_ceil(64).max(1);
+        let mut tasks = Vec::new();
+        let mut eligible = Vec::new();
+        let mut job_first_task = Vec::new();
+        let mut simple = true;
+        for (j, job) in self.jobs.iter().enumerate() {
+            check_loc(format!("job {}", job.name), job.location)?;
+            if job.earliest > job.latest {
+                return Err(ProblemError::EmptyWindow {
+                    job: job.name.clone(),
+                    earliest: job.earliest,
+                    latest: job.latest,
+                });
+            }
+            if job.parts.is_empty() || job.parts.len() > 2 {
+                return Err(ProblemError::PartCount {
+                    job: job.name.clone(),
+                    parts: job.parts.len(),
+                });
+            }
+            if (job.parts.len() == 2) != job.sync.is_some() {
+                return Err(ProblemError::SyncMismatch { job: job.name.clone() });
+            }
+            if let Some(Sync::Sequential { min_gap, max_gap }) = job.sync {
+                if min_gap > max_gap || min_gap < 0 {
+                    return Err(ProblemError::BadGap {
+                        job: job.name.clone(),
+                        min: min_gap,
+                        max: max_gap,
+                    });
+                }
+            }
+            if job.sync.is_some() || matches!(job.window, WindowKind::Soft { .. }) {
+                simple = false;
+            }
+            job_first_task.push(TaskIdx::new(tasks.len()));
+            for (p, part) in job.parts.iter().enumerate() {
+                if part.demand < 0 {
+                    return Err(ProblemError::Negative { job: job.name.clone() });
+                }
+                match &part.duration {
+                    Duration::Fixed(d) if *d < 0 => return Err(ProblemError::Negative { job: job.name.clone() }),
+                    Duration::PerVehicle(ds) => {
+                        if ds.len() != nv {
+                            return Err(ProblemError::DurationCount {
+                                job: job.name.clone(),
+                                len: ds.len(),
+                                vehicles: nv,
+                            });
+                        }
+                        if ds.iter().any(|&d| d < 0) {
+                            return Err(ProblemError::Negative { job: job.name.clone() });
+                        }
+                        simple = false;
+                    }
+                    Duration::Fixed(_) => {}
+                }
+                let (mut earliest, mut latest, mut window) = (job.earliest, job.latest, job.window);
+                let pinned_vehicle = match part.pin {
+                    None => None,
+                    Some(Pin::Vehicle(v)) => Some(v),
+                    Some(Pin::VehicleAt(v, at)) => {
+                        earliest = at;
+                        latest = at;
+                        window = WindowKind::Hard;
+                        Some(v)
+                    }
+                };
+                if let Some(v) = pinned_vehicle {
+                    if v.get() >= nv {
+                        return Err(ProblemError::UnknownPinVehicle {
+                            job: job.name.clone(),
+                            vehicle: v.get(),
+                        });
+                    }
+                }
+                for w in 0..words {
+                    let mut bits = 0u64;
+                    for b in 0..64 {
+                        let vi = w * 64 + b;
+                        if vi >= nv {
+                            break;
+                        }
+                        let v = VehicleIdx::new(vi);
+                        let ok = self.vehicles[vi].skills.covers(part.skills)
+                            && !job.excluded.contains(&v)
+                            && pinned_vehicle.map_or(true, |pv| pv == v);
+                        bits |= (ok as u64) << b;
+                    }
+                    eligible.push(bits);
+                }
+                tasks.push(Task {
+                    job: JobIdx::new(j),
+                    part: p as u8,
+                    location: job.location,
+                    earliest,
+                    latest,
+                    window,
+                    demand: part.demand,
+                    duration: part.duration.clone(),
+                });
+            }
+        }
+        let homogeneous_fleet = self.vehicles.windows(2).all(|w| {
+            let (a, b) = (&w[0], &w[1]);
+            a.start == b.start
+                && a.end == b.end
+                && a.shift_start == b.shift_start
+                && a.shift_end == b.shift_end
+                && a.skills == b.skills
+                && a.capacity == b.capacity
+                && a.fixed_cost == b.fixed_cost
+        }) && tasks.iter().all(|t| !matches!(t.duration, Duration::PerVehicle(_)))
+            && self
+                .jobs
+                .iter()
+                .all(|j| j.excluded.is_empty() && j.parts.iter().all(|p| p.pin.is_none()));
+        let full = if nv % 64 == 0 {
+            u64::MAX
+        } else {
+            (1u64 << (nv % 64)) - 1
+        };
+        let all_eligible = eligible.chunks(words).all(|row| {
+            row.iter()
+                .enumerate()
+                .all(|(w, &bits)| bits == if w + 1 == words { full } else { u64::MAX })
+        });
+        if self.objective.max_tardiness_weight != 0 {
+            simple = false;
+        }
+        Ok(Problem {
+            name: self.name,
+            matrix: self.matrix,
+            vehicles: self.vehicles,
+            jobs: self.jobs,
+            tasks,
+            objective: self.objective,
+            unit: self.unit,
+            homogeneous_fleet,
+            eligible,
+            words,
+            job_first_task,
+            simple,
+            all_eligible,
+        })
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A line of `n` locations one unit apart; location 0 is the depot.
+    pub(crate) fn line_problem(n_jobs: usize, n_vehicles: usize, windows: &[(i64, i64)]) -> Problem {
+        let n = n_jobs + 1;
+        let mut m = Vec::with_capacity(n * n);
+        for a in 0..n {
+            for b in 0..n {
+                m.push((a as i64 - b as i64).abs() * 10);
+            }
+        }
+        let matrix = RouteMatrix::new(n, m.clone(), m).unwrap();
+        let mut b = ProblemBuilder::new("line", matrix, 1);
+        for v in 0..n_vehicles {
+            b.vehicles.push(Vehicle {
+                name: format!("v{v}"),
+                start: LocIdx(0),
+                end: LocIdx(0),
+                shift_start: 0,
+                shift_end: 1000,
+                skills: SkillSet(1),
+                capacity: Some(100),
+                fixed_cost: 0,
+            });
+        }
+        for j in 0..n_jobs {
+            let (e, l) = windows.get(j).copied().unwrap_or((0, 1000));
+            b.jobs.push(Job {
+                name: format!("j{}", j + 1),
+                location: LocIdx::new(j + 1),
+                earliest: e,
+                latest: l,
+                window: WindowKind::Hard,
+                parts: vec![JobPart {
+                    skills: SkillSet(1),
+                    duration: Duration::Fixed(5),
+                    demand: 10,
+                    pin: None,
+                    label: String::new(),
+                }],
+                sync: None,
+                excluded: vec![],
+                unassigned_cost: 1_000_000,
+            });
+        }
+        b.build().unwrap()
+    }
+
+    #[test]
+    fn rejects_empty_window() {
+        let matrix = RouteMatrix::new(1, vec![0], vec![0]).unwrap();
+        let mut b = ProblemBuilder::new("x", matrix, 1);
+        b.jobs.push(Job {
+            name: "late".into(),
+            location: LocIdx(0),
+            earliest: 10,
+            latest: 5,
+            window: WindowKind::Hard,
+            parts: vec![],
+            sync: None,
+            excluded: vec![],
+            unassigned_cost: 1,
+        });
+        assert_eq!(
+            b.build().unwrap_err(),
+            ProblemError::EmptyWindow {
+                job: "late".into(),
+                earliest: 10,
+                latest: 5
+            }
+        );
+    }
+
+    #[test]
+    fn rejects_negative_matrix_entry() {
+        let err = RouteMatrix::new(2, vec![0, 1, -1, 0], vec![0; 4]).unwrap_err();
+        assert_eq!(err, ProblemError::NegativeTravel { from: 1, to: 0 });
+    }
+
+    #[test]
+    fn eligibility_follows_skills_exclusions_and_pins() {
+        let mut p = line_problem(2, 3, &[]);
+        assert!(p.eligible(TaskIdx(0), VehicleIdx(2)));
+        let mut b = ProblemBuilder::new("x", p.matrix.clone(), 1);
+        b.vehicles = std::mem::take(&mut p.vehicles);
+        b.vehicles[1].skills = SkillSet(2);
+        b.jobs = std::mem::take(&mut p.jobs);
+        b.jobs[0].excluded = vec![VehicleIdx(2)];
+        b.jobs[1].parts[0].pin = Some(Pin::VehicleAt(VehicleIdx(2), 40));
+        let p = b.build().unwrap();
+        assert!(p.eligible(TaskIdx(0), VehicleIdx(0)));
+        assert!(!p.eligible(TaskIdx(0), VehicleIdx(1)), "lacks the skill");
+        assert!(!p.eligible(TaskIdx(0), VehicleIdx(2)), "excluded");
+        assert!(!p.eligible(TaskIdx(1), VehicleIdx(0)), "pinned elsewhere");
+        assert!(p.eligible(TaskIdx(1), VehicleIdx(2)));
+        assert_eq!((p.task(TaskIdx(1)).earliest, p.task(TaskIdx(1)).latest), (40, 40));
+        assert!(!p.homogeneous_fleet);
+    }
+}

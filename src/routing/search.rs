@@ -1,0 +1,491 @@
+//! The search driver: construction, then ruin-and-recreate, independent runs in parallel.
+//!
+//! Ruin and recreate is SISR, "Slack Induction by String Removals" (Christiaens & Vanden
+//! Berghe 2020, Transportation Science 54(2)): remove a few strings (or split strings) of
+//! consecutive tasks from routes near a random seed task, reinsert greedily in a random
+//! order criterion with blinks, accept by simulated annealing (temperature decays
+//! geometrically from `t0` to `tf` over the run). On a homogeneous fleet with
+//! [`Hierarchy::FleetFirst`] (Solomon: fewest vehicles, then distance) a first phase removes
+//! whole routes and uses SISR with the paper's absence-based acceptance (fewer unassigned jobs,
+//! or a smaller sum of their absence counters) until the jobs fit again; the second phase
+//! minimises cost on the smallest fleet found. A descent with the `moves` operators polishes
+//! each new best solution on problems where O(1) segment evaluation is exact.
+//!
+//! Inputs: a [`Problem`] and a [`SearchConfig`]. Output: the best [`Solution`] over all runs
+//! (ties: lower run index), statistics, and the routes seen (for the MILP pool).
+//! Run `i` uses seed `seed + i`; results are collected in run order. With no time limit
+//! (iteration limit only) the outcome is deterministic for a seed and run count.
+//! Progress (best cost over time) goes to stderr when asked.
+
+use std::time::{Duration, Instant};
+
+use rand::seq::{IndexedRandom, SliceRandom};
+use rand::{Rng, SeedableRng};
+use rand_pcg::Pcg64Mcg;
+use rayon::prelude::*;
+
+use crate::ids::{JobIdx, TaskIdx, VehicleIdx};
+
+use super::construct::regret_insertion;
+use super::moves;
+use super::pool::RoutePool;
+use super::problem::Problem;
+use super::solution::Solution;
+use super::state::State;
+
+/// What the search minimises first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hierarchy {
+    /// The weighted cost only.
+    CostOnly,
+    /// Fewest vehicles, then cost (needs a homogeneous fleet; otherwise cost only).
+    FleetFirst,
+}
+
+/// Whether to report progress.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+    Silent,
+    Stderr,
+}
+
+/// Knobs of the search.
+#[derive(Clone, Debug)]
+pub struct SearchConfig {
+    pub seed: u64,
+    /// Independent runs (spread over rayon's threads).
+    pub runs: usize,
+    pub time_limit: Duration,
+    /// Per run.
+    pub max_iterations: u64,
+    pub hierarchy: Hierarchy,
+    /// Share of the budget spent minimising the fleet (FleetFirst only).
+    pub fleet_share: f64,
+    /// Start and end temperatures, in reported units (problem units / `Problem::unit`).
+    pub t0: f64,
+    pub tf: f64,
+    /// SISR: average number of removed tasks (c-bar) and maximum string length (L_max).
+    pub avg_removed: f64,
+    pub max_string: f64,
+    /// SISR: probability of skipping a position when inserting.
+    pub blink: f64,
+    /// SISR: probability of growing the kept part of a split string by one more task.
+    pub split_growth: f64,
+    /// Routes kept for the MILP pool (0: none).
+    pub pool_capacity: usize,
+    pub progress: Progress,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        Self {
+            seed: 1,
+            runs: 2,
+            time_limit: Duration::from_secs(10),
+            max_iterations: u64::MAX,
+            hierarchy: Hierarchy::CostOnly,
+            fleet_share: 0.4,
+            t0: 100.0,
+            tf: 1.0,
+            avg_removed: 10.0,
+            max_string: 10.0,
+            blink: 0.01,
+            split_growth: 0.5,
+            pool_capacity: 30_000,
+            progress: Progress::Silent,
+        }
+    }
+}
+
+/// Result of one search (the best over runs).
+#[derive(Clone, Debug)]
+pub struct SearchOutcome {
+    pub solution: Solution,
+    pub cost: i64,
+    pub vehicles: usize,
+    pub iterations: u64,
+    pub elapsed: Duration,
+    /// Run that found the best solution; its seed is `seed + best_run`.
+    pub best_run: usize,
+    pub pool: RoutePool,
+}
+
+/// Tasks near each task, nearest first (by distance), the task itself first.
+pub struct Neighbours(Vec<Vec<TaskIdx>>);
+
+impl Neighbours {
+    pub fn new(p: &Problem) -> Self {
+        let n = p.n_tasks();
+        Self(
+            (0..n)
+                .map(|a| {
+                    let la = p.tasks[a].location;
+                    let mut v: Vec<TaskIdx> = (0..n).map(TaskIdx::new).collect();
+                    v.sort_by_key(|&b| (b.get() != a, p.matrix.dist(la, p.task(b).location), b));
+                    v
+                })
+                .collect(),
+        )
+    }
+}
+
+/// Searches with `cfg.runs` independent runs in parallel and returns the best.
+pub fn search(p: &Problem, cfg: &SearchConfig) -> SearchOutcome {
+    let started = Instant::now();
+    let neighbours = Neighbours::new(p);
+    let runs: Vec<RunResult> = (0..cfg.runs.max(1))
+        .into_par_iter()
+        .map(|i| run(p, cfg, &neighbours, i, started))
+        .collect();
+    let fleet_first = cfg.hierarchy == Hierarchy::FleetFirst && p.homogeneous_fleet;
+    let key = |r: &RunResult| {
+        let fleet = if fleet_first { r.solution.used_vehicles() } else { 0 };
+        (r.unassigned_cost, fleet, r.cost)
+    };
+    let best_run = (0..runs.len())
+        .min_by_key(|&i| key(&runs[i]))
+        .expect("invariant: at least one run");
+    let iterations = runs.iter().map(|r| r.iterations).sum();
+    let mut pool = RoutePool::new(cfg.pool_capacity * runs.len());
+    for r in &runs {
+        pool.merge(&r.pool);
+    }
+    let best = &runs[best_run];
+    SearchOutcome {
+        solution: best.solution.clone(),
+        cost: best.cost,
+        vehicles: best.solution.used_vehicles(),
+        iterations,
+        elapsed: started.elapsed(),
+        best_run,
+        pool,
+    }
+}
+
+struct RunResult {
+    solution: Solution,
+    cost: i64,
+    unassigned_cost: i64,
+    iterations: u64,
+    pool: RoutePool,
+}
+
+/// Budget tracking: the fraction used, by time or iterations, whichever is further.
+struct Budget {
+    started: Instant,
+    time: Duration,
+    iterations: u64,
+}
+
+impl Budget {
+    fn fraction(&self, iter: u64) -> f64 {
+        let by_time = self.started.elapsed().as_secs_f64() / self.time.as_secs_f64().max(1e-9);
+        let by_iter = iter as f64 / self.iterations.max(1) as f64;
+        by_time.max(by_iter)
+    }
+}
+
+fn run(p: &Problem, cfg: &SearchConfig, nb: &Neighbours, index: usize, started: Instant) -> RunResult {
+    let seed = cfg.seed.wrapping_add(index as u64);
+    let mut rng = Pcg64Mcg::seed_from_u64(seed);
+    let budget = Budget {
+        started,
+        time: cfg.time_limit,
+        iterations: cfg.max_iterations,
+    };
+    let report = cfg.progress == Progress::Stderr && index == 0;
+    let mut cur = State::new(p, Solution::empty(p), p.n_vehicles());
+    regret_insertion(&mut cur, 2);
+    if p.is_simple() {
+        moves::descend(&mut cur);
+    }
+    if report {
+        progress_line(p, &budget, 0, "construct", &cur);
+    }
+    let mut iter = 0u64;
+    let fleet_first = cfg.hierarchy == Hierarchy::FleetFirst && p.homogeneous_fleet;
+    let mut pool = RoutePool::new(if p.is_simple() { cfg.pool_capacity } else { 0 });
+    pool.add_solution(&cur);
+    if fleet_first && cur.unassigned.is_empty() {
+        let share = cfg.fleet_share.clamp(0.0, 1.0);
+        cur = minimise_fleet(cfg, nb, &budget, share, &mut rng, &mut iter, cur, report);
+    }
+    let mut best = cur.clone();
+    let unit = p.unit as f64;
+    let (t0, tf) = (cfg.t0 * unit, cfg.tf.min(cfg.t0) * unit);
+    let mut last_report = Instant::now();
+    while budget.fraction(iter) < 1.0 {
+        iter += 1;
+        let temp = t0 * (tf / t0).powf(budget.fraction(iter).min(1.0));
+        let mut cand = cur.clone();
+        ruin(&mut cand, cfg, nb, &mut rng);
+        recreate(&mut cand, cfg, &mut rng);
+        let threshold = cur.cost as f64 - temp * rng.random::<f64>().max(f64::MIN_POSITIVE).ln();
+        if (cand.cost as f64) < threshold {
+            cur = cand;
+            pool.add_solution(&cur);
+            if cur.cost < best.cost {
+                if p.is_simple() {
+                    moves::descend(&mut cur);
+                    pool.add_solution(&cur);
+                }
+                best = cur.clone();
+                if report && last_report.elapsed() > Duration::from_millis(500) {
+                    progress_line(p, &budget, iter, "improve", &best);
+                    last_report = Instant::now();
+                }
+            }
+        }
+    }
+    if report {
+        progress_line(p, &budget, iter, "final", &best);
+    }
+    let unassigned_cost = best.unassigned.iter().map(|&j| p.job(j).unassigned_cost).sum();
+    RunResult {
+        cost: best.cost,
+        unassigned_cost,
+        solution: best.sol,
+        iterations: iter,
+        pool,
+    }
+}
+
+fn progress_line(p: &Problem, budget: &Budget, iter: u64, what: &str, s: &State<'_>) {
+    eprintln!(
+        "[search {}] {:>7.2}s iter {:>8} {:<9} vehicles {:>3} unassigned {:>3} cost {:.3}",
+        p.name,
+        budget.started.elapsed().as_secs_f64(),
+        iter,
+        what,
+        s.sol.used_vehicles(),
+        s.unassigned.len(),
+        s.cost as f64 / p.unit as f64
+    );
+}
+
+/// Moves non-empty routes to the front (homogeneous fleet only) and limits the fleet to them.
+fn compact(s: &mut State<'_>) {
+    let mut next = 0;
+    for v in 0..s.sol.routes.len() {
+        if !s.sol.routes[v].is_empty() {
+            if v != next {
+                s.swap_routes(v, next);
+            }
+            next += 1;
+        }
+    }
+    s.limit = next;
+}
+
+/// SISR fleet minimisation: drop a route, reinsert under absence-based acceptance; keep the
+/// smallest fleet that serves every job. Returns a complete solution.
+#[allow(clippy::too_many_arguments)]
+fn minimise_fleet<'p>(
+    cfg: &SearchConfig,
+    nb: &Neighbours,
+    budget: &Budget,
+    share: f64,
+    rng: &mut Pcg64Mcg,
+    iter: &mut u64,
+    start: State<'p>,
+    report: bool,
+) -> State<'p> {
+    let p = start.p;
+    let mut absence = vec![0u64; p.jobs.len()];
+    let mut best = start.clone();
+    let mut cur = start;
+    let sum_abs = |s: &State<'_>, a: &[u64]| s.unassigned.iter().map(|j| a[j.get()]).sum::<u64>();
+    let bound = fleet_lower_bound(p);
+    while budget.fraction(*iter) < share {
+        if cur.unassigned.is_empty() {
+            best = cur.clone();
+            if report {
+                progress_line(p, budget, *iter, "fleet", &best);
+            }
+            compact(&mut cur);
+            if cur.limit <= bound {
+                break;
+            }
+            // Drop the route with the fewest tasks (ties: a random one of them).
+            let smallest = (0..cur.limit).map(|v| cur.sol.routes[v].len()).min().unwrap_or(0);
+            let options: Vec<usize> = (0..cur.limit)
+                .filter(|&v| cur.sol.routes[v].len() == smallest)
+                .collect();
+            let v = *options.choose(rng).expect("invariant: a non-empty route exists");
+            cur.clear_route(v);
+            compact(&mut cur);
+        }
+        *iter += 1;
+        let mut cand = cur.clone();
+        ruin(&mut cand, cfg, nb, rng);
+        recreate(&mut cand, cfg, rng);
+        for &j in &cand.unassigned {
+            absence[j.get()] += 1;
+        }
+        let (nc, nu) = (cand.unassigned.len(), cur.unassigned.len());
+        if nc < nu
+            || (nc == nu && sum_abs(&cand, &absence) < sum_abs(&cur, &absence))
+            || (nc == nu && cand.cost < cur.cost)
+        {
+            cur = cand;
+        }
+    }
+    if cur.unassigned.is_empty() && cur.sol.used_vehicles() <= best.sol.used_vehicles() {
+        best = cur;
+    }
+    compact(&mut best);
+    best
+}
+
+/// Vehicles needed by capacity alone: total demand over the (common) capacity, rounded up;
+/// 1 without capacities.
+fn fleet_lower_bound(p: &Problem) -> usize {
+    let demand: i64 = p.tasks.iter().map(|t| t.demand).sum();
+    match p.vehicles.first().and_then(|v| v.capacity) {
+        Some(cap) if cap > 0 => usize::try_from((demand + cap - 1) / cap).unwrap_or(1).max(1),
+        _ => 1,
+    }
+}
+
+/// SISR ruin: remove strings near a random seed task from up to k_s routes.
+fn ruin(s: &mut State<'_>, cfg: &SearchConfig, nb: &Neighbours, rng: &mut Pcg64Mcg) {
+    let p = s.p;
+    let used: Vec<usize> = (0..s.sol.routes.len())
+        .filter(|&v| !s.sol.routes[v].is_empty())
+        .collect();
+    if used.is_empty() {
+        return;
+    }
+    let assigned: usize = used.iter().map(|&v| s.sol.routes[v].len()).sum();
+    let avg_card = assigned as f64 / used.len() as f64;
+    let ls_max = cfg.max_string.min(avg_card);
+    let ks_max = 4.0 * cfg.avg_removed / (1.0 + ls_max) - 1.0;
+    let ks = (rng.random_range(1.0..ks_max.max(1.0) + 1.0)).floor() as usize;
+    let pos = s.sol.positions(p.n_tasks());
+    let assigned_tasks: Vec<TaskIdx> = used.iter().flat_map(|&v| s.sol.routes[v].iter().copied()).collect();
+    let seed = assigned_tasks[rng.random_range(0..assigned_tasks.len())];
+    let mut ruined: Vec<usize> = Vec::new();
+    let mut removed: Vec<TaskIdx> = Vec::new();
+    for &c in &nb.0[seed.get()] {
+        if ruined.len() >= ks {
+            break;
+        }
+        let Some((v, at)) = pos[c.get()] else {
+            continue;
+        };
+        let v = v.get();
+        if ruined.contains(&v) || removed.contains(&c) {
+            continue;
+        }
+        let route = &s.sol.routes[v];
+        let n = route.len();
+        let l_max = ls_max.min(n as f64);
+        let l = (rng.random_range(1.0..l_max + 1.0)).floor().max(1.0) as usize;
+        let l = l.min(n);
+        if l == n || rng.random::<f64>() < 0.5 {
+            let lo = at.saturating_sub(l - 1);
+            let hi = at.min(n - l);
+            let first = rng.random_range(lo..=hi);
+            removed.extend_from_slice(&route[first..first + l]);
+        } else {
+            let mut m = 1;
+            while l + m < n && rng.random::<f64>() < cfg.split_growth {
+                m += 1;
+            }
+            let w = l + m;
+            let lo = at.saturating_sub(w - 1);
+            let hi = at.min(n - w);
+            let first = rng.random_range(lo..=hi);
+            let keep = first + rng.random_range(0..=l);
+            for (k, &t) in route[first..first + w].iter().enumerate() {
+                let i = first + k;
+                if i < keep || i >= keep + m {
+                    removed.push(t);
+                }
+            }
+        }
+        ruined.push(v);
+    }
+    let mut jobs: Vec<JobIdx> = removed.iter().map(|&t| p.task(t).job).collect();
+    jobs.sort();
+    jobs.dedup();
+    s.remove_jobs(&jobs);
+}
+
+/// SISR recreate: sort the unassigned jobs (random 4, demand 4, far 2, close 1), insert each at
+/// its cheapest place with blinks.
+fn recreate(s: &mut State<'_>, cfg: &SearchConfig, rng: &mut Pcg64Mcg) {
+    let p = s.p;
+    let mut jobs = std::mem::take(&mut s.unassigned);
+    jobs.shuffle(rng);
+    let depot_dist = |j: JobIdx| {
+        let v = p.vehicle(VehicleIdx(0));
+        p.matrix.dist(v.start, p.job(j).location)
+    };
+    let demand = |j: JobIdx| p.job(j).parts.iter().map(|x| x.demand).sum::<i64>();
+    match rng.random_range(0..11) {
+        0..=3 => {}
+        4..=7 => jobs.sort_by_key(|&j| std::cmp::Reverse(demand(j))),
+        8..=9 => jobs.sort_by_key(|&j| std::cmp::Reverse(depot_dist(j))),
+        _ => jobs.sort_by_key(|&j| depot_dist(j)),
+    }
+    s.unassigned = jobs.clone();
+    for j in jobs {
+        if let Some(ins) = s.best_insertion(j, rng, cfg.blink) {
+            s.apply(j, &ins);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routing::problem::tests::line_problem;
+
+    fn quick(runs: usize) -> SearchConfig {
+        SearchConfig {
+            runs,
+            time_limit: Duration::from_secs(3600),
+            max_iterations: 300,
+            ..SearchConfig::default()
+        }
+    }
+
+    #[test]
+    fn search_is_deterministic_for_seed_and_runs() {
+        let p = line_problem(12, 3, &[(0, 1000), (50, 120), (0, 1000), (300, 400)]);
+        let a = search(&p, &quick(2));
+        let b = search(&p, &quick(2));
+        assert_eq!(a.solution, b.solution);
+        assert_eq!(a.cost, b.cost);
+    }
+
+    #[test]
+    fn state_cost_matches_full_evaluation_after_ruin_and_recreate() {
+        let p = line_problem(15, 3, &[(0, 1000), (50, 120), (0, 1000), (300, 400), (10, 40)]);
+        let cfg = quick(1);
+        let nb = Neighbours::new(&p);
+        let mut rng = Pcg64Mcg::seed_from_u64(7);
+        let mut s = State::new(&p, Solution::empty(&p), p.n_vehicles());
+        regret_insertion(&mut s, 2);
+        for _ in 0..50 {
+            ruin(&mut s, &cfg, &nb, &mut rng);
+            recreate(&mut s, &cfg, &mut rng);
+            let e = s.evaluate();
+            assert!(e.is_feasible());
+            assert_eq!(s.cost, e.cost.total);
+        }
+    }
+
+    #[test]
+    fn fleet_first_uses_one_vehicle_when_one_suffices() {
+        let p = line_problem(8, 4, &[]);
+        let cfg = SearchConfig {
+            hierarchy: Hierarchy::FleetFirst,
+            ..quick(1)
+        };
+        let out = search(&p, &cfg);
+        assert_eq!(out.vehicles, 1, "capacity 100 takes all eight jobs of 10");
+        assert_eq!(out.cost, 160, "out to 80 and back");
+    }
+}

@@ -1,0 +1,170 @@
+//! Solutions and plans.
+//!
+//! - [`Solution`]: what the search manipulates: one ordered task list per vehicle (index =
+//!   vehicle). A task not in any route is unassigned; the two tasks of a two-person job are
+//!   both assigned or both unassigned.
+//! - [`Plan`]: what leaves the engine: per vehicle the stops with arrival and start times, the
+//!   unassigned jobs with a reason code, the cost components. The independent checker
+//!   ([`super::check`]) takes a plan, never a solution.
+//!
+//! Units: problem units (see [`super::problem`]).
+
+use crate::ids::{JobIdx, TaskIdx, VehicleIdx};
+
+use super::eval::Cost;
+use super::problem::{Problem, WindowKind};
+
+/// Routes as ordered task lists, one per vehicle.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Solution {
+    pub routes: Vec<Vec<TaskIdx>>,
+}
+
+impl Solution {
+    pub fn empty(problem: &Problem) -> Self {
+        Self {
+            routes: vec![Vec::new(); problem.n_vehicles()],
+        }
+    }
+    /// Vehicle and position of every assigned task.
+    pub fn positions(&self, n_tasks: usize) -> Vec<Option<(VehicleIdx, usize)>> {
+        let mut pos = vec![None; n_tasks];
+        for (v, r) in self.routes.iter().enumerate() {
+            for (i, t) in r.iter().enumerate() {
+                pos[t.get()] = Some((VehicleIdx::new(v), i));
+            }
+        }
+        pos
+    }
+    /// Jobs with no task in any route.
+    pub fn unassigned_jobs(&self, problem: &Problem) -> Vec<JobIdx> {
+        let pos = self.positions(problem.n_tasks());
+        (0..problem.jobs.len())
+            .map(JobIdx::new)
+            .filter(|&j| problem.job_tasks(j).any(|t| pos[t].is_none()))
+            .collect()
+    }
+    pub fn used_vehicles(&self) -> usize {
+        self.routes.iter().filter(|r| !r.is_empty()).count()
+    }
+}
+
+/// One stop of a planned route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PlanStop {
+    pub task: TaskIdx,
+    pub arrival: i64,
+    pub start: i64,
+}
+
+/// The planned route of one vehicle (possibly empty).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanRoute {
+    pub vehicle: VehicleIdx,
+    pub stops: Vec<PlanStop>,
+    /// Arrival at the end location (the shift start for an empty route).
+    pub end_arrival: i64,
+    pub distance: i64,
+    pub travel_time: i64,
+}
+
+/// Why a job could not be placed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnassignedReason {
+    /// No vehicle on shift has the skills (or every one is excluded).
+    NoSkilledStaff,
+    /// No two distinct eligible staff for a two-person job.
+    NoCompatiblePair,
+    /// The demand exceeds every eligible vehicle's capacity.
+    NoCapacity,
+    /// No eligible vehicle can reach the window from its start and return by its shift end.
+    WindowUnreachable,
+    /// Feasible alone, but not alongside the other visits within the search budget.
+    NoFeasibleInsertion,
+}
+
+impl UnassignedReason {
+    /// Stable code for outputs.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::NoSkilledStaff => "no_skilled_staff",
+            Self::NoCompatiblePair => "no_compatible_pair",
+            Self::NoCapacity => "no_capacity",
+            Self::WindowUnreachable => "window_unreachable",
+            Self::NoFeasibleInsertion => "no_feasible_insertion",
+        }
+    }
+
+    /// The first reason that applies to job `j`, judged on the job alone.
+    pub fn of(problem: &Problem, j: JobIdx) -> Self {
+        let job = problem.job(j);
+        let tasks: Vec<TaskIdx> = problem.job_tasks(j).map(TaskIdx::new).collect();
+        let eligible: Vec<Vec<VehicleIdx>> = tasks
+            .iter()
+            .map(|&t| {
+                (0..problem.n_vehicles())
+                    .map(VehicleIdx::new)
+                    .filter(|&v| problem.eligible(t, v))
+                    .collect()
+            })
+            .collect();
+        if eligible.iter().any(|e| e.is_empty()) {
+            return Self::NoSkilledStaff;
+        }
+        if tasks.len() == 2 && eligible[0].iter().all(|a| eligible[1].iter().all(|b| a == b)) {
+            return Self::NoCompatiblePair;
+        }
+        let fits = |t: TaskIdx, v: VehicleIdx| {
+            problem
+                .vehicle(v)
+                .capacity
+                .map_or(true, |c| problem.task(t).demand <= c)
+        };
+        if tasks
+            .iter()
+            .zip(&eligible)
+            .any(|(&t, e)| !e.iter().any(|&v| fits(t, v)))
+        {
+            return Self::NoCapacity;
+        }
+        let reachable = |t: TaskIdx, v: VehicleIdx| {
+            let (task, veh) = (problem.task(t), problem.vehicle(v));
+            let m = &problem.matrix;
+            let start = (veh.shift_start + m.time(veh.start, task.location)).max(task.earliest);
+            let hard_late = matches!(job.window, WindowKind::Hard) && start > task.latest;
+            !hard_late && start + problem.duration(t, v) + m.time(task.location, veh.end) <= veh.shift_end
+        };
+        if tasks
+            .iter()
+            .zip(&eligible)
+            .any(|(&t, e)| !e.iter().any(|&v| reachable(t, v)))
+        {
+            return Self::WindowUnreachable;
+        }
+        Self::NoFeasibleInsertion
+    }
+}
+
+/// A solved day: routes with times, unassigned jobs with reasons, cost components.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Plan {
+    pub routes: Vec<PlanRoute>,
+    pub unassigned: Vec<(JobIdx, UnassignedReason)>,
+    pub cost: Cost,
+}
+
+impl Plan {
+    pub fn used_vehicles(&self) -> usize {
+        self.routes.iter().filter(|r| !r.stops.is_empty()).count()
+    }
+    /// The routes as task lists (drops the times).
+    pub fn solution(&self) -> Solution {
+        Solution {
+            routes: self
+                .routes
+                .iter()
+                .map(|r| r.stops.iter().map(|s| s.task).collect())
+                .collect(),
+        }
+    }
+}
