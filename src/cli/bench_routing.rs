@@ -61,7 +61,7 @@ fn instance_files(args: &RoutingBenchArgs, ext: &str) -> Result<Vec<PathBuf>> {
         .filter(|p| p.extension().is_some_and(|e| e == ext))
         .filter(|p| {
             let stem = stem(p).to_lowercase();
-            !stem.starts_with("best_known") && args.filter.as_ref().map_or(true, |f| stem.contains(&f.to_lowercase()))
+            !stem.starts_with("best_known") && args.filter.as_ref().is_none_or(|f| stem.contains(&f.to_lowercase()))
         })
         .collect();
     files.sort_by_key(|p| natural_key(&stem(p)));

@@ -431,7 +431,7 @@ impl ProblemBuilder {
                         let v = VehicleIdx::new(vi);
                         let ok = self.vehicles[vi].skills.covers(part.skills)
                             && !job.excluded.contains(&v)
-                            && pinned_vehicle.map_or(true, |pv| pv == v);
+                            && pinned_vehicle.is_none_or(|pv| pv == v);
                         bits |= (ok as u64) << b;
                     }
                     eligible.push(bits);

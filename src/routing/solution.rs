@@ -114,12 +114,7 @@ impl UnassignedReason {
         if tasks.len() == 2 && eligible[0].iter().all(|a| eligible[1].iter().all(|b| a == b)) {
             return Self::NoCompatiblePair;
         }
-        let fits = |t: TaskIdx, v: VehicleIdx| {
-            problem
-                .vehicle(v)
-                .capacity
-                .map_or(true, |c| problem.task(t).demand <= c)
-        };
+        let fits = |t: TaskIdx, v: VehicleIdx| problem.vehicle(v).capacity.is_none_or(|c| problem.task(t).demand <= c);
         if tasks
             .iter()
             .zip(&eligible)

@@ -83,7 +83,7 @@ fn routes(s: &State<'_>) -> std::ops::Range<usize> {
 
 /// Keeps the better of two candidate moves.
 fn keep_best(best: &mut Option<Move>, delta: i64, make: impl FnOnce() -> Vec<(usize, Vec<TaskIdx>)>) {
-    if delta < 0 && best.as_ref().map_or(true, |b| delta < b.delta) {
+    if delta < 0 && best.as_ref().is_none_or(|b| delta < b.delta) {
         *best = Some(Move { changes: make(), delta });
     }
 }
@@ -103,7 +103,7 @@ pub fn descend(s: &mut State<'_>) {
             cross_exchange::best(s),
         ];
         for m in found.into_iter().flatten() {
-            if best.as_ref().map_or(true, |b| m.delta < b.delta) {
+            if best.as_ref().is_none_or(|b| m.delta < b.delta) {
                 best = Some(m);
             }
         }
