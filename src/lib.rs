@@ -15,6 +15,7 @@
 
 pub mod ids;
 
+pub mod config;
 pub mod matrix;
 pub mod osm;
 pub mod report;

@@ -76,6 +76,11 @@ impl SolveConfig {
         })
     }
 
+    /// From a solver profile's `[roster]` section.
+    pub fn from_settings(s: &crate::config::RosterSettings) -> Result<Self, ConfigError> {
+        Self::new(s.time_limit.as_secs_f64(), s.mip_rel_gap, s.threads, s.seed)
+    }
+
     pub fn time_limit_s(&self) -> f64 {
         self.time_limit_s
     }

@@ -40,6 +40,25 @@ pub struct SolveConfig {
     pub milp_time_limit: Duration,
 }
 
+impl SolveConfig {
+    /// The search for a scenario's day from a solver profile: cost only (no fleet-first
+    /// hierarchy), the profile's seed, runs and limits, the search's own defaults otherwise.
+    pub fn from_settings(s: &crate::config::RoutingSettings, progress: search::Progress) -> Self {
+        SolveConfig {
+            search: SearchConfig {
+                seed: s.seed,
+                runs: s.runs,
+                time_limit: s.time_limit,
+                max_iterations: s.max_iterations,
+                hierarchy: search::Hierarchy::CostOnly,
+                progress,
+                ..SearchConfig::default()
+            },
+            milp_time_limit: s.milp_time_limit,
+        }
+    }
+}
+
 /// What a solve did, for outputs.
 #[derive(Clone, Debug)]
 pub struct SolveStats {

@@ -1,0 +1,82 @@
+//! Every solver profile in `solver-configs/` parses, validates and builds both solvers' configs;
+//! bad profiles are refused with every problem and its field path.
+
+use std::path::{Path, PathBuf};
+
+use carerota::config::{self, ConfigError};
+
+fn profiles() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("solver-configs");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn every_committed_profile_validates_and_builds_both_solver_configs() {
+    let files = profiles();
+    assert!(
+        files.iter().any(|p| p.ends_with("default.toml")),
+        "a default profile exists"
+    );
+    for path in files {
+        let profile = config::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(!profile.description.is_empty());
+        let routing = carerota::routing::SolveConfig::from_settings(
+            &profile.routing,
+            carerota::routing::search::Progress::Silent,
+        );
+        assert_eq!(routing.search.seed, profile.routing.seed);
+        assert_eq!(routing.search.time_limit, profile.routing.time_limit);
+        let roster = carerota::roster::solve::SolveConfig::from_settings(&profile.roster).unwrap();
+        assert_eq!(roster.time_limit_s(), profile.roster.time_limit.as_secs_f64());
+    }
+}
+
+fn default_text() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("solver-configs/default.toml")).unwrap()
+}
+
+#[test]
+fn rejects_unknown_fields_naming_them() {
+    let text = default_text().replace("runs = 2", "runs = 2\nthreads_per_run = 4");
+    match config::parse(&text, Path::new("x.toml")) {
+        Err(ConfigError::Syntax { message, .. }) => assert!(message.contains("threads_per_run"), "{message}"),
+        other => panic!("expected a syntax error, got {other:?}"),
+    }
+}
+
+#[test]
+fn reports_every_out_of_range_field_at_once() {
+    let text = default_text()
+        .replace("time_limit_s = 10.0", "time_limit_s = -1.0")
+        .replace("runs = 2", "runs = 0")
+        .replace("mip_rel_gap = 0.0", "mip_rel_gap = 1.5")
+        .replace("threads = 1", "threads = 0");
+    match config::parse(&text, Path::new("x.toml")) {
+        Err(ConfigError::Invalid { problems, .. }) => {
+            let fields: Vec<&str> = problems.iter().map(|p| p.field).collect();
+            assert_eq!(
+                fields,
+                [
+                    "routing.time_limit_s",
+                    "routing.runs",
+                    "roster.mip_rel_gap",
+                    "roster.threads"
+                ]
+            );
+        }
+        other => panic!("expected field problems, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_missing_section_is_a_clear_error() {
+    let text = "description = \"x\"\n[routing]\nseed = 1\nruns = 1\ntime_limit_s = 1.0\nmilp_time_limit_s = 0.0\n";
+    let err = config::parse(text, Path::new("x.toml")).unwrap_err();
+    assert!(err.to_string().contains("roster"), "{err}");
+}
