@@ -5,6 +5,7 @@ mod bench_graph;
 mod bench_routing;
 mod graph;
 mod roster;
+mod route;
 mod scenario;
 
 use std::process::ExitCode;
@@ -30,6 +31,8 @@ enum Command {
     /// Scenario files: validate, summarise, generate.
     #[command(subcommand)]
     Scenario(scenario::ScenarioCommand),
+    /// Plan one day's routes for a scenario on the road network (checked before it is written).
+    Route(route::RouteArgs),
     /// Verify a roster against every hard rule of a benchmark instance and recompute its objective.
     CheckRoster(roster::CheckRosterArgs),
     /// Benchmarks: speed against a baseline in the same run, or solution quality against
@@ -48,6 +51,7 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Graph(cmd) => graph::run(cmd),
         Command::Scenario(cmd) => scenario::run(cmd),
+        Command::Route(args) => route::run(&args),
         Command::CheckRoster(args) => roster::check_roster(&args),
         Command::Bench(cmd) => bench::run(cmd),
     };

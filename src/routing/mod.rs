@@ -21,6 +21,7 @@ pub mod instances;
 pub mod moves;
 pub mod pool;
 pub mod problem;
+pub mod scenario;
 pub mod search;
 pub mod solution;
 pub mod state;

@@ -1,0 +1,148 @@
+//! A scenario's day on the real Rutland roads through the routing engine: the mapping, and
+//! `carerota route` writing a checked plan that accounts for every visit.
+
+mod common;
+
+use std::collections::HashMap;
+
+use carerota::matrix;
+use carerota::routing::scenario::day_problem;
+use carerota::scenario::{self, network};
+use carerota::units::Meters;
+use common::{carerota, rutland};
+
+const DEFAULT_SCENARIO: &str = "data/scenarios/rutland-2026-06-09.json";
+
+fn default_scenario() -> scenario::model::Scenario {
+    scenario::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(DEFAULT_SCENARIO)).unwrap()
+}
+
+/// The default scenario with its travel matrix on the Rutland roads.
+fn default_scenario_and_matrix() -> (scenario::model::Scenario, matrix::TravelMatrix) {
+    let s = default_scenario();
+    let net = rutland();
+    let snaps = network::snap_locations(&s, net, Meters(400)).unwrap();
+    let m = matrix::compute(net, &snaps);
+    (s, m)
+}
+
+#[test]
+fn day_problem_maps_shifts_to_vehicles_and_visits_to_jobs() {
+    let (s, m) = default_scenario_and_matrix();
+    let day = day_problem(&s, &m, 0).unwrap();
+    let shifts_today = s
+        .staff
+        .iter()
+        .flat_map(|st| st.shifts.iter().flatten())
+        .filter(|sh| sh.day == 0)
+        .count();
+    assert_eq!(day.problem.n_vehicles(), shifts_today);
+    assert_eq!(
+        day.problem.jobs.len(),
+        s.visits.len(),
+        "a one-day scenario: every visit is a job"
+    );
+    for (j, job) in day.problem.jobs.iter().enumerate() {
+        let visit_idx = day.jobs[j];
+        let visit = &s.visits[visit_idx.get()];
+        assert_eq!(job.parts.len() as u32, visit.crew.staff_count());
+        assert_eq!(
+            (job.earliest, job.latest),
+            (visit.earliest_start.0, visit.latest_start.0)
+        );
+        for (v, (staff, _)) in day.vehicles.iter().enumerate() {
+            let excluded = job.excluded.contains(&carerota::ids::VehicleIdx::new(v));
+            assert_eq!(
+                excluded,
+                s.qualification(*staff, visit_idx).is_none(),
+                "visit {} staff {v}",
+                visit.id
+            );
+        }
+    }
+    // Travel in the problem is the road matrix, in seconds.
+    let (a, b) = (carerota::ids::LocIdx(0), carerota::ids::LocIdx(1));
+    assert_eq!(day.problem.matrix.time(a, b), m.duration(0, 1).0);
+}
+
+#[test]
+fn a_day_outside_the_scenario_is_refused() {
+    let (s, m) = default_scenario_and_matrix();
+    assert!(day_problem(&s, &m, 1).is_err());
+    assert!(day_problem(&s, &m, -1).is_err());
+}
+
+#[test]
+fn route_command_writes_a_checked_plan_accounting_for_every_visit() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan.json");
+    let (ok, _, err) = carerota(&[
+        "route",
+        "--scenario",
+        DEFAULT_SCENARIO,
+        "--config",
+        "solver-configs/quick.toml",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    assert!(err.contains("served"), "a one-line summary on stderr: {err}");
+    let plan: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(plan["solver"]["checked"], true);
+    let s = default_scenario();
+    // Each visit is either served once per person it needs, or reported unplaced with a reason.
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    for r in plan["routes"].as_array().unwrap() {
+        let mut last_end = String::new();
+        for stop in r["stops"].as_array().unwrap() {
+            *seen.entry(stop["visit"].as_str().unwrap().to_string()).or_default() += 1;
+            let start = stop["start"].as_str().unwrap().to_string();
+            assert!(start >= last_end, "stops in time order on {}", r["staff"]);
+            last_end = stop["end"].as_str().unwrap().to_string();
+        }
+    }
+    let unplaced: Vec<&str> = plan["unassigned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["visit"].as_str().unwrap())
+        .collect();
+    for u in plan["unassigned"].as_array().unwrap() {
+        assert!(!u["reason"].as_str().unwrap().is_empty());
+    }
+    for v in &s.visits {
+        let served = seen.get(v.id.as_str()).copied().unwrap_or(0);
+        let left = unplaced.contains(&v.id.as_str());
+        assert!(
+            (served == v.crew.staff_count() && !left) || (served == 0 && left),
+            "visit {} served {served} times, unplaced {left}",
+            v.id
+        );
+    }
+    let o = &plan["objective"];
+    assert_eq!(o["visits"].as_u64().unwrap() as usize, s.visits.len());
+    assert_eq!(
+        o["visits_served"].as_u64().unwrap() + o["visits_unplaced"].as_u64().unwrap(),
+        o["visits"].as_u64().unwrap()
+    );
+    assert_eq!(o["unplaced_by_tier"].get("rapid"), None, "both rapid visits are served");
+}
+
+#[test]
+fn route_command_refuses_a_bad_profile_with_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("bad.toml");
+    let text = std::fs::read_to_string("solver-configs/quick.toml")
+        .unwrap()
+        .replace("runs = 1", "runs = 0");
+    std::fs::write(&cfg, text).unwrap();
+    let (ok, _, err) = carerota(&[
+        "route",
+        "--scenario",
+        DEFAULT_SCENARIO,
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert!(!ok);
+    assert!(err.contains("routing.runs"), "{err}");
+}
