@@ -21,6 +21,8 @@ demo: setup
 	@echo "matrix written to $(OUT)/bases-matrix.json"
 	./target/release/carerota scenario validate $(SCENARIO) --graph $(OUT)/rutland.roads
 	./target/release/carerota scenario summary $(SCENARIO)
+	./target/release/carerota route --scenario $(SCENARIO) --graph $(OUT)/rutland.roads --out $(OUT)/plan.json
+	@echo "plan written to $(OUT)/plan.json"
 
 test: setup
 	$(CARGO) test --all-targets
