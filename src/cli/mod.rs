@@ -44,7 +44,9 @@ enum Command {
 /// Runs the command line; errors are printed to stderr with a non-zero exit status.
 pub fn run() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("CAREROTA_LOG").unwrap_or_else(|_| "warn,highs=error".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CAREROTA_LOG").unwrap_or_else(|_| "warn,highs=error".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();

@@ -195,7 +195,8 @@ fn run(p: &Problem, cfg: &SearchConfig, nb: &Neighbours, index: usize, started: 
     };
     let report = cfg.progress == Progress::Stderr && index == 0;
     let mut cur = State::new(p, Solution::empty(p), p.n_vehicles());
-    regret_insertion(&mut cur, 2);
+    // Construction may use half the budget; past that, the rest is placed greedily.
+    regret_insertion(&mut cur, 2, Some(started + cfg.time_limit / 2));
     if p.is_simple() {
         moves::descend(&mut cur);
     }
@@ -467,7 +468,7 @@ mod tests {
         let nb = Neighbours::new(&p);
         let mut rng = Pcg64Mcg::seed_from_u64(7);
         let mut s = State::new(&p, Solution::empty(&p), p.n_vehicles());
-        regret_insertion(&mut s, 2);
+        regret_insertion(&mut s, 2, None);
         for _ in 0..50 {
             ruin(&mut s, &cfg, &nb, &mut rng);
             recreate(&mut s, &cfg, &mut rng);
