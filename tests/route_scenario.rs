@@ -146,3 +146,78 @@ fn route_command_refuses_a_bad_profile_with_the_field() {
     assert!(!ok);
     assert!(err.contains("routing.runs"), "{err}");
 }
+
+/// Writes a plan for the default day with the quick profile; returns (dir, plan path).
+fn routed_plan() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan.json");
+    let (ok, _, err) = carerota(&[
+        "route",
+        "--scenario",
+        DEFAULT_SCENARIO,
+        "--config",
+        "solver-configs/quick.toml",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    (dir, out)
+}
+
+fn check(plan: &std::path::Path) -> (bool, String, String) {
+    carerota(&[
+        "check",
+        "--scenario",
+        DEFAULT_SCENARIO,
+        "--plan",
+        plan.to_str().unwrap(),
+    ])
+}
+
+#[test]
+fn check_accepts_the_plan_route_wrote() {
+    let (_dir, plan) = routed_plan();
+    let (ok, out, err) = check(&plan);
+    assert!(ok, "{err}");
+    assert!(out.contains("plan is valid"), "{out}");
+}
+
+#[test]
+fn check_rejects_a_visit_moved_before_its_window_and_a_visit_served_twice() {
+    let (dir, plan) = routed_plan();
+    let original: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
+    let busy: Vec<usize> = (0..original["routes"].as_array().unwrap().len())
+        .filter(|&i| !original["routes"][i]["stops"].as_array().unwrap().is_empty())
+        .collect();
+
+    let mut early = original.clone();
+    let stop = &mut early["routes"][busy[0]]["stops"][0];
+    let day = stop["start"].as_str().unwrap()[..11].to_string();
+    stop["start"] = serde_json::json!(format!("{day}05:00"));
+    let early_path = dir.path().join("early.json");
+    std::fs::write(&early_path, early.to_string()).unwrap();
+    let (ok, _, err) = check(&early_path);
+    assert!(!ok);
+    assert!(err.contains("before"), "{err}");
+
+    let mut twice = original.clone();
+    let copied = twice["routes"][busy[0]]["stops"][0].clone();
+    twice["routes"][busy[1]]["stops"].as_array_mut().unwrap().push(copied);
+    let twice_path = dir.path().join("twice.json");
+    std::fs::write(&twice_path, twice.to_string()).unwrap();
+    let (ok, _, err) = check(&twice_path);
+    assert!(!ok);
+    assert!(err.contains("more than once"), "{err}");
+}
+
+#[test]
+fn check_names_the_path_of_a_malformed_plan_field() {
+    let (dir, plan) = routed_plan();
+    let mut v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
+    v["routes"][0]["staff"] = serde_json::json!("nobody-here");
+    let path = dir.path().join("bad.json");
+    std::fs::write(&path, v.to_string()).unwrap();
+    let (ok, _, err) = check(&path);
+    assert!(!ok);
+    assert!(err.contains("$.routes[0]") && err.contains("nobody-here"), "{err}");
+}

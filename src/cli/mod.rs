@@ -3,6 +3,7 @@
 mod bench;
 mod bench_graph;
 mod bench_routing;
+mod check;
 mod graph;
 mod roster;
 mod route;
@@ -33,6 +34,8 @@ enum Command {
     Scenario(scenario::ScenarioCommand),
     /// Plan one day's routes for a scenario on the road network (checked before it is written).
     Route(route::RouteArgs),
+    /// Check a plan against its scenario: every time, rule and the objective, recomputed.
+    Check(check::CheckArgs),
     /// Verify a roster against every hard rule of a benchmark instance and recompute its objective.
     CheckRoster(roster::CheckRosterArgs),
     /// Benchmarks: speed against a baseline in the same run, or solution quality against
@@ -54,6 +57,7 @@ pub fn run() -> ExitCode {
         Command::Graph(cmd) => graph::run(cmd),
         Command::Scenario(cmd) => scenario::run(cmd),
         Command::Route(args) => route::run(&args),
+        Command::Check(args) => check::run(&args),
         Command::CheckRoster(args) => roster::check_roster(&args),
         Command::Bench(cmd) => bench::run(cmd),
     };

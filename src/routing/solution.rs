@@ -95,6 +95,19 @@ impl UnassignedReason {
         }
     }
 
+    /// The reason with this [`code`](Self::code).
+    pub fn from_code(code: &str) -> Option<Self> {
+        [
+            Self::NoSkilledStaff,
+            Self::NoCompatiblePair,
+            Self::NoCapacity,
+            Self::WindowUnreachable,
+            Self::NoFeasibleInsertion,
+        ]
+        .into_iter()
+        .find(|r| r.code() == code)
+    }
+
     /// The first reason that applies to job `j`, judged on the job alone.
     pub fn of(problem: &Problem, j: JobIdx) -> Self {
         let job = problem.job(j);
