@@ -74,18 +74,7 @@ fn a_day_outside_the_scenario_is_refused() {
 
 #[test]
 fn route_command_writes_a_checked_plan_accounting_for_every_visit() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("plan.json");
-    let (ok, _, err) = carerota(&[
-        "route",
-        "--scenario",
-        DEFAULT_SCENARIO,
-        "--config",
-        "solver-configs/quick.toml",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(ok, "{err}");
+    let (_dir, out, err) = routed_plan();
     assert!(err.contains("served"), "a one-line summary on stderr: {err}");
     let plan: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(plan["solver"]["checked"], true);
@@ -147,8 +136,8 @@ fn route_command_refuses_a_bad_profile_with_the_field() {
     assert!(err.contains("routing.runs"), "{err}");
 }
 
-/// Writes a plan for the default day with the quick profile; returns (dir, plan path).
-fn routed_plan() -> (tempfile::TempDir, std::path::PathBuf) {
+/// Writes a plan for the default day with the quick profile; returns (dir, plan path, stderr).
+fn routed_plan() -> (tempfile::TempDir, std::path::PathBuf, String) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("plan.json");
     let (ok, _, err) = carerota(&[
@@ -161,7 +150,7 @@ fn routed_plan() -> (tempfile::TempDir, std::path::PathBuf) {
         out.to_str().unwrap(),
     ]);
     assert!(ok, "{err}");
-    (dir, out)
+    (dir, out, err)
 }
 
 fn check(plan: &std::path::Path) -> (bool, String, String) {
@@ -176,7 +165,7 @@ fn check(plan: &std::path::Path) -> (bool, String, String) {
 
 #[test]
 fn check_accepts_the_plan_route_wrote() {
-    let (_dir, plan) = routed_plan();
+    let (_dir, plan, _) = routed_plan();
     let (ok, out, err) = check(&plan);
     assert!(ok, "{err}");
     assert!(out.contains("plan is valid"), "{out}");
@@ -184,7 +173,7 @@ fn check_accepts_the_plan_route_wrote() {
 
 #[test]
 fn check_rejects_a_visit_moved_before_its_window_and_a_visit_served_twice() {
-    let (dir, plan) = routed_plan();
+    let (dir, plan, _) = routed_plan();
     let original: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
     let busy: Vec<usize> = (0..original["routes"].as_array().unwrap().len())
         .filter(|&i| !original["routes"][i]["stops"].as_array().unwrap().is_empty())
@@ -212,7 +201,7 @@ fn check_rejects_a_visit_moved_before_its_window_and_a_visit_served_twice() {
 
 #[test]
 fn check_names_the_path_of_a_malformed_plan_field() {
-    let (dir, plan) = routed_plan();
+    let (dir, plan, _) = routed_plan();
     let mut v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
     v["routes"][0]["staff"] = serde_json::json!("nobody-here");
     let path = dir.path().join("bad.json");
