@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use rstar::{primitives::GeomWithData, RTree};
 
 use crate::ids::{OsmNodeId, OsmWayId};
-use crate::spatial::{BBox, LonLat};
+use crate::spatial::{BBox, LocalFrame, LonLat};
 use profile::{car_profile, Oneway, RoadClass, Surroundings, WayTags};
 
 /// Everything carerota reads from an OSM extract.
@@ -322,8 +322,8 @@ fn centroid(points: impl Iterator<Item = LonLat>) -> Option<LonLat> {
 struct Settlements {
     tree: RTree<GeomWithData<[f64; 2], f64>>,
     max_radius_m: f64,
-    /// Metres per degree of longitude at the places' mean latitude.
-    m_per_deg_lon: f64,
+    /// Planar frame at the places' mean latitude.
+    frame: LocalFrame,
 }
 
 /// Radius of the built-up area around a place node, in metres.
@@ -345,24 +345,24 @@ impl Settlements {
         } else {
             places.iter().map(|p| p.location.lat).sum::<f64>() / places.len() as f64
         };
-        let m_per_deg_lon = M_PER_DEG * mean_lat.to_radians().cos();
+        let frame = LocalFrame::at_latitude(mean_lat);
         let items: Vec<_> = places
             .iter()
             .filter_map(|p| {
                 let r = built_up_radius_m(&p.kind)?;
-                Some(GeomWithData::new(local_xy(p.location, m_per_deg_lon), r))
+                Some(GeomWithData::new(frame.xy(p.location), r))
             })
             .collect();
         let max_radius_m = items.iter().map(|i| i.data).fold(0.0, f64::max);
         Self {
             tree: RTree::bulk_load(items),
             max_radius_m,
-            m_per_deg_lon,
+            frame,
         }
     }
 
     fn surroundings(&self, at: LonLat) -> Surroundings {
-        let xy = local_xy(at, self.m_per_deg_lon);
+        let xy = self.frame.xy(at);
         let reach = self.max_radius_m * self.max_radius_m;
         let urban = self.tree.locate_within_distance(xy, reach).any(|p| {
             let (dx, dy) = (p.geom()[0] - xy[0], p.geom()[1] - xy[1]);
@@ -374,14 +374,6 @@ impl Settlements {
             Surroundings::Rural
         }
     }
-}
-
-const M_PER_DEG: f64 = 111_195.0;
-
-/// Approximate planar metres for built-up-area tests (equirectangular at the places' mean
-/// latitude; the error over a county is well within the radii's own slack).
-fn local_xy(p: LonLat, m_per_deg_lon: f64) -> [f64; 2] {
-    [p.lon * m_per_deg_lon, p.lat * M_PER_DEG]
 }
 
 #[cfg(test)]

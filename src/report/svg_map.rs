@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use crate::ids::NodeIdx;
 use crate::osm::profile::RoadClass;
 use crate::roads::RoadGraph;
-use crate::spatial::{BBox, LonLat};
+use crate::spatial::{BBox, LocalFrame, LonLat};
 
 /// A line to draw over the roads (e.g. one staff member's route).
 #[derive(Clone, Debug)]
@@ -48,32 +48,28 @@ pub struct MapSize {
 
 struct Projection {
     min: LonLat,
-    kx: f64,
-    ky: f64,
+    frame: LocalFrame,
+    /// Pixels per metre.
     scale: f64,
     height: f64,
 }
 
 impl Projection {
     fn new(view: BBox, size: MapSize) -> Self {
-        let mid_lat = (view.min.lat + view.max.lat) / 2.0;
-        let kx = mid_lat.to_radians().cos();
-        let w = ((view.max.lon - view.min.lon) * kx).max(1e-9);
-        let h = (view.max.lat - view.min.lat).max(1e-9);
-        let scale = (size.width / w).min(size.height / h);
+        let frame = LocalFrame::at_latitude((view.min.lat + view.max.lat) / 2.0);
+        let [w, h] = frame.offset(view.min, view.max);
+        let scale = (size.width / w.max(1e-6)).min(size.height / h.max(1e-6));
         Projection {
             min: view.min,
-            kx,
-            ky: 1.0,
+            frame,
             scale,
             height: size.height,
         }
     }
 
     fn xy(&self, p: LonLat) -> (f64, f64) {
-        let x = (p.lon - self.min.lon) * self.kx * self.scale;
-        let y = self.height - (p.lat - self.min.lat) * self.ky * self.scale;
-        (x, y)
+        let [x, y] = self.frame.offset(self.min, p);
+        (x * self.scale, self.height - y * self.scale)
     }
 }
 

@@ -1,8 +1,7 @@
 //! Snapping: a position → the nearest point on a drivable road segment.
 //!
 //! An rstar R-tree holds every segment (a pair of adjacent graph nodes, once whichever ways it
-//! may be driven) in a local planar frame (metres, equirectangular at the network's mid
-//! latitude). The tree proposes the nearest candidates in that frame; each is then measured
+//! may be driven) in a local planar frame ([`LocalFrame`] at the network's mid latitude). The tree proposes the nearest candidates in that frame; each is then measured
 //! exactly with [`spatial::project_onto_segment`] and the nearest wins (ties: lower segment index).
 //! [`SnapIndex::snap_exhaustive`] measures every segment the same way: it is the oracle.
 //!
@@ -12,7 +11,7 @@ use rstar::{primitives::GeomWithData, primitives::Line, RTree};
 
 use crate::ids::{EdgeIdx, NodeIdx};
 use crate::roads::graph::RoadGraph;
-use crate::spatial::{self, LonLat};
+use crate::spatial::{self, LocalFrame, LonLat};
 
 /// A segment between two adjacent nodes, with the edge for each direction a car may drive it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,10 +42,8 @@ pub struct Snap {
 pub struct SnapIndex {
     segments: Vec<Segment>,
     tree: RTree<GeomWithData<Line<[f64; 2]>, u32>>,
-    m_per_deg_lon: f64,
+    frame: LocalFrame,
 }
-
-const M_PER_DEG_LAT: f64 = 111_195.0;
 
 impl SnapIndex {
     pub fn build(g: &RoadGraph) -> Self {
@@ -80,19 +77,19 @@ impl SnapIndex {
             Some(b) => (b.min.lat + b.max.lat) / 2.0,
             None => 0.0,
         };
-        let m_per_deg_lon = M_PER_DEG_LAT * mid_lat.to_radians().cos();
+        let frame = LocalFrame::at_latitude(mid_lat);
         let items = segments
             .iter()
             .enumerate()
             .map(|(i, s)| {
-                let (pa, pb) = (xy(g.coord(s.a), m_per_deg_lon), xy(g.coord(s.b), m_per_deg_lon));
+                let (pa, pb) = (frame.xy(g.coord(s.a)), frame.xy(g.coord(s.b)));
                 GeomWithData::new(Line::new(pa, pb), i as u32)
             })
             .collect();
         SnapIndex {
             segments,
             tree: RTree::bulk_load(items),
-            m_per_deg_lon,
+            frame,
         }
     }
 
@@ -120,7 +117,7 @@ impl SnapIndex {
 
     /// The nearest point on any indexed segment, or `None` when there are none.
     pub fn nearest(&self, g: &RoadGraph, p: LonLat) -> Option<Snap> {
-        let q = xy(p, self.m_per_deg_lon);
+        let q = self.frame.xy(p);
         let mut best: Option<(f64, u32, Snap)> = None;
         let mut bound = f64::INFINITY;
         for (item, d2) in self.tree.nearest_neighbor_iter_with_distance_2(q) {
@@ -161,8 +158,4 @@ impl SnapIndex {
             fraction: proj.fraction,
         }
     }
-}
-
-fn xy(p: LonLat, m_per_deg_lon: f64) -> [f64; 2] {
-    [p.lon * m_per_deg_lon, p.lat * M_PER_DEG_LAT]
 }
