@@ -21,10 +21,6 @@ macro_rules! int_unit {
         impl $name {
             pub const ZERO: Self = Self(0);
             pub const MAX: Self = Self(<$inner>::MAX);
-
-            pub fn saturating_add(self, other: Self) -> Self {
-                Self(self.0.saturating_add(other.0))
-            }
         }
 
         impl Add for $name {
@@ -103,11 +99,6 @@ impl Millis {
         let ms = (length_m / (speed_kmh / 3.6) * 1000.0).round();
         Self((ms as u32).max(1))
     }
-
-    /// Rounded to the nearest whole second (half up).
-    pub fn to_seconds(self) -> Seconds {
-        Seconds(((self.0 as i64) + 500) / 1000)
-    }
 }
 
 /// Whole milliseconds of a longer travel time, as summed over many edges (`u64`).
@@ -124,9 +115,6 @@ impl Decimeters {
     /// Rounded to the nearest decimetre.
     pub fn from_meters_f64(m: f64) -> Self {
         Self((m * 10.0).round().max(0.0) as u32)
-    }
-    pub fn to_meters_f64(self) -> f64 {
-        self.0 as f64 / 10.0
     }
 }
 

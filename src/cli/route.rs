@@ -9,7 +9,7 @@ use clap::Args;
 use serde_json::{json, Value};
 
 use carerota::config;
-use carerota::ids::{JobIdx, LocIdx};
+use carerota::ids::JobIdx;
 use carerota::matrix;
 use carerota::routing::check::check_plan;
 use carerota::routing::scenario::{day_problem, DayProblem};
@@ -146,7 +146,7 @@ fn plan_json(
             }));
             prev = task.location;
         }
-        let back = back_leg(m, prev, vehicle.end);
+        let back = m.duration(prev.get(), vehicle.end.get()).0;
         if !r.stops.is_empty() {
             used += 1;
         }
@@ -229,8 +229,4 @@ fn plan_json(
         },
         "attribution": "travel times and distances from OpenStreetMap data, © OpenStreetMap contributors",
     })
-}
-
-fn back_leg(m: &matrix::TravelMatrix, from: LocIdx, to: LocIdx) -> i64 {
-    m.duration(from.get(), to.get()).0
 }
