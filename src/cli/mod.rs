@@ -5,6 +5,7 @@ mod bench_graph;
 mod bench_routing;
 mod check;
 mod graph;
+mod progress;
 mod roster;
 mod route;
 mod scenario;
