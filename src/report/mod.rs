@@ -8,6 +8,9 @@
 //! Architecture invariant: a report never reaches the network: no tiles, fonts or scripts from
 //! outside, so it opens offline, and every map carries "© OpenStreetMap contributors".
 
+pub mod csv;
+pub mod daily;
+pub mod geojson;
 pub mod html;
 pub mod svg_map;
 pub mod timeline;
