@@ -50,8 +50,8 @@ impl Steps {
                 .expect("invariant: a valid template")
                 .progress_chars("=> "),
         );
-        bar.set_message(message.to_string());
         bar.set_prefix(format!("{:.0}s", limit.as_secs_f64().ceil()));
+        bar.set_message(message.to_string());
         if !self.visible {
             return work();
         }

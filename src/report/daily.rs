@@ -132,6 +132,11 @@ fn percent(part: i64, whole: i64) -> String {
     }
 }
 
+/// A file-format code (`registered_nurse`) as words (`registered nurse`) for the page.
+fn words(code: &str) -> String {
+    code.replace('_', " ")
+}
+
 /// The reason in a manager's words.
 pub fn reason_in_words(r: UnassignedReason) -> &'static str {
     match r {
@@ -540,7 +545,7 @@ impl<'a> Ctx<'a> {
                             "{} {} ({}) {}-{}",
                             v.id,
                             v.tier,
-                            v.need.discipline.code(),
+                            words(v.need.discipline.code()),
                             self.hm(s.start),
                             self.hm(s.end)
                         ),
@@ -599,7 +604,7 @@ impl<'a> Ctx<'a> {
                             v.tier.code().to_string(),
                             format!(
                                 "{}{}",
-                                v.need.discipline.code(),
+                                words(v.need.discipline.code()),
                                 if v.crew.staff_count() > 1 { ", two-person" } else { "" }
                             ),
                             format!("{}-{}", self.hm(v.earliest_start.0), self.hm(v.latest_start.0)),
@@ -615,7 +620,7 @@ impl<'a> Ctx<'a> {
                 let _ = write!(
                     summary,
                     "{} · {} · shift {}-{} · {} visits, {} h care · {} min driving, {} km · back at base {} · utilisation {} %",
-                    staff.discipline.code(),
+                    words(staff.discipline.code()),
                     base.name,
                     self.hm(r.shift.window.start.0),
                     self.hm(r.shift.window.end.0),
@@ -689,7 +694,7 @@ impl<'a> Ctx<'a> {
                 vec![
                     v.id.to_string(),
                     v.tier.code().to_string(),
-                    v.need.discipline.code().to_string(),
+                    words(v.need.discipline.code()),
                     format!("{}-{}", self.date_hm(v.earliest_start.0), self.hm(v.latest_start.0)),
                     minutes(v.duration.0),
                     reason_in_words(*r).to_string(),
