@@ -120,6 +120,13 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
         },
         Steps::on_stderr(),
     )?;
+    if solved.day.problem.n_vehicles() == 0 {
+        eprintln!(
+            "warning: no one has a shift on {} in {}; every visit is left unplaced (roster the period first)",
+            args.date,
+            args.scenario.display()
+        );
+    }
     let plan = serde_json::to_string_pretty(&plan_json(&s, &solved, &profile.description))?;
     let stats = &solved.stats;
     let name = args
