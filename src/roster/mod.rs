@@ -21,6 +21,7 @@ pub mod formulate;
 pub mod instances;
 pub mod model;
 pub mod rota_csv;
+pub mod scenario;
 pub mod solve;
 pub mod working_time;
 
