@@ -20,6 +20,7 @@ mod fixtures;
 pub mod formulate;
 pub mod instances;
 pub mod model;
+pub mod rota;
 pub mod rota_csv;
 pub mod scenario;
 pub mod solve;

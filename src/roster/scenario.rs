@@ -18,7 +18,9 @@
 //!   starts. A horizon day takes the demand of the scenario day of the same date, else the
 //!   first scenario day of the same weekday, else scenario day `h mod days` ([`DemandSource`]).
 //! - Heads: the required staff-time of a requirement over the shift type's paid time, rounded
-//!   up; weights per head are the per-hour weights times the paid hours.
+//!   up. A missing head costs the under-cover weight per hour times the staff-hours each
+//!   required head stands for (so 0.7 h of demand missed costs 0.7 h, not a whole shift); an
+//!   extra head costs the over-cover weight per hour times the shift's paid hours.
 //! - Substitution: a higher discipline (the scenario's substitution table) at the table's cost
 //!   per shift, and another base's group at the configured cost per straight-line km between
 //!   the bases (both when both apply).
@@ -210,14 +212,16 @@ pub fn build(
     let mut cover_time = Vec::with_capacity(cover_by_key.len());
     for (&(day, shift, group), &time) in &cover_by_key {
         let paid = shifts[shift.get()].paid;
-        let hours = paid.as_hours_f64();
+        let required = u32::try_from((time.0 + paid.0 - 1) / paid.0).unwrap_or(u32::MAX);
+        // A missing head costs the staff-hours it stands for: the requirement's share.
+        let per_required_head = Seconds(time.0 / i64::from(required.max(1)));
         cover.push(CoverRequirement {
             day,
             shift,
             group: group_idx(group),
-            required: u32::try_from((time.0 + paid.0 - 1) / paid.0).unwrap_or(u32::MAX),
-            under_weight: per_head(settings.under_cover_weight_per_hour, hours),
-            over_weight: per_head(settings.over_cover_weight_per_hour, hours),
+            required,
+            under_weight: per_head(settings.under_cover_weight_per_hour, per_required_head.as_hours_f64()).max(1),
+            over_weight: per_head(settings.over_cover_weight_per_hour, paid.as_hours_f64()),
         });
         cover_time.push(time);
     }
@@ -316,7 +320,7 @@ pub fn build(
                 max_consecutive_days: settings.max_consecutive_days,
                 min_consecutive_days: 1,
                 min_consecutive_days_off: 1,
-                max_weekends: u32::MAX,
+                max_weekends: weekends,
                 weekend_share: (weekends * settings.weekend_share_pct).div_ceil(100),
                 weekend_weight: settings.weekend_weight,
                 days_off,
