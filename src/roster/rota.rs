@@ -582,3 +582,130 @@ pub fn to_roster(s: &Scenario, sm: &ScenarioModel, rota: &Rota) -> Result<Roster
     }
     Ok(roster)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::roster::check::check;
+    use crate::roster::scenario::tests::{rutland, settings};
+    use crate::roster::scenario::{build, ScenarioModel};
+    use crate::roster::solve::SolveStatus;
+    use crate::scenario::time::WEEK;
+
+    /// A scenario whose first member works every weekday, its one-week model, and a rota in
+    /// which that member works an early, a late and then a night (days 0 to 2), the rest off.
+    fn fixture() -> (Scenario, ScenarioModel, Roster, Rota) {
+        let mut s = rutland();
+        s.staff[0].working_days = WEEK.to_vec();
+        let sm = build(&s, 1, &settings(), None).unwrap();
+        let m = &sm.model;
+        let mut roster = Roster::empty(m.staff.len(), m.days);
+        for (d, id) in ["early", "late", "night"].iter().enumerate() {
+            let shift = ShiftTypeIdx::new(m.shifts.iter().position(|t| t.id == *id).unwrap());
+            let group = m.staff[0].group;
+            roster.set(RosterStaffIdx(0), DayIdx::new(d), Some(Assignment { shift, group }));
+        }
+        let report = check(m, &roster).unwrap();
+        let result = RosterResult {
+            status: SolveStatus::Optimal,
+            seed: 3,
+            roster: Some((roster.clone(), report)),
+            bound: None,
+            columns: 0,
+            binaries: 0,
+            rows: 0,
+            seconds: 0.0,
+        };
+        let rota = Rota::new(&s, &sm, &result);
+        (s, sm, roster, rota)
+    }
+
+    fn path_of(err: RotaError) -> String {
+        match err {
+            RotaError::Mismatch { path, .. } => path,
+            other => panic!("expected a mismatch, got {other}"),
+        }
+    }
+
+    #[test]
+    fn writes_local_times_with_their_offset_and_reads_back_the_same_roster() {
+        let (s, sm, roster, rota) = fixture();
+        let shifts = &rota.staff[0].shifts;
+        assert_eq!(shifts.len(), 3);
+        assert_eq!(shifts[0].start, "2026-06-09T07:00:00+01:00");
+        assert_eq!(shifts[2].end, "2026-06-12T07:30:00+01:00");
+        assert_eq!(rota.seed, 3);
+        let back = parse(&rota.to_json()).unwrap();
+        assert_eq!(back, rota);
+        assert_eq!(to_roster(&s, &sm, &back).unwrap(), roster);
+        assert!(rota.to_csv(&sm, &roster).starts_with("staff,2026-06-09,2026-06-10,"));
+    }
+
+    #[test]
+    fn apply_rota_fills_the_shifts_of_the_scenario_period() {
+        let (mut s, _, _, rota) = fixture();
+        apply_rota(&mut s, &rota).unwrap();
+        let shifts = s.staff[0].shifts.as_ref().unwrap();
+        // The one-day scenario holds the early of its date only.
+        assert_eq!(shifts.len(), 1);
+        assert_eq!(shifts[0].day, 0);
+        assert_eq!(shifts[0].window.start, s.clock.parse("2026-06-09T07:00").unwrap());
+        assert_eq!(shifts[0].window.end, s.clock.parse("2026-06-09T15:00").unwrap());
+        assert!(s.staff[1..].iter().all(|m| m.shifts == Some(Vec::new())));
+    }
+
+    #[test]
+    fn rejects_unknown_staff_with_its_json_path() {
+        let (mut s, _, _, mut rota) = fixture();
+        rota.staff[1].id = "nobody".into();
+        let before = s.clone();
+        assert_eq!(path_of(apply_rota(&mut s, &rota).unwrap_err()), "staff[1].id");
+        assert_eq!(s, before, "the scenario is unchanged");
+    }
+
+    #[test]
+    fn rejects_a_date_outside_the_rota() {
+        let (mut s, _, _, mut rota) = fixture();
+        rota.staff[0].shifts[0].date = rota.first_date + Duration::days(9);
+        assert_eq!(
+            path_of(apply_rota(&mut s, &rota).unwrap_err()),
+            "staff[0].shifts[0].date"
+        );
+    }
+
+    #[test]
+    fn rejects_overlapping_shifts() {
+        let (mut s, _, _, mut rota) = fixture();
+        let again = rota.staff[0].shifts[0].clone();
+        rota.staff[0].shifts.insert(1, again);
+        assert_eq!(
+            path_of(apply_rota(&mut s, &rota).unwrap_err()),
+            "staff[0].shifts[1].start"
+        );
+    }
+
+    #[test]
+    fn rejects_a_rota_that_starts_after_the_scenario() {
+        let (mut s, _, _, mut rota) = fixture();
+        rota.first_date += Duration::days(1);
+        assert_eq!(path_of(apply_rota(&mut s, &rota).unwrap_err()), "first_date");
+    }
+
+    #[test]
+    fn rejects_a_shift_whose_times_are_not_its_type() {
+        let (s, sm, _, mut rota) = fixture();
+        rota.staff[0].shifts[0].shift = "late".into();
+        assert_eq!(
+            path_of(to_roster(&s, &sm, &rota).unwrap_err()),
+            "staff[0].shifts[0].start"
+        );
+    }
+
+    #[test]
+    fn rejects_malformed_json_and_other_formats() {
+        assert!(matches!(parse("{"), Err(RotaError::Json(_))));
+        let (_, _, _, mut rota) = fixture();
+        rota.format = "other/1".into();
+        assert_eq!(path_of(parse(&rota.to_json()).unwrap_err()), "format");
+    }
+}

@@ -565,7 +565,7 @@ pub fn parse_cover_csv(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::config;
 
@@ -676,5 +676,119 @@ mod tests {
         assert!(err.to_string().contains("line 1: unknown base `nowhere`"), "{err}");
         let late = "2026-06-30,north,registered_nurse,early,15\n";
         assert!(parse_cover_csv(late, &s, 1, &settings).is_err());
+    }
+}
+
+#[cfg(test)]
+mod rule_tests {
+    //! The checker on hand-made rotas of a scenario model: each UK rule and contract broken.
+
+    use super::tests::{rutland, settings};
+    use super::*;
+    use crate::ids::RosterStaffIdx;
+    use crate::roster::check::{check, Rule};
+    use crate::roster::model::{Assignment, Roster};
+    use crate::scenario::time::WEEK;
+
+    /// A one-week model of the Rutland scenario whose first member may work any day,
+    /// nights included.
+    fn model() -> ScenarioModel {
+        let mut s = rutland();
+        s.staff[0].working_days = WEEK.to_vec();
+        s.staff[0].competences.insert(Competence::NightWorking);
+        build(&s, 1, &settings(), None).unwrap()
+    }
+
+    /// The rules the first member breaks when working `row` (shift ids, `-` off) alone.
+    fn broken(sm: &ScenarioModel, row: &[&str]) -> Vec<Rule> {
+        let m = &sm.model;
+        let mut roster = Roster::empty(m.staff.len(), m.days);
+        for (d, id) in row.iter().enumerate().filter(|(_, id)| **id != "-") {
+            let shift = ShiftTypeIdx::new(m.shifts.iter().position(|t| t.id == *id).unwrap());
+            let cell = Assignment {
+                shift,
+                group: m.staff[0].group,
+            };
+            roster.set(RosterStaffIdx(0), DayIdx::new(d), Some(cell));
+        }
+        let report = check(m, &roster).unwrap();
+        let mut rules: Vec<Rule> = report
+            .violations()
+            .filter(|v| v.staff == RosterStaffIdx(0))
+            .map(|v| v.rule)
+            .collect();
+        rules.dedup();
+        rules
+    }
+
+    #[test]
+    fn accepts_a_week_within_contract_and_rules() {
+        let sm = model();
+        assert!(broken(&sm, &["early", "early", "late", "-", "-", "early", "early"]).is_empty());
+    }
+
+    #[test]
+    fn rejects_night_then_early() {
+        let sm = model();
+        let got = broken(&sm, &["early", "early", "night", "early", "-", "-", "early"]);
+        assert!(got.contains(&Rule::ForbiddenSequence), "{got:?}");
+    }
+
+    #[test]
+    fn rejects_late_then_early_under_11h_rest() {
+        let sm = model();
+        let got = broken(&sm, &["early", "late", "early", "-", "-", "early", "early"]);
+        assert_eq!(got, vec![Rule::ForbiddenSequence]);
+    }
+
+    #[test]
+    fn rejects_seven_days_in_a_row_and_no_weekly_rest() {
+        let sm = model();
+        let got = broken(&sm, &["early"; 7]);
+        assert!(got.contains(&Rule::MaxConsecutiveDays), "{got:?}");
+        assert!(got.contains(&Rule::RestDays), "{got:?}");
+    }
+
+    #[test]
+    fn rejects_shift_over_48h_average() {
+        let sm = model();
+        // Five long days (57.5 paid hours) are within the run and rest limits but over 48 h.
+        let got = broken(
+            &sm,
+            &["long_day", "long_day", "long_day", "-", "long_day", "long_day", "-"],
+        );
+        assert!(got.contains(&Rule::WorkWindow), "{got:?}");
+    }
+
+    #[test]
+    fn rejects_work_under_the_contract() {
+        let sm = model();
+        assert_eq!(
+            broken(&sm, &["early", "-", "-", "-", "-", "-", "-"]),
+            vec![Rule::MinWork]
+        );
+    }
+
+    #[test]
+    fn rejects_a_shift_on_leave() {
+        let mut s = rutland();
+        s.staff[0].working_days = WEEK.to_vec();
+        let first = s.clock.date();
+        s.staff[0]
+            .leave
+            .push(crate::scenario::model::DateRange { first, last: first });
+        let sm = build(&s, 1, &settings(), None).unwrap();
+        let got = broken(&sm, &["early", "early", "early", "-", "-", "early", "early"]);
+        assert!(got.contains(&Rule::DayOff), "{got:?}");
+    }
+
+    #[test]
+    fn rejects_a_night_for_staff_not_signed_off() {
+        let mut s = rutland();
+        s.staff[0].working_days = WEEK.to_vec();
+        s.staff[0].competences = crate::scenario::skills::Competences::NONE;
+        let sm = build(&s, 1, &settings(), None).unwrap();
+        let got = broken(&sm, &["early", "early", "night", "-", "-", "early", "early"]);
+        assert!(got.contains(&Rule::MaxShifts), "{got:?}");
     }
 }
