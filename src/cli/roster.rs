@@ -58,6 +58,9 @@ pub struct RosterBenchArgs {
     /// HiGHS random seed (echoed in the output).
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// HiGHS `mip_heuristic_effort`: the share of search spent on primal heuristics.
+    #[arg(long, default_value_t = carerota::roster::solve::DEFAULT_HEURISTIC_EFFORT)]
+    heuristic_effort: f64,
     /// Comma-separated instance names; `*` matches any run of characters (`Instance1*`).
     #[arg(long)]
     filter: Option<String>,
@@ -127,9 +130,6 @@ fn create(path: &Path) -> anyhow::Result<std::fs::File> {
 
 pub fn roster(args: &RosterArgs) -> anyhow::Result<()> {
     use std::io::Write as _;
-    if !roster_scenario::WEEKS.contains(&args.weeks) {
-        bail!("--weeks {}: give a horizon of 1 to 6 weeks", args.weeks);
-    }
     let (s, sm, settings) = scenario_model(&args.scenario, args.weeks, &args.config, args.cover.as_deref())?;
     let mut config = SolveConfig::from_settings(&settings)?;
     if let Some(limit) = args.time_limit {
@@ -251,7 +251,8 @@ fn reported_minimum(dir: &Path) -> anyhow::Result<HashMap<String, i64>> {
 }
 
 pub fn bench(args: &RosterBenchArgs) -> anyhow::Result<()> {
-    let config = SolveConfig::new(args.time_limit, args.gap, args.threads, args.seed)?;
+    let config = SolveConfig::new(args.time_limit, args.gap, args.threads, args.seed)?
+        .with_heuristic_effort(args.heuristic_effort)?;
     let files = instance_files(&args.dir, args.filter.as_deref())?;
     if files.is_empty() {
         bail!("no instance in {} matches", args.dir.display());
@@ -262,8 +263,8 @@ pub fn bench(args: &RosterBenchArgs) -> anyhow::Result<()> {
     }
     if !args.json {
         println!(
-            "# time limit {} s, gap {}, threads {}, seed {}",
-            args.time_limit, args.gap, args.threads, args.seed
+            "# time limit {} s, gap {}, threads {}, seed {}, heuristic effort {}",
+            args.time_limit, args.gap, args.threads, args.seed, args.heuristic_effort
         );
         println!(
             "{:<11} {:>5} {:>4} {:>6} {:>7} {:>9} {:>8} {:>8} {:<21} {:>8} {:>8} {:>7}",

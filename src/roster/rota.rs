@@ -220,16 +220,12 @@ impl Rota {
                     .map(|(d, a)| {
                         let date = sm.date(d);
                         let w = shift_window(s, sm, a.shift, date);
-                        let group = sm.groups[a.group.get()];
-                        let worked_from = if group.base == s.staff[i].base {
-                            s.staff[i].base
-                        } else {
-                            group.base
-                        };
+                        // A shift counted towards another base's cover is worked from there.
+                        let base = sm.groups[a.group.get()].base;
                         RotaShift {
                             date,
                             shift: m.shifts[a.shift.get()].id.clone(),
-                            base: s.bases[worked_from.get()].id.as_str().to_string(),
+                            base: s.bases[base.get()].id.as_str().to_string(),
                             covers: m.groups[a.group.get()].clone(),
                             start: rfc3339(s, w.start),
                             end: rfc3339(s, w.end),
