@@ -42,6 +42,59 @@ pub struct RosterSettings {
     pub mip_rel_gap: f64,
     pub threads: u32,
     pub seed: u64,
+    /// How a scenario becomes a rostering model.
+    pub rota: RotaSettings,
+}
+
+/// A scenario's rota: shift types, how demand becomes cover, and the weights of the soft rules.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RotaSettings {
+    /// At least one, ids unique.
+    pub shift_types: Vec<ShiftTypeSetting>,
+    /// Travel added to care time, in percent of care time.
+    pub travel_allowance_pct: u32,
+    /// Paid hours over the horizon may differ from the contract by this percentage.
+    pub contract_tolerance_pct: u32,
+    /// Penalty points per staff-hour of cover missing / beyond the requirement.
+    pub under_cover_weight_per_hour: u32,
+    pub over_cover_weight_per_hour: u32,
+    /// Penalty points per straight-line kilometre between bases, per shift worked away.
+    pub cross_base_cost_per_km: u32,
+    /// Penalty per shift not of a preferred kind / of an avoided kind.
+    pub prefer_weight: u32,
+    pub avoid_weight: u32,
+    /// Fair share of the horizon's weekends, in percent; each weekend beyond costs the weight.
+    pub weekend_share_pct: u32,
+    pub weekend_weight: u32,
+    /// Most consecutive working days (the UK rules allow at most 6 with a weekly rest day).
+    pub max_consecutive_days: u32,
+}
+
+/// One shift type of the rota, in local times of day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShiftTypeSetting {
+    pub id: String,
+    /// `early`, `late`, `night` or `long_day`: what staff preferences refer to; checked by
+    /// the rostering stage.
+    pub kind: Option<String>,
+    /// Minutes after local midnight.
+    pub start_minute: u32,
+    /// Minutes after local midnight; at or before the start means the next day.
+    pub end_minute: u32,
+    pub unpaid_break_minutes: u32,
+    /// Base ids where it runs; empty for every base.
+    pub bases: Vec<String>,
+}
+
+impl ShiftTypeSetting {
+    /// Minutes on duty, start to end.
+    pub fn duty_minutes(&self) -> u32 {
+        if self.end_minute > self.start_minute {
+            self.end_minute - self.start_minute
+        } else {
+            self.end_minute + 1440 - self.start_minute
+        }
+    }
 }
 
 /// Why a profile could not be used.
@@ -93,6 +146,157 @@ struct RosterFile {
     mip_rel_gap: f64,
     threads: u32,
     seed: u64,
+    #[serde(default = "default_travel_allowance")]
+    travel_allowance_pct: u32,
+    #[serde(default = "default_contract_tolerance")]
+    contract_tolerance_pct: u32,
+    #[serde(default = "default_under_weight")]
+    under_cover_weight_per_hour: u32,
+    #[serde(default = "default_over_weight")]
+    over_cover_weight_per_hour: u32,
+    #[serde(default = "default_cross_base_cost")]
+    cross_base_cost_per_km: u32,
+    #[serde(default = "default_prefer_weight")]
+    prefer_weight: u32,
+    #[serde(default = "default_avoid_weight")]
+    avoid_weight: u32,
+    #[serde(default = "default_weekend_share")]
+    weekend_share_pct: u32,
+    #[serde(default = "default_weekend_weight")]
+    weekend_weight: u32,
+    #[serde(default = "default_max_consecutive_days")]
+    max_consecutive_days: u32,
+    #[serde(default = "default_shift_types")]
+    shift_types: Vec<ShiftTypeFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShiftTypeFile {
+    id: String,
+    kind: Option<String>,
+    start: String,
+    end: String,
+    unpaid_break_min: u32,
+    #[serde(default)]
+    bases: Vec<String>,
+}
+
+// Defaults of the rota settings, the same as solver-configs/default.toml.
+fn default_travel_allowance() -> u32 {
+    35
+}
+fn default_contract_tolerance() -> u32 {
+    10
+}
+fn default_under_weight() -> u32 {
+    100
+}
+fn default_over_weight() -> u32 {
+    5
+}
+fn default_cross_base_cost() -> u32 {
+    2
+}
+fn default_prefer_weight() -> u32 {
+    2
+}
+fn default_avoid_weight() -> u32 {
+    10
+}
+fn default_weekend_share() -> u32 {
+    50
+}
+fn default_weekend_weight() -> u32 {
+    30
+}
+fn default_max_consecutive_days() -> u32 {
+    6
+}
+fn default_shift_types() -> Vec<ShiftTypeFile> {
+    let shift = |id: &str, start: &str, end: &str, unpaid_break_min| ShiftTypeFile {
+        id: id.to_string(),
+        kind: Some(id.to_string()),
+        start: start.to_string(),
+        end: end.to_string(),
+        unpaid_break_min,
+        bases: Vec::new(),
+    };
+    vec![
+        shift("early", "07:00", "15:00", 30),
+        shift("late", "14:00", "22:00", 30),
+        shift("night", "21:00", "07:30", 30),
+        shift("long_day", "07:30", "20:00", 60),
+    ]
+}
+
+/// `HH:MM` (00:00 to 23:59) as minutes after midnight.
+fn minute_of_day(text: &str) -> Option<u32> {
+    let (h, m) = text.split_once(':')?;
+    if h.len() != 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60).then_some(h * 60 + m)
+}
+
+/// Validates the shift types; every problem goes to `problems`.
+fn shift_types(files: &[ShiftTypeFile], problems: &mut Vec<FieldProblem>) -> Vec<ShiftTypeSetting> {
+    if files.is_empty() {
+        problems.push(FieldProblem {
+            field: "roster.shift_types",
+            message: "is empty: give at least one [[roster.shift_types]]".into(),
+        });
+    }
+    let mut out: Vec<ShiftTypeSetting> = Vec::new();
+    for (k, f) in files.iter().enumerate() {
+        let mut bad = |field: &'static str, message: String| {
+            problems.push(FieldProblem {
+                field,
+                message: format!("(shift type {} `{}`) {message}", k + 1, f.id),
+            });
+        };
+        if f.id.is_empty() || f.id.contains([',', '@']) || out.iter().any(|s| s.id == f.id) {
+            bad(
+                "roster.shift_types.id",
+                "must be non-empty, unique and free of `,` and `@`".into(),
+            );
+        }
+        let start = minute_of_day(&f.start);
+        let end = minute_of_day(&f.end);
+        if start.is_none() {
+            bad("roster.shift_types.start", format!("is `{}`: give HH:MM", f.start));
+        }
+        if end.is_none() {
+            bad("roster.shift_types.end", format!("is `{}`: give HH:MM", f.end));
+        }
+        let (Some(start_minute), Some(end_minute)) = (start, end) else {
+            continue;
+        };
+        let setting = ShiftTypeSetting {
+            id: f.id.clone(),
+            kind: f.kind.clone(),
+            start_minute,
+            end_minute,
+            unpaid_break_minutes: f.unpaid_break_min,
+            bases: f.bases.clone(),
+        };
+        let duty = setting.duty_minutes();
+        if duty > 16 * 60 {
+            bad(
+                "roster.shift_types.end",
+                format!("makes a {} h shift: at most 16 h", f64::from(duty) / 60.0),
+            );
+        }
+        if f.unpaid_break_min >= duty {
+            bad(
+                "roster.shift_types.unpaid_break_min",
+                format!("is {} min: shorter than the {duty}-minute shift", f.unpaid_break_min),
+            );
+        }
+        out.push(setting);
+    }
+    out
 }
 
 /// Reads and validates a profile.
@@ -160,6 +364,44 @@ pub fn parse(text: &str, path: &Path) -> Result<SolverProfile, ConfigError> {
             message: format!("is {}: HiGHS seeds are below 2^31", file.roster.seed),
         });
     }
+    let r = &file.roster;
+    for (field, value, most) in [
+        ("roster.travel_allowance_pct", r.travel_allowance_pct, 300),
+        ("roster.contract_tolerance_pct", r.contract_tolerance_pct, 100),
+        ("roster.weekend_share_pct", r.weekend_share_pct, 100),
+    ] {
+        if value > most {
+            problems.push(FieldProblem {
+                field,
+                message: format!("is {value}: give a percentage from 0 to {most}"),
+            });
+        }
+    }
+    for (field, value) in [
+        ("roster.under_cover_weight_per_hour", r.under_cover_weight_per_hour),
+        ("roster.over_cover_weight_per_hour", r.over_cover_weight_per_hour),
+        ("roster.cross_base_cost_per_km", r.cross_base_cost_per_km),
+        ("roster.prefer_weight", r.prefer_weight),
+        ("roster.avoid_weight", r.avoid_weight),
+        ("roster.weekend_weight", r.weekend_weight),
+    ] {
+        if value > 1_000_000 {
+            problems.push(FieldProblem {
+                field,
+                message: format!("is {value}: give a weight from 0 to 1000000"),
+            });
+        }
+    }
+    if !(1..=13).contains(&r.max_consecutive_days) {
+        problems.push(FieldProblem {
+            field: "roster.max_consecutive_days",
+            message: format!(
+                "is {}: give 1 to 13 (13 is the most that 48 h off in 14 days allows)",
+                r.max_consecutive_days
+            ),
+        });
+    }
+    let shift_types = shift_types(&r.shift_types, &mut problems);
     if !problems.is_empty() {
         return Err(ConfigError::Invalid {
             path: path.to_path_buf(),
@@ -180,6 +422,19 @@ pub fn parse(text: &str, path: &Path) -> Result<SolverProfile, ConfigError> {
             mip_rel_gap: file.roster.mip_rel_gap,
             threads: file.roster.threads,
             seed: file.roster.seed,
+            rota: RotaSettings {
+                shift_types,
+                travel_allowance_pct: r.travel_allowance_pct,
+                contract_tolerance_pct: r.contract_tolerance_pct,
+                under_cover_weight_per_hour: r.under_cover_weight_per_hour,
+                over_cover_weight_per_hour: r.over_cover_weight_per_hour,
+                cross_base_cost_per_km: r.cross_base_cost_per_km,
+                prefer_weight: r.prefer_weight,
+                avoid_weight: r.avoid_weight,
+                weekend_share_pct: r.weekend_share_pct,
+                weekend_weight: r.weekend_weight,
+                max_consecutive_days: r.max_consecutive_days,
+            },
         },
     })
 }

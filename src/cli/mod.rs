@@ -41,7 +41,10 @@ enum Command {
     Plan(plan::PlanArgs),
     /// Check a plan against its scenario: every time, rule and the objective, recomputed.
     Check(check::CheckArgs),
-    /// Verify a roster against every hard rule of a benchmark instance and recompute its objective.
+    /// A rota for a scenario over 1 to 6 weeks: who works which shift, checked, as JSON and CSV.
+    Roster(roster::RosterArgs),
+    /// Verify a roster (benchmark instance) or a rota (scenario) against every hard rule and
+    /// recompute its objective.
     CheckRoster(roster::CheckRosterArgs),
     /// Benchmarks: speed against a baseline in the same run, or solution quality against
     /// published results.
@@ -64,6 +67,7 @@ pub fn run() -> ExitCode {
         Command::Route(args) => route::run(&args),
         Command::Plan(args) => plan::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Roster(args) => roster::roster(&args),
         Command::CheckRoster(args) => roster::check_roster(&args),
         Command::Bench(cmd) => bench::run(cmd),
     };

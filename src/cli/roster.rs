@@ -1,4 +1,5 @@
-//! Rostering commands: `bench roster` over the Curtois & Qu instances, and `check-roster`.
+//! Rostering commands: `roster` (a scenario's rota over 1 to 6 weeks), `bench roster` over the
+//! Curtois & Qu instances, and `check-roster` (a benchmark roster or a scenario's rota).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -7,8 +8,38 @@ use std::time::Instant;
 use anyhow::{bail, Context};
 use clap::Args;
 
+use carerota::config;
 use carerota::roster::instances::curtois_qu;
-use carerota::roster::{check, rota_csv, solve, RosterResult, SolveConfig};
+use carerota::roster::rota::{self, Rota};
+use carerota::roster::scenario::{self as roster_scenario, ScenarioModel};
+use carerota::roster::{check, rota_csv, solve, CheckReport, RosterModel, RosterResult, SolveConfig};
+use carerota::scenario::Scenario;
+
+#[derive(Args)]
+pub struct RosterArgs {
+    /// The scenario file (JSON); the rota starts on its date.
+    #[arg(long)]
+    scenario: PathBuf,
+    /// Horizon in weeks, 1 to 6.
+    #[arg(long)]
+    weeks: u32,
+    /// Solver profile: time limit, gap, shift types, weights.
+    #[arg(long, default_value = "solver-configs/default.toml")]
+    config: PathBuf,
+    /// Cover given directly (CSV: date,base,discipline,shift,staff_hours) instead of the
+    /// scenario's demand.
+    #[arg(long)]
+    cover: Option<PathBuf>,
+    /// Overrides the profile's time limit, in seconds.
+    #[arg(long)]
+    time_limit: Option<f64>,
+    /// Where to write the rota (JSON).
+    #[arg(long, default_value = "rota.json")]
+    out: PathBuf,
+    /// Also write the rota as CSV: a row per staff id, a column per date.
+    #[arg(long)]
+    csv: Option<PathBuf>,
+}
 
 #[derive(Args)]
 pub struct RosterBenchArgs {
@@ -27,6 +58,9 @@ pub struct RosterBenchArgs {
     /// HiGHS random seed (echoed in the output).
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    /// HiGHS `mip_heuristic_effort`: the share of search spent on primal heuristics.
+    #[arg(long, default_value_t = carerota::roster::solve::DEFAULT_HEURISTIC_EFFORT)]
+    heuristic_effort: f64,
     /// Comma-separated instance names; `*` matches any run of characters (`Instance1*`).
     #[arg(long)]
     filter: Option<String>,
@@ -40,12 +74,126 @@ pub struct RosterBenchArgs {
 
 #[derive(Args)]
 pub struct CheckRosterArgs {
-    /// A Curtois & Qu instance file.
-    #[arg(long)]
-    instance: PathBuf,
+    /// A Curtois & Qu instance file (with --roster).
+    #[arg(
+        long,
+        required_unless_present = "scenario",
+        conflicts_with = "scenario",
+        requires = "roster"
+    )]
+    instance: Option<PathBuf>,
     /// The roster as CSV (a row per staff id, a column per day).
     #[arg(long)]
-    roster: PathBuf,
+    roster: Option<PathBuf>,
+    /// A scenario file (with --rota): its rota is checked.
+    #[arg(long, requires = "rota")]
+    scenario: Option<PathBuf>,
+    /// A rota.json written by `carerota roster` for the scenario.
+    #[arg(long)]
+    rota: Option<PathBuf>,
+    /// The solver profile the rota was made with (shift types, weights).
+    #[arg(long, default_value = "solver-configs/default.toml")]
+    config: PathBuf,
+    /// The cover CSV the rota was made with, if any.
+    #[arg(long)]
+    cover: Option<PathBuf>,
+}
+
+/// The scenario, its rostering model and the solver config, as `roster` and `check-roster`
+/// build them.
+fn scenario_model(
+    scenario: &Path,
+    weeks: u32,
+    config_path: &Path,
+    cover: Option<&Path>,
+) -> anyhow::Result<(Scenario, ScenarioModel, config::RosterSettings)> {
+    let profile = config::load(config_path)?;
+    let s = carerota::scenario::load(scenario)?;
+    let given = match cover {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            Some(
+                roster_scenario::parse_cover_csv(&text, &s, weeks, &profile.roster.rota)
+                    .with_context(|| format!("reading cover from {}", path.display()))?,
+            )
+        }
+        None => None,
+    };
+    let sm = roster_scenario::build(&s, weeks, &profile.roster.rota, given.as_deref())?;
+    Ok((s, sm, profile.roster))
+}
+
+/// Opens `path` for writing now, so that a bad path fails before a long solve.
+fn create(path: &Path) -> anyhow::Result<std::fs::File> {
+    std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))
+}
+
+pub fn roster(args: &RosterArgs) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let (s, sm, settings) = scenario_model(&args.scenario, args.weeks, &args.config, args.cover.as_deref())?;
+    let mut config = SolveConfig::from_settings(&settings)?;
+    if let Some(limit) = args.time_limit {
+        config = SolveConfig::new(limit, config.mip_rel_gap(), config.threads(), config.seed())?;
+    }
+    let mut out = create(&args.out)?;
+    let mut csv = args.csv.as_deref().map(create).transpose()?;
+    let m = &sm.model;
+    println!(
+        "rota {} to {}: {} staff, {} shift types, {} cover groups, {} requirements; time limit {} s, seed {}",
+        sm.first_date,
+        sm.date(carerota::ids::DayIdx(m.days - 1)),
+        m.staff.len(),
+        m.shifts.len(),
+        m.groups.len(),
+        m.cover.len(),
+        config.time_limit_s(),
+        config.seed()
+    );
+    let repeated = sm
+        .demand_source
+        .iter()
+        .filter(|d| matches!(d, roster_scenario::DemandSource::Repeated(_)))
+        .count();
+    if repeated > 0 {
+        println!(
+            "demand: the scenario has {} day(s); {repeated} of the {} horizon days repeat its days by weekday",
+            s.days, m.days
+        );
+    }
+    let result = solve(m, &config).context("solving the rota")?;
+    let rota = Rota::new(&s, &sm, &result);
+    out.write_all(rota.to_json().as_bytes())
+        .with_context(|| format!("writing {}", args.out.display()))?;
+    if let (Some(file), Some(path), Some((roster, _))) = (&mut csv, &args.csv, &result.roster) {
+        file.write_all(rota.to_csv(&sm, roster).as_bytes())
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    let gap = result
+        .status
+        .gap()
+        .map(|g| format!(", gap {:.2}%", g * 100.0))
+        .unwrap_or_default();
+    println!(
+        "status {}{gap}, objective {}, {:.1} s",
+        result.status.code(),
+        result.objective().map_or_else(|| "-".to_string(), |o| o.to_string()),
+        result.seconds
+    );
+    println!(
+        "cover met {:.1}% of {:.1} staff-hours; uncovered {:.1} staff-hours, over-covered {:.1}",
+        rota.cover.met_pct,
+        rota.cover.required_staff_hours,
+        rota.cover.uncovered_staff_hours,
+        rota.cover.over_covered_staff_hours
+    );
+    println!("wrote {}", args.out.display());
+    if let Some(path) = &args.csv {
+        println!("wrote {}", path.display());
+    }
+    if result.roster.is_none() {
+        bail!("no rota found ({})", result.status.code());
+    }
+    Ok(())
 }
 
 /// Whether `name` matches the glob `pattern` (`*` = any run of characters).
@@ -103,7 +251,8 @@ fn reported_minimum(dir: &Path) -> anyhow::Result<HashMap<String, i64>> {
 }
 
 pub fn bench(args: &RosterBenchArgs) -> anyhow::Result<()> {
-    let config = SolveConfig::new(args.time_limit, args.gap, args.threads, args.seed)?;
+    let config = SolveConfig::new(args.time_limit, args.gap, args.threads, args.seed)?
+        .with_heuristic_effort(args.heuristic_effort)?;
     let files = instance_files(&args.dir, args.filter.as_deref())?;
     if files.is_empty() {
         bail!("no instance in {} matches", args.dir.display());
@@ -114,8 +263,8 @@ pub fn bench(args: &RosterBenchArgs) -> anyhow::Result<()> {
     }
     if !args.json {
         println!(
-            "# time limit {} s, gap {}, threads {}, seed {}",
-            args.time_limit, args.gap, args.threads, args.seed
+            "# time limit {} s, gap {}, threads {}, seed {}, heuristic effort {}",
+            args.time_limit, args.gap, args.threads, args.seed, args.heuristic_effort
         );
         println!(
             "{:<11} {:>5} {:>4} {:>6} {:>7} {:>9} {:>8} {:>8} {:<21} {:>8} {:>8} {:>7}",
@@ -229,18 +378,40 @@ fn print_row(
 }
 
 pub fn check_roster(args: &CheckRosterArgs) -> anyhow::Result<()> {
-    let model = curtois_qu::read(&args.instance).with_context(|| format!("reading {}", args.instance.display()))?;
-    let text = std::fs::read_to_string(&args.roster).with_context(|| format!("reading {}", args.roster.display()))?;
-    let roster = rota_csv::parse(&model, &text).with_context(|| format!("parsing {}", args.roster.display()))?;
-    let report = check(&model, &roster)?;
+    let (model, report) = match (&args.instance, &args.roster, &args.scenario, &args.rota) {
+        (Some(instance), Some(path), _, _) => {
+            let model = curtois_qu::read(instance).with_context(|| format!("reading {}", instance.display()))?;
+            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            let roster = rota_csv::parse(&model, &text).with_context(|| format!("parsing {}", path.display()))?;
+            let report = check(&model, &roster)?;
+            (model, report)
+        }
+        (_, _, Some(scenario), Some(path)) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            let rota = rota::parse(&text).with_context(|| format!("reading {}", path.display()))?;
+            if rota.days % 7 != 0 {
+                bail!("{}: a rota of {} days is not whole weeks", path.display(), rota.days);
+            }
+            let (s, sm, _) = scenario_model(scenario, rota.days / 7, &args.config, args.cover.as_deref())?;
+            let roster = rota::to_roster(&s, &sm, &rota).with_context(|| format!("reading {}", path.display()))?;
+            let report = check(&sm.model, &roster)?;
+            (sm.model, report)
+        }
+        _ => bail!("give --instance with --roster, or --scenario with --rota"),
+    };
+    print_check(&model, &report)
+}
+
+fn print_check(model: &RosterModel, report: &CheckReport) -> anyhow::Result<()> {
     let o = report.objective;
     println!(
-        "objective {} (requests {}, under cover {}, over cover {}, substitution {})",
+        "objective {} (requests {}, under cover {}, over cover {}, substitution {}, weekends {})",
         o.total(),
         o.requests,
         o.under_cover,
         o.over_cover,
-        o.substitution
+        o.substitution,
+        o.weekends
     );
     for m in report.rule_slacks() {
         println!(

@@ -109,11 +109,13 @@ pub struct Objective {
     pub under_cover: i64,
     pub over_cover: i64,
     pub substitution: i64,
+    /// Weekends worked beyond each member's fair share, at their weight.
+    pub weekends: i64,
 }
 
 impl Objective {
     pub fn total(&self) -> i64 {
-        self.requests + self.under_cover + self.over_cover + self.substitution
+        self.requests + self.under_cover + self.over_cover + self.substitution + self.weekends
     }
 }
 
@@ -233,7 +235,7 @@ pub fn check(model: &RosterModel, roster: &Roster) -> Result<CheckReport, CheckE
             row[from..to]
                 .iter()
                 .flatten()
-                .map(|a| model.shifts[a.shift.get()].length)
+                .map(|a| model.shifts[a.shift.get()].paid)
                 .sum()
         };
         let total = worked(0, row.len());
@@ -280,6 +282,8 @@ pub fn check(model: &RosterModel, roster: &Roster) -> Result<CheckReport, CheckE
             None,
             i64::from(member.max_weekends) - weekends as i64,
         );
+        let beyond_share = (weekends as i64 - i64::from(member.weekend_share)).max(0);
+        objective.weekends += beyond_share * i64::from(member.weekend_weight);
 
         let banned = row
             .windows(2)
@@ -390,7 +394,8 @@ mod tests {
                 requests: 3,
                 under_cover: 0,
                 over_cover: 1,
-                substitution: 0
+                substitution: 0,
+                weekends: 0
             }
         );
         assert_eq!(report.cover_gaps.len(), 1);

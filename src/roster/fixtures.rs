@@ -17,6 +17,7 @@ pub fn shift(id: &str, start_h: i64, start_m: i64, length_min: i64) -> ShiftType
         id: id.to_string(),
         start: Seconds::from_minutes(start_h * 60 + start_m),
         length: Seconds::from_minutes(length_min),
+        paid: Seconds::from_minutes(length_min),
         weekdays: WeekdaySet::ALL,
     }
 }
@@ -34,6 +35,8 @@ pub fn member(id: &str, shifts: usize) -> StaffMember {
         min_consecutive_days: 1,
         min_consecutive_days_off: 1,
         max_weekends: 100,
+        weekend_share: 100,
+        weekend_weight: 0,
         days_off: Vec::new(),
         on_requests: Vec::new(),
         off_requests: Vec::new(),
@@ -110,6 +113,10 @@ pub fn random_tiny(seed: u64) -> RosterModel {
         m.max_weekends = rng.random_range(0..=1);
         if rng.random_bool(0.3) {
             m.days_off.push(DayIdx(rng.random_range(0..days)));
+        }
+        if rng.random_bool(0.5) {
+            m.weekend_share = 0;
+            m.weekend_weight = rng.random_range(1..6);
         }
         for _ in 0..rng.random_range(0..3) {
             let r = ShiftRequest {

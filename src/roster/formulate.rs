@@ -16,14 +16,16 @@
 //!   a path through a graph of runs and breaks, `w[i,d]` = the runs covering `d`;
 //! - cover (per requirement): `sum x + under - over = required` (`>=` without an over weight);
 //! - shifts per type, worked time (minutes) and every work window: sums of `x`;
-//! - weekends: `w[sat] <= k_w`, `w[sun] <= k_w`, `sum k_w <= max` when binding;
+//! - weekends: `w[sat] <= k_w`, `w[sun] <= k_w`, `sum k_w <= max` when binding, and
+//!   `sum k_w - e <= share` with `e >= 0` in the objective at the weekend weight (fairness);
 //! - forbidden sequences: `x[d,a] + sum_(a,b) x[d+1,b] <= 1`, aggregated over the successors;
 //! - rest days: `r[d] <= 1 - w[d]`, `r[d] + x[d-1,a] + sum_bad(a,b) x[d+1,b] <= 2`, and every
 //!   window holds `sum r >= min`.
 //!
 //! Objective (penalty points): cover slacks x weights, substitution costs, off-request weights
 //! on `x`, and on-request weights as `weight x (1 - x)`, whose constant rides on a column fixed
-//! at 1 so that HiGHS reports the true objective and gap. Worked time is counted in minutes.
+//! at 1 so that HiGHS reports the true objective and gap. Worked time is the shift types' paid
+//! time, counted in minutes.
 
 use good_lp::solvers::highs::{highs, HighsProblem};
 use good_lp::{variable, Expression, ProblemVariables, SolverModel, Variable};
@@ -220,7 +222,7 @@ pub fn formulate(model: &RosterModel, fixing: Option<&Fixing>) -> Formulation {
             for d in from..to {
                 let mut longest = 0.0f64;
                 for c in &cells[i * days + d] {
-                    let len = minutes(model.shifts[c.assignment.shift.get()].length);
+                    let len = minutes(model.shifts[c.assignment.shift.get()].paid);
                     e.add_mul(len, c.var);
                     longest = longest.max(len);
                 }
@@ -244,7 +246,8 @@ pub fn formulate(model: &RosterModel, fixing: Option<&Fixing>) -> Formulation {
 
         add_stretch_flow(m, days, &mut vars, &mut rows, &|d| worked(i, d), &|d| has_work(i, d));
 
-        if (m.max_weekends as usize) < weekends.len() {
+        let fair_share_binds = m.weekend_weight > 0 && (m.weekend_share as usize) < weekends.len();
+        if (m.max_weekends as usize) < weekends.len() || fair_share_binds {
             let mut sum = Expression::default();
             for w in &weekends {
                 let worked_days: Vec<usize> = w.iter().map(|d| d.get()).filter(|&d| has_work(i, d)).collect();
@@ -258,7 +261,15 @@ pub fn formulate(model: &RosterModel, fixing: Option<&Fixing>) -> Formulation {
                     sum.add_mul(1.0, k);
                 }
             }
-            rows.push(sum.leq(f64::from(m.max_weekends)));
+            if fair_share_binds {
+                // Weekends beyond the fair share, each at the member's weight.
+                let excess = vars.add(variable().min(0));
+                objective.add_mul(f64::from(m.weekend_weight), excess);
+                rows.push((sum.clone() - excess).leq(f64::from(m.weekend_share)));
+            }
+            if (m.max_weekends as usize) < weekends.len() {
+                rows.push(sum.leq(f64::from(m.max_weekends)));
+            }
         }
 
         for d in 0..days.saturating_sub(1) {

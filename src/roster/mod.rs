@@ -3,15 +3,18 @@
 //! ```text
 //! model (RosterModel) ──► formulate (good_lp) ──► solve (HiGHS, limits) ──► Roster ──► check
 //!   ▲ instances::curtois_qu (benchmark files)                                 │  (independent)
-//!   ▲ working_time (UK rules lowered into the model)                        rota_csv
+//!   ▲ scenario (a care scenario's staff, demand and shift types)            rota_csv
+//!   ▲ working_time (UK rules lowered into the model)                        rota (rota.json,
+//!                                                                             apply_rota)
 //! ```
 //!
 //! Inputs: a [`RosterModel`] (built from a care scenario or read from a benchmark file) and a
 //! [`SolveConfig`]. Output: a [`RosterResult`] with its status, the roster, and the independent
 //! checker's report (objective, uncovered demand, each rule's slack).
 //!
-//! Invariant: `roster` knows nothing of routes, roads or visits; it sees staff, shifts and cover
-//! groups only.
+//! Invariant: the MILP, the solver and the checker know nothing of routes, roads or visits;
+//! they see staff, shifts and cover groups only. Only `scenario` (demand to cover) and `rota`
+//! (the file and `apply_rota`) read the care scenario.
 
 pub mod check;
 mod fix_and_optimize;
@@ -20,7 +23,9 @@ mod fixtures;
 pub mod formulate;
 pub mod instances;
 pub mod model;
+pub mod rota;
 pub mod rota_csv;
+pub mod scenario;
 pub mod solve;
 pub mod working_time;
 

@@ -17,11 +17,15 @@
 //!   least `min_consecutive_days_off`; at most `max_weekends` weekends (Saturday or Sunday)
 //!   with a shift;
 //! - a forbidden sequence `(a, b)` bans shift `a` on one day followed by `b` on the next;
-//! - every [`WorkWindow`] caps the time worked in its days (the 48-hour average);
+//! - every [`WorkWindow`] caps the (paid) time worked in its days (the 48-hour average);
 //! - a [`RestDayRule`] asks for a number of rest days in every window of days, a rest day being
 //!   a day with no shift start whose surrounding off-duty time is at least `min_rest`;
 //! - soft: cover under and over the requirement (weights per head), shift on/off requests
-//!   (weights), substitution (cost per shift).
+//!   (weights), substitution (cost per shift), weekends worked beyond a fair share (weight
+//!   per weekend).
+//!
+//! A shift type's `length` (on duty) is what rest is measured from; its `paid` time (length
+//! less an unpaid break) is what counts as work for contracts and work windows.
 //!
 //! Units: times are [`Seconds`]; a shift's `start` is counted from midnight of its day;
 //! weights and costs are whole penalty points (`u32`), objectives `i64`.
@@ -53,7 +57,11 @@ pub struct ShiftType {
     pub id: String,
     /// Start, counted from midnight of the day the shift belongs to.
     pub start: Seconds,
+    /// Time on duty, start to end: what rest between shifts is measured from.
     pub length: Seconds,
+    /// Working time counted towards contracts and the 48-hour average: the length less any
+    /// unpaid break (`0 < paid <= length`).
+    pub paid: Seconds,
     pub weekdays: WeekdaySet,
 }
 
@@ -87,6 +95,9 @@ pub struct StaffMember {
     pub min_consecutive_days: u32,
     pub min_consecutive_days_off: u32,
     pub max_weekends: u32,
+    /// Soft: weekends worked beyond `weekend_share` cost `weekend_weight` each (fairness).
+    pub weekend_share: u32,
+    pub weekend_weight: u32,
     /// Days with no shift at all (leave, fixed days off).
     pub days_off: Vec<DayIdx>,
     /// Penalised by `weight` when the shift is not worked.
@@ -213,6 +224,8 @@ pub enum ModelIssue {
         "shift type {id}: length {length} must be positive and end at least 11 h before the day after next starts"
     )]
     ShiftLength { id: String, length: Seconds },
+    #[error("shift type {id}: paid time {paid} must be positive and at most its length")]
+    ShiftPaid { id: String, paid: Seconds },
     #[error("duplicate shift type id {0}")]
     DuplicateShift(String),
     #[error("duplicate staff id {0}")]
@@ -319,6 +332,12 @@ impl RosterModel {
                 issues.push(ModelIssue::ShiftLength {
                     id: s.id.clone(),
                     length: s.length,
+                });
+            }
+            if s.paid <= Seconds::ZERO || s.paid > s.length {
+                issues.push(ModelIssue::ShiftPaid {
+                    id: s.id.clone(),
+                    paid: s.paid,
                 });
             }
         }

@@ -1,5 +1,6 @@
-//! The roster as CSV, the benchmark's exchange form: a header `staff,0,1,...`, then a row per
-//! staff id with a column per day holding the shift type id, or nothing on a day off.
+//! The roster as CSV, the benchmark's exchange form: a header `staff,0,1,...` (or the days'
+//! dates), then a row per staff id with a column per day holding the shift type id, or nothing
+//! on a day off.
 //!
 //! A shift counted towards a group other than the member's own is written `SHIFT@GROUP`.
 //! Input of [`parse`]: the model (for ids) and the text; output: a [`Roster`]. Rows may come in
@@ -30,11 +31,17 @@ pub enum RotaCsvError {
     MissingStaff(String),
 }
 
-/// Writes `roster` as CSV text.
+/// Writes `roster` as CSV text, days numbered from 0 in the header.
 pub fn write(model: &RosterModel, roster: &Roster) -> String {
+    let labels: Vec<String> = (0..model.days).map(|d| d.to_string()).collect();
+    write_labelled(model, roster, &labels)
+}
+
+/// Writes `roster` as CSV text with `labels` (one per day, e.g. dates) in the header.
+pub fn write_labelled(model: &RosterModel, roster: &Roster, labels: &[String]) -> String {
     let mut out = String::from("staff");
-    for d in 0..model.days {
-        write!(out, ",{d}").expect("invariant: writing to a String cannot fail");
+    for label in labels {
+        write!(out, ",{label}").expect("invariant: writing to a String cannot fail");
     }
     out.push('\n');
     for (i, m) in model.staff.iter().enumerate() {

@@ -36,7 +36,12 @@ pub struct SolveConfig {
     mip_rel_gap: f64,
     threads: u32,
     seed: u32,
+    /// HiGHS's share of branch-and-bound effort spent on primal heuristics.
+    mip_heuristic_effort: f64,
 }
+
+/// HiGHS's own default for `mip_heuristic_effort`.
+pub const DEFAULT_HEURISTIC_EFFORT: f64 = 0.05;
 
 /// A solver setting out of range.
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -49,6 +54,8 @@ pub enum ConfigError {
     Threads(u32),
     #[error("seed {0} must fit in a 31-bit HiGHS random seed")]
     Seed(u64),
+    #[error("MIP heuristic effort {0} must be in [0, 1]")]
+    HeuristicEffort(f64),
 }
 
 impl SolveConfig {
@@ -73,6 +80,18 @@ impl SolveConfig {
             mip_rel_gap,
             threads,
             seed: seed32,
+            mip_heuristic_effort: DEFAULT_HEURISTIC_EFFORT,
+        })
+    }
+
+    /// The same limits with HiGHS's primal heuristic effort set to `effort` (in `[0, 1]`).
+    pub fn with_heuristic_effort(self, effort: f64) -> Result<Self, ConfigError> {
+        if !(0.0..=1.0).contains(&effort) {
+            return Err(ConfigError::HeuristicEffort(effort));
+        }
+        Ok(Self {
+            mip_heuristic_effort: effort,
+            ..self
         })
     }
 
@@ -206,11 +225,12 @@ pub(super) fn run_highs(
         stage: "building the model",
         detail: e.to_string(),
     })?;
-    let options: [(&str, HighsOption); 4] = [
+    let options: [(&str, HighsOption); 5] = [
         ("time_limit", HighsOption::Float(time_limit_s.max(0.01))),
         ("mip_rel_gap", HighsOption::Float(config.mip_rel_gap)),
         ("threads", HighsOption::Int(config.threads as i32)),
         ("random_seed", HighsOption::Int(config.seed as i32)),
+        ("mip_heuristic_effort", HighsOption::Float(config.mip_heuristic_effort)),
     ];
     for (name, value) in options {
         let set = match value {

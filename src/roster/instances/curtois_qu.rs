@@ -177,10 +177,12 @@ impl Reader {
                 let f = Self::fields(line, section, text, 3)?;
                 let idx = ShiftTypeIdx::new(self.shifts.len());
                 self.shift_index.insert(f[0].to_string(), idx);
+                let length = minutes(line, "shift length", f[1])?;
                 self.shifts.push(ShiftType {
                     id: f[0].to_string(),
                     start: Seconds::ZERO,
-                    length: minutes(line, "shift length", f[1])?,
+                    length,
+                    paid: length,
                     weekdays: WeekdaySet::ALL,
                 });
                 for next in f[2].split('|').map(str::trim).filter(|s| !s.is_empty()) {
@@ -209,6 +211,8 @@ impl Reader {
                     min_consecutive_days: number(line, "min consecutive shifts", f[5])?,
                     min_consecutive_days_off: number(line, "min consecutive days off", f[6])?,
                     max_weekends: number(line, "max weekends", f[7])?,
+                    weekend_share: 0,
+                    weekend_weight: 0,
                     days_off: Vec::new(),
                     on_requests: Vec::new(),
                     off_requests: Vec::new(),

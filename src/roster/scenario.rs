@@ -1,0 +1,794 @@
+//! A planning scenario as a rostering model: who may work which shift over the coming weeks.
+//!
+//! Input: a validated [`Scenario`], a horizon of 1 to 6 weeks from the scenario's date, the
+//! rota settings of a solver profile ([`RotaSettings`]) and, optionally, cover given directly
+//! ([`CoverHours`], read from CSV by [`parse_cover_csv`]). Output: a [`ScenarioModel`]: the
+//! [`RosterModel`] and what maps it back to the scenario (dates, groups as base x discipline,
+//! shift times of day, the staff-hours behind each cover requirement).
+//!
+//! - Shift types: one per configured type, running every day; a type limited to some bases
+//!   may only be worked by their staff. Night kinds need the `night_working` competence.
+//! - Cover group: one per base x discipline with staff or demand.
+//! - Cover from demand: each visit's care time (twice for a two-person visit) plus the travel
+//!   allowance goes to the base nearest its location by straight-line distance (no road
+//!   matrix is needed, so rostering runs without a map), to its discipline, and, split
+//!   equally, to the shift types at that base whose window holds the whole visit when started
+//!   at its earliest start; failing that, to the types whose window overlaps its start
+//!   window; failing both, it is reported unallocated. A night type's cover is on the day it
+//!   starts. A horizon day takes the demand of the scenario day of the same date, else the
+//!   first scenario day of the same weekday, else scenario day `h mod days` ([`DemandSource`]).
+//! - Heads: the required staff-time of a requirement over the shift type's paid time, rounded
+//!   up. A missing head costs the under-cover weight per hour times the staff-hours each
+//!   required head stands for (so 0.7 h of demand missed costs 0.7 h, not a whole shift); an
+//!   extra head costs the over-cover weight per hour times the shift's paid hours.
+//! - Substitution: a higher discipline (the scenario's substitution table) at the table's cost
+//!   per shift, and another base's group at the configured cost per straight-line km between
+//!   the bases (both when both apply).
+//! - Contract: paid time over the horizon within the tolerance of the contracted hours pro
+//!   rata for the horizon and for leave (a member on leave half their days is held to half),
+//!   the lower bound capped by what their available days and the 48-hour average allow.
+//! - UK working time ([`WorkingTimeRules::uk`] with the configured most consecutive days):
+//!   48 h average over the horizon, 11 h rest (so night then early is forbidden), 24 h off in
+//!   each 7 days. Leave and non-working weekdays are days off.
+//! - Soft: weekends beyond the fair share, shifts of an avoided kind, shifts not of a
+//!   preferred kind (each an off request at the configured weight).
+//!
+//! Units: [`Seconds`]; penalty points are integers. Invariant: the model passes
+//! [`RosterModel::validate`]; staff `i` of the model is staff `i` of the scenario.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::config::{RotaSettings, ShiftTypeSetting};
+use crate::ids::{BaseIdx, CoverGroupIdx, DayIdx, ShiftTypeIdx};
+use crate::scenario::model::{Crew, ShiftKind};
+use crate::scenario::skills::{Competence, Discipline};
+use crate::scenario::Scenario;
+use crate::spatial::haversine_m;
+use crate::units::Seconds;
+
+use super::model::{
+    CoverRequirement, ModelError, RosterModel, ShiftRequest, ShiftType, StaffMember, Substitution, WeekdaySet,
+};
+use super::working_time::WorkingTimeRules;
+
+/// The shortest and longest horizon, in weeks.
+pub const WEEKS: std::ops::RangeInclusive<u32> = 1..=6;
+
+/// Why a scenario could not become a rostering model.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioModelError {
+    #[error("--weeks {0}: give a horizon of 1 to 6 weeks")]
+    Weeks(u32),
+    #[error("shift type {id}: unknown kind `{kind}` (give early, late, night or long_day)")]
+    ShiftKind { id: String, kind: String },
+    #[error("shift type {id}: base `{base}` is not in the scenario")]
+    ShiftBase { id: String, base: String },
+    #[error("cover CSV line {line}: {message}")]
+    CoverCsv { line: usize, message: String },
+    #[error(transparent)]
+    Model(#[from] ModelError),
+}
+
+/// A cover group of the scenario: one base's staff of one discipline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CoverGroup {
+    pub base: BaseIdx,
+    pub discipline: Discipline,
+}
+
+/// Staff-time wanted on one day x shift type x group, before rounding to heads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CoverHours {
+    pub day: DayIdx,
+    pub shift: ShiftTypeIdx,
+    pub group: CoverGroup,
+    pub staff_time: Seconds,
+}
+
+/// Where a horizon day's demand came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DemandSource {
+    /// The scenario day of the same date.
+    Scenario(u32),
+    /// A scenario day repeated (same weekday, or cyclically when none has it).
+    Repeated(u32),
+    /// Cover given directly.
+    Given,
+}
+
+/// The demand the cover was derived from, per scenario day (all days together).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DemandTotals {
+    pub visits: usize,
+    /// Care time, two-person visits counted twice.
+    pub care: Seconds,
+    pub travel_allowance: Seconds,
+    /// Staff-time no shift type's window could take.
+    pub unallocated: Seconds,
+}
+
+/// A scenario's rostering model and the maps back to the scenario.
+#[derive(Clone, Debug)]
+pub struct ScenarioModel {
+    pub model: RosterModel,
+    pub first_date: NaiveDate,
+    /// Per cover group index of the model.
+    pub groups: Vec<CoverGroup>,
+    /// Per shift type index of the model.
+    pub shift_types: Vec<ShiftTypeSetting>,
+    /// Per requirement of `model.cover`, the staff-time behind its heads.
+    pub cover_time: Vec<Seconds>,
+    /// Per horizon day.
+    pub demand_source: Vec<DemandSource>,
+    /// The scenario's demand (zero when cover was given).
+    pub demand: DemandTotals,
+}
+
+impl ScenarioModel {
+    pub fn date(&self, day: DayIdx) -> NaiveDate {
+        self.first_date + chrono::Duration::days(day.0.into())
+    }
+
+    /// `base/discipline`, the group's name in the model and in files.
+    pub fn group_name(s: &Scenario, g: CoverGroup) -> String {
+        format!("{}/{}", s.bases[g.base.get()].id.as_str(), g.discipline.code())
+    }
+}
+
+/// Builds the rostering model of `scenario` over `weeks` weeks from its date, with cover from
+/// its demand or, when `given` is `Some`, from those staff-times.
+pub fn build(
+    scenario: &Scenario,
+    weeks: u32,
+    settings: &RotaSettings,
+    given: Option<&[CoverHours]>,
+) -> Result<ScenarioModel, ScenarioModelError> {
+    if !WEEKS.contains(&weeks) {
+        return Err(ScenarioModelError::Weeks(weeks));
+    }
+    let days = weeks * 7;
+    let first_date = scenario.clock.date();
+    let shift_kinds = shift_kinds(settings)?;
+    let offered = offered_at(scenario, settings)?;
+    let shifts: Vec<ShiftType> = settings
+        .shift_types
+        .iter()
+        .map(|t| ShiftType {
+            id: t.id.clone(),
+            start: Seconds::from_minutes(i64::from(t.start_minute)),
+            length: Seconds::from_minutes(i64::from(t.duty_minutes())),
+            paid: Seconds::from_minutes(i64::from(t.duty_minutes() - t.unpaid_break_minutes)),
+            weekdays: WeekdaySet::ALL,
+        })
+        .collect();
+
+    let (cover_by_key, demand_source, demand) = match given {
+        Some(rows) => {
+            let mut map: BTreeMap<(DayIdx, ShiftTypeIdx, CoverGroup), Seconds> = BTreeMap::new();
+            for r in rows {
+                *map.entry((r.day, r.shift, r.group)).or_default() += r.staff_time;
+            }
+            (map, vec![DemandSource::Given; days as usize], DemandTotals::default())
+        }
+        None => {
+            let (per_day, demand) = scenario_demand(scenario, settings, &offered, &shifts);
+            let sources = demand_sources(scenario, days);
+            let mut map = BTreeMap::new();
+            for (h, source) in sources.iter().enumerate() {
+                let (DemandSource::Scenario(k) | DemandSource::Repeated(k)) = *source else {
+                    continue;
+                };
+                for (&(shift, group), &t) in &per_day[k as usize] {
+                    map.insert((DayIdx::new(h), shift, group), t);
+                }
+            }
+            (map, sources, demand)
+        }
+    };
+
+    // Groups: every base x discipline with staff, then any with demand only.
+    let mut group_keys: Vec<CoverGroup> = scenario
+        .staff
+        .iter()
+        .map(|m| CoverGroup {
+            base: m.base,
+            discipline: m.discipline,
+        })
+        .chain(cover_by_key.keys().map(|k| k.2))
+        .collect();
+    group_keys.sort();
+    group_keys.dedup();
+    let group_idx = |g: CoverGroup| {
+        CoverGroupIdx::new(
+            group_keys
+                .binary_search(&g)
+                .expect("invariant: every group was collected"),
+        )
+    };
+
+    let mut cover = Vec::with_capacity(cover_by_key.len());
+    let mut cover_time = Vec::with_capacity(cover_by_key.len());
+    for (&(day, shift, group), &time) in &cover_by_key {
+        let paid = shifts[shift.get()].paid;
+        let required = u32::try_from((time.0 + paid.0 - 1) / paid.0).unwrap_or(u32::MAX);
+        // A missing head costs the staff-hours it stands for: the requirement's share.
+        let per_required_head = Seconds(time.0 / i64::from(required.max(1)));
+        cover.push(CoverRequirement {
+            day,
+            shift,
+            group: group_idx(group),
+            required,
+            under_weight: per_head(settings.under_cover_weight_per_hour, per_required_head.as_hours_f64()).max(1),
+            over_weight: per_head(settings.over_cover_weight_per_hour, paid.as_hours_f64()),
+        });
+        cover_time.push(time);
+    }
+
+    let weekends = weekend_count(first_date, days);
+    let rules = WorkingTimeRules {
+        max_consecutive_days: settings.max_consecutive_days,
+        ..WorkingTimeRules::uk()
+    };
+    let longest_paid = shifts.iter().map(|t| t.paid).max().unwrap_or(Seconds::ZERO);
+    let staff = scenario
+        .staff
+        .iter()
+        .map(|m| {
+            let own = CoverGroup {
+                base: m.base,
+                discipline: m.discipline,
+            };
+            let mut substitutions = Vec::new();
+            for &g in group_keys.iter().filter(|&&g| g != own) {
+                let Some(cost) = scenario.substitutions.cost(m.discipline, g.discipline) else {
+                    continue;
+                };
+                let travel = if g.base == m.base {
+                    0
+                } else {
+                    let km = haversine_m(scenario.base_location(m.base), scenario.base_location(g.base)) / 1000.0;
+                    (km * f64::from(settings.cross_base_cost_per_km)).round() as u32
+                };
+                substitutions.push(Substitution {
+                    group: group_idx(g),
+                    cost: cost.0.saturating_add(travel),
+                });
+            }
+            let night_ok = m.competences.contains(Competence::NightWorking);
+            let max_shifts = (0..shifts.len())
+                .map(|t| {
+                    let works_here = offered[t].is_empty() || offered[t].contains(&m.base);
+                    let night = shift_kinds[t] == Some(ShiftKind::Night);
+                    if works_here && (night_ok || !night) {
+                        u32::MAX
+                    } else {
+                        0
+                    }
+                })
+                .collect();
+            let days_off: Vec<DayIdx> = (0..days)
+                .map(DayIdx)
+                .filter(|&d| {
+                    let date = first_date + chrono::Duration::days(d.0.into());
+                    !m.available_on(date)
+                })
+                .collect();
+            let nominal = (0..days)
+                .filter(|&d| {
+                    let date = first_date + chrono::Duration::days(d.into());
+                    m.working_days.contains(&date.weekday())
+                })
+                .count() as i64;
+            let available = i64::from(days) - days_off.len() as i64;
+            // Contracted time over the horizon, pro rata for leave.
+            let target = if nominal == 0 {
+                0
+            } else {
+                m.contracted_per_week.0 * i64::from(days) / 7 * available / nominal
+            };
+            let tolerance = i64::from(settings.contract_tolerance_pct);
+            let rest_days = i64::from(days / 7);
+            let reachable = (available.min(i64::from(days) - rest_days)).max(0) * longest_paid.0;
+            let average_cap = rules.max_average_week.0 * i64::from(days) / 7;
+            let min_work = Seconds((target * (100 - tolerance) / 100).min(reachable).min(average_cap));
+            let max_work = Seconds((target * (100 + tolerance) / 100).max(min_work.0));
+            let mut off_requests = Vec::new();
+            for d in (0..days).map(DayIdx).filter(|d| !days_off.contains(d)) {
+                for (t, kind) in shift_kinds.iter().enumerate() {
+                    let avoided = kind.is_some_and(|k| m.avoids.contains(&k));
+                    let not_preferred = !m.prefers.is_empty() && !kind.is_some_and(|k| m.prefers.contains(&k));
+                    let weight = if avoided { settings.avoid_weight } else { 0 }
+                        + if not_preferred { settings.prefer_weight } else { 0 };
+                    if weight > 0 {
+                        off_requests.push(ShiftRequest {
+                            day: d,
+                            shift: ShiftTypeIdx::new(t),
+                            weight,
+                        });
+                    }
+                }
+            }
+            StaffMember {
+                id: m.id.as_str().to_string(),
+                group: group_idx(own),
+                substitutions,
+                max_shifts,
+                min_work,
+                max_work,
+                max_consecutive_days: settings.max_consecutive_days,
+                min_consecutive_days: 1,
+                min_consecutive_days_off: 1,
+                max_weekends: weekends,
+                weekend_share: (weekends * settings.weekend_share_pct).div_ceil(100),
+                weekend_weight: settings.weekend_weight,
+                days_off,
+                on_requests: Vec::new(),
+                off_requests,
+            }
+        })
+        .collect();
+
+    let mut model = RosterModel {
+        name: format!("scenario {first_date} for {weeks} weeks"),
+        days,
+        first_weekday: first_date.weekday().num_days_from_monday(),
+        shifts,
+        groups: group_keys
+            .iter()
+            .map(|&g| ScenarioModel::group_name(scenario, g))
+            .collect(),
+        staff,
+        cover,
+        forbidden: Vec::new(),
+        work_windows: Vec::new(),
+        rest_days: None,
+    };
+    rules.apply(&mut model);
+    model.validate()?;
+    Ok(ScenarioModel {
+        model,
+        first_date,
+        groups: group_keys,
+        shift_types: settings.shift_types.clone(),
+        cover_time,
+        demand_source,
+        demand,
+    })
+}
+
+/// Penalty points per head of a shift with `hours` paid, at `per_hour`.
+fn per_head(per_hour: u32, hours: f64) -> u32 {
+    (f64::from(per_hour) * hours).round() as u32
+}
+
+/// Weekends (Saturday or Sunday) touched by `days` days from `first`.
+fn weekend_count(first: NaiveDate, days: u32) -> u32 {
+    let mut weeks: Vec<NaiveDate> = (0..days)
+        .map(|d| first + chrono::Duration::days(d.into()))
+        .filter(|d| d.weekday().num_days_from_monday() >= 5)
+        .map(|d| d.week(chrono::Weekday::Mon).first_day())
+        .collect();
+    weeks.dedup();
+    weeks.len() as u32
+}
+
+/// Each shift type's kind, checked.
+fn shift_kinds(settings: &RotaSettings) -> Result<Vec<Option<ShiftKind>>, ScenarioModelError> {
+    settings
+        .shift_types
+        .iter()
+        .map(|t| match &t.kind {
+            None => Ok(None),
+            Some(code) => ShiftKind::from_code(code)
+                .map(Some)
+                .ok_or_else(|| ScenarioModelError::ShiftKind {
+                    id: t.id.clone(),
+                    kind: code.clone(),
+                }),
+        })
+        .collect()
+}
+
+/// Per shift type, the bases it runs at (empty: all).
+fn offered_at(scenario: &Scenario, settings: &RotaSettings) -> Result<Vec<Vec<BaseIdx>>, ScenarioModelError> {
+    settings
+        .shift_types
+        .iter()
+        .map(|t| {
+            t.bases
+                .iter()
+                .map(|b| {
+                    scenario
+                        .bases
+                        .iter()
+                        .position(|x| x.id.as_str() == b)
+                        .map(BaseIdx::new)
+                        .ok_or_else(|| ScenarioModelError::ShiftBase {
+                            id: t.id.clone(),
+                            base: b.clone(),
+                        })
+                })
+                .collect()
+        })
+        .collect()
+}
+
+type DayCover = BTreeMap<(ShiftTypeIdx, CoverGroup), Seconds>;
+
+/// Per scenario day, the staff-time wanted per shift type x group, and the totals.
+fn scenario_demand(
+    scenario: &Scenario,
+    settings: &RotaSettings,
+    offered: &[Vec<BaseIdx>],
+    shifts: &[ShiftType],
+) -> (Vec<DayCover>, DemandTotals) {
+    let n_days = scenario.days.max(1) as usize;
+    let mut per_day: Vec<DayCover> = vec![BTreeMap::new(); n_days];
+    let mut totals = DemandTotals::default();
+    for (v, visit) in scenario.visits.iter().enumerate() {
+        let location = scenario.visit_location(crate::ids::VisitIdx::new(v));
+        let base = (0..scenario.bases.len())
+            .map(BaseIdx::new)
+            .min_by(|&a, &b| {
+                let da = haversine_m(location, scenario.base_location(a));
+                let db = haversine_m(location, scenario.base_location(b));
+                da.total_cmp(&db)
+            })
+            .expect("invariant: a valid scenario has a base");
+        let heads = match visit.crew {
+            Crew::Single => 1,
+            Crew::Pair(_) => 2,
+        };
+        let care = Seconds(visit.duration.0 * heads);
+        let allowance = Seconds(care.0 * i64::from(settings.travel_allowance_pct) / 100);
+        totals.visits += 1;
+        totals.care += care;
+        totals.travel_allowance += allowance;
+        let staff_time = care + allowance;
+
+        // Occurrences of each shift type at this base around the visit's day.
+        let day = scenario.clock.day_of(visit.earliest_start);
+        let mut holds = Vec::new();
+        let mut overlaps = Vec::new();
+        for (t, shift) in shifts.iter().enumerate() {
+            if !(offered[t].is_empty() || offered[t].contains(&base)) {
+                continue;
+            }
+            for occurrence in [day - 1, day] {
+                let start = scenario.clock.day_start(occurrence) + shift.start;
+                let end = start + shift.length;
+                let k = (ShiftTypeIdx::new(t), occurrence);
+                if start <= visit.earliest_start && visit.earliest_start + visit.duration <= end {
+                    holds.push(k);
+                } else if start <= visit.latest_start && visit.earliest_start < end {
+                    overlaps.push(k);
+                }
+            }
+        }
+        let chosen = if holds.is_empty() { overlaps } else { holds };
+        if chosen.is_empty() {
+            totals.unallocated += staff_time;
+            continue;
+        }
+        let n = chosen.len() as i64;
+        for (j, &(shift, occurrence)) in chosen.iter().enumerate() {
+            // Equal parts; the remainder goes to the first.
+            let part = staff_time.0 / n + if j == 0 { staff_time.0 % n } else { 0 };
+            let k = occurrence.rem_euclid(n_days as i64) as usize;
+            let group = CoverGroup {
+                base,
+                discipline: visit.need.discipline,
+            };
+            *per_day[k].entry((shift, group)).or_default() += Seconds(part);
+        }
+    }
+    (per_day, totals)
+}
+
+/// Per horizon day, the scenario day whose demand it takes.
+fn demand_sources(scenario: &Scenario, days: u32) -> Vec<DemandSource> {
+    let n = scenario.days.max(1);
+    let weekday = |k: u32| scenario.date_of_day(k.into()).weekday();
+    (0..days)
+        .map(|h| {
+            if h < n {
+                return DemandSource::Scenario(h);
+            }
+            let date = scenario.date_of_day(h.into());
+            let same = (0..n).find(|&k| weekday(k) == date.weekday());
+            DemandSource::Repeated(same.unwrap_or(h % n))
+        })
+        .collect()
+}
+
+/// Reads cover given directly: a header `date,base,discipline,shift,staff_hours`, then a row
+/// per requirement (dates within the horizon; rows for the same key add up).
+pub fn parse_cover_csv(
+    text: &str,
+    scenario: &Scenario,
+    weeks: u32,
+    settings: &RotaSettings,
+) -> Result<Vec<CoverHours>, ScenarioModelError> {
+    let first = scenario.clock.date();
+    let days = i64::from(weeks) * 7;
+    let mut out = Vec::new();
+    for (n, raw) in text.lines().enumerate() {
+        let line = n + 1;
+        let err = |message: String| ScenarioModelError::CoverCsv { line, message };
+        let f: Vec<&str> = raw.trim_end_matches('\r').split(',').map(str::trim).collect();
+        if f.iter().all(|x| x.is_empty()) || (n == 0 && f[0] == "date") {
+            continue;
+        }
+        if f.len() != 5 {
+            return Err(err(format!(
+                "{} fields; give date,base,discipline,shift,staff_hours",
+                f.len()
+            )));
+        }
+        let date = NaiveDate::parse_from_str(f[0], "%Y-%m-%d")
+            .map_err(|_| err(format!("date `{}`: give YYYY-MM-DD", f[0])))?;
+        let day = (date - first).num_days();
+        if !(0..days).contains(&day) {
+            return Err(err(format!(
+                "date {date} is outside the {days}-day horizon from {first}"
+            )));
+        }
+        let base = scenario
+            .bases
+            .iter()
+            .position(|b| b.id.as_str() == f[1])
+            .ok_or_else(|| err(format!("unknown base `{}`", f[1])))?;
+        let discipline = Discipline::from_code(f[2]).ok_or_else(|| err(format!("unknown discipline `{}`", f[2])))?;
+        let shift = settings
+            .shift_types
+            .iter()
+            .position(|t| t.id == f[3])
+            .ok_or_else(|| err(format!("unknown shift type `{}`", f[3])))?;
+        let hours: f64 = f[4]
+            .parse()
+            .ok()
+            .filter(|h: &f64| h.is_finite() && (0.0..=10_000.0).contains(h))
+            .ok_or_else(|| err(format!("staff_hours `{}`: give hours from 0 to 10000", f[4])))?;
+        out.push(CoverHours {
+            day: DayIdx::new(day as usize),
+            shift: ShiftTypeIdx::new(shift),
+            group: CoverGroup {
+                base: BaseIdx::new(base),
+                discipline,
+            },
+            staff_time: Seconds((hours * 3600.0).round() as i64),
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::config;
+
+    pub(crate) fn rutland() -> Scenario {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/scenarios/rutland-2026-06-09.json");
+        crate::scenario::load(&path).unwrap()
+    }
+
+    pub(crate) fn settings() -> RotaSettings {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("solver-configs/default.toml");
+        config::load(&path).unwrap().roster.rota
+    }
+
+    #[test]
+    fn cover_adds_up_to_visit_hours_plus_travel_allowance_on_every_day() {
+        let s = rutland();
+        let settings = settings();
+        let sm = build(&s, 1, &settings, None).unwrap();
+        let care: i64 = s
+            .visits
+            .iter()
+            .map(|v| v.duration.0 * i64::from(v.crew.staff_count()))
+            .sum();
+        assert_eq!(sm.demand.care.0, care);
+        assert_eq!(sm.demand.visits, s.visits.len());
+        assert_eq!(sm.demand.unallocated, Seconds::ZERO);
+        // Each visit's allowance is 35% of its care time, rounded down to the second.
+        assert!((sm.demand.travel_allowance.0 - care * 35 / 100).abs() <= s.visits.len() as i64);
+        let per_day = sm.demand.care + sm.demand.travel_allowance;
+        for d in 0..7 {
+            let day: i64 = sm
+                .model
+                .cover
+                .iter()
+                .zip(&sm.cover_time)
+                .filter(|(c, _)| c.day == DayIdx(d))
+                .map(|(_, t)| t.0)
+                .sum();
+            assert_eq!(day, per_day.0, "day {d}");
+        }
+        // The one-day scenario is repeated over the week.
+        assert_eq!(sm.demand_source[0], DemandSource::Scenario(0));
+        assert!(sm.demand_source[1..].iter().all(|&x| x == DemandSource::Repeated(0)));
+        // Heads cover the staff-time: required x paid >= staff-time, by less than one shift.
+        for (c, t) in sm.model.cover.iter().zip(&sm.cover_time) {
+            let paid = sm.model.shifts[c.shift.get()].paid.0;
+            assert!(i64::from(c.required) * paid >= t.0 && i64::from(c.required - 1) * paid < t.0);
+        }
+    }
+
+    #[test]
+    fn staff_follow_their_contract_leave_and_competences() {
+        let mut s = rutland();
+        let first = s.clock.date();
+        s.staff[0].leave.push(crate::scenario::model::DateRange {
+            first,
+            last: first + chrono::Duration::days(6),
+        });
+        let sm = build(&s, 2, &settings(), None).unwrap();
+        let m = &sm.model;
+        assert_eq!(m.days, 14);
+        assert_eq!(m.first_weekday, 1, "2026-06-09 is a Tuesday");
+        // A week of leave halves the contract (the staff member's working days are the same
+        // each week).
+        let contracted = s.staff[0].contracted_per_week.0;
+        assert_eq!(m.staff[0].max_work.0, contracted * 110 / 100);
+        assert!((0..7).all(|d| m.staff[0].days_off.contains(&DayIdx(d))));
+        // Night shifts only for those signed off for night working.
+        let night = sm.shift_types.iter().position(|t| t.id == "night").unwrap();
+        for (i, staff) in s.staff.iter().enumerate() {
+            let signed_off = staff.competences.contains(Competence::NightWorking);
+            assert_eq!(m.staff[i].max_shifts[night] > 0, signed_off, "{}", staff.id.as_str());
+        }
+        // Night then early breaks the 11 h rest and is forbidden.
+        let early = sm.shift_types.iter().position(|t| t.id == "early").unwrap();
+        assert!(m
+            .forbidden
+            .contains(&(ShiftTypeIdx::new(night), ShiftTypeIdx::new(early))));
+        assert_eq!(m.work_windows[0].max_work, Seconds::from_hours(96));
+    }
+
+    #[test]
+    fn rejects_a_horizon_of_zero_or_seven_weeks() {
+        let s = rutland();
+        assert!(matches!(
+            build(&s, 0, &settings(), None),
+            Err(ScenarioModelError::Weeks(0))
+        ));
+        assert!(matches!(
+            build(&s, 7, &settings(), None),
+            Err(ScenarioModelError::Weeks(7))
+        ));
+    }
+
+    #[test]
+    fn reads_cover_given_directly_and_rejects_unknown_names() {
+        let s = rutland();
+        let settings = settings();
+        let text = "date,base,discipline,shift,staff_hours\n2026-06-10,north,registered_nurse,early,15\n";
+        let cover = parse_cover_csv(text, &s, 1, &settings).unwrap();
+        let sm = build(&s, 1, &settings, Some(&cover)).unwrap();
+        assert_eq!(sm.model.cover.len(), 1);
+        assert_eq!(sm.model.cover[0].day, DayIdx(1));
+        assert_eq!(sm.model.cover[0].required, 2, "15 h over 7.5 paid hours");
+        assert_eq!(sm.model.groups[sm.model.cover[0].group.get()], "north/registered_nurse");
+        let bad = "2026-06-10,nowhere,registered_nurse,early,15\n";
+        let err = parse_cover_csv(bad, &s, 1, &settings).unwrap_err();
+        assert!(err.to_string().contains("line 1: unknown base `nowhere`"), "{err}");
+        let late = "2026-06-30,north,registered_nurse,early,15\n";
+        assert!(parse_cover_csv(late, &s, 1, &settings).is_err());
+    }
+}
+
+#[cfg(test)]
+mod rule_tests {
+    //! The checker on hand-made rotas of a scenario model: each UK rule and contract broken.
+
+    use super::tests::{rutland, settings};
+    use super::*;
+    use crate::ids::RosterStaffIdx;
+    use crate::roster::check::{check, Rule};
+    use crate::roster::model::{Assignment, Roster};
+    use crate::scenario::time::WEEK;
+
+    /// A one-week model of the Rutland scenario whose first member may work any day,
+    /// nights included.
+    fn model() -> ScenarioModel {
+        let mut s = rutland();
+        s.staff[0].working_days = WEEK.to_vec();
+        s.staff[0].competences.insert(Competence::NightWorking);
+        build(&s, 1, &settings(), None).unwrap()
+    }
+
+    /// The rules the first member breaks when working `row` (shift ids, `-` off) alone.
+    fn broken(sm: &ScenarioModel, row: &[&str]) -> Vec<Rule> {
+        let m = &sm.model;
+        let mut roster = Roster::empty(m.staff.len(), m.days);
+        for (d, id) in row.iter().enumerate().filter(|(_, id)| **id != "-") {
+            let shift = ShiftTypeIdx::new(m.shifts.iter().position(|t| t.id == *id).unwrap());
+            let cell = Assignment {
+                shift,
+                group: m.staff[0].group,
+            };
+            roster.set(RosterStaffIdx(0), DayIdx::new(d), Some(cell));
+        }
+        let report = check(m, &roster).unwrap();
+        let mut rules: Vec<Rule> = report
+            .violations()
+            .filter(|v| v.staff == RosterStaffIdx(0))
+            .map(|v| v.rule)
+            .collect();
+        rules.dedup();
+        rules
+    }
+
+    #[test]
+    fn accepts_a_week_within_contract_and_rules() {
+        let sm = model();
+        assert!(broken(&sm, &["early", "early", "late", "-", "-", "early", "early"]).is_empty());
+    }
+
+    #[test]
+    fn rejects_night_then_early() {
+        let sm = model();
+        let got = broken(&sm, &["early", "early", "night", "early", "-", "-", "early"]);
+        assert!(got.contains(&Rule::ForbiddenSequence), "{got:?}");
+    }
+
+    #[test]
+    fn rejects_late_then_early_under_11h_rest() {
+        let sm = model();
+        let got = broken(&sm, &["early", "late", "early", "-", "-", "early", "early"]);
+        assert_eq!(got, vec![Rule::ForbiddenSequence]);
+    }
+
+    #[test]
+    fn rejects_seven_days_in_a_row_and_no_weekly_rest() {
+        let sm = model();
+        let got = broken(&sm, &["early"; 7]);
+        assert!(got.contains(&Rule::MaxConsecutiveDays), "{got:?}");
+        assert!(got.contains(&Rule::RestDays), "{got:?}");
+    }
+
+    #[test]
+    fn rejects_shift_over_48h_average() {
+        let sm = model();
+        // Five long days (57.5 paid hours) are within the run and rest limits but over 48 h.
+        let got = broken(
+            &sm,
+            &["long_day", "long_day", "long_day", "-", "long_day", "long_day", "-"],
+        );
+        assert!(got.contains(&Rule::WorkWindow), "{got:?}");
+    }
+
+    #[test]
+    fn rejects_work_under_the_contract() {
+        let sm = model();
+        assert_eq!(
+            broken(&sm, &["early", "-", "-", "-", "-", "-", "-"]),
+            vec![Rule::MinWork]
+        );
+    }
+
+    #[test]
+    fn rejects_a_shift_on_leave() {
+        let mut s = rutland();
+        s.staff[0].working_days = WEEK.to_vec();
+        let first = s.clock.date();
+        s.staff[0]
+            .leave
+            .push(crate::scenario::model::DateRange { first, last: first });
+        let sm = build(&s, 1, &settings(), None).unwrap();
+        let got = broken(&sm, &["early", "early", "early", "-", "-", "early", "early"]);
+        assert!(got.contains(&Rule::DayOff), "{got:?}");
+    }
+
+    #[test]
+    fn rejects_a_night_for_staff_not_signed_off() {
+        let mut s = rutland();
+        s.staff[0].working_days = WEEK.to_vec();
+        s.staff[0].competences = crate::scenario::skills::Competences::NONE;
+        let sm = build(&s, 1, &settings(), None).unwrap();
+        let got = broken(&sm, &["early", "early", "night", "-", "-", "early", "early"]);
+        assert!(got.contains(&Rule::MaxShifts), "{got:?}");
+    }
+}
