@@ -16,8 +16,9 @@ use clap::Args;
 
 use carerota::config;
 use carerota::report::daily::{self, DailyInput};
+use carerota::roster::rota;
 use carerota::routing::search::Progress;
-use carerota::scenario::{self, model::Scenario};
+use carerota::scenario::{self, availability::shifts_from_availability, model::Scenario};
 use carerota::units::Meters;
 
 use crate::cli::graph::NetworkSource;
@@ -26,9 +27,14 @@ use crate::cli::route::{plan_json, solve_day, DayRequest};
 
 #[derive(Args)]
 pub struct PlanArgs {
-    /// The scenario (JSON, see api/scenario.schema.json); staff come from its shifts.
+    /// The scenario (JSON, see api/scenario.schema.json); staff come from its shifts, or from
+    /// `--rota`, or (for staff with no shifts listed) from their availability that day.
     #[arg(long)]
     scenario: PathBuf,
+    /// A rota from `carerota roster --scenario ... --out rota.json`: its shifts replace the
+    /// scenario's.
+    #[arg(long)]
+    rota: Option<PathBuf>,
     /// The day to plan, YYYY-MM-DD (a day of the scenario).
     #[arg(long, value_parser = parse_date)]
     date: NaiveDate,
@@ -106,8 +112,26 @@ fn write_all(dir: &Path, files: &[(&str, &str)]) -> anyhow::Result<()> {
 
 pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
     let profile = config::load(&args.config)?;
-    let s = scenario::load(&args.scenario)?;
+    let mut s = scenario::load(&args.scenario)?;
     let day = day_of_date(&s, &args.scenario, args.date)?;
+    let mut notes = Vec::new();
+    if let Some(path) = &args.rota {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read rota {}", path.display()))?;
+        let rota = rota::parse(&text).with_context(|| format!("rota {}", path.display()))?;
+        rota::apply_rota(&mut s, &rota)
+            .with_context(|| format!("rota {} does not fit scenario {}", path.display(), args.scenario.display()))?;
+        notes.push(format!("Shifts from the rota {}.", path.display()));
+    }
+    let given = shifts_from_availability(&mut s, day);
+    if !given.is_empty() {
+        let note = format!(
+            "{} staff member(s) with no rostered shifts were given a shift from their availability on {} (their preferred shift, else a long day).",
+            given.len(),
+            args.date
+        );
+        eprintln!("note: {note}");
+        notes.push(note);
+    }
     prepare_out_dir(&args.out)?;
     let solved = solve_day(
         &s,
@@ -141,7 +165,9 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
         network: &solved.network,
         snaps: &solved.snaps,
         title: format!("Daily plan: {name}"),
-        notes: vec![
+        notes: notes
+            .into_iter()
+            .chain([
             format!(
                 "Solver profile: {} Seed {}, {} run(s), {} iterations, {:.1} s search, {:.1} s route-pool MILP ({:?}); travel matrix {:.1} s.",
                 profile.description,
@@ -157,7 +183,8 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
                 "Every route was checked by the independent checker (times recomputed from the road matrix, every hard rule); objective {}.",
                 solved.checked_total
             ),
-        ],
+        ])
+        .collect(),
     });
     write_all(
         &args.out,

@@ -15,11 +15,13 @@
 //! - [`generate`]: the demand generator.
 //! - [`network`]: locations against the road network; homes from the map.
 //! - [`summary`]: what a scenario holds, at a glance.
+//! - [`availability`]: shifts from availability for a day no one has rostered.
 //!
 //! Invariant: a [`Scenario`] exists only if validation found no problem; nothing is dropped
 //! or "fixed" on the way in.
 
 pub mod area;
+pub mod availability;
 pub mod file;
 pub mod generate;
 pub mod model;
