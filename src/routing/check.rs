@@ -4,8 +4,11 @@
 //!
 //! - [`check_plan`]: an engine [`Plan`] against its [`Problem`], from the integer matrix:
 //!   each job served once or listed unassigned, skills, exclusions and pins, travel times
-//!   between stops, windows, shifts, capacity, synchronisation of two-person jobs; the cost
-//!   components recomputed and compared with the plan's.
+//!   between stops, windows, shifts, capacity, synchronisation of two-person jobs; the rules of
+//!   [`super::problem::Rules`] read afresh: the break (place, window, length, never while
+//!   travelling), overtime within the latest return, the working-time cap, the stated overtime
+//!   and working time; the cost components (with new faces, balance and substitution)
+//!   recomputed and compared with the plan's.
 //! - [`check_solomon`]: Solomon routes (customer numbers) against the raw instance, in f64
 //!   from the coordinates: the distance reported for the benchmark.
 //! - [`check_hhcrsp`]: an iolab-format solution against the raw HHCRSP instance, in f64
@@ -43,6 +46,9 @@ pub enum Violation {
     HalfServed { job: String },
     Sync { job: String, first: f64, second: f64 },
     PinBroken { job: String },
+    Break { vehicle: String, what: String },
+    WorkingTime { vehicle: String, working: f64, cap: f64 },
+    StatedMismatch { vehicle: String, what: &'static str, stated: i64, computed: i64 },
     CostMismatch { stated: i64, recomputed: i64 },
     Format { what: String },
 }
@@ -90,6 +96,16 @@ impl fmt::Display for Violation {
                 write!(f, "job {job}: parts start at {first} and {second}, out of sync")
             }
             Self::PinBroken { job } => write!(f, "job {job}: pinned vehicle or time not kept"),
+            Self::Break { vehicle, what } => write!(f, "{vehicle}: break {what}"),
+            Self::WorkingTime { vehicle, working, cap } => {
+                write!(f, "{vehicle}: works {working}, over the daily cap of {cap}")
+            }
+            Self::StatedMismatch {
+                vehicle,
+                what,
+                stated,
+                computed,
+            } => write!(f, "{vehicle}: stated {what} {stated}, recomputed {computed}"),
             Self::CostMismatch { stated, recomputed } => {
                 write!(f, "cost stated {stated}, recomputed {recomputed}")
             }
@@ -107,6 +123,10 @@ pub struct CheckedCost {
     pub tardiness: i64,
     pub max_tardiness: i64,
     pub unassigned: i64,
+    pub overtime: i64,
+    pub new_faces: i64,
+    pub balance: i64,
+    pub substitution: i64,
     pub total: i64,
 }
 
@@ -123,9 +143,14 @@ pub fn check_plan(p: &Problem, plan: &Plan) -> Result<CheckedCost, Vec<Violation
         tardiness: 0,
         max_tardiness: 0,
         unassigned: 0,
+        overtime: 0,
+        new_faces: 0,
+        balance: 0,
+        substitution: 0,
         total: 0,
     };
     let mut fixed = 0;
+    let mut faces: Vec<(u32, u32)> = Vec::new();
     for (ri, route) in plan.routes.iter().enumerate() {
         let Some(veh) = p.vehicles.get(route.vehicle.get()) else {
             bad.push(Violation::Format {
@@ -138,8 +163,60 @@ pub fn check_plan(p: &Problem, plan: &Plan) -> Result<CheckedCost, Vec<Violation
         }
         c.vehicles += 1;
         fixed += veh.fixed_cost;
+        let rules = p.rules.work.get(route.vehicle.get()).copied().flatten();
+        let brk_rule = rules.and_then(|w| w.brk);
+        let n = route.stops.len();
+        let mut pause_inside = 0;
+        match (route.brk, brk_rule) {
+            (Some(_), None) => bad.push(Violation::Break {
+                vehicle: veh.name.clone(),
+                what: "stated where no break rule applies".into(),
+            }),
+            (None, Some(_)) => bad.push(Violation::Break {
+                vehicle: veh.name.clone(),
+                what: "missing: the shift needs one".into(),
+            }),
+            (Some(b), Some(rule)) => {
+                if b.start < rule.earliest || b.start > rule.latest {
+                    bad.push(Violation::Break {
+                        vehicle: veh.name.clone(),
+                        what: format!("starts at {}, outside [{}, {}]", b.start, rule.earliest, rule.latest),
+                    });
+                }
+                if b.after > n + 1 {
+                    bad.push(Violation::Break {
+                        vehicle: veh.name.clone(),
+                        what: format!("after stop {} of {n}", b.after),
+                    });
+                }
+                if (1..=n).contains(&b.after) {
+                    pause_inside = rule.length;
+                }
+            }
+            (None, None) => {}
+        }
+        // The break, taken where the staff member is once they are free.
+        let take_break = |free_at: i64, bad: &mut Vec<Violation>| -> i64 {
+            match (route.brk, brk_rule) {
+                (Some(b), Some(rule)) => {
+                    if b.start < free_at {
+                        bad.push(Violation::Break {
+                            vehicle: veh.name.clone(),
+                            what: format!("starts at {} while busy or travelling until {free_at}", b.start),
+                        });
+                    }
+                    b.start + rule.length
+                }
+                _ => free_at,
+            }
+        };
+        let breaks_after = |k: usize| route.brk.is_some_and(|b| b.after == k);
+        let mut work = 0;
         let (mut loc, mut free_at, mut load) = (veh.start, veh.shift_start, 0i64);
         for (si, stop) in route.stops.iter().enumerate() {
+            if breaks_after(si) {
+                free_at = take_break(free_at, &mut bad);
+            }
             let Some(task) = p.tasks.get(stop.task.get()) else {
                 bad.push(Violation::UnknownTask { route: ri, index: si });
                 continue;
@@ -174,6 +251,19 @@ pub fn check_plan(p: &Problem, plan: &Plan) -> Result<CheckedCost, Vec<Violation
             let travel = m.time(loc, job.location);
             c.distance += m.dist(loc, job.location);
             c.travel_time += travel;
+            if si == 0 {
+                // Leaving just in time for the first stop.
+                work -= stop.start - travel;
+            }
+            if let Some(cont) = &p.rules.continuity {
+                let pair = (cont.person[task.job.get()], cont.face[route.vehicle.get()]);
+                if cont.known.binary_search(&pair).is_err() {
+                    faces.push(pair);
+                }
+            }
+            if !p.rules.substitution.is_empty() {
+                c.substitution += p.rules.substitution[task.job.get() * p.vehicles.len() + route.vehicle.get()];
+            }
             let arrival = free_at + travel;
             if stop.arrival != arrival {
                 bad.push(Violation::ArrivalMismatch {
@@ -218,7 +308,52 @@ pub fn check_plan(p: &Problem, plan: &Plan) -> Result<CheckedCost, Vec<Violation
             load += part.demand;
             loc = job.location;
         }
+        if breaks_after(n) {
+            free_at = take_break(free_at, &mut bad);
+        }
         let back = free_at + m.time(loc, veh.end);
+        if let (Some(b), Some(rule), Some(w)) = (route.brk, brk_rule, rules) {
+            if b.after == n + 1 && (b.start < back || b.start + rule.length > w.contracted_end) {
+                bad.push(Violation::Break {
+                    vehicle: veh.name.clone(),
+                    what: format!(
+                        "at the base from {} for {}, not between the return at {back} and the shift end {}",
+                        b.start, rule.length, w.contracted_end
+                    ),
+                });
+            }
+        }
+        work += back - pause_inside;
+        let (mut overtime, mut working) = (0, 0);
+        if let Some(w) = rules {
+            overtime = (back - w.contracted_end).max(0);
+            working = work;
+            if let Some(cap) = w.max_working {
+                if working > cap {
+                    bad.push(Violation::WorkingTime {
+                        vehicle: veh.name.clone(),
+                        working: working as f64,
+                        cap: cap as f64,
+                    });
+                }
+            }
+            let length = w.contracted_end - veh.shift_start;
+            if length > 0 {
+                let care_and_travel: i64 = route_care(p, route) + route_travel(p, route);
+                c.balance += care_and_travel * care_and_travel / length;
+            }
+        }
+        c.overtime += overtime;
+        for (what, stated, computed) in [("overtime", route.overtime, overtime), ("working time", route.working_time, working)] {
+            if stated != computed {
+                bad.push(Violation::StatedMismatch {
+                    vehicle: veh.name.clone(),
+                    what,
+                    stated,
+                    computed,
+                });
+            }
+        }
         c.distance += m.dist(loc, veh.end);
         c.travel_time += m.time(loc, veh.end);
         if back > veh.shift_end {
@@ -277,13 +412,20 @@ pub fn check_plan(p: &Problem, plan: &Plan) -> Result<CheckedCost, Vec<Violation
             }
         }
     }
+    faces.sort_unstable();
+    faces.dedup();
+    c.new_faces = faces.len() as i64;
     let o = &p.objective;
     c.total = c.unassigned
         + fixed
         + o.distance_weight * c.distance
         + o.travel_time_weight * c.travel_time
         + c.tardiness
-        + o.max_tardiness_weight * c.max_tardiness;
+        + o.max_tardiness_weight * c.max_tardiness
+        + o.overtime_weight * c.overtime
+        + o.new_face_weight * c.new_faces
+        + o.balance_weight * c.balance
+        + o.substitution_weight * c.substitution;
     if c.total != plan.cost.total {
         bad.push(Violation::CostMismatch {
             stated: plan.cost.total,
@@ -295,6 +437,32 @@ pub fn check_plan(p: &Problem, plan: &Plan) -> Result<CheckedCost, Vec<Violation
     } else {
         Err(bad)
     }
+}
+
+/// Service time of a planned route's stops (unknown tasks count nothing: reported elsewhere).
+fn route_care(p: &Problem, route: &super::solution::PlanRoute) -> i64 {
+    route
+        .stops
+        .iter()
+        .filter_map(|s| p.tasks.get(s.task.get()).map(|t| (s, t)))
+        .map(|(_, t)| match &p.jobs[t.job.get()].parts[t.part as usize].duration {
+            Duration::Fixed(d) => *d,
+            Duration::PerVehicle(ds) => ds[route.vehicle.get()],
+        })
+        .sum()
+}
+
+/// Travel of a planned route, from the start location through its stops to the end location.
+fn route_travel(p: &Problem, route: &super::solution::PlanRoute) -> i64 {
+    let veh = &p.vehicles[route.vehicle.get()];
+    let mut loc = veh.start;
+    let mut travel = 0;
+    for t in route.stops.iter().filter_map(|s| p.tasks.get(s.task.get())) {
+        let l = p.jobs[t.job.get()].location;
+        travel += p.matrix.time(loc, l);
+        loc = l;
+    }
+    travel + p.matrix.time(loc, veh.end)
 }
 
 /// Figures recomputed by [`check_solomon`].

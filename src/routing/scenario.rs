@@ -89,6 +89,7 @@ pub fn day_problem(s: &Scenario, m: &TravelMatrix, day: i64) -> Result<DayProble
         distance_weight: 0,
         travel_time_weight: 1,
         max_tardiness_weight: 0,
+        ..Objective::default()
     };
 
     let mut vehicles = Vec::new();

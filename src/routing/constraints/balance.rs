@@ -1,0 +1,90 @@
+//! Workload balance: a per-route term whose sum is least when each staff member's work is in
+//! proportion to their shift length.
+//!
+//! Term of a route: `work^2 / shift length` (integer division), where work is care (service
+//! durations) plus travel, and the shift length is the contracted one (start to contracted
+//! end). Why this form: the sum over routes equals `sum (work_v - share_v * W)^2 / L_v +
+//! W^2 / sum L_v`, where `W` is the total work, `L_v` the shift lengths and `share_v = L_v /
+//! sum L` (expand the square): for a given total it is, up to a constant, the squared
+//! deviation of each staff member's work from their shift-length share. Deviation from the
+//! mean of those on shift, the other candidate, needs every route at once (the mean moves with
+//! each) and treats a 4 h and a 12 h shift alike; this term is computable route by route, so a
+//! move's change in balance is known from the routes it touches.
+//!
+//! Units: problem units (seconds on a scenario's day); the term is in the same unit.
+
+use crate::ids::{TaskIdx, VehicleIdx};
+
+use crate::routing::problem::{Problem, WorkRules};
+
+/// Care plus travel of a route of `v`.
+pub fn route_work(p: &Problem, v: VehicleIdx, route: &[TaskIdx]) -> i64 {
+    let veh = p.vehicle(v);
+    let mut loc = veh.start;
+    let mut work = 0;
+    for &t in route {
+        let l = p.task(t).location;
+        work += p.matrix.time(loc, l) + p.duration(t, v);
+        loc = l;
+    }
+    if !route.is_empty() {
+        work += p.matrix.time(loc, veh.end);
+    }
+    work
+}
+
+/// The balance term of route `route` of `v` (0 when empty).
+pub fn route_term(p: &Problem, v: VehicleIdx, rules: &WorkRules, route: &[TaskIdx]) -> i64 {
+    let length = rules.contracted_end - p.vehicle(v).shift_start;
+    if route.is_empty() || length <= 0 {
+        return 0;
+    }
+    let work = route_work(p, v, route);
+    work * work / length
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routing::eval::Evaluator;
+    use crate::routing::problem::tests::line_problem;
+    use crate::routing::problem::{ProblemBuilder, Rules};
+    use crate::routing::solution::Solution;
+
+    fn two_staff() -> Problem {
+        let base = line_problem(4, 2, &[]);
+        let mut b = ProblemBuilder::new("balance", base.matrix.clone(), 1);
+        b.vehicles = base.vehicles.clone();
+        b.jobs = base.jobs.clone();
+        b.objective.balance_weight = 1;
+        let rules = WorkRules {
+            contracted_end: 1000,
+            brk: None,
+            max_working: None,
+        };
+        b.rules = Rules {
+            work: vec![Some(rules); 2],
+            ..Rules::default()
+        };
+        b.build().unwrap()
+    }
+
+    #[test]
+    fn balance_prefers_sharing_the_work() {
+        let p = two_staff();
+        let t = |i: u32| TaskIdx(i);
+        let mut ev = Evaluator::new(&p);
+        let alone = ev.evaluate(&Solution {
+            routes: vec![vec![t(0), t(1), t(2), t(3)], vec![]],
+        });
+        // 80 travel + 20 care = 100 on one route of 1000: 10.
+        assert_eq!(alone.cost.balance, 100 * 100 / 1000);
+        let shared = ev.evaluate(&Solution {
+            routes: vec![vec![t(0), t(1)], vec![t(2), t(3)]],
+        });
+        // 40 + 10 and 80 + 10: 2 + 8.
+        assert_eq!(shared.cost.balance, 50 * 50 / 1000 + 90 * 90 / 1000);
+        // 100 vs 140 of work in all, yet the shared plan is the better balanced.
+        assert!(shared.cost.balance < alone.cost.balance);
+    }
+}
