@@ -31,26 +31,89 @@ const EPS: f64 = 1e-6;
 /// A broken rule, with where.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Violation {
-    UnknownTask { route: usize, index: usize },
-    ServedTwice { job: String },
-    NotServedNorListed { job: String },
-    ListedButServed { job: String },
-    NotEligible { job: String, vehicle: String },
-    Early { job: String, start: f64, earliest: f64 },
-    Late { job: String, start: f64, latest: f64 },
-    TravelTooShort { job: String, start: f64, reachable: f64 },
-    ArrivalMismatch { job: String, stated: f64, computed: f64 },
-    ShiftEnd { vehicle: String, end: f64, shift_end: f64 },
-    Capacity { vehicle: String, load: f64, capacity: f64 },
-    SameStaffTwice { job: String },
-    HalfServed { job: String },
-    Sync { job: String, first: f64, second: f64 },
-    PinBroken { job: String },
-    Break { vehicle: String, what: String },
-    WorkingTime { vehicle: String, working: f64, cap: f64 },
-    StatedMismatch { vehicle: String, what: &'static str, stated: i64, computed: i64 },
-    CostMismatch { stated: i64, recomputed: i64 },
-    Format { what: String },
+    UnknownTask {
+        route: usize,
+        index: usize,
+    },
+    ServedTwice {
+        job: String,
+    },
+    NotServedNorListed {
+        job: String,
+    },
+    ListedButServed {
+        job: String,
+    },
+    NotEligible {
+        job: String,
+        vehicle: String,
+    },
+    Early {
+        job: String,
+        start: f64,
+        earliest: f64,
+    },
+    Late {
+        job: String,
+        start: f64,
+        latest: f64,
+    },
+    TravelTooShort {
+        job: String,
+        start: f64,
+        reachable: f64,
+    },
+    ArrivalMismatch {
+        job: String,
+        stated: f64,
+        computed: f64,
+    },
+    ShiftEnd {
+        vehicle: String,
+        end: f64,
+        shift_end: f64,
+    },
+    Capacity {
+        vehicle: String,
+        load: f64,
+        capacity: f64,
+    },
+    SameStaffTwice {
+        job: String,
+    },
+    HalfServed {
+        job: String,
+    },
+    Sync {
+        job: String,
+        first: f64,
+        second: f64,
+    },
+    PinBroken {
+        job: String,
+    },
+    Break {
+        vehicle: String,
+        what: String,
+    },
+    WorkingTime {
+        vehicle: String,
+        working: f64,
+        cap: f64,
+    },
+    StatedMismatch {
+        vehicle: String,
+        what: &'static str,
+        stated: i64,
+        computed: i64,
+    },
+    CostMismatch {
+        stated: i64,
+        recomputed: i64,
+    },
+    Format {
+        what: String,
+    },
 }
 
 impl fmt::Display for Violation {
@@ -344,7 +407,10 @@ pub fn check_plan(p: &Problem, plan: &Plan) -> Result<CheckedCost, Vec<Violation
             }
         }
         c.overtime += overtime;
-        for (what, stated, computed) in [("overtime", route.overtime, overtime), ("working time", route.working_time, working)] {
+        for (what, stated, computed) in [
+            ("overtime", route.overtime, overtime),
+            ("working time", route.working_time, working),
+        ] {
             if stated != computed {
                 bad.push(Violation::StatedMismatch {
                     vehicle: veh.name.clone(),
@@ -697,7 +763,7 @@ mod tests {
     use crate::routing::instances::hhcrsp;
     use crate::routing::problem::{Job, JobPart, ProblemBuilder, RouteMatrix, SkillSet, Vehicle};
     use crate::routing::search::SearchConfig;
-    use crate::routing::solution::{PlanStop, Solution, UnassignedReason};
+    use crate::routing::solution::{BreakPlace, PlanStop, Solution, UnassignedReason};
     use crate::routing::{solve, SolveConfig};
 
     /// A small random problem on a grid: `spec` per job = (x, y, window start, window length,
@@ -788,6 +854,151 @@ mod tests {
             prop_assert!(checked.is_ok(), "{:?}", checked);
             prop_assert_eq!(checked.unwrap().total, plan.cost.total);
         }
+    }
+
+    /// The same problem with every rule on: a break in [200, 600] of 30, contracted end 200
+    /// before the latest return, a cap 100 before it, three persons with known faces, substitution costs.
+    fn with_rules(p: Problem) -> Problem {
+        use crate::routing::constraints::continuity::continuity;
+        use crate::routing::problem::{BreakRule, Rules, WorkRules};
+        let (nv, nj) = (p.n_vehicles(), p.jobs.len());
+        let mut b = ProblemBuilder::new("rules", p.matrix.clone(), 1);
+        b.vehicles = p.vehicles.clone();
+        b.jobs = p.jobs.clone();
+        b.objective = crate::routing::problem::Objective {
+            overtime_weight: 2,
+            new_face_weight: 50,
+            balance_weight: 1,
+            substitution_weight: 1,
+            ..p.objective
+        };
+        b.rules = Rules {
+            work: p
+                .vehicles
+                .iter()
+                .map(|v| {
+                    Some(WorkRules {
+                        contracted_end: v.shift_end - 200,
+                        brk: Some(BreakRule {
+                            length: 30,
+                            earliest: 200,
+                            latest: 600,
+                        }),
+                        max_working: Some(v.shift_end - 100),
+                    })
+                })
+                .collect(),
+            continuity: Some(continuity(
+                (0..nj).map(|j| (j % 3) as u32).collect(),
+                (0..nv).map(|v| v as u32).collect(),
+                [(0, 0), (1, 1), (2, 0)],
+            )),
+            substitution: (0..nj * nv).map(|k| (k % 3) as i64 * 10).collect(),
+        };
+        b.build().unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(16))]
+        #[test]
+        fn checker_accepts_every_solver_output_under_rules(
+            spec in proptest::collection::vec((0i64..100, 0i64..100, 0i64..1500, 0i64..300, 0u8..4), 1..7),
+            n_vehicles in 1usize..4,
+        ) {
+            let p = with_rules(random_problem(&spec, n_vehicles));
+            let (plan, _) = solve(&p, &quick(40));
+            let checked = check_plan(&p, &plan);
+            prop_assert!(checked.is_ok(), "{:?}", checked);
+            prop_assert_eq!(checked.unwrap().total, plan.cost.total);
+            for r in plan.routes.iter().filter(|r| !r.stops.is_empty()) {
+                prop_assert!(r.brk.is_some());
+            }
+        }
+    }
+
+    /// A plan of the line problem under rules: route 0 serves jobs 1 and 2.
+    fn ruled_line() -> (Problem, Plan) {
+        let p = with_rules(crate::routing::problem::tests::line_problem(
+            4,
+            2,
+            &[(0, 1000), (250, 1000), (0, 1000), (0, 1000)],
+        ));
+        let sol = Solution {
+            routes: vec![vec![TaskIdx(0), TaskIdx(1)], vec![TaskIdx(2), TaskIdx(3)]],
+        };
+        let plan = Evaluator::new(&p).plan(&sol);
+        check_plan(&p, &plan).unwrap();
+        (p, plan)
+    }
+
+    #[test]
+    fn rejects_a_missing_break_and_a_break_outside_its_window_or_while_travelling() {
+        let (p, mut plan) = ruled_line();
+        plan.routes[0].brk = None;
+        let bad = check_plan(&p, &plan).unwrap_err();
+        assert!(
+            bad.iter()
+                .any(|v| matches!(v, Violation::Break { what, .. } if what.contains("missing"))),
+            "{bad:?}"
+        );
+        let (p, mut plan) = ruled_line();
+        plan.routes[1].brk.as_mut().unwrap().start = 100;
+        let bad = check_plan(&p, &plan).unwrap_err();
+        assert!(
+            bad.iter()
+                .any(|v| matches!(v, Violation::Break { what, .. } if what.contains("outside"))),
+            "{bad:?}"
+        );
+        // Route 0 waits for job 2 (opens at 250) and breaks after job 1: moving the break to
+        // before job 1 while keeping the times means it overlaps the first visit.
+        let (p, mut plan) = ruled_line();
+        let b = plan.routes[0].brk.unwrap();
+        assert_eq!(b.after, 1, "{plan:?}");
+        plan.routes[0].brk = Some(BreakPlace { after: 0, start: 200 });
+        let bad = check_plan(&p, &plan).unwrap_err();
+        assert!(
+            bad.iter().any(|v| matches!(v, Violation::ArrivalMismatch { .. })),
+            "{bad:?}"
+        );
+    }
+
+    #[test]
+    fn rejects_working_past_the_cap_and_a_misstated_overtime() {
+        let (mut p, plan) = ruled_line();
+        let worked = plan.routes[0].working_time;
+        p.rules.work[0].as_mut().unwrap().max_working = Some(worked - 1);
+        let bad = check_plan(&p, &plan).unwrap_err();
+        assert!(
+            bad.iter().any(|v| matches!(v, Violation::WorkingTime { .. })),
+            "{bad:?}"
+        );
+        let (p, mut plan) = ruled_line();
+        plan.routes[1].overtime += 60;
+        let bad = check_plan(&p, &plan).unwrap_err();
+        assert!(
+            bad.iter()
+                .any(|v| matches!(v, Violation::StatedMismatch { what: "overtime", .. })),
+            "{bad:?}"
+        );
+    }
+
+    #[test]
+    fn recomputes_new_faces_balance_and_substitution_into_the_total() {
+        let (p, plan) = ruled_line();
+        let c = check_plan(&p, &plan).unwrap();
+        // Jobs 0..4 are persons 0, 1, 2, 0; route 0 (face 0) meets 0 and 1, route 1 (face 1)
+        // meets 2 and 0; known: (0, 0), (1, 1), (2, 0).
+        assert_eq!(c.new_faces, 3, "(1, 0), (2, 1), (0, 1)");
+        assert_eq!(
+            c.substitution,
+            20 + 20 + 10,
+            "(job, vehicle) entries 2, 5, 7 of the table"
+        );
+        assert!(c.balance > 0);
+        let (mut p, plan) = ruled_line();
+        p.rules.continuity.as_mut().unwrap().known.push((2, 1));
+        let bad = check_plan(&p, &plan).unwrap_err();
+        assert!(matches!(bad[..], [Violation::CostMismatch { .. }]), "{bad:?}");
     }
 
     fn solved_line() -> (Problem, Plan) {

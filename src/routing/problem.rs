@@ -50,7 +50,11 @@ pub enum ProblemError {
     #[error("more than {max} skills")]
     TooManySkills { max: usize },
     #[error("rules: {what} has {len} entries, expected {expected}")]
-    RulesShape { what: &'static str, len: usize, expected: usize },
+    RulesShape {
+        what: &'static str,
+        len: usize,
+        expected: usize,
+    },
     #[error("vehicle {vehicle}: {what}")]
     BadWorkRule { vehicle: String, what: &'static str },
 }
@@ -606,7 +610,10 @@ impl ProblemBuilder {
         shape("work", r.work.len(), nv)?;
         shape("substitution", r.substitution.len(), nj * nv)?;
         if let Some(c) = &r.continuity {
-            for (what, len, expected) in [("continuity.person", c.person.len(), nj), ("continuity.face", c.face.len(), nv)] {
+            for (what, len, expected) in [
+                ("continuity.person", c.person.len(), nj),
+                ("continuity.face", c.face.len(), nv),
+            ] {
                 if len != expected {
                     return Err(ProblemError::RulesShape { what, len, expected });
                 }
@@ -620,7 +627,9 @@ impl ProblemBuilder {
             }
         }
         if r.substitution.iter().any(|&c| c < 0) {
-            return Err(ProblemError::Negative { job: "substitution cost".into() });
+            return Err(ProblemError::Negative {
+                job: "substitution cost".into(),
+            });
         }
         for (v, w) in self.vehicles.iter().zip(&r.work) {
             let Some(w) = w else { continue };

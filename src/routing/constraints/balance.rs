@@ -51,40 +51,41 @@ mod tests {
     use crate::routing::problem::{ProblemBuilder, Rules};
     use crate::routing::solution::Solution;
 
+    /// Two staff on the line problem, contracted for 1000 and 250.
     fn two_staff() -> Problem {
         let base = line_problem(4, 2, &[]);
         let mut b = ProblemBuilder::new("balance", base.matrix.clone(), 1);
         b.vehicles = base.vehicles.clone();
         b.jobs = base.jobs.clone();
         b.objective.balance_weight = 1;
-        let rules = WorkRules {
-            contracted_end: 1000,
-            brk: None,
-            max_working: None,
+        let rules = |contracted_end| {
+            Some(WorkRules {
+                contracted_end,
+                brk: None,
+                max_working: None,
+            })
         };
         b.rules = Rules {
-            work: vec![Some(rules); 2],
+            work: vec![rules(1000), rules(250)],
             ..Rules::default()
         };
         b.build().unwrap()
     }
 
     #[test]
-    fn balance_prefers_sharing_the_work() {
+    fn balance_gives_the_longer_shift_the_longer_route() {
         let p = two_staff();
         let t = |i: u32| TaskIdx(i);
         let mut ev = Evaluator::new(&p);
-        let alone = ev.evaluate(&Solution {
-            routes: vec![vec![t(0), t(1), t(2), t(3)], vec![]],
+        // [1, 2]: 40 travel + 10 care = 50; [3, 4]: 80 + 10 = 90.
+        let long_to_long = ev.evaluate(&Solution {
+            routes: vec![vec![t(2), t(3)], vec![t(0), t(1)]],
         });
-        // 80 travel + 20 care = 100 on one route of 1000: 10.
-        assert_eq!(alone.cost.balance, 100 * 100 / 1000);
-        let shared = ev.evaluate(&Solution {
+        assert_eq!(long_to_long.cost.balance, 90 * 90 / 1000 + 50 * 50 / 250);
+        let long_to_short = ev.evaluate(&Solution {
             routes: vec![vec![t(0), t(1)], vec![t(2), t(3)]],
         });
-        // 40 + 10 and 80 + 10: 2 + 8.
-        assert_eq!(shared.cost.balance, 50 * 50 / 1000 + 90 * 90 / 1000);
-        // 100 vs 140 of work in all, yet the shared plan is the better balanced.
-        assert!(shared.cost.balance < alone.cost.balance);
+        assert_eq!(long_to_short.cost.balance, 50 * 50 / 1000 + 90 * 90 / 250);
+        assert!(long_to_long.cost.total < long_to_short.cost.total);
     }
 }

@@ -105,8 +105,7 @@ pub fn schedule(
     let mut best: Option<(bool, i64, i64, usize)> = None;
     for pos in 0..=n + 1 {
         let t = time_at(p, v, rule, route, lb, pos, None);
-        let break_ok =
-            t.break_start <= rule.latest && (pos <= n || t.break_start + rule.length <= contracted_end);
+        let break_ok = t.break_start <= rule.latest && (pos <= n || t.break_start + rule.length <= contracted_end);
         let key = (!(break_ok && t.on_time), t.back, t.starts, pos);
         if best.is_none_or(|b| key < b) {
             best = Some(key);
@@ -146,7 +145,7 @@ pub fn is_valid(rules: &WorkRules, n: usize, back: i64, brk: Option<BreakPlace>)
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::routing::eval::Evaluator;
     use crate::routing::problem::tests::line_problem;
@@ -155,7 +154,13 @@ mod tests {
 
     /// Line problem (10 per hop, visits of 5) where every vehicle must take a break of
     /// `length` starting in `[earliest, latest]`.
-    pub(crate) fn with_break(n_jobs: usize, windows: &[(i64, i64)], length: i64, earliest: i64, latest: i64) -> Problem {
+    pub(crate) fn with_break(
+        n_jobs: usize,
+        windows: &[(i64, i64)],
+        length: i64,
+        earliest: i64,
+        latest: i64,
+    ) -> Problem {
         let base = line_problem(n_jobs, 1, windows);
         let mut b = ProblemBuilder::new("break", base.matrix.clone(), 1);
         b.vehicles = base.vehicles.clone();
@@ -219,6 +224,9 @@ mod tests {
         assert!(!ev.evaluate(&routes(&[0, 1])).feasible);
         // Without the second visit the break fits after the first.
         assert!(ev.evaluate(&routes(&[0])).is_feasible());
-        assert!(ev.evaluate(&Solution { routes: vec![vec![]] }).feasible, "an idle shift needs no break");
+        assert!(
+            ev.evaluate(&Solution { routes: vec![vec![]] }).feasible,
+            "an idle shift needs no break"
+        );
     }
 }

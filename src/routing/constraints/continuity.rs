@@ -6,8 +6,8 @@
 //! visits or parts they share. The only rule that looks across routes: one staff member with
 //! two shifts in a day is one face.
 
-use crate::routing::problem::{Continuity, Problem};
 use crate::ids::TaskIdx;
+use crate::routing::problem::{Continuity, Problem};
 
 /// New (person, face) pairs in `routes` (index = vehicle); 0 without continuity data.
 pub fn new_faces(p: &Problem, routes: &[Vec<TaskIdx>]) -> i64 {
@@ -73,7 +73,10 @@ mod tests {
         let e = ev.evaluate(&Solution {
             routes: vec![vec![t(0), t(1)], vec![t(2)], vec![t(3)]],
         });
-        assert_eq!(e.cost.new_faces, 2, "(7, face 0) once for two visits, (8, face 0) on the second shift");
+        assert_eq!(
+            e.cost.new_faces, 2,
+            "(7, face 0) once for two visits, (8, face 0) on the second shift"
+        );
         let e2 = ev.evaluate(&Solution {
             routes: vec![vec![t(0)], vec![t(1), t(2)], vec![t(3)]],
         });

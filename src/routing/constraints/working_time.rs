@@ -111,7 +111,10 @@ mod tests {
             "distance 60 plus 3 per unit of overtime"
         );
         let p = problem(&[(0, 1000), (0, 1000), (90, 95)], 120, None, None);
-        assert!(!Evaluator::new(&p).evaluate(&one_route(&[2])).feasible, "beyond the overtime allowed");
+        assert!(
+            !Evaluator::new(&p).evaluate(&one_route(&[2])).feasible,
+            "beyond the overtime allowed"
+        );
     }
 
     #[test]
@@ -130,6 +133,9 @@ mod tests {
         assert_eq!(plan.routes[0].working_time, 90 - 40);
         assert!(ev.evaluate(&one_route(&[0, 1])).is_feasible());
         let p = problem(&[(10, 20), (60, 70)], 200, Some(49), Some(brk));
-        assert!(!Evaluator::new(&p).evaluate(&one_route(&[0, 1])).feasible, "50 over a cap of 49");
+        assert!(
+            !Evaluator::new(&p).evaluate(&one_route(&[0, 1])).feasible,
+            "50 over a cap of 49"
+        );
     }
 }
