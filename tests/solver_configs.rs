@@ -86,7 +86,10 @@ fn left_out_objective_and_rules_keep_the_tier_weights_and_no_rules() {
     let text = "description = \"x\"\n[routing]\nseed = 1\nruns = 1\ntime_limit_s = 1.0\nmilp_time_limit_s = 0.0\n\
                 [roster]\ntime_limit_s = 1.0\nmip_rel_gap = 0.0\nthreads = 1\nseed = 0\n";
     let profile = config::parse(text, Path::new("x.toml")).unwrap();
-    let tiers: Vec<i64> = carerota::routing::scenario::TIER_WEIGHTS.iter().map(|(_, w)| *w).collect();
+    let tiers: Vec<i64> = carerota::routing::scenario::TIER_WEIGHTS
+        .iter()
+        .map(|(_, w)| *w)
+        .collect();
     assert_eq!(profile.routing.objective.unplaced.to_vec(), tiers);
     assert_eq!(profile.routing.objective, config::ObjectiveSettings::default());
     assert_eq!(profile.routing.rules, config::WorkRuleSettings::default());
@@ -124,5 +127,8 @@ fn the_default_profile_breaks_shifts_over_six_hours_for_thirty_minutes() {
     let brk = profile.routing.rules.brk.unwrap();
     assert_eq!(brk.shifts_over, carerota::units::Seconds::from_hours(6));
     assert_eq!(brk.length, carerota::units::Seconds::from_minutes(30));
-    assert_eq!(profile.routing.rules.max_working, Some(carerota::units::Seconds::from_hours(12)));
+    assert_eq!(
+        profile.routing.rules.max_working,
+        Some(carerota::units::Seconds::from_hours(12))
+    );
 }
