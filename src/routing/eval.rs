@@ -99,6 +99,8 @@ pub struct Evaluator<'p> {
     /// Per vehicle: the break placed by timing, and the return to the end location.
     brk: Vec<Option<BreakPlace>>,
     back: Vec<i64>,
+    /// Scratch for counting new faces.
+    faces: Vec<(u32, u32)>,
 }
 
 impl<'p> Evaluator<'p> {
@@ -120,6 +122,7 @@ impl<'p> Evaluator<'p> {
             vehicle_of: vec![NO_VEHICLE; n],
             brk: vec![None; p.n_vehicles()],
             back: vec![0; p.n_vehicles()],
+            faces: Vec::new(),
         }
     }
 
@@ -258,7 +261,7 @@ impl<'p> Evaluator<'p> {
                 feasible = false;
             }
         }
-        c.new_faces = constraints::continuity::new_faces(p, routes);
+        c.new_faces = constraints::continuity::new_faces(p, routes, &mut self.faces);
         let mut half_assigned = 0;
         for &(a, b, _) in &self.pairs {
             let (va, vb) = (self.vehicle_of[a.get()], self.vehicle_of[b.get()]);

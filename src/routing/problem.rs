@@ -312,6 +312,9 @@ pub struct Problem {
     job_first_task: Vec<TaskIdx>,
     simple: bool,
     all_eligible: bool,
+    /// Per (job, vehicle), job-major: the vehicle's staff member is a new face to the job's
+    /// person (empty without continuity).
+    new_face: Vec<bool>,
 }
 
 impl Problem {
@@ -384,6 +387,11 @@ impl Problem {
         } else {
             self.rules.substitution[j.get() * self.vehicles.len() + v.get()]
         }
+    }
+    /// True when `v`'s staff member is a new face to the person of job `j`.
+    #[inline]
+    pub fn is_new_face(&self, j: JobIdx, v: VehicleIdx) -> bool {
+        !self.new_face.is_empty() && self.new_face[j.get() * self.vehicles.len() + v.get()]
     }
     /// True when a part of job `j` is pinned: the search never takes it out of its route.
     pub fn is_pinned(&self, j: JobIdx) -> bool {
@@ -573,6 +581,14 @@ impl ProblemBuilder {
             simple = false;
         }
         self.check_rules()?;
+        let new_face = match &self.rules.continuity {
+            None => Vec::new(),
+            Some(c) => c
+                .person
+                .iter()
+                .flat_map(|&person| c.face.iter().map(move |&face| !c.is_known(person, face)))
+                .collect(),
+        };
         let homogeneous_fleet = homogeneous_fleet && self.rules.is_empty();
         if !self.rules.is_empty() {
             simple = false;
@@ -592,6 +608,7 @@ impl ProblemBuilder {
             job_first_task,
             simple,
             all_eligible,
+            new_face,
         })
     }
 }

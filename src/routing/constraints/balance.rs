@@ -17,29 +17,29 @@ use crate::ids::{TaskIdx, VehicleIdx};
 
 use crate::routing::problem::{Problem, WorkRules};
 
-/// Care plus travel of a route of `v`.
-pub fn route_work(p: &Problem, v: VehicleIdx, route: &[TaskIdx]) -> i64 {
+/// Care plus travel of a route of `v`, and its substitution cost (one pass over the stops).
+pub fn route_work_and_substitution(p: &Problem, v: VehicleIdx, route: &[TaskIdx]) -> (i64, i64) {
     let veh = p.vehicle(v);
     let mut loc = veh.start;
-    let mut work = 0;
+    let (mut work, mut substitution) = (0, 0);
     for &t in route {
-        let l = p.task(t).location;
-        work += p.matrix.time(loc, l) + p.duration(t, v);
-        loc = l;
+        let task = p.task(t);
+        work += p.matrix.time(loc, task.location) + p.duration(t, v);
+        substitution += p.substitution(task.job, v);
+        loc = task.location;
     }
     if !route.is_empty() {
         work += p.matrix.time(loc, veh.end);
     }
-    work
+    (work, substitution)
 }
 
-/// The balance term of route `route` of `v` (0 when empty).
-pub fn route_term(p: &Problem, v: VehicleIdx, rules: &WorkRules, route: &[TaskIdx]) -> i64 {
+/// The balance term of a route of `v` with `work` of care and travel (0 when idle).
+pub fn term(p: &Problem, v: VehicleIdx, rules: &WorkRules, work: i64) -> i64 {
     let length = rules.contracted_end - p.vehicle(v).shift_start;
-    if route.is_empty() || length <= 0 {
+    if work == 0 || length <= 0 {
         return 0;
     }
-    let work = route_work(p, v, route);
     work * work / length
 }
 

@@ -11,9 +11,10 @@
 //! staff member and its window allow. Among positions where the break's window holds, every
 //! hard window holds and the route is back by the vehicle's latest return, the one back
 //! earliest wins (ties: the one delaying visits least, by the sum of start times, then the
-//! earlier position); if none qualifies, the earliest return
-//! overall, and the route is infeasible. Positions past the first whose break would start
-//! after `latest` are not tried (later positions only start it later). O(n^2) per route.
+//! earlier position); if none qualifies, the earliest return overall, and the route is
+//! infeasible. Positions after the first whose break would start after `latest` are not tried
+//! (later positions only start it later). O(n^2) per route at worst, close to O(n) when the
+//! break fits into waiting time (see [`schedule`]).
 //!
 //! Units: problem units (instants from the problem's epoch).
 
@@ -22,6 +23,9 @@ use crate::ids::{TaskIdx, VehicleIdx};
 use crate::routing::problem::{BreakRule, Problem, WindowKind, WorkRules};
 use crate::routing::solution::BreakPlace;
 
+/// A position past every placement: [`time_at`] then times the route without a break.
+const NO_BREAK: usize = usize::MAX;
+
 /// One timing of a route with the break at `pos`.
 #[derive(Clone, Copy, Debug)]
 struct Timed {
@@ -29,8 +33,6 @@ struct Timed {
     break_start: i64,
     /// Sum of the stops' starts (ties between placements go to the one delaying visits least).
     starts: i64,
-    /// Hard windows hold and the route is back by the latest return.
-    on_time: bool,
 }
 
 /// Times `route` of `v` with its break at `pos`; writes arrivals and starts when asked.
@@ -45,7 +47,6 @@ fn time_at(
 ) -> Timed {
     let veh = p.vehicle(v);
     let (mut time, mut loc) = (veh.shift_start, veh.start);
-    let mut on_time = true;
     let mut break_start = 0;
     let mut starts = 0;
     for (i, &t) in route.iter().enumerate() {
@@ -56,9 +57,6 @@ fn time_at(
         let task = p.task(t);
         let arr = time + p.matrix.time(loc, task.location);
         let s = arr.max(lb[t.get()]);
-        if s > task.latest && task.window == WindowKind::Hard {
-            on_time = false;
-        }
         if let Some((arrival, start)) = out.as_mut() {
             arrival[t.get()] = arr;
             start[t.get()] = s;
@@ -80,12 +78,15 @@ fn time_at(
         back,
         break_start,
         starts,
-        on_time: on_time && back <= veh.shift_end,
     }
 }
 
 /// Times a route of a vehicle with a break rule: fills `arrival` and `start` (indexed by task)
 /// from the lower bounds `lb`, returns the break (none for an empty route) and the return time.
+///
+/// Each placement shares the plain (break-free) schedule up to the break, and rejoins it at
+/// the first stop whose start the break leaves unchanged (the break fitted into waiting time),
+/// so a placement costs only the stops in between.
 pub fn schedule(
     p: &Problem,
     v: VehicleIdx,
@@ -101,18 +102,74 @@ pub fn schedule(
     }
     let contracted_end = p.work_rules(v).map_or(veh.shift_end, |w| w.contracted_end);
     let n = route.len();
+    // The plain schedule, left in `start` while the placements are compared.
+    let plain = time_at(p, v, rule, route, lb, NO_BREAK, Some((&mut *arrival, &mut *start)));
+    let late = |t: TaskIdx, s: i64| {
+        let task = p.task(t);
+        s > task.latest && task.window == WindowKind::Hard
+    };
+    let plain_late = route.iter().filter(|&&t| late(t, start[t.get()])).count();
+    let plain_back = plain.back;
     // Key: (not acceptable, return time, sum of starts, position).
     let mut best: Option<(bool, i64, i64, usize)> = None;
-    for pos in 0..=n + 1 {
-        let t = time_at(p, v, rule, route, lb, pos, None);
-        let break_ok = t.break_start <= rule.latest && (pos <= n || t.break_start + rule.length <= contracted_end);
-        let key = (!(break_ok && t.on_time), t.back, t.starts, pos);
+    let mut consider = |pos: usize, break_start: i64, back: i64, starts: i64, n_late: usize| {
+        let break_ok = break_start <= rule.latest && (pos <= n || break_start + rule.length <= contracted_end);
+        let on_time = n_late == 0 && back <= veh.shift_end;
+        let key = (!(break_ok && on_time), back, starts, pos);
         if best.is_none_or(|b| key < b) {
             best = Some(key);
         }
-        if pos > 0 && t.break_start > rule.latest {
+    };
+    // Plain prefix before `pos`: sum of starts, late stops, free time and place.
+    let (mut pre_sum, mut pre_late, mut free, mut loc) = (0i64, 0usize, veh.shift_start, veh.start);
+    let mut too_late = false;
+    for pos in 0..=n {
+        let break_start = free.max(rule.earliest);
+        let (mut time, mut at) = (break_start + rule.length, loc);
+        let (mut sum, mut n_late) = (pre_sum, pre_late);
+        let (mut plain_sum, mut plain_n_late) = (pre_sum, pre_late);
+        let mut back = None;
+        for &t in &route[pos..] {
+            let task = p.task(t);
+            let s = (time + p.matrix.time(at, task.location)).max(lb[t.get()]);
+            let s0 = start[t.get()];
+            if s == s0 {
+                // Rejoined the plain schedule: the rest is as planned without the break.
+                sum += plain.starts - plain_sum;
+                n_late += plain_late - plain_n_late;
+                back = Some(plain.back);
+                break;
+            }
+            sum += s;
+            n_late += usize::from(late(t, s));
+            plain_sum += s0;
+            plain_n_late += usize::from(late(t, s0));
+            time = s + p.duration(t, v);
+            at = task.location;
+        }
+        let back = back.unwrap_or_else(|| time + p.matrix.time(at, veh.end));
+        consider(pos, break_start, back, sum, n_late);
+        if break_start > rule.latest {
+            // Later placements only start the break later.
+            too_late = true;
             break;
         }
+        if let Some(&t) = route.get(pos) {
+            let s0 = start[t.get()];
+            pre_sum += s0;
+            pre_late += usize::from(late(t, s0));
+            free = s0 + p.duration(t, v);
+            loc = p.task(t).location;
+        }
+    }
+    if !too_late {
+        consider(
+            n + 1,
+            plain_back.max(rule.earliest),
+            plain_back,
+            plain.starts,
+            plain_late,
+        );
     }
     let (_, _, _, pos) = best.expect("invariant: position 0 is always timed");
     let t = time_at(p, v, rule, route, lb, pos, Some((arrival, start)));
@@ -183,6 +240,49 @@ pub(crate) mod tests {
     fn routes(tasks: &[u32]) -> Solution {
         Solution {
             routes: vec![tasks.iter().map(|&t| TaskIdx(t)).collect()],
+        }
+    }
+
+    /// Every placement timed in full: the oracle of [`schedule`].
+    fn schedule_by_brute_force(p: &Problem, rule: &BreakRule, route: &[TaskIdx], lb: &[i64]) -> (usize, i64, i64) {
+        let v = VehicleIdx(0);
+        let n = route.len();
+        let contracted_end = p.work_rules(v).unwrap().contracted_end;
+        let mut best: Option<(bool, i64, i64, usize, i64)> = None;
+        let (mut arrival, mut start) = (vec![0; p.n_tasks()], vec![0; p.n_tasks()]);
+        for pos in 0..=n + 1 {
+            let t = time_at(p, v, rule, route, lb, pos, Some((&mut arrival, &mut start)));
+            let on_time = t.back <= p.vehicle(v).shift_end && route.iter().all(|&u| start[u.get()] <= p.task(u).latest);
+            let break_ok = t.break_start <= rule.latest && (pos <= n || t.break_start + rule.length <= contracted_end);
+            let key = (!(break_ok && on_time), t.back, t.starts, pos, t.break_start);
+            if best.is_none_or(|b| key < b) {
+                best = Some(key);
+            }
+            if t.break_start > rule.latest {
+                break;
+            }
+        }
+        let b = best.unwrap();
+        (b.3, b.4, b.1)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn schedule_equals_timing_every_placement_in_full(
+            windows in proptest::collection::vec((0i64..400, 0i64..150), 6),
+            order in proptest::sample::subsequence((0u32..6).collect::<Vec<_>>(), 1..6),
+            brk in (10i64..80, 0i64..300, 0i64..200),
+        ) {
+            let w: Vec<(i64, i64)> = windows.iter().map(|&(a, l)| (a, a + l)).collect();
+            let (length, earliest, span) = brk;
+            let p = with_break(6, &w, length, earliest, earliest + span);
+            let rule = p.work_rules(VehicleIdx(0)).unwrap().brk.unwrap();
+            let route: Vec<TaskIdx> = order.iter().map(|&t| TaskIdx(t)).collect();
+            let lb: Vec<i64> = (0..6).map(|t| p.task(TaskIdx(t)).earliest).collect();
+            let (mut arrival, mut start) = (vec![0; 6], vec![0; 6]);
+            let (brk, back) = schedule(&p, VehicleIdx(0), &rule, &route, &lb, &mut arrival, &mut start);
+            let brk = brk.unwrap();
+            proptest::prop_assert_eq!((brk.after, brk.start, back), schedule_by_brute_force(&p, &rule, &route, &lb));
         }
     }
 

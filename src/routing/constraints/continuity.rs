@@ -10,17 +10,18 @@ use crate::ids::TaskIdx;
 use crate::routing::problem::{Continuity, Problem};
 
 /// New (person, face) pairs in `routes` (index = vehicle); 0 without continuity data.
-pub fn new_faces(p: &Problem, routes: &[Vec<TaskIdx>]) -> i64 {
+/// `pairs` is scratch space.
+pub fn new_faces(p: &Problem, routes: &[Vec<TaskIdx>], pairs: &mut Vec<(u32, u32)>) -> i64 {
     let Some(c) = &p.rules.continuity else {
         return 0;
     };
-    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    pairs.clear();
     for (v, route) in routes.iter().enumerate() {
-        let face = c.face[v];
+        let vi = crate::ids::VehicleIdx::new(v);
         for &t in route {
-            let person = c.person[p.task(t).job.get()];
-            if !c.is_known(person, face) {
-                pairs.push((person, face));
+            let j = p.task(t).job;
+            if p.is_new_face(j, vi) {
+                pairs.push((c.person[j.get()], c.face[v]));
             }
         }
     }

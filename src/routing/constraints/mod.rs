@@ -50,8 +50,8 @@ pub fn assess_route(
     back: i64,
     brk: Option<BreakPlace>,
 ) -> RouteRules {
-    let substitution = substitution::route_cost(p, v, route);
     let Some(rules) = p.work_rules(v) else {
+        let substitution = substitution::route_cost(p, v, route);
         return RouteRules {
             feasible: true,
             substitution,
@@ -60,11 +60,13 @@ pub fn assess_route(
     };
     let break_ok = breaks::is_valid(rules, route.len(), back, brk);
     let work = working_time::assess(p, v, rules, route, start, back, brk);
+    // One pass for the two sums over the route's stops.
+    let (care_and_travel, substitution) = balance::route_work_and_substitution(p, v, route);
     RouteRules {
         feasible: break_ok && work.within_cap,
         working_time: work.working_time,
         overtime: work.overtime,
-        balance: balance::route_term(p, v, rules, route),
+        balance: balance::term(p, v, rules, care_and_travel),
         substitution,
     }
 }
