@@ -324,9 +324,27 @@ fn a_visit_pinned_to_someone_else_stays_with_them_and_the_plan_checks() {
         .map(|r| r["staff"].as_str().unwrap())
         .collect();
     assert_eq!(holder, [staff.as_str()], "visit {visit} stays with {staff}");
-    let (ok, out, err) = check_scenario(scenario.to_str().unwrap(), &out);
+    let (ok, stdout, err) = check_scenario(scenario.to_str().unwrap(), &out);
     assert!(ok, "{err}");
-    assert!(out.contains("plan is valid"), "{out}");
+    assert!(stdout.contains("plan is valid"), "{stdout}");
+
+    // Moving the pinned visit to someone else by hand breaks the pin.
+    let mut moved = pinned.clone();
+    let routes = moved["routes"].as_array_mut().unwrap();
+    let from = routes.iter().position(|r| r["staff"] == staff.as_str()).unwrap();
+    let to = routes
+        .iter()
+        .position(|r| r["staff"] != staff.as_str() && !r["stops"].as_array().unwrap().is_empty())
+        .unwrap();
+    let stops = routes[from]["stops"].as_array_mut().unwrap();
+    let at = stops.iter().position(|st| st["visit"] == visit.as_str()).unwrap();
+    let stop = stops.remove(at);
+    routes[to]["stops"].as_array_mut().unwrap().push(stop);
+    let moved_path = dir.path().join("moved.json");
+    std::fs::write(&moved_path, moved.to_string()).unwrap();
+    let (ok, _, err) = check_scenario(scenario.to_str().unwrap(), &moved_path);
+    assert!(!ok);
+    assert!(err.contains("pinned vehicle or time not kept"), "{err}");
 }
 
 #[test]
@@ -375,4 +393,44 @@ fn check_names_the_path_of_a_malformed_plan_field() {
     let (ok, _, err) = check(&path);
     assert!(!ok);
     assert!(err.contains("$.routes[0]") && err.contains("nobody-here"), "{err}");
+}
+
+#[test]
+fn the_default_profile_maps_breaks_overtime_faces_and_substitution_onto_the_day() {
+    let (s, m) = default_scenario_and_matrix();
+    let profile = carerota::config::load(std::path::Path::new("solver-configs/default.toml")).unwrap();
+    let rules = carerota::routing::scenario::DayRules::from_settings(&profile.routing);
+    let day = carerota::routing::scenario::day_problem_with(&s, &m, 0, &rules).unwrap();
+    let p = &day.problem;
+    assert!(!p.is_simple(), "rules price moves by full evaluation");
+    for (v, (_, shift)) in day.vehicles.iter().enumerate() {
+        let vi = carerota::ids::VehicleIdx::new(v);
+        let w = p.work_rules(vi).unwrap();
+        let (start, end) = (shift.window.start.0, shift.window.end.0);
+        assert_eq!(w.contracted_end, end);
+        assert_eq!(p.vehicle(vi).shift_end, end + 30 * 60, "30 min of overtime allowed");
+        assert_eq!(w.max_working, Some(12 * 3600));
+        match w.brk {
+            Some(b) => {
+                assert!(end - start > 6 * 3600);
+                assert_eq!(
+                    (b.length, b.earliest, b.latest),
+                    (1800, start + 3 * 3600, start + 5 * 3600)
+                );
+            }
+            None => assert!(end - start <= 6 * 3600),
+        }
+    }
+    for (j, &visit) in day.jobs.iter().enumerate() {
+        let v = &s.visits[visit.get()];
+        for (vi, (staff, _)) in day.vehicles.iter().enumerate() {
+            let (job, veh) = (carerota::ids::JobIdx::new(j), carerota::ids::VehicleIdx::new(vi));
+            let cost = s.qualification(*staff, visit).map_or(0, |c| i64::from(c.0));
+            assert_eq!(p.substitution(job, veh), cost);
+            if v.preferred.contains(staff) {
+                assert!(!p.is_new_face(job, veh), "a preferred staff member is a known face");
+            }
+        }
+    }
+    assert_eq!(p.objective.new_face_weight, 900);
 }
