@@ -7,6 +7,7 @@ CARGO ?= cargo
 OSM ?= ../shared/data/osm/rutland-2022-07-20.osm.pbf
 OUT ?= out
 SCENARIO ?= data/scenarios/rutland-2026-06-09.json
+DATE ?= 2026-06-09
 
 .PHONY: setup demo test bench-graph fmt clippy
 
@@ -21,8 +22,8 @@ demo: setup
 	@echo "matrix written to $(OUT)/bases-matrix.json"
 	./target/release/carerota scenario validate $(SCENARIO) --graph $(OUT)/rutland.roads
 	./target/release/carerota scenario summary $(SCENARIO)
-	./target/release/carerota route --scenario $(SCENARIO) --graph $(OUT)/rutland.roads --out $(OUT)/plan.json
-	@echo "plan written to $(OUT)/plan.json"
+	./target/release/carerota plan --scenario $(SCENARIO) --date $(DATE) --graph $(OUT)/rutland.roads --out $(OUT)/plan
+	@echo "open $(OUT)/plan/report.html; screenshot: scripts/screenshot.sh $(OUT)/plan"
 
 test: setup
 	$(CARGO) test --all-targets

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building carerota needs on a fresh Debian machine: cmake and libclang-dev
-# (HiGHS is compiled from source by the highs-sys crate). Safe to run again: it installs only
-# what is missing. Needs root (or sudo) for apt-get.
+# (HiGHS is compiled from source by the highs-sys crate), and chromium (the test that opens
+# report.html in a headless browser, and scripts/screenshot.sh). Safe to run again: it
+# installs only what is missing. Needs root (or sudo) for apt-get.
 set -euo pipefail
 
 need=()
@@ -11,6 +12,7 @@ if ! ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 && ! ls /usr/lib/x86_6
 fi
 command -v c++ >/dev/null 2>&1 || need+=(g++)
 command -v make >/dev/null 2>&1 || need+=(make)
+[ -x "${CAREROTA_CHROMIUM:-/usr/bin/chromium}" ] || need+=(chromium)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}" >&2

@@ -5,6 +5,8 @@ mod bench_graph;
 mod bench_routing;
 mod check;
 mod graph;
+mod plan;
+mod progress;
 mod roster;
 mod route;
 mod scenario;
@@ -34,6 +36,9 @@ enum Command {
     Scenario(scenario::ScenarioCommand),
     /// Plan one day's routes for a scenario on the road network (checked before it is written).
     Route(route::RouteArgs),
+    /// The team manager's daily plan: routes for everyone on shift, written as plan.json,
+    /// rota.csv, visits.csv, routes.geojson and report.html.
+    Plan(plan::PlanArgs),
     /// Check a plan against its scenario: every time, rule and the objective, recomputed.
     Check(check::CheckArgs),
     /// Verify a roster against every hard rule of a benchmark instance and recompute its objective.
@@ -57,6 +62,7 @@ pub fn run() -> ExitCode {
         Command::Graph(cmd) => graph::run(cmd),
         Command::Scenario(cmd) => scenario::run(cmd),
         Command::Route(args) => route::run(&args),
+        Command::Plan(args) => plan::run(&args),
         Command::Check(args) => check::run(&args),
         Command::CheckRoster(args) => roster::check_roster(&args),
         Command::Bench(cmd) => bench::run(cmd),

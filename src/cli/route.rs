@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use carerota::config;
 use carerota::ids::JobIdx;
 use carerota::matrix;
+use carerota::roads::{RoadNetwork, Snap};
 use carerota::routing::check::check_plan;
 use carerota::routing::scenario::{day_problem_with, DayProblem, DayRules};
 use carerota::routing::search::Progress;
@@ -19,6 +20,7 @@ use carerota::scenario::{self, model::Scenario, network};
 use carerota::units::{Meters, Seconds};
 
 use crate::cli::graph::NetworkSource;
+use crate::cli::progress::{self, Steps};
 
 #[derive(Args)]
 pub struct RouteArgs {
@@ -44,8 +46,69 @@ pub struct RouteArgs {
 pub fn run(args: &RouteArgs) -> anyhow::Result<()> {
     let profile = config::load(&args.config)?;
     let s = scenario::load(&args.scenario)?;
-    let net = args.network.load()?;
-    let snaps = network::snap_locations(&s, &net, Meters(args.snap_radius_m)).map_err(|problems| {
+    let solved = solve_day(
+        &s,
+        &profile,
+        DayRequest {
+            day: args.day,
+            network: &args.network,
+            snap_radius: Meters(args.snap_radius_m),
+            search_progress: Progress::Stderr,
+        },
+        Steps::on_stderr(),
+    )?;
+    let out = plan_json(&s, &solved, &profile.description);
+    let text = serde_json::to_string_pretty(&out)?;
+    match &args.out {
+        Some(p) => std::fs::write(p, text).with_context(|| format!("writing {}", p.display()))?,
+        None => println!("{text}"),
+    }
+    eprintln!("{}", summary_line(&out));
+    Ok(())
+}
+
+/// Which day to plan and how.
+pub struct DayRequest<'a> {
+    /// Scenario day, 0 = the scenario's date.
+    pub day: i64,
+    pub network: &'a NetworkSource,
+    pub snap_radius: Meters,
+    /// The search's own best-cost lines on stderr.
+    pub search_progress: Progress,
+}
+
+/// A scenario day solved on the road network, and checked by the independent checker.
+pub struct SolvedDay {
+    pub network: RoadNetwork,
+    /// The scenario's locations on the roads, in location order.
+    pub snaps: Vec<Snap>,
+    pub matrix: matrix::TravelMatrix,
+    pub day: DayProblem,
+    pub day_number: i64,
+    pub plan: routing::solution::Plan,
+    pub stats: routing::SolveStats,
+    /// The objective as the checker recomputed it.
+    pub checked_total: i64,
+    pub matrix_s: f64,
+}
+
+/// The steps `route` and `plan` share: network, snapping, matrix, day problem, search, check.
+/// A plan the checker rejects is an internal error and never leaves this function.
+pub fn solve_day(
+    s: &Scenario,
+    profile: &config::SolverProfile,
+    req: DayRequest<'_>,
+    steps: Steps,
+) -> anyhow::Result<SolvedDay> {
+    let what = if req.network.graph.is_some() {
+        "loading the road network"
+    } else {
+        "importing the road network"
+    };
+    let bar = steps.spinner(what);
+    let net = req.network.load()?;
+    progress::done(&bar, what);
+    let snaps = network::snap_locations(s, &net, req.snap_radius).map_err(|problems| {
         let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
         anyhow::anyhow!(
             "{} location(s) are not on the road network:\n  {}",
@@ -53,12 +116,17 @@ pub fn run(args: &RouteArgs) -> anyhow::Result<()> {
             list.join("\n  ")
         )
     })?;
+    let what = format!("travel matrix, {} locations", snaps.len());
+    let bar = steps.spinner(&what);
     let t = Instant::now();
     let m = matrix::compute(&net, &snaps);
     let matrix_s = t.elapsed().as_secs_f64();
-    let day = day_problem_with(&s, &m, args.day, &DayRules::from_settings(&profile.routing))?;
-    let cfg = SolveConfig::from_settings(&profile.routing, Progress::Stderr);
-    let (plan, stats) = routing::solve(&day.problem, &cfg);
+    progress::done(&bar, &what);
+    let day = day_problem_with(s, &m, req.day, &DayRules::from_settings(&profile.routing))?;
+    let cfg = SolveConfig::from_settings(&profile.routing, req.search_progress);
+    let limit = profile.routing.time_limit + profile.routing.milp_time_limit;
+    let what = format!("routing {} visits", day.problem.jobs.len());
+    let (plan, stats) = steps.timed(&what, limit, || routing::solve(&day.problem, &cfg));
     let checked = match check_plan(&day.problem, &plan) {
         Ok(c) => c,
         Err(violations) => {
@@ -70,24 +138,17 @@ pub fn run(args: &RouteArgs) -> anyhow::Result<()> {
             );
         }
     };
-    let out = plan_json(
-        &s,
-        &day,
-        &plan,
-        &m,
-        &stats,
-        checked.total,
+    Ok(SolvedDay {
+        network: net,
+        snaps,
+        matrix: m,
+        day,
+        day_number: req.day,
+        plan,
+        stats,
+        checked_total: checked.total,
         matrix_s,
-        &profile.description,
-        args.day,
-    );
-    let text = serde_json::to_string_pretty(&out)?;
-    match &args.out {
-        Some(p) => std::fs::write(p, text).with_context(|| format!("writing {}", p.display()))?,
-        None => println!("{text}"),
-    }
-    eprintln!("{}", summary_line(&out));
-    Ok(())
+    })
 }
 
 fn summary_line(plan: &Value) -> String {
@@ -103,18 +164,18 @@ fn summary_line(plan: &Value) -> String {
     )
 }
 
-#[allow(clippy::too_many_arguments)]
-fn plan_json(
-    s: &Scenario,
-    day: &DayProblem,
-    plan: &routing::solution::Plan,
-    m: &matrix::TravelMatrix,
-    stats: &routing::SolveStats,
-    checked_total: i64,
-    matrix_s: f64,
-    profile: &str,
-    day_number: i64,
-) -> Value {
+/// The plan as `route --out` and `plan` write it (and `check` reads it).
+pub fn plan_json(s: &Scenario, solved: &SolvedDay, profile: &str) -> Value {
+    let SolvedDay {
+        day,
+        plan,
+        matrix: m,
+        stats,
+        checked_total,
+        matrix_s,
+        day_number,
+        ..
+    } = solved;
     let p = &day.problem;
     let at = |t: i64| s.clock.format(Seconds(t));
     let mut routes = Vec::new();
@@ -179,7 +240,7 @@ fn plan_json(
             "staff": staff.id.as_str(),
             "name": staff.name,
             "discipline": staff.discipline.code(),
-            "base": s.bases[staff.base.get()].id.as_str(),
+            "base": base_id,
             "shift_start": at(shift.window.start.0),
             "shift_end": at(shift.window.end.0),
             "stops": stops,
@@ -224,11 +285,11 @@ fn plan_json(
         .collect();
     json!({
         "scenario_date": s.clock.date().to_string(),
-        "date": s.date_of_day(day_number).to_string(),
+        "date": s.date_of_day(*day_number).to_string(),
         "routes": routes,
         "unassigned": unassigned,
         "objective": {
-            "total": checked_total,
+            "total": *checked_total,
             "unplaced_cost": plan.cost.unassigned,
             "travel_s": travel,
             "overtime_s": overtime,

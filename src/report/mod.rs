@@ -1,13 +1,18 @@
 //! Human-facing outputs: an SVG map of routes on the road network, an SVG timeline per staff
-//! member, and the self-contained HTML page that holds them.
+//! member, the self-contained HTML page that holds them, RFC 4180 CSV and RFC 7946 GeoJSON.
 //!
-//! The report takes its own view model ([`svg_map::MapLine`], [`timeline::TimelineRow`],
-//! [`html::Page`]) rather than planning types, so the planners on its left can change without
-//! touching how a page is drawn. Everything renders to strings; writing files is the caller's.
+//! The renderers take their own view model ([`svg_map::MapLine`], [`timeline::TimelineRow`],
+//! [`html::Page`], [`csv::Table`], [`geojson::Feature`]) rather than planning types, so the
+//! planners on its left can change without touching how a page is drawn; [`daily`] is the one
+//! adapter from a solved day (scenario, day problem, checked plan, roads) to those models.
+//! Everything renders to strings; writing files is the caller's.
 //!
 //! Architecture invariant: a report never reaches the network: no tiles, fonts or scripts from
 //! outside, so it opens offline, and every map carries "© OpenStreetMap contributors".
 
+pub mod csv;
+pub mod daily;
+pub mod geojson;
 pub mod html;
 pub mod svg_map;
 pub mod timeline;

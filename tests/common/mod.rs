@@ -41,3 +41,18 @@ pub fn carerota(args: &[&str]) -> (bool, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// Runs `carerota plan` with the quick profile; returns (exit success, stdout, stderr).
+pub fn plan_quick(scenario: &str, date: &str, out: &std::path::Path) -> (bool, String, String) {
+    carerota(&[
+        "plan",
+        "--scenario",
+        scenario,
+        "--date",
+        date,
+        "--config",
+        "solver-configs/quick.toml",
+        "--out",
+        out.to_str().expect("a UTF-8 path"),
+    ])
+}

@@ -1,0 +1,190 @@
+//! `carerota plan --scenario FILE --date YYYY-MM-DD --out DIR`: the team manager's daily plan.
+//! Routes everyone on shift that day (the same checked solve as `carerota route`) and writes
+//! `plan.json` (exactly what `route` writes), `rota.csv`, `visits.csv`, `routes.geojson` and
+//! `report.html` into DIR.
+//!
+//! Every input is checked before the long steps (date within the scenario, DIR writable), and
+//! the files are written to temporary files in DIR first and renamed into place only when all
+//! five are complete, so a failed run leaves no half-written file and replaces nothing.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use chrono::NaiveDate;
+use clap::Args;
+
+use carerota::config;
+use carerota::report::daily::{self, DailyInput};
+use carerota::routing::search::Progress;
+use carerota::scenario::{self, model::Scenario};
+use carerota::units::Meters;
+
+use crate::cli::graph::NetworkSource;
+use crate::cli::progress::Steps;
+use crate::cli::route::{plan_json, solve_day, DayRequest};
+
+#[derive(Args)]
+pub struct PlanArgs {
+    /// The scenario (JSON, see api/scenario.schema.json); staff come from its shifts.
+    #[arg(long)]
+    scenario: PathBuf,
+    /// The day to plan, YYYY-MM-DD (a day of the scenario).
+    #[arg(long, value_parser = parse_date)]
+    date: NaiveDate,
+    /// Solver profile.
+    #[arg(long, default_value = "solver-configs/default.toml")]
+    config: PathBuf,
+    /// Folder to write the plan into (created when missing; files in it are replaced).
+    #[arg(long)]
+    out: PathBuf,
+    #[command(flatten)]
+    network: NetworkSource,
+    /// How far a location may be from the nearest road, metres.
+    #[arg(long, default_value_t = scenario::network::DEFAULT_SNAP_RADIUS.0)]
+    snap_radius_m: i64,
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    scenario::time::parse_date(text).map_err(|e| format!("{e} (expected YYYY-MM-DD)"))
+}
+
+/// The scenario day holding `date`, or an error naming the scenario's range.
+fn day_of_date(s: &Scenario, path: &Path, date: NaiveDate) -> anyhow::Result<i64> {
+    if let Some(d) = (0..i64::from(s.days)).find(|&d| s.date_of_day(d) == date) {
+        return Ok(d);
+    }
+    let (first, last) = (s.date_of_day(0), s.date_of_day(i64::from(s.days) - 1));
+    let range = if first == last {
+        format!("only {first}")
+    } else {
+        format!("{first} to {last}")
+    };
+    bail!(
+        "--date {date} is not a day of scenario {}: it covers {range}",
+        path.display()
+    )
+}
+
+/// A temporary file in `dir`, readable as a file written with `std::fs::write` would be (the
+/// umask decides), removed when dropped unless persisted.
+fn staging_file(dir: &Path) -> anyhow::Result<tempfile::NamedTempFile> {
+    let mut b = tempfile::Builder::new();
+    b.prefix(".carerota-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    b.tempfile_in(dir)
+        .with_context(|| format!("cannot write in the output folder {}", dir.display()))
+}
+
+/// Creates `dir` when missing and checks a file can be written in it.
+fn prepare_out_dir(dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create the output folder {}", dir.display()))?;
+    staging_file(dir)?;
+    Ok(())
+}
+
+/// Writes every file to a temporary file in `dir`, then renames them all into place.
+fn write_all(dir: &Path, files: &[(&str, &str)]) -> anyhow::Result<()> {
+    let mut staged = Vec::with_capacity(files.len());
+    for (name, text) in files {
+        let mut tmp = staging_file(dir)?;
+        tmp.write_all(text.as_bytes())
+            .and_then(|()| tmp.as_file().sync_all())
+            .with_context(|| format!("writing {}", dir.join(name).display()))?;
+        staged.push((tmp, dir.join(name)));
+    }
+    for (tmp, path) in staged {
+        tmp.persist(&path)
+            .with_context(|| format!("replacing {}", path.display()))?;
+    }
+    Ok(())
+}
+
+pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
+    let profile = config::load(&args.config)?;
+    let s = scenario::load(&args.scenario)?;
+    let day = day_of_date(&s, &args.scenario, args.date)?;
+    prepare_out_dir(&args.out)?;
+    let solved = solve_day(
+        &s,
+        &profile,
+        DayRequest {
+            day,
+            network: &args.network,
+            snap_radius: Meters(args.snap_radius_m),
+            search_progress: Progress::Silent,
+        },
+        Steps::on_stderr(),
+    )?;
+    if solved.day.problem.n_vehicles() == 0 {
+        eprintln!(
+            "warning: no one has a shift on {} in {}; every visit is left unplaced (roster the period first)",
+            args.date,
+            args.scenario.display()
+        );
+    }
+    let plan = serde_json::to_string_pretty(&plan_json(&s, &solved, &profile.description))?;
+    let stats = &solved.stats;
+    let name = args
+        .scenario
+        .file_stem()
+        .map_or_else(|| "scenario".to_string(), |n| n.to_string_lossy().into_owned());
+    let outputs = daily::render(&DailyInput {
+        scenario: &s,
+        day: &solved.day,
+        day_number: day,
+        plan: &solved.plan,
+        network: &solved.network,
+        snaps: &solved.snaps,
+        title: format!("Daily plan: {name}"),
+        notes: vec![
+            format!(
+                "Solver profile: {} Seed {}, {} run(s), {} iterations, {:.1} s search, {:.1} s route-pool MILP ({:?}); travel matrix {:.1} s.",
+                profile.description,
+                stats.seed,
+                stats.runs,
+                stats.iterations,
+                stats.search_time.as_secs_f64(),
+                stats.milp_time.as_secs_f64(),
+                stats.milp_status,
+                solved.matrix_s
+            ),
+            format!(
+                "Every route was checked by the independent checker (times recomputed from the road matrix, every hard rule); objective {}.",
+                solved.checked_total
+            ),
+        ],
+    });
+    write_all(
+        &args.out,
+        &[
+            ("plan.json", &plan),
+            ("rota.csv", &outputs.rota_csv),
+            ("visits.csv", &outputs.visits_csv),
+            ("routes.geojson", &outputs.routes_geojson),
+            ("report.html", &outputs.report_html),
+        ],
+    )?;
+    let tiers: Vec<String> = outputs
+        .served_by_tier
+        .iter()
+        .map(|(t, ok, n)| format!("{t} {ok}/{n}"))
+        .collect();
+    println!(
+        "wrote plan.json, rota.csv, visits.csv, routes.geojson, report.html to {}",
+        args.out.display()
+    );
+    println!(
+        "{}: {} staff on shift, {} used; served by tier: {}; unassigned: {}",
+        args.date,
+        solved.day.problem.n_vehicles(),
+        solved.plan.used_vehicles(),
+        tiers.join(", "),
+        outputs.unassigned
+    );
+    Ok(())
+}

@@ -1,0 +1,741 @@
+//! The team manager's daily plan as files: a solved scenario day (scenario, day problem,
+//! checked plan, road network) -> `rota.csv`, `visits.csv`, `routes.geojson` and `report.html`
+//! as strings, plus the figures for a one-line summary.
+//!
+//! This is the one place that reads planning types; it turns them into the view models the
+//! renderers beside it take ([`csv::Table`], [`geojson::Feature`], [`svg_map::MapLine`],
+//! [`timeline::TimelineRow`], [`html::Page`]).
+//!
+//! Definitions (the same in every file):
+//! - times are local wall-clock (Europe/London), to the minute (seconds dropped);
+//! - hours of care: the time staff spend in visits (a two-person visit counts for both);
+//! - idle: shift length less care and travel (waiting, time at base);
+//! - utilisation: care time over shift time, in per cent;
+//! - lateness: how far a start falls after the visit's latest start (zero while windows are
+//!   hard), in minutes;
+//! - a route's line follows the roads between the snapped points of consecutive stops, from
+//!   the base and back to it.
+//!
+//! Invariants: every visit of the day appears once in `visits.csv`, served (with every
+//! staff member on it) or unassigned (with the reason); every vehicle has one `rota.csv` row.
+
+use std::fmt::Write as _;
+
+use serde_json::{json, Map, Value};
+
+use crate::ids::{JobIdx, LocIdx, VehicleIdx};
+use crate::roads::{RoadNetwork, RouteScratch, Snap};
+use crate::routing::scenario::DayProblem;
+use crate::routing::solution::{Plan, UnassignedReason};
+use crate::scenario::model::{Scenario, Shift};
+use crate::scenario::tier::Tier;
+use crate::spatial::LonLat;
+use crate::units::Seconds;
+
+use super::csv::{self, Table};
+use super::geojson::{self, Feature, Geometry};
+use super::html::{self, Page, Section};
+use super::svg_map::{self, MapLine, MapMarker, MapSize, MarkerKind};
+use super::timeline::{self, Block, BlockKind, TimelineRow};
+
+/// Route colours, distinct on screen and in print; routes cycle through them.
+const PALETTE: [&str; 12] = [
+    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f00", "#393b79",
+    "#ad494a", "#637939",
+];
+
+/// A solved day and what the report needs beside it.
+pub struct DailyInput<'a> {
+    pub scenario: &'a Scenario,
+    pub day: &'a DayProblem,
+    /// The scenario day `day` was built for (0 = the scenario's date).
+    pub day_number: i64,
+    /// The plan, already accepted by the independent checker.
+    pub plan: &'a Plan,
+    pub network: &'a RoadNetwork,
+    /// The scenario's locations on the roads, in location order.
+    pub snaps: &'a [Snap],
+    /// The page title (e.g. the scenario's name).
+    pub title: String,
+    /// Footnotes for the page (solver profile, seed, timings).
+    pub notes: Vec<String>,
+}
+
+/// The rendered files and headline figures.
+#[derive(Clone, Debug)]
+pub struct DailyOutputs {
+    pub rota_csv: String,
+    pub visits_csv: String,
+    pub routes_geojson: String,
+    pub report_html: String,
+    /// Per tier with visits on the day: (tier, served, total), most urgent first.
+    pub served_by_tier: Vec<(Tier, usize, usize)>,
+    pub unassigned: usize,
+}
+
+/// One stop, with its times in seconds from the scenario epoch.
+struct StopView {
+    job: JobIdx,
+    location: LocIdx,
+    arrival: i64,
+    start: i64,
+    end: i64,
+    /// Driving time from the previous stop (or the base).
+    travel_in: i64,
+}
+
+struct RouteView {
+    vehicle: VehicleIdx,
+    shift: Shift,
+    stops: Vec<StopView>,
+    return_travel: i64,
+    end_arrival: i64,
+    travel: i64,
+    distance: i64,
+    care: i64,
+    colour: &'static str,
+}
+
+impl RouteView {
+    fn shift_len(&self) -> i64 {
+        (self.shift.window.end.0 - self.shift.window.start.0).max(0)
+    }
+    fn idle(&self) -> i64 {
+        (self.shift_len() - self.care - self.travel).max(0)
+    }
+}
+
+/// Who served a visit and when.
+struct Service {
+    vehicle: VehicleIdx,
+    start: i64,
+    end: i64,
+}
+
+fn minutes(seconds: i64) -> String {
+    format!("{:.1}", seconds as f64 / 60.0)
+}
+
+fn hours(seconds: i64) -> String {
+    format!("{:.2}", seconds as f64 / 3600.0)
+}
+
+fn km(metres: i64) -> String {
+    format!("{:.2}", metres as f64 / 1000.0)
+}
+
+fn percent(part: i64, whole: i64) -> String {
+    if whole <= 0 {
+        "0.0".into()
+    } else {
+        format!("{:.1}", part as f64 * 100.0 / whole as f64)
+    }
+}
+
+/// A file-format code (`registered_nurse`) as words (`registered nurse`) for the page.
+fn words(code: &str) -> String {
+    code.replace('_', " ")
+}
+
+/// The reason in a manager's words.
+pub fn reason_in_words(r: UnassignedReason) -> &'static str {
+    match r {
+        UnassignedReason::NoSkilledStaff => "no one on shift has the discipline and competences the visit needs",
+        UnassignedReason::NoCompatiblePair => "a two-person visit, but fewer than two suitable staff are on shift",
+        UnassignedReason::NoCapacity => "it needs more than any suitable staff member can take",
+        UnassignedReason::WindowUnreachable => {
+            "no suitable staff member can reach it within its time window and be back by the end of their shift"
+        }
+        UnassignedReason::NoFeasibleInsertion => {
+            "possible on its own, but not alongside the other visits: the suitable staff are fully booked"
+        }
+    }
+}
+
+struct Ctx<'a> {
+    input: &'a DailyInput<'a>,
+    routes: Vec<RouteView>,
+    /// Per job: who served it, ordered by start.
+    served: Vec<Vec<Service>>,
+    reasons: Vec<Option<UnassignedReason>>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(input: &'a DailyInput<'a>) -> Self {
+        let p = &input.day.problem;
+        let mut served: Vec<Vec<Service>> = (0..p.jobs.len()).map(|_| Vec::new()).collect();
+        let mut routes = Vec::with_capacity(input.plan.routes.len());
+        for (i, r) in input.plan.routes.iter().enumerate() {
+            let vehicle = p.vehicle(r.vehicle);
+            let mut prev = vehicle.start;
+            let mut stops = Vec::with_capacity(r.stops.len());
+            let mut care = 0;
+            for s in &r.stops {
+                let task = p.task(s.task);
+                let end = s.start + p.duration(s.task, r.vehicle);
+                care += end - s.start;
+                stops.push(StopView {
+                    job: task.job,
+                    location: task.location,
+                    arrival: s.arrival,
+                    start: s.start,
+                    end,
+                    travel_in: p.matrix.time(prev, task.location),
+                });
+                served[task.job.get()].push(Service {
+                    vehicle: r.vehicle,
+                    start: s.start,
+                    end,
+                });
+                prev = task.location;
+            }
+            routes.push(RouteView {
+                vehicle: r.vehicle,
+                shift: input.day.vehicles[r.vehicle.get()].1,
+                return_travel: p.matrix.time(prev, vehicle.end),
+                end_arrival: r.end_arrival,
+                travel: r.travel_time,
+                distance: r.distance,
+                care,
+                stops,
+                colour: PALETTE[i % PALETTE.len()],
+            });
+        }
+        for s in &mut served {
+            s.sort_by_key(|x| (x.start, x.vehicle));
+        }
+        let mut reasons = vec![None; p.jobs.len()];
+        for (j, r) in &input.plan.unassigned {
+            reasons[j.get()] = Some(*r);
+        }
+        Ctx {
+            input,
+            routes,
+            served,
+            reasons,
+        }
+    }
+
+    fn s(&self) -> &'a Scenario {
+        self.input.scenario
+    }
+
+    fn hm(&self, t: i64) -> String {
+        self.s().clock.local(Seconds(t)).format("%H:%M").to_string()
+    }
+
+    fn date_hm(&self, t: i64) -> String {
+        self.s().clock.local(Seconds(t)).format("%Y-%m-%d %H:%M").to_string()
+    }
+
+    fn staff_of(&self, v: VehicleIdx) -> &'a crate::scenario::model::Staff {
+        &self.s().staff[self.input.day.vehicles[v.get()].0.get()]
+    }
+
+    fn base_of(&self, v: VehicleIdx) -> &'a crate::scenario::model::Base {
+        &self.s().bases[self.staff_of(v).base.get()]
+    }
+
+    fn visit_of(&self, j: JobIdx) -> &'a crate::scenario::model::Visit {
+        &self.s().visits[self.input.day.jobs[j.get()].get()]
+    }
+
+    fn lateness(&self, j: JobIdx) -> i64 {
+        let latest = self.visit_of(j).latest_start.0;
+        self.served[j.get()]
+            .iter()
+            .map(|x| (x.start - latest).max(0))
+            .max()
+            .unwrap_or(0)
+    }
+
+    fn is_served(&self, j: JobIdx) -> bool {
+        self.reasons[j.get()].is_none() && !self.served[j.get()].is_empty()
+    }
+
+    fn jobs(&self) -> impl Iterator<Item = JobIdx> {
+        (0..self.input.day.problem.jobs.len()).map(JobIdx::new)
+    }
+
+    fn rota(&self) -> Table {
+        let mut t = Table::new(&[
+            "staff_id",
+            "name",
+            "discipline",
+            "base",
+            "date",
+            "shift_start",
+            "shift_end",
+            "first_visit_start",
+            "last_visit_end",
+            "visits",
+            "care_hours",
+            "travel_min",
+            "distance_km",
+            "idle_min",
+            "utilisation_pct",
+            "break",
+        ]);
+        for r in &self.routes {
+            let staff = self.staff_of(r.vehicle);
+            let (first, last) = match (r.stops.first(), r.stops.last()) {
+                (Some(a), Some(b)) => (self.hm(a.start), self.hm(b.end)),
+                _ => (String::new(), String::new()),
+            };
+            t.rows.push(vec![
+                staff.id.to_string(),
+                staff.name.clone(),
+                staff.discipline.code().to_string(),
+                self.base_of(r.vehicle).id.to_string(),
+                self.s()
+                    .clock
+                    .local(r.shift.window.start)
+                    .format("%Y-%m-%d")
+                    .to_string(),
+                self.hm(r.shift.window.start.0),
+                self.hm(r.shift.window.end.0),
+                first,
+                last,
+                r.stops.len().to_string(),
+                hours(r.care),
+                minutes(r.travel),
+                km(r.distance),
+                minutes(r.idle()),
+                percent(r.care, r.shift_len()),
+                // No breaks in the routing model yet: the column stays empty until there are.
+                String::new(),
+            ]);
+        }
+        t
+    }
+
+    fn visits(&self) -> Table {
+        let mut t = Table::new(&[
+            "visit_id",
+            "person",
+            "tier",
+            "discipline",
+            "two_person",
+            "window_earliest",
+            "window_latest",
+            "duration_min",
+            "status",
+            "staff",
+            "start",
+            "end",
+            "lateness_min",
+            "reason",
+        ]);
+        for j in self.jobs() {
+            let v = self.visit_of(j);
+            let served = &self.served[j.get()];
+            let ok = self.is_served(j);
+            let staff: Vec<String> = served.iter().map(|x| self.staff_of(x.vehicle).id.to_string()).collect();
+            t.rows.push(vec![
+                v.id.to_string(),
+                self.s().persons[v.person.get()].to_string(),
+                v.tier.code().to_string(),
+                v.need.discipline.code().to_string(),
+                if v.crew.staff_count() > 1 { "yes" } else { "no" }.to_string(),
+                self.date_hm(v.earliest_start.0),
+                self.date_hm(v.latest_start.0),
+                minutes(v.duration.0),
+                if ok { "served" } else { "unassigned" }.to_string(),
+                staff.join(";"),
+                served
+                    .iter()
+                    .map(|x| x.start)
+                    .min()
+                    .map_or(String::new(), |t| self.date_hm(t)),
+                served
+                    .iter()
+                    .map(|x| x.end)
+                    .max()
+                    .map_or(String::new(), |t| self.date_hm(t)),
+                if ok { minutes(self.lateness(j)) } else { String::new() },
+                self.reasons[j.get()].map_or(String::new(), |r| r.code().to_string()),
+            ]);
+        }
+        t
+    }
+
+    /// The road geometry of each route with stops, base to base.
+    fn geometries(&self) -> Vec<Vec<LonLat>> {
+        let net = self.input.network;
+        let snaps = self.input.snaps;
+        let p = &self.input.day.problem;
+        let mut scratch = RouteScratch::new(net);
+        self.routes
+            .iter()
+            .map(|r| {
+                if r.stops.is_empty() {
+                    return Vec::new();
+                }
+                let vehicle = p.vehicle(r.vehicle);
+                let locs: Vec<LocIdx> = std::iter::once(vehicle.start)
+                    .chain(r.stops.iter().map(|s| s.location))
+                    .chain(std::iter::once(vehicle.end))
+                    .collect();
+                let mut line: Vec<LonLat> = Vec::new();
+                for w in locs.windows(2) {
+                    let (a, b) = (&snaps[w[0].get()], &snaps[w[1].get()]);
+                    let leg = if w[0] == w[1] {
+                        vec![a.point]
+                    } else {
+                        net.route_with(&mut scratch, a, b).geometry
+                    };
+                    for q in leg {
+                        if line.last() != Some(&q) {
+                            line.push(q);
+                        }
+                    }
+                }
+                line
+            })
+            .collect()
+    }
+
+    fn visit_label(&self, j: JobIdx) -> String {
+        let v = self.visit_of(j);
+        let who: Vec<String> = self.served[j.get()]
+            .iter()
+            .map(|x| format!("{} {}", self.staff_of(x.vehicle).name, self.hm(x.start)))
+            .collect();
+        match self.reasons[j.get()] {
+            Some(r) => format!("{} ({}): not placed, {}", v.id, v.tier, reason_in_words(r)),
+            None => format!("{} ({}): {}", v.id, v.tier, who.join(", ")),
+        }
+    }
+
+    fn geojson(&self, lines: &[Vec<LonLat>]) -> String {
+        let mut features = Vec::new();
+        for (r, line) in self.routes.iter().zip(lines) {
+            if line.len() < 2 {
+                continue;
+            }
+            let staff = self.staff_of(r.vehicle);
+            let mut props = Map::new();
+            props.insert("kind".into(), json!("route"));
+            props.insert("staff".into(), json!(staff.id.as_str()));
+            props.insert("name".into(), json!(staff.name));
+            props.insert("base".into(), json!(self.base_of(r.vehicle).id.as_str()));
+            props.insert("visits".into(), json!(r.stops.len()));
+            props.insert("travel_min".into(), json!((r.travel as f64 / 6.0).round() / 10.0));
+            props.insert("distance_km".into(), json!((r.distance as f64 / 10.0).round() / 100.0));
+            props.insert("colour".into(), json!(r.colour));
+            features.push(Feature {
+                geometry: Geometry::LineString(line.clone()),
+                properties: props,
+            });
+        }
+        for j in self.jobs() {
+            let v = self.visit_of(j);
+            let served = &self.served[j.get()];
+            let mut props = Map::new();
+            props.insert("kind".into(), json!("visit"));
+            props.insert("visit".into(), json!(v.id.as_str()));
+            props.insert("tier".into(), json!(v.tier.code()));
+            let status = if self.is_served(j) { "served" } else { "unassigned" };
+            props.insert("status".into(), json!(status));
+            let staff: Vec<Value> = served
+                .iter()
+                .map(|x| json!(self.staff_of(x.vehicle).id.as_str()))
+                .collect();
+            props.insert("staff".into(), Value::Array(staff));
+            let start = served.iter().map(|x| x.start).min();
+            props.insert("start".into(), start.map_or(Value::Null, |t| json!(self.date_hm(t))));
+            if let Some(r) = self.reasons[j.get()] {
+                props.insert("reason".into(), json!(r.code()));
+            }
+            features.push(Feature {
+                geometry: Geometry::Point(self.s().locations[v.location.get()]),
+                properties: props,
+            });
+        }
+        for b in &self.s().bases {
+            let mut props = Map::new();
+            props.insert("kind".into(), json!("base"));
+            props.insert("base".into(), json!(b.id.as_str()));
+            props.insert("name".into(), json!(b.name));
+            features.push(Feature {
+                geometry: Geometry::Point(self.s().locations[b.location.get()]),
+                properties: props,
+            });
+        }
+        geojson::render(&features)
+    }
+
+    fn served_by_tier(&self) -> Vec<(Tier, usize, usize)> {
+        Tier::ALL
+            .into_iter()
+            .filter_map(|tier| {
+                let of_tier: Vec<JobIdx> = self.jobs().filter(|&j| self.visit_of(j).tier == tier).collect();
+                let served = of_tier.iter().filter(|&&j| self.is_served(j)).count();
+                (!of_tier.is_empty()).then_some((tier, served, of_tier.len()))
+            })
+            .collect()
+    }
+
+    fn headline(&self) -> Vec<(String, String)> {
+        let mut h = Vec::new();
+        let n = self.input.day.problem.jobs.len();
+        let served = self.jobs().filter(|&j| self.is_served(j)).count();
+        h.push(("visits served".into(), format!("{served} of {n}")));
+        for (tier, ok, total) in self.served_by_tier() {
+            h.push((format!("{tier} visits served"), format!("{ok} of {total}")));
+        }
+        let late: Vec<i64> = self.jobs().map(|j| self.lateness(j)).filter(|&l| l > 0).collect();
+        h.push((
+            "late visits (total lateness)".into(),
+            format!("{} ({} min)", late.len(), minutes(late.iter().sum())),
+        ));
+        let travel: i64 = self.routes.iter().map(|r| r.travel).sum();
+        let distance: i64 = self.routes.iter().map(|r| r.distance).sum();
+        h.push((
+            "travel".into(),
+            format!("{:.1} h, {:.0} km", travel as f64 / 3600.0, distance as f64 / 1000.0),
+        ));
+        let care: i64 = self.routes.iter().map(|r| r.care).sum();
+        h.push(("hours of care (staff)".into(), format!("{:.1} h", care as f64 / 3600.0)));
+        let shift: i64 = self.routes.iter().map(RouteView::shift_len).sum();
+        h.push((
+            "utilisation (care / shift time)".into(),
+            format!("{} %", percent(care, shift)),
+        ));
+        let used = self.routes.iter().filter(|r| !r.stops.is_empty()).count();
+        h.push(("staff used".into(), format!("{used} of {}", self.routes.len())));
+        h
+    }
+
+    fn timeline_rows(&self) -> Vec<TimelineRow> {
+        self.routes
+            .iter()
+            .map(|r| {
+                let staff = self.staff_of(r.vehicle);
+                let mut blocks = Vec::new();
+                let mut block = |start: i64, end: i64, kind: BlockKind, label: String| {
+                    if end > start {
+                        blocks.push(Block {
+                            start: Seconds(start),
+                            end: Seconds(end),
+                            kind,
+                            label,
+                        });
+                    }
+                };
+                for s in &r.stops {
+                    let v = self.visit_of(s.job);
+                    block(
+                        s.arrival - s.travel_in,
+                        s.arrival,
+                        BlockKind::Travel,
+                        format!("drive {} min to {}", minutes(s.travel_in), v.id),
+                    );
+                    block(
+                        s.arrival,
+                        s.start,
+                        BlockKind::Wait,
+                        format!("wait {} min at {}", minutes(s.start - s.arrival), v.id),
+                    );
+                    block(
+                        s.start,
+                        s.end,
+                        BlockKind::Visit,
+                        format!(
+                            "{} {} ({}) {}-{}",
+                            v.id,
+                            v.tier,
+                            words(v.need.discipline.code()),
+                            self.hm(s.start),
+                            self.hm(s.end)
+                        ),
+                    );
+                }
+                if !r.stops.is_empty() {
+                    block(
+                        r.end_arrival - r.return_travel,
+                        r.end_arrival,
+                        BlockKind::Travel,
+                        format!("drive {} min back to base", minutes(r.return_travel)),
+                    );
+                }
+                TimelineRow {
+                    label: format!("{} · {}", staff.name, self.base_of(r.vehicle).id),
+                    shift: (r.shift.window.start, r.shift.window.end),
+                    blocks,
+                }
+            })
+            .collect()
+    }
+
+    fn route_tables(&self) -> Vec<Section> {
+        let columns: Vec<String> = [
+            "#",
+            "visit",
+            "person",
+            "tier",
+            "needs",
+            "window",
+            "arrive",
+            "start",
+            "end",
+            "drive min",
+            "wait min",
+        ]
+        .iter()
+        .map(|c| (*c).to_string())
+        .collect();
+        self.routes
+            .iter()
+            .filter(|r| !r.stops.is_empty())
+            .map(|r| {
+                let staff = self.staff_of(r.vehicle);
+                let base = self.base_of(r.vehicle);
+                let rows = r
+                    .stops
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| {
+                        let v = self.visit_of(s.job);
+                        vec![
+                            (i + 1).to_string(),
+                            v.id.to_string(),
+                            self.s().persons[v.person.get()].to_string(),
+                            v.tier.code().to_string(),
+                            format!(
+                                "{}{}",
+                                words(v.need.discipline.code()),
+                                if v.crew.staff_count() > 1 { ", two-person" } else { "" }
+                            ),
+                            format!("{}-{}", self.hm(v.earliest_start.0), self.hm(v.latest_start.0)),
+                            self.hm(s.arrival),
+                            self.hm(s.start),
+                            self.hm(s.end),
+                            minutes(s.travel_in),
+                            minutes(s.start - s.arrival),
+                        ]
+                    })
+                    .collect();
+                let mut summary = String::new();
+                let _ = write!(
+                    summary,
+                    "{} · {} · shift {}-{} · {} visits, {} h care · {} min driving, {} km · back at base {} · utilisation {} %",
+                    words(staff.discipline.code()),
+                    base.name,
+                    self.hm(r.shift.window.start.0),
+                    self.hm(r.shift.window.end.0),
+                    r.stops.len(),
+                    hours(r.care),
+                    minutes(r.travel),
+                    km(r.distance),
+                    self.hm(r.end_arrival),
+                    percent(r.care, r.shift_len()),
+                );
+                Section {
+                    heading: format!("{} ({})", staff.name, staff.id),
+                    summary,
+                    columns: columns.clone(),
+                    rows,
+                }
+            })
+            .collect()
+    }
+
+    fn page(&self, lines: &[Vec<LonLat>]) -> String {
+        let map_lines: Vec<MapLine> = self
+            .routes
+            .iter()
+            .zip(lines)
+            .filter(|(_, l)| l.len() >= 2)
+            .map(|(r, l)| MapLine {
+                points: l.clone(),
+                colour: r.colour.to_string(),
+                label: format!("{}: {} visits", self.staff_of(r.vehicle).name, r.stops.len()),
+            })
+            .collect();
+        let mut markers: Vec<MapMarker> = self
+            .s()
+            .bases
+            .iter()
+            .map(|b| MapMarker {
+                at: self.s().locations[b.location.get()],
+                kind: MarkerKind::Base,
+                label: format!("{} ({})", b.name, b.id),
+            })
+            .collect();
+        for j in self.jobs() {
+            markers.push(MapMarker {
+                at: self.s().locations[self.visit_of(j).location.get()],
+                kind: if self.is_served(j) {
+                    MarkerKind::Visit
+                } else {
+                    MarkerKind::Unassigned
+                },
+                label: self.visit_label(j),
+            });
+        }
+        let map_svg = svg_map::render(
+            self.input.network.graph(),
+            &map_lines,
+            &markers,
+            MapSize {
+                width: 1100.0,
+                height: 720.0,
+            },
+        );
+        let timeline_svg = timeline::render(&self.timeline_rows(), 1100.0);
+        let unplaced_rows = self
+            .input
+            .plan
+            .unassigned
+            .iter()
+            .map(|(j, r)| {
+                let v = self.visit_of(*j);
+                vec![
+                    v.id.to_string(),
+                    v.tier.code().to_string(),
+                    words(v.need.discipline.code()),
+                    format!("{}-{}", self.date_hm(v.earliest_start.0), self.hm(v.latest_start.0)),
+                    minutes(v.duration.0),
+                    reason_in_words(*r).to_string(),
+                    r.code().to_string(),
+                ]
+            })
+            .collect();
+        let date = self.s().date_of_day(self.input.day_number);
+        let page = Page {
+            title: self.input.title.clone(),
+            subtitle: format!(
+                "Daily plan for {} · {} staff on shift, {} visits",
+                date.format("%A %-d %B %Y"),
+                self.routes.len(),
+                self.input.day.problem.jobs.len()
+            ),
+            headline: self.headline(),
+            map_svg,
+            timeline_svg,
+            unplaced_columns: ["visit", "tier", "needs", "start window", "duration min", "why", "code"]
+                .iter()
+                .map(|c| (*c).to_string())
+                .collect(),
+            unplaced_rows,
+            route_tables: self.route_tables(),
+            notes: self.input.notes.clone(),
+        };
+        html::render(&page)
+    }
+}
+
+/// Renders every file of the daily plan.
+pub fn render(input: &DailyInput<'_>) -> DailyOutputs {
+    let ctx = Ctx::new(input);
+    let lines = ctx.geometries();
+    DailyOutputs {
+        rota_csv: csv::render(&ctx.rota()),
+        visits_csv: csv::render(&ctx.visits()),
+        routes_geojson: ctx.geojson(&lines),
+        report_html: ctx.page(&lines),
+        served_by_tier: ctx.served_by_tier(),
+        unassigned: input.plan.unassigned.len(),
+    }
+}
