@@ -58,8 +58,8 @@ pub struct ObjectiveSettings {
     pub new_face: i64,
     /// Per second back after the contracted shift end.
     pub overtime_per_s: i64,
-    /// Per second of the balance term (sum over staff of work^2 / shift length).
-    pub balance_per_s: i64,
+    /// Per thousand seconds of the balance term (sum over staff of work^2 / shift length).
+    pub balance_per_1000_s: i64,
     /// Multiplier of the scenario's substitution cost (points per visit done by a stand-in).
     pub substitution: i64,
 }
@@ -72,7 +72,7 @@ impl Default for ObjectiveSettings {
             travel_per_s: 1,
             new_face: 0,
             overtime_per_s: 0,
-            balance_per_s: 0,
+            balance_per_1000_s: 0,
             substitution: 0,
         }
     }
@@ -165,7 +165,7 @@ struct ObjectiveFile {
     travel_per_s: i64,
     new_face: i64,
     overtime_per_s: i64,
-    balance_per_s: i64,
+    balance_per_1000_s: i64,
     substitution: i64,
 }
 
@@ -180,7 +180,7 @@ impl Default for ObjectiveFile {
             travel_per_s: d.travel_per_s,
             new_face: d.new_face,
             overtime_per_s: d.overtime_per_s,
-            balance_per_s: d.balance_per_s,
+            balance_per_1000_s: d.balance_per_1000_s,
             substitution: d.substitution,
         }
     }
@@ -313,7 +313,7 @@ fn objective_settings(f: &ObjectiveFile, problems: &mut Vec<FieldProblem>) -> Ob
         ("routing.objective.travel_per_s", f.travel_per_s),
         ("routing.objective.new_face", f.new_face),
         ("routing.objective.overtime_per_s", f.overtime_per_s),
-        ("routing.objective.balance_per_s", f.balance_per_s),
+        ("routing.objective.balance_per_1000_s", f.balance_per_1000_s),
         ("routing.objective.substitution", f.substitution),
     ] {
         if !(0..=1_000_000).contains(&v) {
@@ -328,7 +328,7 @@ fn objective_settings(f: &ObjectiveFile, problems: &mut Vec<FieldProblem>) -> Ob
         travel_per_s: f.travel_per_s,
         new_face: f.new_face,
         overtime_per_s: f.overtime_per_s,
-        balance_per_s: f.balance_per_s,
+        balance_per_1000_s: f.balance_per_1000_s,
         substitution: f.substitution,
     }
 }

@@ -301,7 +301,7 @@ pub fn plan_json(s: &Scenario, solved: &SolvedDay, profile: &str) -> Value {
                 "travel": p.objective.travel_time_weight * plan.cost.travel_time,
                 "new_faces": p.objective.new_face_weight * plan.cost.new_faces,
                 "overtime": p.objective.overtime_weight * plan.cost.overtime,
-                "balance": p.objective.balance_weight * plan.cost.balance,
+                "balance": p.objective.balance_weight * plan.cost.balance / 1000,
                 "substitution": p.objective.substitution_weight * plan.cost.substitution,
             },
             "distance_m": distance,

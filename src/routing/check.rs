@@ -490,7 +490,7 @@ pub fn check_plan(p: &Problem, plan: &Plan) -> Result<CheckedCost, Vec<Violation
         + o.max_tardiness_weight * c.max_tardiness
         + o.overtime_weight * c.overtime
         + o.new_face_weight * c.new_faces
-        + o.balance_weight * c.balance
+        + o.balance_weight * c.balance / 1000
         + o.substitution_weight * c.substitution;
     if c.total != plan.cost.total {
         bad.push(Violation::CostMismatch {
@@ -868,7 +868,7 @@ mod tests {
         b.objective = crate::routing::problem::Objective {
             overtime_weight: 2,
             new_face_weight: 50,
-            balance_weight: 1,
+            balance_weight: 1000,
             substitution_weight: 1,
             ..p.objective
         };

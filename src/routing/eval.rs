@@ -63,7 +63,7 @@ impl Cost {
             + o.max_tardiness_weight * self.max_tardiness
             + o.overtime_weight * self.overtime
             + o.new_face_weight * self.new_faces
-            + o.balance_weight * self.balance
+            + o.balance_weight * self.balance / 1000
             + o.substitution_weight * self.substitution
     }
 }

@@ -203,7 +203,8 @@ pub struct Objective {
     pub overtime_weight: i64,
     /// Per (person, staff member) pair where the staff member is a new face.
     pub new_face_weight: i64,
-    /// Per unit of the balance term (see [`super::constraints::balance`]).
+    /// Per thousand units of the balance term (see [`super::constraints::balance`]); the
+    /// weighted balance is rounded down.
     pub balance_weight: i64,
     /// Multiplies the substitution cost of each part done by a stand-in discipline.
     pub substitution_weight: i64,

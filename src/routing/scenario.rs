@@ -91,7 +91,7 @@ impl DayRules {
 
     /// True when vehicles need [`WorkRules`]: a break, overtime, a cap, or balance to price.
     fn needs_work_rules(&self) -> bool {
-        self.work != WorkRuleSettings::default() || self.objective.balance_per_s != 0
+        self.work != WorkRuleSettings::default() || self.objective.balance_per_1000_s != 0
     }
 }
 
@@ -129,7 +129,7 @@ pub fn day_problem_with(s: &Scenario, m: &TravelMatrix, day: i64, rules: &DayRul
         max_tardiness_weight: 0,
         overtime_weight: o.overtime_per_s,
         new_face_weight: o.new_face,
-        balance_weight: o.balance_per_s,
+        balance_weight: o.balance_per_1000_s,
         substitution_weight: o.substitution,
     };
     let w = &rules.work;

@@ -11,7 +11,9 @@
 //! each) and treats a 4 h and a 12 h shift alike; this term is computable route by route, so a
 //! move's change in balance is known from the routes it touches.
 //!
-//! Units: problem units (seconds on a scenario's day); the term is in the same unit.
+//! Units: problem units (seconds on a scenario's day); the term is in the same unit and is
+//! weighted per thousand units ([`Objective::balance_weight`](crate::routing::problem::Objective)),
+//! so that a profile can rank balance below travel, as the objective's order asks.
 
 use crate::ids::{TaskIdx, VehicleIdx};
 
@@ -57,7 +59,7 @@ mod tests {
         let mut b = ProblemBuilder::new("balance", base.matrix.clone(), 1);
         b.vehicles = base.vehicles.clone();
         b.jobs = base.jobs.clone();
-        b.objective.balance_weight = 1;
+        b.objective.balance_weight = 1000;
         let rules = |contracted_end| {
             Some(WorkRules {
                 contracted_end,
