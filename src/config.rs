@@ -5,11 +5,22 @@
 //! and each solver builds its own configuration from them (`routing::SolveConfig::from_settings`,
 //! `roster::solve::SolveConfig::from_settings`), so the kernel depends on no stage.
 //! Every problem in a file is reported at once, each with the TOML path of the field.
+//!
+//! `[routing.objective]` and `[routing.rules]` may be left out, wholly or field by field: what
+//! is left out keeps the behaviour the routing had before they existed (the tier weights of
+//! `routing::scenario::TIER_WEIGHTS`, travel at one point a second, no other cost, no break,
+//! no overtime, no cap). Law and policy in `[routing.rules]`: the Working Time Regulations 1998
+//! give a worker a 20-minute rest break when the working day is longer than 6 hours (reg. 12)
+//! and 11 consecutive hours of rest in each 24 (reg. 10); a profile may be stricter (policy)
+//! but not looser, and validation refuses a break under 20 minutes, a break threshold over
+//! 6 hours and a working-time cap over 13 hours.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
+
+use crate::units::Seconds;
 
 /// A validated solver profile.
 #[derive(Clone, Debug, PartialEq)]
@@ -32,6 +43,60 @@ pub struct RoutingSettings {
     pub max_iterations: u64,
     /// Budget for the route-pool MILP after the search; zero skips it.
     pub milp_time_limit: Duration,
+    pub objective: ObjectiveSettings,
+    pub rules: WorkRuleSettings,
+}
+
+/// Weights of the daily routing objective, in points; one point is one second of travel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ObjectiveSettings {
+    /// Points for leaving a visit unplaced, by tier: rapid, fast, normal, planned (decreasing).
+    pub unplaced: [i64; 4],
+    /// Per second of travel.
+    pub travel_per_s: i64,
+    /// Per (person, staff member) pair where the staff member is a new face to the person.
+    pub new_face: i64,
+    /// Per second back after the contracted shift end.
+    pub overtime_per_s: i64,
+    /// Per thousand seconds of the balance term (sum over staff of work^2 / shift length).
+    pub balance_per_1000_s: i64,
+    /// Multiplier of the scenario's substitution cost (points per visit done by a stand-in).
+    pub substitution: i64,
+}
+
+impl Default for ObjectiveSettings {
+    /// The objective before these settings existed: tier weights and travel only.
+    fn default() -> Self {
+        Self {
+            unplaced: [10_000_000_000_000, 100_000_000_000, 1_000_000_000, 10_000_000],
+            travel_per_s: 1,
+            new_face: 0,
+            overtime_per_s: 0,
+            balance_per_1000_s: 0,
+            substitution: 0,
+        }
+    }
+}
+
+/// Breaks, overtime and the working-time cap for staff on a day's routes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WorkRuleSettings {
+    pub brk: Option<BreakSettings>,
+    /// How long after the contracted shift end a route may come back (paid as overtime).
+    pub max_overtime: Seconds,
+    /// Hard cap on a day's working time (first departure to last return, less the break).
+    pub max_working: Option<Seconds>,
+}
+
+/// The unpaid break of a long shift.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BreakSettings {
+    /// Shifts longer than this get a break.
+    pub shifts_over: Seconds,
+    pub length: Seconds,
+    /// The break starts between these offsets from the shift start.
+    pub window_start: Seconds,
+    pub window_end: Seconds,
 }
 
 /// The rostering MILP.
@@ -137,6 +202,52 @@ struct RoutingFile {
     time_limit_s: f64,
     max_iterations: Option<u64>,
     milp_time_limit_s: f64,
+    #[serde(default)]
+    objective: ObjectiveFile,
+    #[serde(default)]
+    rules: RulesFile,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct ObjectiveFile {
+    unplaced_rapid: i64,
+    unplaced_fast: i64,
+    unplaced_normal: i64,
+    unplaced_planned: i64,
+    travel_per_s: i64,
+    new_face: i64,
+    overtime_per_s: i64,
+    balance_per_1000_s: i64,
+    substitution: i64,
+}
+
+impl Default for ObjectiveFile {
+    fn default() -> Self {
+        let d = ObjectiveSettings::default();
+        Self {
+            unplaced_rapid: d.unplaced[0],
+            unplaced_fast: d.unplaced[1],
+            unplaced_normal: d.unplaced[2],
+            unplaced_planned: d.unplaced[3],
+            travel_per_s: d.travel_per_s,
+            new_face: d.new_face,
+            overtime_per_s: d.overtime_per_s,
+            balance_per_1000_s: d.balance_per_1000_s,
+            substitution: d.substitution,
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct RulesFile {
+    break_for_shifts_over_min: Option<i64>,
+    break_min: Option<i64>,
+    break_window_start_min: Option<i64>,
+    break_window_end_min: Option<i64>,
+    max_overtime_min: i64,
+    max_working_min: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -402,6 +513,8 @@ pub fn parse(text: &str, path: &Path) -> Result<SolverProfile, ConfigError> {
         });
     }
     let shift_types = shift_types(&r.shift_types, &mut problems);
+    let objective = objective_settings(&file.routing.objective, &mut problems);
+    let rules = rule_settings(&file.routing.rules, &mut problems);
     if !problems.is_empty() {
         return Err(ConfigError::Invalid {
             path: path.to_path_buf(),
@@ -416,6 +529,8 @@ pub fn parse(text: &str, path: &Path) -> Result<SolverProfile, ConfigError> {
             time_limit: routing_time,
             max_iterations: file.routing.max_iterations.unwrap_or(u64::MAX),
             milp_time_limit: milp_time,
+            objective,
+            rules,
         },
         roster: RosterSettings {
             time_limit: roster_time,
@@ -437,4 +552,102 @@ pub fn parse(text: &str, path: &Path) -> Result<SolverProfile, ConfigError> {
             },
         },
     })
+}
+
+fn objective_settings(f: &ObjectiveFile, problems: &mut Vec<FieldProblem>) -> ObjectiveSettings {
+    let unplaced = [f.unplaced_rapid, f.unplaced_fast, f.unplaced_normal, f.unplaced_planned];
+    if unplaced[3] <= 0 || unplaced.windows(2).any(|w| w[0] <= w[1]) {
+        problems.push(FieldProblem {
+            field: "routing.objective.unplaced_rapid",
+            message: format!(
+                "tier weights are {unplaced:?}: give rapid > fast > normal > planned > 0, so a missed visit is never traded for a lower tier's"
+            ),
+        });
+    }
+    for (field, v) in [
+        ("routing.objective.travel_per_s", f.travel_per_s),
+        ("routing.objective.new_face", f.new_face),
+        ("routing.objective.overtime_per_s", f.overtime_per_s),
+        ("routing.objective.balance_per_1000_s", f.balance_per_1000_s),
+        ("routing.objective.substitution", f.substitution),
+    ] {
+        if !(0..=1_000_000).contains(&v) {
+            problems.push(FieldProblem {
+                field,
+                message: format!("is {v}: give 0 to 1000000 points"),
+            });
+        }
+    }
+    ObjectiveSettings {
+        unplaced,
+        travel_per_s: f.travel_per_s,
+        new_face: f.new_face,
+        overtime_per_s: f.overtime_per_s,
+        balance_per_1000_s: f.balance_per_1000_s,
+        substitution: f.substitution,
+    }
+}
+
+fn rule_settings(f: &RulesFile, problems: &mut Vec<FieldProblem>) -> WorkRuleSettings {
+    let mut bad = |field: &'static str, message: String| problems.push(FieldProblem { field, message });
+    let brk = match (
+        f.break_for_shifts_over_min,
+        f.break_min,
+        f.break_window_start_min,
+        f.break_window_end_min,
+    ) {
+        (None, None, None, None) => None,
+        (Some(over), Some(length), Some(from), Some(to)) => {
+            if !(0..=360).contains(&over) {
+                bad(
+                    "routing.rules.break_for_shifts_over_min",
+                    format!("is {over}: the law gives a break beyond 6 h of work, so give 0 to 360"),
+                );
+            }
+            if !(20..=120).contains(&length) {
+                bad(
+                    "routing.rules.break_min",
+                    format!("is {length}: the law's minimum is 20 min; give 20 to 120"),
+                );
+            }
+            if from < 0 || to < from || to > 16 * 60 {
+                bad(
+                    "routing.rules.break_window_end_min",
+                    format!("window {from} to {to} min into the shift: give 0 <= start <= end <= 960"),
+                );
+            }
+            Some(BreakSettings {
+                shifts_over: Seconds::from_minutes(over),
+                length: Seconds::from_minutes(length),
+                window_start: Seconds::from_minutes(from),
+                window_end: Seconds::from_minutes(to),
+            })
+        }
+        _ => {
+            bad(
+                "routing.rules.break_min",
+                "give all four of break_for_shifts_over_min, break_min, break_window_start_min, break_window_end_min, or none".into(),
+            );
+            None
+        }
+    };
+    if !(0..=240).contains(&f.max_overtime_min) {
+        bad(
+            "routing.rules.max_overtime_min",
+            format!("is {}: give 0 to 240 minutes", f.max_overtime_min),
+        );
+    }
+    if let Some(cap) = f.max_working_min {
+        if !(60..=13 * 60).contains(&cap) {
+            bad(
+                "routing.rules.max_working_min",
+                format!("is {cap}: 11 h of daily rest leaves at most 13 h; give 60 to 780"),
+            );
+        }
+    }
+    WorkRuleSettings {
+        brk,
+        max_overtime: Seconds::from_minutes(f.max_overtime_min),
+        max_working: f.max_working_min.map(Seconds::from_minutes),
+    }
 }

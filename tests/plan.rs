@@ -122,6 +122,8 @@ fn check_accepts_the_plan_json_that_plan_wrote() {
         DEFAULT_SCENARIO,
         "--plan",
         plan.to_str().unwrap(),
+        "--config",
+        "solver-configs/quick.toml",
     ]);
     assert!(ok, "{err}");
     assert!(out.contains("plan is valid"), "{out}");

@@ -613,3 +613,87 @@ fn uses_a_given_substitution_table_instead_of_the_standard() {
         "{found:?}"
     );
 }
+
+#[test]
+fn accepts_pins_per_part_and_writes_them_back() {
+    let mut v = minimal();
+    v["visits"][0]["pinned"] = json!({"staff": "rn1", "start": "2026-03-29T09:00"});
+    v["visits"][1]["pinned"] = json!([{"staff": "rw2"}, {"staff": "rw1", "start": "2026-03-29T09:30"}]);
+    let s = parse(&v.to_string()).unwrap();
+    let pinned = &s.visits[0].pinned;
+    assert_eq!(pinned.len(), 1);
+    assert_eq!(pinned[0].staff, carerota::ids::StaffIdx(0));
+    // 09:00 BST is 08:00 UTC, 8 h after local midnight (GMT).
+    assert_eq!(pinned[0].start, Some(Seconds::from_hours(8)));
+    let pair = &s.visits[1].pinned;
+    assert_eq!(
+        (pair[0].staff, pair[0].start, pair[1].staff),
+        (carerota::ids::StaffIdx(2), None, carerota::ids::StaffIdx(1))
+    );
+    let written = carerota::scenario::file::ScenarioFile::from_model(&s).to_json();
+    assert_eq!(parse(&written).unwrap(), s, "pins survive a round trip");
+}
+
+#[test]
+fn rejects_a_pin_to_unknown_staff() {
+    assert_flags(
+        |v| v["visits"][0]["pinned"] = json!({"staff": "nobody"}),
+        Code::UnknownStaff,
+        "$.visits[0].pinned.staff",
+    );
+}
+
+#[test]
+fn rejects_a_pinned_start_outside_the_start_window() {
+    // The rapid visit referred at 08:00 starts by 11:00.
+    assert_flags(
+        |v| v["visits"][0]["pinned"] = json!({"staff": "rn1", "start": "2026-03-29T11:30"}),
+        Code::PinnedStartOutsideWindow,
+        "$.visits[0].pinned.start",
+    );
+}
+
+#[test]
+fn rejects_a_pin_to_someone_unqualified() {
+    assert_flags(
+        |v| v["visits"][0]["pinned"] = json!({"staff": "rw1"}),
+        Code::PinnedStaffUnqualified,
+        "$.visits[0].pinned.staff",
+    );
+}
+
+#[test]
+fn rejects_a_pin_to_someone_not_on_shift_then() {
+    assert_flags(
+        |v| {
+            v["staff"][0]["shifts"] = json!([{"start": "2026-03-29T10:00", "end": "2026-03-29T15:00"}]);
+            v["visits"][0]["pinned"] = json!({"staff": "rn1", "start": "2026-03-29T09:00"});
+        },
+        Code::PinnedStaffNotOnShift,
+        "$.visits[0].pinned.staff",
+    );
+}
+
+#[test]
+fn rejects_one_person_on_both_parts_and_more_pins_than_parts() {
+    assert_flags(
+        |v| v["visits"][1]["pinned"] = json!([{"staff": "rw1"}, {"staff": "rw1"}]),
+        Code::InvalidPin,
+        "$.visits[1].pinned",
+    );
+    assert_flags(
+        |v| v["visits"][0]["pinned"] = json!([{"staff": "rn1"}, {"staff": "rn1"}]),
+        Code::InvalidPin,
+        "$.visits[0].pinned",
+    );
+    assert_flags(
+        |v| {
+            v["visits"][1]["pinned"] = json!([
+                {"staff": "rw1", "start": "2026-03-29T09:00"},
+                {"staff": "rw2", "start": "2026-03-29T09:15"}
+            ])
+        },
+        Code::InvalidPin,
+        "$.visits[1].pinned",
+    );
+}

@@ -80,3 +80,55 @@ fn a_missing_section_is_a_clear_error() {
     let err = config::parse(text, Path::new("x.toml")).unwrap_err();
     assert!(err.to_string().contains("roster"), "{err}");
 }
+
+#[test]
+fn left_out_objective_and_rules_keep_the_tier_weights_and_no_rules() {
+    let text = "description = \"x\"\n[routing]\nseed = 1\nruns = 1\ntime_limit_s = 1.0\nmilp_time_limit_s = 0.0\n\
+                [roster]\ntime_limit_s = 1.0\nmip_rel_gap = 0.0\nthreads = 1\nseed = 0\n";
+    let profile = config::parse(text, Path::new("x.toml")).unwrap();
+    let tiers: Vec<i64> = carerota::routing::scenario::TIER_WEIGHTS
+        .iter()
+        .map(|(_, w)| *w)
+        .collect();
+    assert_eq!(profile.routing.objective.unplaced.to_vec(), tiers);
+    assert_eq!(profile.routing.objective, config::ObjectiveSettings::default());
+    assert_eq!(profile.routing.rules, config::WorkRuleSettings::default());
+    assert_eq!(
+        carerota::routing::scenario::DayRules::from_settings(&profile.routing),
+        carerota::routing::scenario::DayRules::default()
+    );
+}
+
+#[test]
+fn refuses_rules_looser_than_the_law_and_tiers_out_of_order() {
+    let text = default_text()
+        .replace("break_min = 30", "break_min = 15")
+        .replace("max_working_min = 720", "max_working_min = 840")
+        .replace("unplaced_fast = 100_000_000_000", "unplaced_fast = 10_000_000_000_000");
+    match config::parse(&text, Path::new("x.toml")) {
+        Err(ConfigError::Invalid { problems, .. }) => {
+            let fields: Vec<&str> = problems.iter().map(|p| p.field).collect();
+            assert_eq!(
+                fields,
+                [
+                    "routing.objective.unplaced_rapid",
+                    "routing.rules.break_min",
+                    "routing.rules.max_working_min"
+                ]
+            );
+        }
+        other => panic!("expected field problems, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_default_profile_breaks_shifts_over_six_hours_for_thirty_minutes() {
+    let profile = config::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("solver-configs/default.toml")).unwrap();
+    let brk = profile.routing.rules.brk.unwrap();
+    assert_eq!(brk.shifts_over, carerota::units::Seconds::from_hours(6));
+    assert_eq!(brk.length, carerota::units::Seconds::from_minutes(30));
+    assert_eq!(
+        profile.routing.rules.max_working,
+        Some(carerota::units::Seconds::from_hours(12))
+    );
+}

@@ -8,12 +8,13 @@ use anyhow::{anyhow, bail, Context};
 use clap::Args;
 use serde_json::Value;
 
+use carerota::config;
 use carerota::ids::{JobIdx, TaskIdx, VehicleIdx};
 use carerota::matrix;
 use carerota::routing::check::check_plan;
 use carerota::routing::eval::Cost;
-use carerota::routing::scenario::{day_problem, DayProblem};
-use carerota::routing::solution::{Plan, PlanRoute, PlanStop, UnassignedReason};
+use carerota::routing::scenario::{day_problem_with, DayProblem, DayRules};
+use carerota::routing::solution::{BreakPlace, Plan, PlanRoute, PlanStop, UnassignedReason};
 use carerota::scenario::{self, model::Scenario, network};
 use carerota::units::Meters;
 
@@ -27,6 +28,10 @@ pub struct CheckArgs {
     /// The plan (JSON, as `carerota route` writes it).
     #[arg(long)]
     plan: PathBuf,
+    /// The solver profile the plan was made under: its objective weights and working-time
+    /// rules are what the plan is checked against.
+    #[arg(long, default_value = "solver-configs/default.toml")]
+    config: PathBuf,
     #[command(flatten)]
     network: NetworkSource,
     /// How far a location may be from the nearest road, metres.
@@ -38,6 +43,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(&args.plan).with_context(|| format!("reading plan {}", args.plan.display()))?;
     let json: Value =
         serde_json::from_str(&text).with_context(|| format!("plan {} is not JSON", args.plan.display()))?;
+    let profile = config::load(&args.config)?;
     let s = scenario::load(&args.scenario)?;
     let date = str_at("$.date", &json["date"])?;
     let day = (0..i64::from(s.days))
@@ -47,7 +53,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
     let snaps = network::snap_locations(&s, &net, Meters(args.snap_radius_m))
         .map_err(|problems| anyhow!("{} scenario location(s) are not on the road network", problems.len()))?;
     let m = matrix::compute(&net, &snaps);
-    let dp = day_problem(&s, &m, day)?;
+    let dp = day_problem_with(&s, &m, day, &DayRules::from_settings(&profile.routing))?;
     let plan = read_plan(&s, &dp, &json)?;
     match check_plan(&dp.problem, &plan) {
         Ok(c) => {
@@ -131,12 +137,29 @@ fn read_plan(s: &Scenario, dp: &DayProblem, json: &Value) -> anyhow::Result<Plan
                 start: time(&format!("{sp}.start"), &stop["start"])?,
             });
         }
+        let brk = match &r["break"] {
+            Value::Null => None,
+            b => {
+                let bp = format!("{rp}.break");
+                let after = int_at(&format!("{bp}.after_stops"), &b["after_stops"])?;
+                let after = usize::try_from(after).map_err(|_| anyhow!("{bp}.after_stops: {after} is negative"))?;
+                // At the base after the last stop is after returning.
+                let returned = str_at(&format!("{bp}.at"), &b["at"])? == "base" && after > 0;
+                Some(BreakPlace {
+                    after: if returned { stops.len() + 1 } else { after },
+                    start: time(&format!("{bp}.start"), &b["start"])?,
+                })
+            }
+        };
         routes.push(PlanRoute {
             vehicle,
             stops,
             end_arrival: time(&format!("{rp}.back_at_base"), &r["back_at_base"])?,
             distance: int_at(&format!("{rp}.distance_m"), &r["distance_m"])?,
             travel_time: int_at(&format!("{rp}.travel_s"), &r["travel_s"])?,
+            brk,
+            overtime: int_at(&format!("{rp}.overtime_s"), &r["overtime_s"])?,
+            working_time: int_at(&format!("{rp}.working_time_s"), &r["working_time_s"])?,
         });
     }
     // Shifts the plan does not mention are idle routes.
@@ -150,6 +173,9 @@ fn read_plan(s: &Scenario, dp: &DayProblem, json: &Value) -> anyhow::Result<Plan
                 end_arrival: start,
                 distance: 0,
                 travel_time: 0,
+                brk: None,
+                overtime: 0,
+                working_time: 0,
             });
         }
     }

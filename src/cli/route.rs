@@ -13,7 +13,7 @@ use carerota::ids::JobIdx;
 use carerota::matrix;
 use carerota::roads::{RoadNetwork, Snap};
 use carerota::routing::check::check_plan;
-use carerota::routing::scenario::{day_problem, DayProblem};
+use carerota::routing::scenario::{day_problem_with, DayProblem, DayRules};
 use carerota::routing::search::Progress;
 use carerota::routing::{self, SolveConfig};
 use carerota::scenario::{self, model::Scenario, network};
@@ -122,7 +122,7 @@ pub fn solve_day(
     let m = matrix::compute(&net, &snaps);
     let matrix_s = t.elapsed().as_secs_f64();
     progress::done(&bar, &what);
-    let day = day_problem(s, &m, req.day)?;
+    let day = day_problem_with(s, &m, req.day, &DayRules::from_settings(&profile.routing))?;
     let cfg = SolveConfig::from_settings(&profile.routing, req.search_progress);
     let limit = profile.routing.time_limit + profile.routing.milp_time_limit;
     let what = format!("routing {} visits", day.problem.jobs.len());
@@ -179,7 +179,7 @@ pub fn plan_json(s: &Scenario, solved: &SolvedDay, profile: &str) -> Value {
     let p = &day.problem;
     let at = |t: i64| s.clock.format(Seconds(t));
     let mut routes = Vec::new();
-    let (mut travel, mut distance, mut used) = (0i64, 0i64, 0usize);
+    let (mut travel, mut distance, mut used, mut overtime) = (0i64, 0i64, 0usize, 0i64);
     for r in &plan.routes {
         let (staff_idx, shift) = day.vehicles[r.vehicle.get()];
         let staff = &s.staff[staff_idx.get()];
@@ -208,6 +208,29 @@ pub fn plan_json(s: &Scenario, solved: &SolvedDay, profile: &str) -> Value {
             prev = task.location;
         }
         let back = m.duration(prev.get(), vehicle.end.get()).0;
+        let base_id = s.bases[staff.base.get()].id.as_str();
+        let brk = match (r.brk, p.work_rules(r.vehicle).and_then(|w| w.brk)) {
+            (Some(b), Some(rule)) => {
+                let n = r.stops.len();
+                let at_visit = (1..=n).contains(&b.after);
+                let location = if at_visit {
+                    s.visits[day.jobs[p.task(r.stops[b.after - 1].task).job.get()].get()]
+                        .id
+                        .as_str()
+                } else {
+                    base_id
+                };
+                json!({
+                    "start": at(b.start),
+                    "end": at(b.start + rule.length),
+                    "at": if at_visit { "visit" } else { "base" },
+                    "location": location,
+                    "after_stops": b.after.min(n),
+                })
+            }
+            _ => Value::Null,
+        };
+        overtime += r.overtime;
         if !r.stops.is_empty() {
             used += 1;
         }
@@ -217,7 +240,7 @@ pub fn plan_json(s: &Scenario, solved: &SolvedDay, profile: &str) -> Value {
             "staff": staff.id.as_str(),
             "name": staff.name,
             "discipline": staff.discipline.code(),
-            "base": s.bases[staff.base.get()].id.as_str(),
+            "base": base_id,
             "shift_start": at(shift.window.start.0),
             "shift_end": at(shift.window.end.0),
             "stops": stops,
@@ -226,6 +249,9 @@ pub fn plan_json(s: &Scenario, solved: &SolvedDay, profile: &str) -> Value {
             "travel_s": r.travel_time,
             "distance_m": r.distance,
             "visits": r.stops.len(),
+            "break": brk,
+            "overtime_s": r.overtime,
+            "working_time_s": r.working_time,
         }));
     }
     let unassigned: Vec<Value> = plan
@@ -266,6 +292,18 @@ pub fn plan_json(s: &Scenario, solved: &SolvedDay, profile: &str) -> Value {
             "total": *checked_total,
             "unplaced_cost": plan.cost.unassigned,
             "travel_s": travel,
+            "overtime_s": overtime,
+            "new_faces": plan.cost.new_faces,
+            "balance_s": plan.cost.balance,
+            "substitution": plan.cost.substitution,
+            "parts": {
+                "unplaced": plan.cost.unassigned,
+                "travel": p.objective.travel_time_weight * plan.cost.travel_time,
+                "new_faces": p.objective.new_face_weight * plan.cost.new_faces,
+                "overtime": p.objective.overtime_weight * plan.cost.overtime,
+                "balance": p.objective.balance_weight * plan.cost.balance / 1000,
+                "substitution": p.objective.substitution_weight * plan.cost.substitution,
+            },
             "distance_m": distance,
             "visits": p.jobs.len(),
             "visits_served": served.len(),

@@ -4,8 +4,11 @@
 //!
 //! - [`check_plan`]: an engine [`Plan`] against its [`Problem`], from the integer matrix:
 //!   each job served once or listed unassigned, skills, exclusions and pins, travel times
-//!   between stops, windows, shifts, capacity, synchronisation of two-person jobs; the cost
-//!   components recomputed and compared with the plan's.
+//!   between stops, windows, shifts, capacity, synchronisation of two-person jobs; the rules of
+//!   [`super::problem::Rules`] read afresh: the break (place, window, length, never while
+//!   travelling), overtime within the latest return, the working-time cap, the stated overtime
+//!   and working time; the cost components (with new faces, balance and substitution)
+//!   recomputed and compared with the plan's.
 //! - [`check_solomon`]: Solomon routes (customer numbers) against the raw instance, in f64
 //!   from the coordinates: the distance reported for the benchmark.
 //! - [`check_hhcrsp`]: an iolab-format solution against the raw HHCRSP instance, in f64
@@ -28,23 +31,89 @@ const EPS: f64 = 1e-6;
 /// A broken rule, with where.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Violation {
-    UnknownTask { route: usize, index: usize },
-    ServedTwice { job: String },
-    NotServedNorListed { job: String },
-    ListedButServed { job: String },
-    NotEligible { job: String, vehicle: String },
-    Early { job: String, start: f64, earliest: f64 },
-    Late { job: String, start: f64, latest: f64 },
-    TravelTooShort { job: String, start: f64, reachable: f64 },
-    ArrivalMismatch { job: String, stated: f64, computed: f64 },
-    ShiftEnd { vehicle: String, end: f64, shift_end: f64 },
-    Capacity { vehicle: String, load: f64, capacity: f64 },
-    SameStaffTwice { job: String },
-    HalfServed { job: String },
-    Sync { job: String, first: f64, second: f64 },
-    PinBroken { job: String },
-    CostMismatch { stated: i64, recomputed: i64 },
-    Format { what: String },
+    UnknownTask {
+        route: usize,
+        index: usize,
+    },
+    ServedTwice {
+        job: String,
+    },
+    NotServedNorListed {
+        job: String,
+    },
+    ListedButServed {
+        job: String,
+    },
+    NotEligible {
+        job: String,
+        vehicle: String,
+    },
+    Early {
+        job: String,
+        start: f64,
+        earliest: f64,
+    },
+    Late {
+        job: String,
+        start: f64,
+        latest: f64,
+    },
+    TravelTooShort {
+        job: String,
+        start: f64,
+        reachable: f64,
+    },
+    ArrivalMismatch {
+        job: String,
+        stated: f64,
+        computed: f64,
+    },
+    ShiftEnd {
+        vehicle: String,
+        end: f64,
+        shift_end: f64,
+    },
+    Capacity {
+        vehicle: String,
+        load: f64,
+        capacity: f64,
+    },
+    SameStaffTwice {
+        job: String,
+    },
+    HalfServed {
+        job: String,
+    },
+    Sync {
+        job: String,
+        first: f64,
+        second: f64,
+    },
+    PinBroken {
+        job: String,
+    },
+    Break {
+        vehicle: String,
+        what: String,
+    },
+    WorkingTime {
+        vehicle: String,
+        working: f64,
+        cap: f64,
+    },
+    StatedMismatch {
+        vehicle: String,
+        what: &'static str,
+        stated: i64,
+        computed: i64,
+    },
+    CostMismatch {
+        stated: i64,
+        recomputed: i64,
+    },
+    Format {
+        what: String,
+    },
 }
 
 impl fmt::Display for Violation {
@@ -90,6 +159,16 @@ impl fmt::Display for Violation {
                 write!(f, "job {job}: parts start at {first} and {second}, out of sync")
             }
             Self::PinBroken { job } => write!(f, "job {job}: pinned vehicle or time not kept"),
+            Self::Break { vehicle, what } => write!(f, "{vehicle}: break {what}"),
+            Self::WorkingTime { vehicle, working, cap } => {
+                write!(f, "{vehicle}: works {working}, over the daily cap of {cap}")
+            }
+            Self::StatedMismatch {
+                vehicle,
+                what,
+                stated,
+                computed,
+            } => write!(f, "{vehicle}: stated {what} {stated}, recomputed {computed}"),
             Self::CostMismatch { stated, recomputed } => {
                 write!(f, "cost stated {stated}, recomputed {recomputed}")
             }
@@ -107,6 +186,10 @@ pub struct CheckedCost {
     pub tardiness: i64,
     pub max_tardiness: i64,
     pub unassigned: i64,
+    pub overtime: i64,
+    pub new_faces: i64,
+    pub balance: i64,
+    pub substitution: i64,
     pub total: i64,
 }
 
@@ -123,9 +206,14 @@ pub fn check_plan(p: &Problem, plan: &Plan) -> Result<CheckedCost, Vec<Violation
         tardiness: 0,
         max_tardiness: 0,
         unassigned: 0,
+        overtime: 0,
+        new_faces: 0,
+        balance: 0,
+        substitution: 0,
         total: 0,
     };
     let mut fixed = 0;
+    let mut faces: Vec<(u32, u32)> = Vec::new();
     for (ri, route) in plan.routes.iter().enumerate() {
         let Some(veh) = p.vehicles.get(route.vehicle.get()) else {
             bad.push(Violation::Format {
@@ -138,8 +226,60 @@ pub fn check_plan(p: &Problem, plan: &Plan) -> Result<CheckedCost, Vec<Violation
         }
         c.vehicles += 1;
         fixed += veh.fixed_cost;
+        let rules = p.rules.work.get(route.vehicle.get()).copied().flatten();
+        let brk_rule = rules.and_then(|w| w.brk);
+        let n = route.stops.len();
+        let mut pause_inside = 0;
+        match (route.brk, brk_rule) {
+            (Some(_), None) => bad.push(Violation::Break {
+                vehicle: veh.name.clone(),
+                what: "stated where no break rule applies".into(),
+            }),
+            (None, Some(_)) => bad.push(Violation::Break {
+                vehicle: veh.name.clone(),
+                what: "missing: the shift needs one".into(),
+            }),
+            (Some(b), Some(rule)) => {
+                if b.start < rule.earliest || b.start > rule.latest {
+                    bad.push(Violation::Break {
+                        vehicle: veh.name.clone(),
+                        what: format!("starts at {}, outside [{}, {}]", b.start, rule.earliest, rule.latest),
+                    });
+                }
+                if b.after > n + 1 {
+                    bad.push(Violation::Break {
+                        vehicle: veh.name.clone(),
+                        what: format!("after stop {} of {n}", b.after),
+                    });
+                }
+                if (1..=n).contains(&b.after) {
+                    pause_inside = rule.length;
+                }
+            }
+            (None, None) => {}
+        }
+        // The break, taken where the staff member is once they are free.
+        let take_break = |free_at: i64, bad: &mut Vec<Violation>| -> i64 {
+            match (route.brk, brk_rule) {
+                (Some(b), Some(rule)) => {
+                    if b.start < free_at {
+                        bad.push(Violation::Break {
+                            vehicle: veh.name.clone(),
+                            what: format!("starts at {} while busy or travelling until {free_at}", b.start),
+                        });
+                    }
+                    b.start + rule.length
+                }
+                _ => free_at,
+            }
+        };
+        let breaks_after = |k: usize| route.brk.is_some_and(|b| b.after == k);
+        let mut work = 0;
         let (mut loc, mut free_at, mut load) = (veh.start, veh.shift_start, 0i64);
         for (si, stop) in route.stops.iter().enumerate() {
+            if breaks_after(si) {
+                free_at = take_break(free_at, &mut bad);
+            }
             let Some(task) = p.tasks.get(stop.task.get()) else {
                 bad.push(Violation::UnknownTask { route: ri, index: si });
                 continue;
@@ -174,6 +314,19 @@ pub fn check_plan(p: &Problem, plan: &Plan) -> Result<CheckedCost, Vec<Violation
             let travel = m.time(loc, job.location);
             c.distance += m.dist(loc, job.location);
             c.travel_time += travel;
+            if si == 0 {
+                // Leaving just in time for the first stop.
+                work -= stop.start - travel;
+            }
+            if let Some(cont) = &p.rules.continuity {
+                let pair = (cont.person[task.job.get()], cont.face[route.vehicle.get()]);
+                if cont.known.binary_search(&pair).is_err() {
+                    faces.push(pair);
+                }
+            }
+            if !p.rules.substitution.is_empty() {
+                c.substitution += p.rules.substitution[task.job.get() * p.vehicles.len() + route.vehicle.get()];
+            }
             let arrival = free_at + travel;
             if stop.arrival != arrival {
                 bad.push(Violation::ArrivalMismatch {
@@ -218,7 +371,55 @@ pub fn check_plan(p: &Problem, plan: &Plan) -> Result<CheckedCost, Vec<Violation
             load += part.demand;
             loc = job.location;
         }
+        if breaks_after(n) {
+            free_at = take_break(free_at, &mut bad);
+        }
         let back = free_at + m.time(loc, veh.end);
+        if let (Some(b), Some(rule), Some(w)) = (route.brk, brk_rule, rules) {
+            if b.after == n + 1 && (b.start < back || b.start + rule.length > w.contracted_end) {
+                bad.push(Violation::Break {
+                    vehicle: veh.name.clone(),
+                    what: format!(
+                        "at the base from {} for {}, not between the return at {back} and the shift end {}",
+                        b.start, rule.length, w.contracted_end
+                    ),
+                });
+            }
+        }
+        work += back - pause_inside;
+        let (mut overtime, mut working) = (0, 0);
+        if let Some(w) = rules {
+            overtime = (back - w.contracted_end).max(0);
+            working = work;
+            if let Some(cap) = w.max_working {
+                if working > cap {
+                    bad.push(Violation::WorkingTime {
+                        vehicle: veh.name.clone(),
+                        working: working as f64,
+                        cap: cap as f64,
+                    });
+                }
+            }
+            let length = w.contracted_end - veh.shift_start;
+            if length > 0 {
+                let care_and_travel: i64 = route_care(p, route) + route_travel(p, route);
+                c.balance += care_and_travel * care_and_travel / length;
+            }
+        }
+        c.overtime += overtime;
+        for (what, stated, computed) in [
+            ("overtime", route.overtime, overtime),
+            ("working time", route.working_time, working),
+        ] {
+            if stated != computed {
+                bad.push(Violation::StatedMismatch {
+                    vehicle: veh.name.clone(),
+                    what,
+                    stated,
+                    computed,
+                });
+            }
+        }
         c.distance += m.dist(loc, veh.end);
         c.travel_time += m.time(loc, veh.end);
         if back > veh.shift_end {
@@ -277,13 +478,20 @@ pub fn check_plan(p: &Problem, plan: &Plan) -> Result<CheckedCost, Vec<Violation
             }
         }
     }
+    faces.sort_unstable();
+    faces.dedup();
+    c.new_faces = faces.len() as i64;
     let o = &p.objective;
     c.total = c.unassigned
         + fixed
         + o.distance_weight * c.distance
         + o.travel_time_weight * c.travel_time
         + c.tardiness
-        + o.max_tardiness_weight * c.max_tardiness;
+        + o.max_tardiness_weight * c.max_tardiness
+        + o.overtime_weight * c.overtime
+        + o.new_face_weight * c.new_faces
+        + o.balance_weight * c.balance / 1000
+        + o.substitution_weight * c.substitution;
     if c.total != plan.cost.total {
         bad.push(Violation::CostMismatch {
             stated: plan.cost.total,
@@ -295,6 +503,32 @@ pub fn check_plan(p: &Problem, plan: &Plan) -> Result<CheckedCost, Vec<Violation
     } else {
         Err(bad)
     }
+}
+
+/// Service time of a planned route's stops (unknown tasks count nothing: reported elsewhere).
+fn route_care(p: &Problem, route: &super::solution::PlanRoute) -> i64 {
+    route
+        .stops
+        .iter()
+        .filter_map(|s| p.tasks.get(s.task.get()).map(|t| (s, t)))
+        .map(|(_, t)| match &p.jobs[t.job.get()].parts[t.part as usize].duration {
+            Duration::Fixed(d) => *d,
+            Duration::PerVehicle(ds) => ds[route.vehicle.get()],
+        })
+        .sum()
+}
+
+/// Travel of a planned route, from the start location through its stops to the end location.
+fn route_travel(p: &Problem, route: &super::solution::PlanRoute) -> i64 {
+    let veh = &p.vehicles[route.vehicle.get()];
+    let mut loc = veh.start;
+    let mut travel = 0;
+    for t in route.stops.iter().filter_map(|s| p.tasks.get(s.task.get())) {
+        let l = p.jobs[t.job.get()].location;
+        travel += p.matrix.time(loc, l);
+        loc = l;
+    }
+    travel + p.matrix.time(loc, veh.end)
 }
 
 /// Figures recomputed by [`check_solomon`].
@@ -529,7 +763,7 @@ mod tests {
     use crate::routing::instances::hhcrsp;
     use crate::routing::problem::{Job, JobPart, ProblemBuilder, RouteMatrix, SkillSet, Vehicle};
     use crate::routing::search::SearchConfig;
-    use crate::routing::solution::{PlanStop, Solution, UnassignedReason};
+    use crate::routing::solution::{BreakPlace, PlanStop, Solution, UnassignedReason};
     use crate::routing::{solve, SolveConfig};
 
     /// A small random problem on a grid: `spec` per job = (x, y, window start, window length,
@@ -620,6 +854,151 @@ mod tests {
             prop_assert!(checked.is_ok(), "{:?}", checked);
             prop_assert_eq!(checked.unwrap().total, plan.cost.total);
         }
+    }
+
+    /// The same problem with every rule on: a break in [200, 600] of 30, contracted end 200
+    /// before the latest return, a cap 100 before it, three persons with known faces, substitution costs.
+    fn with_rules(p: Problem) -> Problem {
+        use crate::routing::constraints::continuity::continuity;
+        use crate::routing::problem::{BreakRule, Rules, WorkRules};
+        let (nv, nj) = (p.n_vehicles(), p.jobs.len());
+        let mut b = ProblemBuilder::new("rules", p.matrix.clone(), 1);
+        b.vehicles = p.vehicles.clone();
+        b.jobs = p.jobs.clone();
+        b.objective = crate::routing::problem::Objective {
+            overtime_weight: 2,
+            new_face_weight: 50,
+            balance_weight: 1000,
+            substitution_weight: 1,
+            ..p.objective
+        };
+        b.rules = Rules {
+            work: p
+                .vehicles
+                .iter()
+                .map(|v| {
+                    Some(WorkRules {
+                        contracted_end: v.shift_end - 200,
+                        brk: Some(BreakRule {
+                            length: 30,
+                            earliest: 200,
+                            latest: 600,
+                        }),
+                        max_working: Some(v.shift_end - 100),
+                    })
+                })
+                .collect(),
+            continuity: Some(continuity(
+                (0..nj).map(|j| (j % 3) as u32).collect(),
+                (0..nv).map(|v| v as u32).collect(),
+                [(0, 0), (1, 1), (2, 0)],
+            )),
+            substitution: (0..nj * nv).map(|k| (k % 3) as i64 * 10).collect(),
+        };
+        b.build().unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(16))]
+        #[test]
+        fn checker_accepts_every_solver_output_under_rules(
+            spec in proptest::collection::vec((0i64..100, 0i64..100, 0i64..1500, 0i64..300, 0u8..4), 1..7),
+            n_vehicles in 1usize..4,
+        ) {
+            let p = with_rules(random_problem(&spec, n_vehicles));
+            let (plan, _) = solve(&p, &quick(40));
+            let checked = check_plan(&p, &plan);
+            prop_assert!(checked.is_ok(), "{:?}", checked);
+            prop_assert_eq!(checked.unwrap().total, plan.cost.total);
+            for r in plan.routes.iter().filter(|r| !r.stops.is_empty()) {
+                prop_assert!(r.brk.is_some());
+            }
+        }
+    }
+
+    /// A plan of the line problem under rules: route 0 serves jobs 1 and 2.
+    fn ruled_line() -> (Problem, Plan) {
+        let p = with_rules(crate::routing::problem::tests::line_problem(
+            4,
+            2,
+            &[(0, 1000), (250, 1000), (0, 1000), (0, 1000)],
+        ));
+        let sol = Solution {
+            routes: vec![vec![TaskIdx(0), TaskIdx(1)], vec![TaskIdx(2), TaskIdx(3)]],
+        };
+        let plan = Evaluator::new(&p).plan(&sol);
+        check_plan(&p, &plan).unwrap();
+        (p, plan)
+    }
+
+    #[test]
+    fn rejects_a_missing_break_and_a_break_outside_its_window_or_while_travelling() {
+        let (p, mut plan) = ruled_line();
+        plan.routes[0].brk = None;
+        let bad = check_plan(&p, &plan).unwrap_err();
+        assert!(
+            bad.iter()
+                .any(|v| matches!(v, Violation::Break { what, .. } if what.contains("missing"))),
+            "{bad:?}"
+        );
+        let (p, mut plan) = ruled_line();
+        plan.routes[1].brk.as_mut().unwrap().start = 100;
+        let bad = check_plan(&p, &plan).unwrap_err();
+        assert!(
+            bad.iter()
+                .any(|v| matches!(v, Violation::Break { what, .. } if what.contains("outside"))),
+            "{bad:?}"
+        );
+        // Route 0 waits for job 2 (opens at 250) and breaks after job 1: moving the break to
+        // before job 1 while keeping the times means it overlaps the first visit.
+        let (p, mut plan) = ruled_line();
+        let b = plan.routes[0].brk.unwrap();
+        assert_eq!(b.after, 1, "{plan:?}");
+        plan.routes[0].brk = Some(BreakPlace { after: 0, start: 200 });
+        let bad = check_plan(&p, &plan).unwrap_err();
+        assert!(
+            bad.iter().any(|v| matches!(v, Violation::ArrivalMismatch { .. })),
+            "{bad:?}"
+        );
+    }
+
+    #[test]
+    fn rejects_working_past_the_cap_and_a_misstated_overtime() {
+        let (mut p, plan) = ruled_line();
+        let worked = plan.routes[0].working_time;
+        p.rules.work[0].as_mut().unwrap().max_working = Some(worked - 1);
+        let bad = check_plan(&p, &plan).unwrap_err();
+        assert!(
+            bad.iter().any(|v| matches!(v, Violation::WorkingTime { .. })),
+            "{bad:?}"
+        );
+        let (p, mut plan) = ruled_line();
+        plan.routes[1].overtime += 60;
+        let bad = check_plan(&p, &plan).unwrap_err();
+        assert!(
+            bad.iter()
+                .any(|v| matches!(v, Violation::StatedMismatch { what: "overtime", .. })),
+            "{bad:?}"
+        );
+    }
+
+    #[test]
+    fn recomputes_new_faces_balance_and_substitution_into_the_total() {
+        let (p, plan) = ruled_line();
+        let c = check_plan(&p, &plan).unwrap();
+        // Jobs 0..4 are persons 0, 1, 2, 0; route 0 (face 0) meets 0 and 1, route 1 (face 1)
+        // meets 2 and 0; known: (0, 0), (1, 1), (2, 0).
+        assert_eq!(c.new_faces, 3, "(1, 0), (2, 1), (0, 1)");
+        assert_eq!(
+            c.substitution,
+            20 + 20 + 10,
+            "(job, vehicle) entries 2, 5, 7 of the table"
+        );
+        assert!(c.balance > 0);
+        let (mut p, plan) = ruled_line();
+        p.rules.continuity.as_mut().unwrap().known.push((2, 1));
+        let bad = check_plan(&p, &plan).unwrap_err();
+        assert!(matches!(bad[..], [Violation::CostMismatch { .. }]), "{bad:?}");
     }
 
     fn solved_line() -> (Problem, Plan) {

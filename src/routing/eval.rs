@@ -15,13 +15,17 @@
 //!   synchronisation, vehicle-independent durations); otherwise the search uses full
 //!   evaluation.
 //!
+//! Rules beyond windows (breaks, working time, continuity, balance, substitution) plug in
+//! at two places, the per-route timing and the per-route cost; see [`super::constraints`].
+//!
 //! Units: problem units. Costs are `i64`; the total is computed once, from the components
 //! and the objective's weights.
 
 use crate::ids::{LocIdx, TaskIdx, VehicleIdx};
 
+use super::constraints;
 use super::problem::{Problem, Sync, WindowKind};
-use super::solution::{Plan, PlanRoute, PlanStop, Solution, UnassignedReason};
+use super::solution::{BreakPlace, Plan, PlanRoute, PlanStop, Solution, UnassignedReason};
 
 /// Cost components of a solution, and their weighted total.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -36,6 +40,14 @@ pub struct Cost {
     pub tardiness: i64,
     /// Largest single tardiness (unweighted).
     pub max_tardiness: i64,
+    /// Time back after contracted shift ends, summed over routes.
+    pub overtime: i64,
+    /// (person, staff member) pairs where the staff member is a new face.
+    pub new_faces: i64,
+    /// Sum of the routes' balance terms.
+    pub balance: i64,
+    /// Sum of substitution costs.
+    pub substitution: i64,
     pub total: i64,
 }
 
@@ -49,6 +61,10 @@ impl Cost {
             + o.travel_time_weight * self.travel_time
             + self.tardiness
             + o.max_tardiness_weight * self.max_tardiness
+            + o.overtime_weight * self.overtime
+            + o.new_face_weight * self.new_faces
+            + o.balance_weight * self.balance / 1000
+            + o.substitution_weight * self.substitution
     }
 }
 
@@ -80,6 +96,11 @@ pub struct Evaluator<'p> {
     start: Vec<i64>,
     arrival: Vec<i64>,
     vehicle_of: Vec<u32>,
+    /// Per vehicle: the break placed by timing, and the return to the end location.
+    brk: Vec<Option<BreakPlace>>,
+    back: Vec<i64>,
+    /// Scratch for counting new faces.
+    faces: Vec<(u32, u32)>,
 }
 
 impl<'p> Evaluator<'p> {
@@ -99,6 +120,9 @@ impl<'p> Evaluator<'p> {
             start: vec![0; n],
             arrival: vec![0; n],
             vehicle_of: vec![NO_VEHICLE; n],
+            brk: vec![None; p.n_vehicles()],
+            back: vec![0; p.n_vehicles()],
+            faces: Vec::new(),
         }
     }
 
@@ -112,6 +136,11 @@ impl<'p> Evaluator<'p> {
         for (v, route) in routes.iter().enumerate() {
             let veh = &p.vehicles[v];
             let vi = VehicleIdx::new(v);
+            if let Some(rule) = p.work_rules(vi).and_then(|w| w.brk) {
+                (self.brk[v], self.back[v]) =
+                    constraints::breaks::schedule(p, vi, &rule, route, &self.lb, &mut self.arrival, &mut self.start);
+                continue;
+            }
             let (mut time, mut loc) = (veh.shift_start, veh.start);
             for &t in route {
                 let task = p.task(t);
@@ -122,6 +151,11 @@ impl<'p> Evaluator<'p> {
                 time = s + p.duration(t, vi);
                 loc = task.location;
             }
+            self.back[v] = if route.is_empty() {
+                veh.shift_start
+            } else {
+                time + p.matrix.time(loc, veh.end)
+            };
         }
     }
 
@@ -193,7 +227,6 @@ impl<'p> Evaluator<'p> {
             c.fixed += veh.fixed_cost;
             let mut loc = veh.start;
             let mut load = 0;
-            let mut time = veh.shift_start;
             for &t in route {
                 let task = p.task(t);
                 c.distance += p.matrix.dist(loc, task.location);
@@ -212,18 +245,23 @@ impl<'p> Evaluator<'p> {
                         }
                     }
                 }
-                time = s + p.duration(t, vi);
                 loc = task.location;
             }
             c.distance += p.matrix.dist(loc, veh.end);
             c.travel_time += p.matrix.time(loc, veh.end);
-            if time + p.matrix.time(loc, veh.end) > veh.shift_end {
+            if self.back[v] > veh.shift_end {
                 feasible = false;
             }
+            let rules = constraints::assess_route(p, vi, route, &self.start, self.back[v], self.brk[v]);
+            feasible &= rules.feasible;
+            c.overtime += rules.overtime;
+            c.balance += rules.balance;
+            c.substitution += rules.substitution;
             if veh.capacity.is_some_and(|cap| load > cap) {
                 feasible = false;
             }
         }
+        c.new_faces = constraints::continuity::new_faces(p, routes, &mut self.faces);
         let mut half_assigned = 0;
         for &(a, b, _) in &self.pairs {
             let (va, vb) = (self.vehicle_of[a.get()], self.vehicle_of[b.get()]);
@@ -255,7 +293,7 @@ impl<'p> Evaluator<'p> {
         for (v, route) in sol.routes.iter().enumerate() {
             let veh = &p.vehicles[v];
             let vi = VehicleIdx::new(v);
-            let (mut loc, mut time, mut distance, mut travel) = (veh.start, veh.shift_start, 0, 0);
+            let (mut loc, mut distance, mut travel) = (veh.start, 0, 0);
             let mut stops = Vec::with_capacity(route.len());
             for &t in route {
                 let s = self.start[t.get()];
@@ -267,22 +305,22 @@ impl<'p> Evaluator<'p> {
                 let l = p.task(t).location;
                 distance += p.matrix.dist(loc, l);
                 travel += p.matrix.time(loc, l);
-                time = s + p.duration(t, vi);
                 loc = l;
             }
-            let end_arrival = if route.is_empty() {
-                veh.shift_start
-            } else {
+            if !route.is_empty() {
                 distance += p.matrix.dist(loc, veh.end);
                 travel += p.matrix.time(loc, veh.end);
-                time + p.matrix.time(loc, veh.end)
-            };
+            }
+            let rules = constraints::assess_route(p, vi, route, &self.start, self.back[v], self.brk[v]);
             routes.push(PlanRoute {
                 vehicle: vi,
                 stops,
-                end_arrival,
+                end_arrival: self.back[v],
                 distance,
                 travel_time: travel,
+                brk: self.brk[v],
+                overtime: rules.overtime,
+                working_time: rules.working_time,
             });
         }
         let unassigned = sol

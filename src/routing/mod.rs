@@ -15,6 +15,7 @@
 //! maps those onto jobs' windows, skills, priorities (`unassigned_cost`) and synchronisation.
 
 pub mod check;
+pub mod constraints;
 pub mod construct;
 pub mod eval;
 pub mod instances;

@@ -15,6 +15,8 @@
 //!   are done by two different vehicles; each part becomes one task, parts in order;
 //! - every window has `earliest <= latest`; a pinned start time is a hard window of one instant;
 //! - `eligible(task, vehicle)` is precomputed: skills, excluded staff and pins.
+//! - [`Rules`] (working time, breaks, continuity, substitution; see [`super::constraints`])
+//!   are sized to the vehicles and jobs or empty; a problem with any rule is not simple.
 
 use thiserror::Error;
 
@@ -47,6 +49,14 @@ pub enum ProblemError {
     UnknownPinVehicle { job: String, vehicle: usize },
     #[error("more than {max} skills")]
     TooManySkills { max: usize },
+    #[error("rules: {what} has {len} entries, expected {expected}")]
+    RulesShape {
+        what: &'static str,
+        len: usize,
+        expected: usize,
+    },
+    #[error("vehicle {vehicle}: {what}")]
+    BadWorkRule { vehicle: String, what: &'static str },
 }
 
 /// A set of skills, at most 64, as a bitset.
@@ -189,6 +199,15 @@ pub struct Objective {
     pub travel_time_weight: i64,
     /// Weight of the largest tardiness of any task (Mankowska's third term).
     pub max_tardiness_weight: i64,
+    /// Per unit of time back at the end location after the contracted shift end.
+    pub overtime_weight: i64,
+    /// Per (person, staff member) pair where the staff member is a new face.
+    pub new_face_weight: i64,
+    /// Per thousand units of the balance term (see [`super::constraints::balance`]); the
+    /// weighted balance is rounded down.
+    pub balance_weight: i64,
+    /// Multiplies the substitution cost of each part done by a stand-in discipline.
+    pub substitution_weight: i64,
 }
 
 impl Default for Objective {
@@ -197,7 +216,65 @@ impl Default for Objective {
             distance_weight: 1,
             travel_time_weight: 0,
             max_tardiness_weight: 0,
+            overtime_weight: 0,
+            new_face_weight: 0,
+            balance_weight: 0,
+            substitution_weight: 0,
         }
+    }
+}
+
+/// The break a long shift must contain: `length` long, starting in `[earliest, latest]`,
+/// taken at a stop's location after it or at the start/end location, never while travelling.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BreakRule {
+    pub length: i64,
+    pub earliest: i64,
+    pub latest: i64,
+}
+
+/// Working-time rules of one vehicle (a staff member's shift).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WorkRules {
+    /// End of the contracted shift. Returning after it, up to [`Vehicle::shift_end`] (the
+    /// contracted end plus the most overtime allowed), is overtime.
+    pub contracted_end: i64,
+    /// The break, for shifts long enough to need one.
+    pub brk: Option<BreakRule>,
+    /// Hard cap on working time: first departure to last return, less a break taken in between.
+    pub max_working: Option<i64>,
+}
+
+/// Continuity of care: who each job is for, who each vehicle is, and the known faces.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Continuity {
+    /// Person of each job.
+    pub person: Vec<u32>,
+    /// Staff member (face) of each vehicle; two shifts of one person share a face.
+    pub face: Vec<u32>,
+    /// (person, face) pairs who already know each other, sorted.
+    pub known: Vec<(u32, u32)>,
+}
+
+impl Continuity {
+    pub fn is_known(&self, person: u32, face: u32) -> bool {
+        self.known.binary_search(&(person, face)).is_ok()
+    }
+}
+
+/// Rules beyond windows, skills and synchronisation; all empty on the benchmarks.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Rules {
+    /// Per vehicle, or empty for none at all.
+    pub work: Vec<Option<WorkRules>>,
+    pub continuity: Option<Continuity>,
+    /// Substitution cost per (job, vehicle), job-major, or empty for none.
+    pub substitution: Vec<i64>,
+}
+
+impl Rules {
+    pub fn is_empty(&self) -> bool {
+        self.work.iter().all(Option::is_none) && self.continuity.is_none() && self.substitution.is_empty()
     }
 }
 
@@ -224,6 +301,7 @@ pub struct Problem {
     pub jobs: Vec<Job>,
     pub tasks: Vec<Task>,
     pub objective: Objective,
+    pub rules: Rules,
     /// Problem units per reported unit (10^6 for Solomon, 10^3 for HHCRSP, 1 for seconds).
     pub unit: i64,
     /// Vehicles that are interchangeable (same depots, shift, skills, capacity, cost): the
@@ -235,6 +313,9 @@ pub struct Problem {
     job_first_task: Vec<TaskIdx>,
     simple: bool,
     all_eligible: bool,
+    /// Per (job, vehicle), job-major: the vehicle's staff member is a new face to the job's
+    /// person (empty without continuity).
+    new_face: Vec<bool>,
 }
 
 impl Problem {
@@ -294,6 +375,29 @@ impl Problem {
     pub fn all_eligible(&self) -> bool {
         self.all_eligible
     }
+    /// Working-time rules of `v`, if any.
+    #[inline]
+    pub fn work_rules(&self, v: VehicleIdx) -> Option<&WorkRules> {
+        self.rules.work.get(v.get()).and_then(Option::as_ref)
+    }
+    /// Substitution cost of job `j` done (in part) by `v`.
+    #[inline]
+    pub fn substitution(&self, j: JobIdx, v: VehicleIdx) -> i64 {
+        if self.rules.substitution.is_empty() {
+            0
+        } else {
+            self.rules.substitution[j.get() * self.vehicles.len() + v.get()]
+        }
+    }
+    /// True when `v`'s staff member is a new face to the person of job `j`.
+    #[inline]
+    pub fn is_new_face(&self, j: JobIdx, v: VehicleIdx) -> bool {
+        !self.new_face.is_empty() && self.new_face[j.get() * self.vehicles.len() + v.get()]
+    }
+    /// True when a part of job `j` is pinned: the search never takes it out of its route.
+    pub fn is_pinned(&self, j: JobIdx) -> bool {
+        self.jobs[j.get()].parts.iter().any(|p| p.pin.is_some())
+    }
 }
 
 /// Collects vehicles and jobs, then validates them into a [`Problem`].
@@ -304,6 +408,7 @@ pub struct ProblemBuilder {
     pub vehicles: Vec<Vehicle>,
     pub jobs: Vec<Job>,
     pub objective: Objective,
+    pub rules: Rules,
     pub unit: i64,
 }
 
@@ -315,6 +420,7 @@ impl ProblemBuilder {
             vehicles: Vec::new(),
             jobs: Vec::new(),
             objective: Objective::default(),
+            rules: Rules::default(),
             unit,
         }
     }
@@ -475,6 +581,19 @@ impl ProblemBuilder {
         if self.objective.max_tardiness_weight != 0 {
             simple = false;
         }
+        self.check_rules()?;
+        let new_face = match &self.rules.continuity {
+            None => Vec::new(),
+            Some(c) => c
+                .person
+                .iter()
+                .flat_map(|&person| c.face.iter().map(move |&face| !c.is_known(person, face)))
+                .collect(),
+        };
+        let homogeneous_fleet = homogeneous_fleet && self.rules.is_empty();
+        if !self.rules.is_empty() {
+            simple = false;
+        }
         Ok(Problem {
             name: self.name,
             matrix: self.matrix,
@@ -482,6 +601,7 @@ impl ProblemBuilder {
             jobs: self.jobs,
             tasks,
             objective: self.objective,
+            rules: self.rules,
             unit: self.unit,
             homogeneous_fleet,
             eligible,
@@ -489,7 +609,65 @@ impl ProblemBuilder {
             job_first_task,
             simple,
             all_eligible,
+            new_face,
         })
+    }
+}
+
+impl ProblemBuilder {
+    fn check_rules(&self) -> Result<(), ProblemError> {
+        let (nv, nj) = (self.vehicles.len(), self.jobs.len());
+        let r = &self.rules;
+        let shape = |what, len, expected| {
+            if len != 0 && len != expected {
+                Err(ProblemError::RulesShape { what, len, expected })
+            } else {
+                Ok(())
+            }
+        };
+        shape("work", r.work.len(), nv)?;
+        shape("substitution", r.substitution.len(), nj * nv)?;
+        if let Some(c) = &r.continuity {
+            for (what, len, expected) in [
+                ("continuity.person", c.person.len(), nj),
+                ("continuity.face", c.face.len(), nv),
+            ] {
+                if len != expected {
+                    return Err(ProblemError::RulesShape { what, len, expected });
+                }
+            }
+            if !c.known.windows(2).all(|w| w[0] < w[1]) {
+                return Err(ProblemError::RulesShape {
+                    what: "continuity.known (sorted, distinct)",
+                    len: c.known.len(),
+                    expected: c.known.len(),
+                });
+            }
+        }
+        if r.substitution.iter().any(|&c| c < 0) {
+            return Err(ProblemError::Negative {
+                job: "substitution cost".into(),
+            });
+        }
+        for (v, w) in self.vehicles.iter().zip(&r.work) {
+            let Some(w) = w else { continue };
+            let bad = |what| ProblemError::BadWorkRule {
+                vehicle: v.name.clone(),
+                what,
+            };
+            if w.contracted_end < v.shift_start || w.contracted_end > v.shift_end {
+                return Err(bad("contracted end outside [shift start, latest return]"));
+            }
+            if let Some(b) = w.brk {
+                if b.length <= 0 || b.earliest > b.latest {
+                    return Err(bad("break with no length or an empty window"));
+                }
+            }
+            if w.max_working.is_some_and(|m| m <= 0) {
+                return Err(bad("working-time cap is not positive"));
+            }
+        }
+        Ok(())
     }
 }
 

@@ -12,16 +12,25 @@
 //! - Who may do a visit (discipline with substitution, competences, exclusions) comes from
 //!   [`Scenario::qualification`]; everyone else is excluded from the job.
 //! - Leaving a visit out costs by tier, far above any day's travel, so a rapid visit is never
-//!   traded for travel and each tier dominates the next ([`TIER_WEIGHTS`]); the rest of the
-//!   objective is travel time in seconds.
-//!
-//! Not yet mapped: substitution costs, continuity, breaks, overtime and balance.
+//!   traded for travel and each tier dominates the next ([`TIER_WEIGHTS`] by default, the
+//!   profile's `[routing.objective]` otherwise); then travel time in seconds, and, when their
+//!   weights are not zero, new faces (a person's known faces are the preferred staff of their
+//!   visits), workload balance, overtime and substitution (the scenario's table).
+//! - Pins: a pinned part is fixed to the vehicle of the pinned staff member's shift that holds
+//!   it, and to its start when one is given.
+//! - Working-time rules from the profile's `[routing.rules]` ([`DayRules`]): a shift longer
+//!   than the threshold gets its break, in the window measured from the shift start (clipped to
+//!   end within the shift); a route may come back up to `max_overtime` after the shift end (the
+//!   vehicle's latest return), priced as overtime; the working-time cap is hard.
+//!   [`day_problem`] keeps the behaviour from before these rules: none of them, travel only.
 
+use crate::config::{ObjectiveSettings, RoutingSettings, WorkRuleSettings};
 use crate::ids::{LocIdx, StaffIdx, VehicleIdx, VisitIdx};
 use crate::matrix::TravelMatrix;
+use crate::routing::constraints::continuity::continuity;
 use crate::routing::problem::{
-    Duration, Job, JobPart, Objective, Problem, ProblemBuilder, ProblemError, RouteMatrix, SkillSet, Sync, Vehicle,
-    WindowKind,
+    BreakRule, Duration, Job, JobPart, Objective, Pin, Problem, ProblemBuilder, ProblemError, RouteMatrix, Rules,
+    SkillSet, Sync, Vehicle, WindowKind, WorkRules,
 };
 use crate::scenario::model::{Crew, Scenario, Shift, Sync as CrewSync};
 use crate::scenario::tier::Tier;
@@ -52,19 +61,47 @@ pub enum DayError {
     MatrixSize { matrix: usize, scenario: usize },
     #[error("day {day} is outside the scenario's {days} day(s)")]
     DayOutOfRange { day: i64, days: u32 },
+    #[error("visit {visit}: pinned to {staff}, who has no shift on this day holding it")]
+    PinOffShift { visit: String, staff: String },
     #[error(transparent)]
     Problem(#[from] ProblemError),
 }
 
-fn tier_weight(t: Tier) -> i64 {
-    TIER_WEIGHTS
-        .iter()
-        .find(|(k, _)| *k == t)
-        .map_or(TIER_WEIGHTS[0].1, |(_, w)| *w)
+/// How a day is priced and which working-time rules apply: a solver profile's
+/// `[routing.objective]` and `[routing.rules]`. The default is the behaviour from before
+/// these existed (tier weights and travel; no break, overtime or cap).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DayRules {
+    pub objective: ObjectiveSettings,
+    pub work: WorkRuleSettings,
 }
 
-/// Maps scenario day `day` (0 = the scenario's date). See the module docs.
+impl DayRules {
+    pub fn from_settings(s: &RoutingSettings) -> Self {
+        Self {
+            objective: s.objective,
+            work: s.rules,
+        }
+    }
+
+    fn tier_weight(&self, t: Tier) -> i64 {
+        let i = TIER_WEIGHTS.iter().position(|(k, _)| *k == t).unwrap_or(0);
+        self.objective.unplaced[i]
+    }
+
+    /// True when vehicles need [`WorkRules`]: a break, overtime, a cap, or balance to price.
+    fn needs_work_rules(&self) -> bool {
+        self.work != WorkRuleSettings::default() || self.objective.balance_per_1000_s != 0
+    }
+}
+
+/// Maps scenario day `day` (0 = the scenario's date) with the default [`DayRules`].
 pub fn day_problem(s: &Scenario, m: &TravelMatrix, day: i64) -> Result<DayProblem, DayError> {
+    day_problem_with(s, m, day, &DayRules::default())
+}
+
+/// Maps scenario day `day` (0 = the scenario's date) under `rules`. See the module docs.
+pub fn day_problem_with(s: &Scenario, m: &TravelMatrix, day: i64, rules: &DayRules) -> Result<DayProblem, DayError> {
     let n = s.locations.len();
     if m.rows() != n || m.cols() != n {
         return Err(DayError::MatrixSize {
@@ -85,26 +122,46 @@ pub fn day_problem(s: &Scenario, m: &TravelMatrix, day: i64) -> Result<DayProble
     }
     let matrix = RouteMatrix::new(n, time, dist)?;
     let mut b = ProblemBuilder::new(format!("{} day {day}", s.clock.date()), matrix, 1);
+    let o = &rules.objective;
     b.objective = Objective {
         distance_weight: 0,
-        travel_time_weight: 1,
+        travel_time_weight: o.travel_per_s,
         max_tardiness_weight: 0,
+        overtime_weight: o.overtime_per_s,
+        new_face_weight: o.new_face,
+        balance_weight: o.balance_per_1000_s,
+        substitution_weight: o.substitution,
     };
+    let w = &rules.work;
+    let mut work = Vec::new();
 
     let mut vehicles = Vec::new();
     for (si, staff) in s.staff.iter().enumerate() {
         for shift in staff.shifts.iter().flatten().filter(|sh| sh.day == day) {
             let base = LocIdx::new(s.bases[staff.base.get()].location.get());
+            let (start, end) = (shift.window.start.0, shift.window.end.0);
             b.vehicles.push(Vehicle {
                 name: staff.id.to_string(),
                 start: base,
                 end: base,
-                shift_start: shift.window.start.0,
-                shift_end: shift.window.end.0,
+                shift_start: start,
+                shift_end: end + w.max_overtime.0,
                 skills: SkillSet::default(),
                 capacity: None,
                 fixed_cost: 0,
             });
+            let brk = w.brk.filter(|bs| end - start > bs.shifts_over.0).map(|bs| BreakRule {
+                length: bs.length.0,
+                earliest: start + bs.window_start.0,
+                latest: (start + bs.window_end.0)
+                    .min(end - bs.length.0)
+                    .max(start + bs.window_start.0),
+            });
+            work.push(Some(WorkRules {
+                contracted_end: end,
+                brk,
+                max_working: w.max_working.map(|c| c.0),
+            }));
             vehicles.push((StaffIdx::new(si), *shift));
         }
     }
@@ -122,18 +179,37 @@ pub fn day_problem(s: &Scenario, m: &TravelMatrix, day: i64) -> Result<DayProble
             .filter(|(_, (staff, _))| s.qualification(*staff, visit_idx).is_none())
             .map(|(v, _)| VehicleIdx::new(v))
             .collect();
-        let part = |label: &str| JobPart {
+        let mut pins = Vec::new();
+        for pinned in &visit.pinned {
+            let span_start = pinned.start.map_or(visit.earliest_start.0, |t| t.0);
+            let span_end = pinned.start.map_or(visit.latest_start.0, |t| t.0) + visit.duration.0;
+            let v = vehicles
+                .iter()
+                .position(|(st, sh)| {
+                    *st == pinned.staff && sh.window.start.0 <= span_end && span_start < sh.window.end.0
+                })
+                .map(VehicleIdx::new)
+                .ok_or_else(|| DayError::PinOffShift {
+                    visit: visit.id.to_string(),
+                    staff: s.staff[pinned.staff.get()].id.to_string(),
+                })?;
+            pins.push(match pinned.start {
+                Some(t) => Pin::VehicleAt(v, t.0),
+                None => Pin::Vehicle(v),
+            });
+        }
+        let part = |k: usize, label: &str| JobPart {
             skills: SkillSet::default(),
             duration: Duration::Fixed(visit.duration.0),
             demand: 0,
-            pin: None,
+            pin: pins.get(k).copied(),
             label: label.to_string(),
         };
         let (parts, sync) = match visit.crew {
-            Crew::Single => (vec![part("")], None),
-            Crew::Pair(CrewSync::Simultaneous) => (vec![part("first"), part("second")], Some(Sync::Simultaneous)),
+            Crew::Single => (vec![part(0, "")], None),
+            Crew::Pair(CrewSync::Simultaneous) => (vec![part(0, "first"), part(1, "second")], Some(Sync::Simultaneous)),
             Crew::Pair(CrewSync::Sequential { min_gap, max_gap }) => (
-                vec![part("first"), part("second")],
+                vec![part(0, "first"), part(1, "second")],
                 Some(Sync::Sequential {
                     min_gap: min_gap.0,
                     max_gap: max_gap.0,
@@ -149,10 +225,33 @@ pub fn day_problem(s: &Scenario, m: &TravelMatrix, day: i64) -> Result<DayProble
             parts,
             sync,
             excluded,
-            unassigned_cost: tier_weight(visit.tier),
+            unassigned_cost: rules.tier_weight(visit.tier),
         });
         jobs.push(visit_idx);
     }
+    b.rules = Rules {
+        work: if rules.needs_work_rules() { work } else { Vec::new() },
+        continuity: (o.new_face != 0).then(|| {
+            continuity(
+                jobs.iter().map(|v| s.visits[v.get()].person.get() as u32).collect(),
+                vehicles.iter().map(|(st, _)| st.get() as u32).collect(),
+                s.visits
+                    .iter()
+                    .flat_map(|v| v.preferred.iter().map(|st| (v.person.get() as u32, st.get() as u32))),
+            )
+        }),
+        substitution: if o.substitution == 0 {
+            Vec::new()
+        } else {
+            jobs.iter()
+                .flat_map(|&v| {
+                    vehicles
+                        .iter()
+                        .map(move |(st, _)| s.qualification(*st, v).map_or(0, |c| i64::from(c.0)))
+                })
+                .collect()
+        },
+    };
     Ok(DayProblem {
         problem: b.build()?,
         vehicles,

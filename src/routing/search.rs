@@ -410,6 +410,8 @@ fn ruin(s: &mut State<'_>, cfg: &SearchConfig, nb: &Neighbours, rng: &mut Pcg64M
     let mut jobs: Vec<JobIdx> = removed.iter().map(|&t| p.task(t).job).collect();
     jobs.sort();
     jobs.dedup();
+    // Pinned work stays where it is; the search plans around it.
+    jobs.retain(|&j| !p.is_pinned(j));
     s.remove_jobs(&jobs);
 }
 

@@ -57,6 +57,15 @@ pub struct PlanStop {
     pub start: i64,
 }
 
+/// Where and when a route's break is taken (its length is the vehicle's rule).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BreakPlace {
+    /// Stops done before it: 0 = at the start location before leaving; `k` in `1..=n` = at
+    /// stop `k`'s location after it; `n + 1` = at the end location after returning.
+    pub after: usize,
+    pub start: i64,
+}
+
 /// The planned route of one vehicle (possibly empty).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlanRoute {
@@ -66,6 +75,12 @@ pub struct PlanRoute {
     pub end_arrival: i64,
     pub distance: i64,
     pub travel_time: i64,
+    pub brk: Option<BreakPlace>,
+    /// Time back after the contracted shift end (0 without working-time rules).
+    pub overtime: i64,
+    /// First departure (just in time for the first stop) to last return, less a break taken
+    /// in between; 0 for an empty route.
+    pub working_time: i64,
 }
 
 /// Why a job could not be placed.

@@ -163,6 +163,35 @@ pub struct VisitFile {
     pub excluded_staff: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub episode: Option<EpisodeFile>,
+    /// Fixed parts: one object (the first part), or a list with one entry per part.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pinned: Option<PinnedFile>,
+}
+
+/// `pinned`: `{"staff": ID, "start": TIME?}`, or a list of those, one per part.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum PinnedFile {
+    One(PinFile),
+    Parts(Vec<PinFile>),
+}
+
+impl PinnedFile {
+    /// The pins in part order.
+    pub fn parts(&self) -> &[PinFile] {
+        match self {
+            PinnedFile::One(p) => std::slice::from_ref(p),
+            PinnedFile::Parts(ps) => ps,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PinFile {
+    pub staff: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -280,6 +309,21 @@ impl ScenarioFile {
                     id: s.episodes[e.episode.get()].0.clone(),
                     day: i64::from(e.day),
                 }),
+                pinned: {
+                    let pins: Vec<PinFile> = v
+                        .pinned
+                        .iter()
+                        .map(|p| PinFile {
+                            staff: s.staff[p.staff.get()].id.0.clone(),
+                            start: p.start.map(|t| clock.format(t)),
+                        })
+                        .collect();
+                    match v.crew {
+                        _ if pins.is_empty() => None,
+                        Crew::Single => pins.into_iter().next().map(PinnedFile::One),
+                        Crew::Pair(_) => Some(PinnedFile::Parts(pins)),
+                    }
+                },
             })
             .collect::<Vec<_>>();
         let standard = SubstitutionTable::standard();

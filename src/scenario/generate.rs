@@ -683,6 +683,7 @@ impl Generator<'_> {
                     id: format!("E{:05}", e + 1),
                     day: i64::from(d),
                 }),
+                pinned: None,
             });
         }
         out

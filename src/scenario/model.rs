@@ -222,6 +222,17 @@ pub struct Visit {
     pub preferred: Vec<StaffIdx>,
     pub excluded: Vec<StaffIdx>,
     pub episode: Option<EpisodeDay>,
+    /// Pinned parts, in part order (at most `crew.staff_count()`): done or under way, or fixed
+    /// by a planner. Validation has checked each staff member is qualified and on shift then.
+    pub pinned: Vec<Pinned>,
+}
+
+/// A visit part fixed to a staff member, and possibly to a start time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pinned {
+    pub staff: StaffIdx,
+    /// Inside the visit's start window.
+    pub start: Option<Seconds>,
 }
 
 impl Visit {

@@ -63,11 +63,15 @@ pub enum Code {
     EpisodePersonMismatch,
     NoQualifiedStaff,
     NoQualifiedPair,
+    InvalidPin,
+    PinnedStaffUnqualified,
+    PinnedStaffNotOnShift,
+    PinnedStartOutsideWindow,
 }
 
 impl Code {
     /// Every code, in declaration order.
-    pub const ALL: [Code; 54] = [
+    pub const ALL: [Code; 58] = [
         Code::JsonSyntax,
         Code::NotAnObject,
         Code::UnknownField,
@@ -122,6 +126,10 @@ impl Code {
         Code::EpisodePersonMismatch,
         Code::NoQualifiedStaff,
         Code::NoQualifiedPair,
+        Code::InvalidPin,
+        Code::PinnedStaffUnqualified,
+        Code::PinnedStaffNotOnShift,
+        Code::PinnedStartOutsideWindow,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -181,6 +189,10 @@ impl Code {
             EpisodePersonMismatch => "episode_person_mismatch",
             NoQualifiedStaff => "no_qualified_staff",
             NoQualifiedPair => "no_qualified_pair",
+            InvalidPin => "invalid_pin",
+            PinnedStaffUnqualified => "pinned_staff_unqualified",
+            PinnedStaffNotOnShift => "pinned_staff_not_on_shift",
+            PinnedStartOutsideWindow => "pinned_start_outside_window",
         }
     }
 
@@ -242,6 +254,10 @@ impl Code {
             EpisodePersonMismatch => "an episode belongs to one person: check the episode id and person",
             NoQualifiedStaff => "add a staff member with the discipline (or a stand-in) and competences available in the window, or change what the visit needs",
             NoQualifiedPair => "two-person visits need two qualified staff available in the window: add one or change the visit",
+            InvalidPin => "pin at most one staff member per part (two different ones for a two-person visit), with starts that keep the visit's sync",
+            PinnedStaffUnqualified => "pin a staff member whose discipline (or a stand-in), competences and exclusions allow the visit",
+            PinnedStaffNotOnShift => "pin a staff member whose rostered shift contains the visit (from the pinned start to its end, or somewhere in its window)",
+            PinnedStartOutsideWindow => "give a pinned start inside the visit's start window, or remove the start to pin the staff member only",
         }
     }
 }

@@ -164,6 +164,7 @@ pub fn to_problem(inst: &HhcrspInstance, path: &Path) -> Result<Problem, Instanc
         distance_weight: 1,
         travel_time_weight: 0,
         max_tardiness_weight: 1,
+        ..Objective::default()
     };
     for c in &inst.caregivers {
         let mut skills = SkillSet::default();
