@@ -379,3 +379,108 @@ fn replaces_files_already_in_the_output_folder_and_keeps_others() {
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert_eq!(std::fs::read_to_string(tmp.path().join("notes.txt")).unwrap(), "mine");
 }
+
+/// Staff ids with a route in a plan.json.
+fn route_staff(plan: &Value) -> BTreeSet<String> {
+    plan["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["staff"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_rota_from_roster_decides_who_is_on_shift() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rota_path = tmp.path().join("rota.json");
+    let (ok, _, err) = carerota(&[
+        "roster",
+        "--scenario",
+        DEFAULT_SCENARIO,
+        "--weeks",
+        "1",
+        "--config",
+        "solver-configs/quick.toml",
+        "--time-limit",
+        "3",
+        "--out",
+        rota_path.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    let rota: Value = serde_json::from_str(&std::fs::read_to_string(&rota_path).unwrap()).unwrap();
+    let on_shift: BTreeSet<String> = rota["staff"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["shifts"].as_array().unwrap().iter().any(|s| s["date"] == DATE))
+        .map(|m| m["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!on_shift.is_empty());
+
+    let out = tmp.path().join("plan");
+    let (ok, _, err) = carerota(&[
+        "plan",
+        "--scenario",
+        DEFAULT_SCENARIO,
+        "--date",
+        DATE,
+        "--config",
+        "solver-configs/quick.toml",
+        "--rota",
+        rota_path.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    let plan: Value = serde_json::from_str(&std::fs::read_to_string(out.join("plan.json")).unwrap()).unwrap();
+    assert_eq!(route_staff(&plan), on_shift);
+}
+
+#[test]
+fn refuses_a_rota_that_does_not_fit_the_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rota_path = tmp.path().join("rota.json");
+    std::fs::write(&rota_path, "{\"format\": \"carerota-rota/1\"}").unwrap();
+    let out = tmp.path().join("plan");
+    let (ok, _, err) = carerota(&[
+        "plan",
+        "--scenario",
+        DEFAULT_SCENARIO,
+        "--date",
+        DATE,
+        "--rota",
+        rota_path.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!ok);
+    assert!(err.contains("rota.json"), "{err}");
+    assert!(!out.join("plan.json").exists());
+}
+
+#[test]
+fn staff_without_rostered_shifts_are_planned_from_their_availability() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut scenario: Value = serde_json::from_str(&std::fs::read_to_string(DEFAULT_SCENARIO).unwrap()).unwrap();
+    let mut available = BTreeSet::new();
+    for staff in scenario["staff"].as_array_mut().unwrap() {
+        let works_tuesday = staff["working_days"].as_array().unwrap().iter().any(|d| d == "tue");
+        let on_leave = staff.get("leave").and_then(Value::as_array).is_some_and(|l| {
+            l.iter()
+                .any(|r| r["from"].as_str().unwrap() <= DATE && DATE <= r["to"].as_str().unwrap())
+        });
+        if works_tuesday && !on_leave {
+            available.insert(staff["id"].as_str().unwrap().to_string());
+        }
+        staff.as_object_mut().unwrap().remove("shifts");
+    }
+    let path = tmp.path().join("unrostered.json");
+    std::fs::write(&path, serde_json::to_string(&scenario).unwrap()).unwrap();
+    let out = tmp.path().join("plan");
+    let (ok, _, err) = plan_quick(path.to_str().unwrap(), DATE, &out);
+    assert!(ok, "{err}");
+    assert!(err.contains("from their availability"), "{err}");
+    let plan: Value = serde_json::from_str(&std::fs::read_to_string(out.join("plan.json")).unwrap()).unwrap();
+    assert_eq!(route_staff(&plan), available);
+}
