@@ -217,13 +217,34 @@ fn rota_csv_has_a_row_per_staff_shift_agreeing_with_plan_json() {
             assert_eq!(row["first_visit_start"], minute(first["start"].as_str().unwrap())[11..]);
         }
         let care_h = num(&row["care_hours"]);
-        let shift_min = num(&row["idle_min"]) + travel + care_h * 60.0;
+        let break_min = match r["break"].as_object() {
+            None => {
+                assert!(row["break"].is_empty(), "{row:?}");
+                0.0
+            }
+            Some(b) => {
+                let (start, end) = (b["start"].as_str().unwrap(), b["end"].as_str().unwrap());
+                let span = format!("{}-{}", &minute(start)[11..], &minute(end)[11..]);
+                assert!(row["break"].starts_with(&span), "{row:?} vs {b:?}");
+                let t = |x: &str| {
+                    chrono::NaiveDateTime::parse_from_str(&minute(x), "%Y-%m-%d %H:%M")
+                        .unwrap()
+                        .and_utc()
+                        .timestamp()
+                };
+                (t(end) - t(start)) as f64 / 60.0
+            }
+        };
+        assert!(
+            (num(&row["overtime_min"]) * 60.0 - r["overtime_s"].as_f64().unwrap()).abs() <= 3.0,
+            "{row:?}"
+        );
+        let shift_min = num(&row["idle_min"]) + travel + care_h * 60.0 + break_min;
         let utilisation = num(&row["utilisation_pct"]);
         assert!(
             (utilisation / 100.0 * shift_min - care_h * 60.0).abs() < 1.0,
             "utilisation is care over shift time: {row:?}"
         );
-        assert!(row["break"].is_empty(), "no breaks in the model yet");
         travel_min += travel;
         distance_km += km;
     }

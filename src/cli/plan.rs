@@ -118,8 +118,13 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
     if let Some(path) = &args.rota {
         let text = std::fs::read_to_string(path).with_context(|| format!("cannot read rota {}", path.display()))?;
         let rota = rota::parse(&text).with_context(|| format!("rota {}", path.display()))?;
-        rota::apply_rota(&mut s, &rota)
-            .with_context(|| format!("rota {} does not fit scenario {}", path.display(), args.scenario.display()))?;
+        rota::apply_rota(&mut s, &rota).with_context(|| {
+            format!(
+                "rota {} does not fit scenario {}",
+                path.display(),
+                args.scenario.display()
+            )
+        })?;
         notes.push(format!("Shifts from the rota {}.", path.display()));
     }
     let given = shifts_from_availability(&mut s, day);

@@ -93,6 +93,10 @@ struct RouteView {
     travel: i64,
     distance: i64,
     care: i64,
+    /// The break: start, end, and where it is taken.
+    brk: Option<(i64, i64, String)>,
+    /// Time back at base past the contracted shift end.
+    overtime: i64,
     colour: &'static str,
 }
 
@@ -100,8 +104,11 @@ impl RouteView {
     fn shift_len(&self) -> i64 {
         (self.shift.window.end.0 - self.shift.window.start.0).max(0)
     }
+    fn break_len(&self) -> i64 {
+        self.brk.as_ref().map_or(0, |(start, end, _)| end - start)
+    }
     fn idle(&self) -> i64 {
-        (self.shift_len() - self.care - self.travel).max(0)
+        (self.shift_len() - self.care - self.travel - self.break_len()).max(0)
     }
 }
 
@@ -189,8 +196,29 @@ impl<'a> Ctx<'a> {
                 });
                 prev = task.location;
             }
+            let length = p
+                .rules
+                .work
+                .get(r.vehicle.get())
+                .copied()
+                .flatten()
+                .and_then(|w| w.brk)
+                .map_or(0, |b| b.length);
+            let brk = r.brk.map(|b| {
+                let place = match b.after {
+                    0 => "at base, before the first visit".to_string(),
+                    k if k <= stops.len() => format!(
+                        "after {}",
+                        input.scenario.visits[input.day.jobs[stops[k - 1].job.get()].get()].id
+                    ),
+                    _ => "at base, after the last visit".to_string(),
+                };
+                (b.start, b.start + length, place)
+            });
             routes.push(RouteView {
                 vehicle: r.vehicle,
+                brk,
+                overtime: r.overtime,
                 shift: input.day.vehicles[r.vehicle.get()].1,
                 return_travel: p.matrix.time(prev, vehicle.end),
                 end_arrival: r.end_arrival,
@@ -275,6 +303,7 @@ impl<'a> Ctx<'a> {
             "idle_min",
             "utilisation_pct",
             "break",
+            "overtime_min",
         ]);
         for r in &self.routes {
             let staff = self.staff_of(r.vehicle);
@@ -302,8 +331,11 @@ impl<'a> Ctx<'a> {
                 km(r.distance),
                 minutes(r.idle()),
                 percent(r.care, r.shift_len()),
-                // No breaks in the routing model yet: the column stays empty until there are.
-                String::new(),
+                r.brk
+                    .as_ref()
+                    .map(|(start, end, place)| format!("{}-{} {place}", self.hm(*start), self.hm(*end)))
+                    .unwrap_or_default(),
+                minutes(r.overtime),
             ]);
         }
         t
@@ -504,6 +536,12 @@ impl<'a> Ctx<'a> {
         ));
         let used = self.routes.iter().filter(|r| !r.stops.is_empty()).count();
         h.push(("staff used".into(), format!("{used} of {}", self.routes.len())));
+        h.push((
+            "new faces (person meets staff they do not know)".into(),
+            self.input.plan.cost.new_faces.to_string(),
+        ));
+        let overtime: i64 = self.routes.iter().map(|r| r.overtime).sum();
+        h.push(("overtime".into(), format!("{} min", minutes(overtime))));
         h
     }
 
@@ -549,6 +587,14 @@ impl<'a> Ctx<'a> {
                             self.hm(s.start),
                             self.hm(s.end)
                         ),
+                    );
+                }
+                if let Some((start, end, place)) = &r.brk {
+                    block(
+                        *start,
+                        *end,
+                        BlockKind::Break,
+                        format!("break {}-{} {place}", self.hm(*start), self.hm(*end)),
                     );
                 }
                 if !r.stops.is_empty() {
@@ -631,6 +677,12 @@ impl<'a> Ctx<'a> {
                     self.hm(r.end_arrival),
                     percent(r.care, r.shift_len()),
                 );
+                if let Some((start, end, place)) = &r.brk {
+                    let _ = write!(summary, " · break {}-{} {place}", self.hm(*start), self.hm(*end));
+                }
+                if r.overtime > 0 {
+                    let _ = write!(summary, " · overtime {} min", minutes(r.overtime));
+                }
                 Section {
                     heading: format!("{} ({})", staff.name, staff.id),
                     summary,

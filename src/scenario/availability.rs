@@ -53,7 +53,11 @@ mod tests {
     #[test]
     fn unrostered_available_staff_get_their_preferred_shift_and_others_are_untouched() {
         let mut s = rutland();
-        let rostered = s.staff.iter().position(|x| x.shifts.as_ref().is_some_and(|v| !v.is_empty())).unwrap();
+        let rostered = s
+            .staff
+            .iter()
+            .position(|x| x.shifts.as_ref().is_some_and(|v| !v.is_empty()))
+            .unwrap();
         let before = s.staff[rostered].shifts.clone();
         for (i, staff) in s.staff.iter_mut().enumerate() {
             if i != rostered {
