@@ -224,6 +224,11 @@ fn plan_json(
             "milp_status": format!("{:?}", stats.milp_status),
             "milp_improved": stats.milp_improved,
             "pool_size": stats.pool_size,
+            "curve": stats
+                .curve
+                .iter()
+                .map(|c| json!({"s": c.elapsed.as_secs_f64(), "iteration": c.iteration, "objective": c.cost}))
+                .collect::<Vec<Value>>(),
             "matrix_s": matrix_s,
             "checked": true,
         },

@@ -17,6 +17,7 @@
 pub mod check;
 pub mod construct;
 pub mod eval;
+pub mod incremental;
 pub mod instances;
 pub mod moves;
 pub mod pool;
@@ -72,6 +73,8 @@ pub struct SolveStats {
     pub milp_status: MilpStatus,
     pub milp_improved: bool,
     pub pool_size: usize,
+    /// Best objective over time (the best run's search; before recombination).
+    pub curve: Vec<search::CurvePoint>,
 }
 
 /// Solves a problem: search, then set-partitioning recombination over the route pool.
@@ -99,6 +102,7 @@ pub fn solve(p: &Problem, cfg: &SolveConfig) -> (Plan, SolveStats) {
         milp_status,
         milp_improved,
         pool_size: out.pool.len(),
+        curve: out.curve.clone(),
     };
     (plan, stats)
 }
