@@ -12,8 +12,10 @@
 //!   Concatenating two summaries is O(1), so with forward (prefix) and backward (suffix)
 //!   summaries cached per route ([`RouteCache`]) any insertion or exchange between a few
 //!   pieces is checked in O(1). Exact when [`Problem::is_simple`] (hard windows, no
-//!   synchronisation, vehicle-independent durations); otherwise the search uses full
-//!   evaluation.
+//!   synchronisation, vehicle-independent durations); otherwise the search evaluates changes
+//!   with [`super::incremental`].
+//! - [`time_route`] and [`cost_route`]: the one per-route timing and pricing, shared by the
+//!   full and the incremental evaluation (per-route rules belong there).
 //!
 //! Units: problem units. Costs are `i64`; the total is computed once, from the components
 //! and the objective's weights.

@@ -8,7 +8,8 @@
 //!                                            routes) ─► Plan ─► check (independent)
 //! ```
 //! - [`problem`]: integer matrix, vehicles, jobs, tasks; [`solution`]: routes and plans;
-//!   [`eval`]: full evaluation and O(1) segments; [`state`]: the working solution.
+//!   [`eval`]: full evaluation and O(1) segments; [`incremental`]: re-timing only the routes
+//!   a change touches (synchronised and soft-window problems); [`state`]: the working solution.
 //! - [`solve`] is the stage entry point: search, then recombination, then the plan.
 //!
 //! Architecture: the engine knows nothing of roads, bases or care tiers; the scenario stage

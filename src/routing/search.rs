@@ -15,7 +15,15 @@
 //! (ties: lower run index), statistics, and the routes seen (for the MILP pool).
 //! Run `i` uses seed `seed + i`; results are collected in run order. With no time limit
 //! (iteration limit only) the outcome is deterministic for a seed and run count.
-//! Progress (best cost over time) goes to stderr when asked.
+//! Every run records its best objective over time ([`CurvePoint`]s, at most one per 100 ms,
+//! into [`SearchOutcome::curve`] for the plan's statistics); with [`Progress::Stderr`] the
+//! first run also prints elapsed time, iteration, jobs served per priority class (distinct
+//! `unassigned_cost`, highest first: the care tiers on a scenario day) and the objective to
+//! stderr, at most once a second (construction included).
+//!
+//! Construction gets half the budget for regret insertion and stops at the full budget;
+//! on problems that are not simple, jobs left over from before a ruin are re-tried only on the
+//! routes changed since (see [`recreate`]).
 
 use std::time::{Duration, Instant};
 

@@ -72,6 +72,15 @@ struct Place {
     pos: usize,
 }
 
+/// Where a scan of one route puts the places other than the best exactly priced one.
+enum Sink<'a> {
+    /// Places that need an exact evaluation, with their travel cost (the best exactly priced
+    /// place is returned).
+    Rest(&'a mut Vec<Place>),
+    /// Every place, exactly priced or bounded; the scan returns nothing.
+    All(&'a mut Vec<Place>),
+}
+
 impl<'p> State<'p> {
     pub fn new(p: &'p Problem, sol: Solution, limit: usize) -> Self {
         let nv = p.n_vehicles();
@@ -287,7 +296,7 @@ impl<'p> State<'p> {
         let mut rest = Vec::new();
         for v in vehicles(self, t) {
             let bound = best.map_or(i64::MAX, |b| b.delta);
-            if let Some(pl) = self.scan_pinned(v, t, rng, blink, bound, &mut rest, None) {
+            if let Some(pl) = self.scan_pinned(v, t, rng, blink, bound, &mut Sink::Rest(&mut rest)) {
                 best = Some(pl);
             }
         }
@@ -307,7 +316,7 @@ impl<'p> State<'p> {
             });
         }
         let mut rest = Vec::new();
-        let best = self.scan_pinned(v, t, rng, 0.0, i64::MAX, &mut rest, None);
+        let best = self.scan_pinned(v, t, rng, 0.0, i64::MAX, &mut Sink::Rest(&mut rest));
         self.settle(j, t, best, rest, EXACT_TRIES_PER_ROUTE)
     }
 
@@ -325,9 +334,7 @@ impl<'p> State<'p> {
     /// Every place of task `t` on route `v` with its estimated increase (see
     /// [`Self::part_estimate`]).
     fn part_places<R: Rng>(&self, t: TaskIdx, v: VehicleIdx, rng: &mut R, blink: f64, out: &mut Vec<Place>) {
-        let mut rest = Vec::new();
-        self.scan_pinned(v, t, rng, blink, i64::MAX, &mut rest, Some(out));
-        out.append(&mut rest);
+        self.scan_pinned(v, t, rng, blink, i64::MAX, &mut Sink::All(out));
     }
 
     /// Exact evaluation of the pairs of the given places (vehicle, position, estimate) of the
@@ -427,7 +434,7 @@ impl<'p> State<'p> {
     /// Places of `t` on route `v` (non-simple problems) with a travel cost below `bound`: the
     /// cheapest one that passes the pinned O(1) check, with its exact cost increase, is
     /// returned; the others that could become feasible by moving a partner or adding
-    /// lateness downstream go to `rest` with their travel cost (a lower bound).
+    /// lateness downstream go to the sink with their travel cost (a lower bound).
     fn scan_pinned<R: Rng>(
         &self,
         v: VehicleIdx,
@@ -435,8 +442,7 @@ impl<'p> State<'p> {
         rng: &mut R,
         blink: f64,
         bound: i64,
-        rest: &mut Vec<Place>,
-        mut every: Option<&mut Vec<Place>>,
+        sink: &mut Sink<'_>,
     ) -> Option<Place> {
         let p = self.p;
         let (m, o) = (&p.matrix, &p.objective);
@@ -482,7 +488,7 @@ impl<'p> State<'p> {
                 let late = (arrival.max(task.earliest) - task.latest).max(0);
                 let delta =
                     travel + soft.map_or(0, |w| w * late) + o.max_tardiness_weight * (late - self.max_tardiness).max(0);
-                if let Some(all) = every.as_deref_mut() {
+                if let Sink::All(all) = sink {
                     all.push(Place {
                         delta,
                         vehicle: v,
@@ -499,7 +505,8 @@ impl<'p> State<'p> {
                     bound = delta;
                 }
             } else if last_movable.is_some_and(|k| k >= i) {
-                rest.push(Place {
+                let (Sink::Rest(out) | Sink::All(out)) = sink;
+                out.push(Place {
                     delta: travel,
                     vehicle: v,
                     pos: i,
