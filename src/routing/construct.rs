@@ -358,4 +358,28 @@ mod tests {
         let total = s.evaluate().cost.total;
         assert_eq!(s.cost, total);
     }
+
+    #[test]
+    fn cached_regret_keeps_the_cost_of_the_full_evaluation_with_two_person_jobs() {
+        let p = crate::routing::incremental::tests::sync_problem(21, 16, 4);
+        let mut s = State::new(&p, Solution::empty(&p), p.n_vehicles());
+        regret_insertion(&mut s, 2, None, &mut |_| {});
+        let e = s.evaluate();
+        assert!(e.is_feasible());
+        assert_eq!(s.cost, e.cost.total);
+        assert!(s.unassigned.len() < p.jobs.len());
+    }
+
+    #[test]
+    fn construction_stops_at_once_past_its_stop_time() {
+        let p = line_problem(6, 2, &[]);
+        let mut s = State::new(&p, Solution::empty(&p), p.n_vehicles());
+        let now = Instant::now();
+        let budget = ConstructBudget {
+            regret_until: now,
+            stop: now,
+        };
+        regret_insertion(&mut s, 2, Some(budget), &mut |_| {});
+        assert_eq!(s.unassigned.len(), 6, "no time left: nothing placed");
+    }
 }

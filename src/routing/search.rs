@@ -453,12 +453,17 @@ fn fleet_lower_bound(p: &Problem) -> usize {
     }
 }
 
-/// What a ruin took out: the jobs, and the routes it changed (with those linked to them).
+/// What a ruin took out: the jobs (sorted), and the routes it took them from.
 #[derive(Debug, Default)]
 struct Ruined {
     jobs: Vec<JobIdx>,
     routes: Vec<usize>,
+    /// Jobs with a task among the nearest neighbours of a removed task (sorted).
+    near: Vec<JobIdx>,
 }
+
+/// Neighbours of each removed task whose jobs, if left over from before, are re-tried.
+const LEFTOVER_NEIGHBOURS: usize = 60;
 
 /// SISR ruin: remove strings near a random seed task from up to k_s routes.
 fn ruin(s: &mut State<'_>, cfg: &SearchConfig, nb: &Neighbours, rng: &mut Pcg64Mcg) -> Ruined {
@@ -522,11 +527,22 @@ fn ruin(s: &mut State<'_>, cfg: &SearchConfig, nb: &Neighbours, rng: &mut Pcg64M
     let mut jobs: Vec<JobIdx> = removed.iter().map(|&t| p.task(t).job).collect();
     jobs.sort();
     jobs.dedup();
+    let mut routes: Vec<usize> = jobs
+        .iter()
+        .flat_map(|&j| p.job_tasks(j))
+        .filter_map(|t| pos[t].map(|(v, _)| v.get()))
+        .collect();
+    routes.sort_unstable();
+    routes.dedup();
+    let mut near: Vec<JobIdx> = removed
+        .iter()
+        .flat_map(|&t| nb.0[t.get()].iter().take(LEFTOVER_NEIGHBOURS))
+        .map(|&u| p.task(u).job)
+        .collect();
+    near.sort_unstable();
+    near.dedup();
     s.remove_jobs(&jobs);
-    Ruined {
-        routes: s.touched().to_vec(),
-        jobs,
-    }
+    Ruined { jobs, routes, near }
 }
 
 /// SISR recreate: sort the unassigned jobs (random 4, demand 4, far 2, close 1; then by
@@ -534,9 +550,11 @@ fn ruin(s: &mut State<'_>, cfg: &SearchConfig, nb: &Neighbours, rng: &mut Pcg64M
 /// cheapest place with blinks.
 ///
 /// On problems that are not simple, a job that was already unassigned before the ruin (it
-/// found no place then, or lost out) is tried only on the routes changed since the ruin began:
-/// on a large day with many jobs left over, re-pricing each of them on every route each
-/// iteration would cost most of the search.
+/// found no place then, or lost out) is tried only if it is near a removed task (among its
+/// [`LEFTOVER_NEIGHBOURS`] nearest) and only on the routes that lost or gained a task since
+/// the ruin began: the room a ruin frees is near what it removed. On a large day with many
+/// jobs left over, re-pricing each of them on every route each iteration would otherwise
+/// cost most of the search.
 fn recreate(s: &mut State<'_>, cfg: &SearchConfig, rng: &mut Pcg64Mcg, ruined: &Ruined) {
     let p = s.p;
     let mut jobs = std::mem::take(&mut s.unassigned);
@@ -555,20 +573,23 @@ fn recreate(s: &mut State<'_>, cfg: &SearchConfig, rng: &mut Pcg64Mcg, ruined: &
     jobs.sort_by_key(|&j| std::cmp::Reverse(p.job(j).unassigned_cost));
     s.unassigned = jobs.clone();
     let restrict = !p.is_simple() && !ruined.routes.is_empty();
-    let mut changed = vec![false; p.n_vehicles()];
-    for &v in &ruined.routes {
-        changed[v] = true;
-    }
+    let mut changed = ruined.routes.clone();
     for j in jobs {
-        let ins = if restrict && ruined.jobs.binary_search(&j).is_err() {
+        let leftover = restrict && ruined.jobs.binary_search(&j).is_err();
+        if leftover && ruined.near.binary_search(&j).is_err() {
+            continue;
+        }
+        let ins = if leftover {
             s.best_insertion_among(j, rng, cfg.blink, &changed)
         } else {
             s.best_insertion(j, rng, cfg.blink)
         };
         if let Some(ins) = ins {
             s.apply(j, &ins);
-            for &v in s.touched() {
-                changed[v] = true;
+            for &(v, _) in &ins.places {
+                if !changed.contains(&v.get()) {
+                    changed.push(v.get());
+                }
             }
         }
     }
@@ -630,6 +651,18 @@ mod tests {
             assert!(e.is_feasible());
             assert_eq!(s.cost, e.cost.total);
         }
+    }
+
+    #[test]
+    fn objective_curve_falls_and_ends_at_the_best_cost() {
+        let p = crate::routing::incremental::tests::sync_problem(4, 12, 3);
+        let out = search(&p, &quick(1));
+        assert!(!out.curve.is_empty());
+        assert!(out
+            .curve
+            .windows(2)
+            .all(|w| w[1].cost < w[0].cost && w[1].elapsed >= w[0].elapsed));
+        assert_eq!(out.curve.last().unwrap().cost, out.cost);
     }
 
     #[test]

@@ -24,6 +24,8 @@
 //! `limit` restricts the usable vehicles to `0..limit` (fleet minimisation on a homogeneous
 //! fleet, where all vehicles are interchangeable).
 
+use std::sync::Arc;
+
 use rand::Rng;
 
 use crate::ids::{JobIdx, LocIdx, TaskIdx, VehicleIdx};
@@ -62,6 +64,8 @@ pub struct State<'p> {
     /// Largest tardiness of the current solution (non-simple problems).
     max_tardiness: i64,
     touched: Vec<usize>,
+    /// Eligible vehicles of each task, in order (shared by clones).
+    eligible: Arc<[Vec<VehicleIdx>]>,
 }
 
 /// Best place of a task on one route: exact delta, or only a lower bound.
@@ -94,6 +98,14 @@ impl<'p> State<'p> {
             inc: None,
             max_tardiness: 0,
             touched: (0..nv).collect(),
+            eligible: (0..p.n_tasks())
+                .map(|t| {
+                    (0..nv)
+                        .map(VehicleIdx::new)
+                        .filter(|&v| p.eligible(TaskIdx::new(t), v))
+                        .collect()
+                })
+                .collect(),
         };
         if p.is_simple() {
             for v in 0..nv {
@@ -232,10 +244,10 @@ impl<'p> State<'p> {
     pub fn candidate_vehicles(&self, t: TaskIdx) -> Vec<VehicleIdx> {
         let mut seen_empty = false;
         let mut out = Vec::new();
-        for v in 0..self.limit.min(self.p.n_vehicles()) {
-            let vi = VehicleIdx::new(v);
-            if !self.p.eligible(t, vi) {
-                continue;
+        for &vi in &self.eligible[t.get()] {
+            let v = vi.get();
+            if v >= self.limit {
+                break;
             }
             if self.p.homogeneous_fleet && self.sol.routes[v].is_empty() {
                 if seen_empty {
@@ -254,15 +266,15 @@ impl<'p> State<'p> {
         self.best_insertion_in(j, rng, blink, None)
     }
 
-    /// As [`Self::best_insertion`], on the routes `v` with `allowed[v]` only.
+    /// As [`Self::best_insertion`], on the given routes only (eligible ones below the limit).
     pub fn best_insertion_among<R: Rng>(
         &mut self,
         j: JobIdx,
         rng: &mut R,
         blink: f64,
-        allowed: &[bool],
+        routes: &[usize],
     ) -> Option<Insertion> {
-        self.best_insertion_in(j, rng, blink, Some(allowed))
+        self.best_insertion_in(j, rng, blink, Some(routes))
     }
 
     fn best_insertion_in<R: Rng>(
@@ -270,15 +282,16 @@ impl<'p> State<'p> {
         j: JobIdx,
         rng: &mut R,
         blink: f64,
-        allowed: Option<&[bool]>,
+        routes: Option<&[usize]>,
     ) -> Option<Insertion> {
         let tasks: Vec<TaskIdx> = self.p.job_tasks(j).map(TaskIdx::new).collect();
-        let vehicles = |s: &Self, t: TaskIdx| {
-            let mut vs = s.candidate_vehicles(t);
-            if let Some(a) = allowed {
-                vs.retain(|v| a[v.get()]);
-            }
-            vs
+        let vehicles = |s: &Self, t: TaskIdx| match routes {
+            None => s.candidate_vehicles(t),
+            Some(rs) => rs
+                .iter()
+                .map(|&v| VehicleIdx::new(v))
+                .filter(|&v| v.get() < s.limit && s.p.eligible(t, v))
+                .collect(),
         };
         if self.p.is_simple() {
             let vs = vehicles(self, tasks[0]);
@@ -589,13 +602,17 @@ impl<'p> State<'p> {
 /// trip from start to end was not counted before.
 fn detour(p: &Problem, empty: bool, prev: LocIdx, at: LocIdx, next: LocIdx) -> i64 {
     let (m, o) = (&p.matrix, &p.objective);
-    let (old_d, old_t) = if empty {
-        (0, 0)
-    } else {
-        (m.dist(prev, next), m.time(prev, next))
-    };
-    o.distance_weight * (m.dist(prev, at) + m.dist(at, next) - old_d)
-        + o.travel_time_weight * (m.time(prev, at) + m.time(at, next) - old_t)
+    // The matrices are large on a county day: read only what is priced.
+    let mut cost = 0;
+    if o.distance_weight != 0 {
+        let old = if empty { 0 } else { m.dist(prev, next) };
+        cost += o.distance_weight * (m.dist(prev, at) + m.dist(at, next) - old);
+    }
+    if o.travel_time_weight != 0 {
+        let old = if empty { 0 } else { m.time(prev, next) };
+        cost += o.travel_time_weight * (m.time(prev, at) + m.time(at, next) - old);
+    }
+    cost
 }
 
 /// Segment of task `t` on `v` with its window narrowed so that it keeps its current time: a
