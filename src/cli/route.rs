@@ -323,6 +323,11 @@ pub fn plan_json(s: &Scenario, solved: &SolvedDay, profile: &str) -> Value {
             "milp_status": format!("{:?}", stats.milp_status),
             "milp_improved": stats.milp_improved,
             "pool_size": stats.pool_size,
+            "curve": stats
+                .curve
+                .iter()
+                .map(|c| json!({"s": c.elapsed.as_secs_f64(), "iteration": c.iteration, "objective": c.cost}))
+                .collect::<Vec<Value>>(),
             "matrix_s": matrix_s,
             "checked": true,
         },

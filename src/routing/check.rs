@@ -319,9 +319,14 @@ pub fn check_plan(p: &Problem, plan: &Plan) -> Result<CheckedCost, Vec<Violation
                 work -= stop.start - travel;
             }
             if let Some(cont) = &p.rules.continuity {
-                let pair = (cont.person[task.job.get()], cont.face[route.vehicle.get()]);
-                if cont.known.binary_search(&pair).is_err() {
-                    faces.push(pair);
+                // A new face counts once per person and shift (vehicle).
+                let person = cont.person[task.job.get()];
+                if cont
+                    .known
+                    .binary_search(&(person, cont.face[route.vehicle.get()]))
+                    .is_err()
+                {
+                    faces.push((person, route.vehicle.get() as u32));
                 }
             }
             if !p.rules.substitution.is_empty() {
@@ -751,7 +756,7 @@ pub fn check_hhcrsp(inst: &HhcrspInstance, sol: &HhcrspSolution) -> Result<Hhcrs
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::path::Path;
     use std::time::Duration as StdDuration;
 
@@ -858,7 +863,7 @@ mod tests {
 
     /// The same problem with every rule on: a break in [200, 600] of 30, contracted end 200
     /// before the latest return, a cap 100 before it, three persons with known faces, substitution costs.
-    fn with_rules(p: Problem) -> Problem {
+    pub(crate) fn with_rules(p: Problem) -> Problem {
         use crate::routing::constraints::continuity::continuity;
         use crate::routing::problem::{BreakRule, Rules, WorkRules};
         let (nv, nj) = (p.n_vehicles(), p.jobs.len());

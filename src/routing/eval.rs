@@ -12,8 +12,10 @@
 //!   Concatenating two summaries is O(1), so with forward (prefix) and backward (suffix)
 //!   summaries cached per route ([`RouteCache`]) any insertion or exchange between a few
 //!   pieces is checked in O(1). Exact when [`Problem::is_simple`] (hard windows, no
-//!   synchronisation, vehicle-independent durations); otherwise the search uses full
-//!   evaluation.
+//!   synchronisation, vehicle-independent durations); otherwise the search evaluates changes
+//!   with [`super::incremental`].
+//! - [`time_route`] and [`cost_route`]: the one per-route timing and pricing, shared by the
+//!   full and the incremental evaluation (per-route rules belong there).
 //!
 //! Rules beyond windows (breaks, working time, continuity, balance, substitution) plug in
 //! at two places, the per-route timing and the per-route cost; see [`super::constraints`].
@@ -99,8 +101,6 @@ pub struct Evaluator<'p> {
     /// Per vehicle: the break placed by timing, and the return to the end location.
     brk: Vec<Option<BreakPlace>>,
     back: Vec<i64>,
-    /// Scratch for counting new faces.
-    faces: Vec<(u32, u32)>,
 }
 
 impl<'p> Evaluator<'p> {
@@ -122,7 +122,6 @@ impl<'p> Evaluator<'p> {
             vehicle_of: vec![NO_VEHICLE; n],
             brk: vec![None; p.n_vehicles()],
             back: vec![0; p.n_vehicles()],
-            faces: Vec::new(),
         }
     }
 
@@ -132,30 +131,17 @@ impl<'p> Evaluator<'p> {
     }
 
     fn forward(&mut self, routes: &[Vec<TaskIdx>]) {
-        let p = self.p;
         for (v, route) in routes.iter().enumerate() {
-            let veh = &p.vehicles[v];
-            let vi = VehicleIdx::new(v);
-            if let Some(rule) = p.work_rules(vi).and_then(|w| w.brk) {
-                (self.brk[v], self.back[v]) =
-                    constraints::breaks::schedule(p, vi, &rule, route, &self.lb, &mut self.arrival, &mut self.start);
-                continue;
-            }
-            let (mut time, mut loc) = (veh.shift_start, veh.start);
-            for &t in route {
-                let task = p.task(t);
-                let arr = time + p.matrix.time(loc, task.location);
-                let s = arr.max(self.lb[t.get()]);
-                self.arrival[t.get()] = arr;
-                self.start[t.get()] = s;
-                time = s + p.duration(t, vi);
-                loc = task.location;
-            }
-            self.back[v] = if route.is_empty() {
-                veh.shift_start
-            } else {
-                time + p.matrix.time(loc, veh.end)
-            };
+            let timing = time_route(
+                self.p,
+                VehicleIdx::new(v),
+                route,
+                &self.lb,
+                &mut self.start,
+                &mut self.arrival,
+            );
+            self.back[v] = timing.back;
+            self.brk[v] = timing.brk;
         }
     }
 
@@ -177,28 +163,7 @@ impl<'p> Evaluator<'p> {
                 if self.vehicle_of[a.get()] == NO_VEHICLE || self.vehicle_of[b.get()] == NO_VEHICLE {
                     continue;
                 }
-                let (sa, sb) = (self.start[a.get()], self.start[b.get()]);
-                match sync {
-                    Sync::Simultaneous => {
-                        if sa < sb {
-                            self.lb[a.get()] = sb;
-                            changed = true;
-                        } else if sb < sa {
-                            self.lb[b.get()] = sa;
-                            changed = true;
-                        }
-                    }
-                    Sync::Sequential { min_gap, max_gap } => {
-                        if sb < sa + min_gap {
-                            self.lb[b.get()] = sa + min_gap;
-                            changed = true;
-                        }
-                        if sa < sb - max_gap {
-                            self.lb[a.get()] = sb - max_gap;
-                            changed = true;
-                        }
-                    }
-                }
+                changed |= sync_pair(sync, a, b, &self.start, &mut self.lb);
             }
             if !changed {
                 return true;
@@ -218,50 +183,14 @@ impl<'p> Evaluator<'p> {
         let mut feasible = self.schedule(routes);
         let mut c = Cost::default();
         for (v, route) in routes.iter().enumerate() {
-            if route.is_empty() {
-                continue;
-            }
-            let veh = &p.vehicles[v];
-            let vi = VehicleIdx::new(v);
-            c.vehicles += 1;
-            c.fixed += veh.fixed_cost;
-            let mut loc = veh.start;
-            let mut load = 0;
-            for &t in route {
-                let task = p.task(t);
-                c.distance += p.matrix.dist(loc, task.location);
-                c.travel_time += p.matrix.time(loc, task.location);
-                load += task.demand;
-                let s = self.start[t.get()];
-                if !p.eligible(t, vi) {
-                    feasible = false;
-                }
-                if s > task.latest {
-                    match task.window {
-                        WindowKind::Hard => feasible = false,
-                        WindowKind::Soft { tardiness_weight } => {
-                            c.tardiness += tardiness_weight * (s - task.latest);
-                            c.max_tardiness = c.max_tardiness.max(s - task.latest);
-                        }
-                    }
-                }
-                loc = task.location;
-            }
-            c.distance += p.matrix.dist(loc, veh.end);
-            c.travel_time += p.matrix.time(loc, veh.end);
-            if self.back[v] > veh.shift_end {
-                feasible = false;
-            }
-            let rules = constraints::assess_route(p, vi, route, &self.start, self.back[v], self.brk[v]);
-            feasible &= rules.feasible;
-            c.overtime += rules.overtime;
-            c.balance += rules.balance;
-            c.substitution += rules.substitution;
-            if veh.capacity.is_some_and(|cap| load > cap) {
-                feasible = false;
-            }
+            let timing = RouteTiming {
+                back: self.back[v],
+                brk: self.brk[v],
+            };
+            let rc = cost_route(p, VehicleIdx::new(v), route, &self.start, timing);
+            rc.add_to(&mut c);
+            feasible &= rc.feasible;
         }
-        c.new_faces = constraints::continuity::new_faces(p, routes, &mut self.faces);
         let mut half_assigned = 0;
         for &(a, b, _) in &self.pairs {
             let (va, vb) = (self.vehicle_of[a.get()], self.vehicle_of[b.get()]);
@@ -334,6 +263,169 @@ impl<'p> Evaluator<'p> {
             cost: eval.cost,
         }
     }
+}
+
+/// Raises the lower bound of one start of a synchronised pair `(a, b)` so that the rule can
+/// hold given the current starts; true if a bound rose (one step of the fixpoint).
+pub(super) fn sync_pair(sync: Sync, a: TaskIdx, b: TaskIdx, start: &[i64], lb: &mut [i64]) -> bool {
+    let (sa, sb) = (start[a.get()], start[b.get()]);
+    let mut changed = false;
+    match sync {
+        Sync::Simultaneous => {
+            if sa < sb {
+                lb[a.get()] = sb;
+                changed = true;
+            } else if sb < sa {
+                lb[b.get()] = sa;
+                changed = true;
+            }
+        }
+        Sync::Sequential { min_gap, max_gap } => {
+            if sb < sa + min_gap {
+                lb[b.get()] = sa + min_gap;
+                changed = true;
+            }
+            if sa < sb - max_gap {
+                lb[a.get()] = sb - max_gap;
+                changed = true;
+            }
+        }
+    }
+    changed
+}
+
+/// Earliest start times along one route: depart at the shift start, start each task at
+/// `max(arrival, lb[task])`. The one per-route timing function: the full evaluation and the
+/// incremental one both time routes through it. Writes `start` and `arrival` of the route's tasks.
+pub(super) fn time_route(
+    p: &Problem,
+    v: VehicleIdx,
+    route: &[TaskIdx],
+    lb: &[i64],
+    start: &mut [i64],
+    arrival: &mut [i64],
+) -> RouteTiming {
+    let veh = p.vehicle(v);
+    if let Some(rule) = p.work_rules(v).and_then(|w| w.brk) {
+        let (brk, back) = constraints::breaks::schedule(p, v, &rule, route, lb, arrival, start);
+        return RouteTiming { back, brk };
+    }
+    let (mut time, mut loc) = (veh.shift_start, veh.start);
+    for &t in route {
+        let task = p.task(t);
+        let arr = time + p.matrix.time(loc, task.location);
+        let s = arr.max(lb[t.get()]);
+        arrival[t.get()] = arr;
+        start[t.get()] = s;
+        time = s + p.duration(t, v);
+        loc = task.location;
+    }
+    let back = if route.is_empty() {
+        veh.shift_start
+    } else {
+        time + p.matrix.time(loc, veh.end)
+    };
+    RouteTiming { back, brk: None }
+}
+
+/// What timing a route gives besides its start times: the return to the end location (the
+/// shift start for an empty route) and the break, when the vehicle must take one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct RouteTiming {
+    pub back: i64,
+    pub brk: Option<BreakPlace>,
+}
+
+/// Cost components and hard rules of one route, timed by [`time_route`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct RouteCost {
+    pub used: bool,
+    pub fixed: i64,
+    pub distance: i64,
+    pub travel_time: i64,
+    pub tardiness: i64,
+    pub max_tardiness: i64,
+    pub overtime: i64,
+    pub balance: i64,
+    pub substitution: i64,
+    /// Persons on the route to whom its staff member is a new face.
+    pub new_faces: i64,
+    /// Eligibility, hard windows, shift end, capacity and the route's rules hold.
+    pub feasible: bool,
+}
+
+impl RouteCost {
+    /// Adds this route's components to a solution's.
+    pub fn add_to(&self, c: &mut Cost) {
+        if self.used {
+            c.vehicles += 1;
+        }
+        c.fixed += self.fixed;
+        c.distance += self.distance;
+        c.travel_time += self.travel_time;
+        c.tardiness += self.tardiness;
+        c.max_tardiness = c.max_tardiness.max(self.max_tardiness);
+        c.overtime += self.overtime;
+        c.balance += self.balance;
+        c.substitution += self.substitution;
+        c.new_faces += self.new_faces;
+    }
+}
+
+/// Prices one route of vehicle `v` from its tasks' start times.
+pub(super) fn cost_route(
+    p: &Problem,
+    v: VehicleIdx,
+    route: &[TaskIdx],
+    start: &[i64],
+    timing: RouteTiming,
+) -> RouteCost {
+    let mut c = RouteCost {
+        feasible: true,
+        ..RouteCost::default()
+    };
+    if route.is_empty() {
+        return c;
+    }
+    let veh = p.vehicle(v);
+    c.used = true;
+    c.fixed = veh.fixed_cost;
+    let (mut loc, mut load) = (veh.start, 0);
+    for &t in route {
+        let task = p.task(t);
+        c.distance += p.matrix.dist(loc, task.location);
+        c.travel_time += p.matrix.time(loc, task.location);
+        load += task.demand;
+        let s = start[t.get()];
+        if !p.eligible(t, v) {
+            c.feasible = false;
+        }
+        if s > task.latest {
+            match task.window {
+                WindowKind::Hard => c.feasible = false,
+                WindowKind::Soft { tardiness_weight } => {
+                    c.tardiness += tardiness_weight * (s - task.latest);
+                    c.max_tardiness = c.max_tardiness.max(s - task.latest);
+                }
+            }
+        }
+        loc = task.location;
+    }
+    c.distance += p.matrix.dist(loc, veh.end);
+    c.travel_time += p.matrix.time(loc, veh.end);
+    if timing.back > veh.shift_end {
+        c.feasible = false;
+    }
+    if veh.capacity.is_some_and(|cap| load > cap) {
+        c.feasible = false;
+    }
+    let rules = constraints::assess_route(p, v, route, start, timing.back, timing.brk);
+    c.feasible &= rules.feasible;
+    c.overtime = rules.overtime;
+    c.balance = rules.balance;
+    c.substitution = rules.substitution;
+    c.new_faces = constraints::continuity::route_new_faces(p, v, route);
+    c
 }
 
 /// Summary of a route piece for O(1) concatenation (Vidal et al. 2013).
@@ -455,17 +547,23 @@ impl RouteCache {
     }
 
     pub fn rebuild(&mut self, p: &Problem, v: VehicleIdx, route: &[TaskIdx]) {
+        self.rebuild_with(p, v, route, |t| Segment::task(p, t, v));
+    }
+
+    /// Rebuilds with each task summarised by `task` (e.g. with windows narrowed to keep other
+    /// tasks' current times).
+    pub fn rebuild_with(&mut self, p: &Problem, v: VehicleIdx, route: &[TaskIdx], task: impl Fn(TaskIdx) -> Segment) {
         let n = route.len();
         self.fwd.clear();
         self.fwd.push(Segment::start_of(p, v));
         for (i, &t) in route.iter().enumerate() {
-            let s = self.fwd[i].then(p, &Segment::task(p, t, v));
+            let s = self.fwd[i].then(p, &task(t));
             self.fwd.push(s);
         }
         self.bwd.clear();
         self.bwd.resize(n + 1, None);
         for i in (0..n).rev() {
-            let s = Segment::task(p, route[i], v);
+            let s = task(route[i]);
             self.bwd[i] = Some(match &self.bwd[i + 1] {
                 Some(b) => s.then(p, b),
                 None => s,

@@ -8,7 +8,8 @@
 //!                                            routes) ─► Plan ─► check (independent)
 //! ```
 //! - [`problem`]: integer matrix, vehicles, jobs, tasks; [`solution`]: routes and plans;
-//!   [`eval`]: full evaluation and O(1) segments; [`state`]: the working solution.
+//!   [`eval`]: full evaluation and O(1) segments; [`incremental`]: re-timing only the routes
+//!   a change touches (synchronised and soft-window problems); [`state`]: the working solution.
 //! - [`solve`] is the stage entry point: search, then recombination, then the plan.
 //!
 //! Architecture: the engine knows nothing of roads, bases or care tiers; the scenario stage
@@ -18,6 +19,7 @@ pub mod check;
 pub mod constraints;
 pub mod construct;
 pub mod eval;
+pub mod incremental;
 pub mod instances;
 pub mod moves;
 pub mod pool;
@@ -73,6 +75,8 @@ pub struct SolveStats {
     pub milp_status: MilpStatus,
     pub milp_improved: bool,
     pub pool_size: usize,
+    /// Best objective over time (the best run's search; before recombination).
+    pub curve: Vec<search::CurvePoint>,
 }
 
 /// Solves a problem: search, then set-partitioning recombination over the route pool.
@@ -100,6 +104,7 @@ pub fn solve(p: &Problem, cfg: &SolveConfig) -> (Plan, SolveStats) {
         milp_status,
         milp_improved,
         pool_size: out.pool.len(),
+        curve: out.curve.clone(),
     };
     (plan, stats)
 }

@@ -15,7 +15,15 @@
 //! (ties: lower run index), statistics, and the routes seen (for the MILP pool).
 //! Run `i` uses seed `seed + i`; results are collected in run order. With no time limit
 //! (iteration limit only) the outcome is deterministic for a seed and run count.
-//! Progress (best cost over time) goes to stderr when asked.
+//! Every run records its best objective over time ([`CurvePoint`]s, at most one per 100 ms,
+//! into [`SearchOutcome::curve`] for the plan's statistics); with [`Progress::Stderr`] the
+//! first run also prints elapsed time, iteration, jobs served per priority class (distinct
+//! `unassigned_cost`, highest first: the care tiers on a scenario day) and the objective to
+//! stderr, at most once a second (construction included).
+//!
+//! Construction gets half the budget for regret insertion and stops at the full budget;
+//! on problems that are not simple, jobs left over from before a ruin are re-tried only on the
+//! routes changed since (see [`recreate`]).
 
 use std::time::{Duration, Instant};
 
@@ -26,7 +34,7 @@ use rayon::prelude::*;
 
 use crate::ids::{JobIdx, TaskIdx, VehicleIdx};
 
-use super::construct::regret_insertion;
+use super::construct::{regret_insertion, ConstructBudget};
 use super::moves;
 use super::pool::RoutePool;
 use super::problem::Problem;
@@ -108,6 +116,8 @@ pub struct SearchOutcome {
     /// Run that found the best solution; its seed is `seed + best_run`.
     pub best_run: usize,
     pub pool: RoutePool,
+    /// Best objective over time of the best run.
+    pub curve: Vec<CurvePoint>,
 }
 
 /// Tasks near each task, nearest first (by distance), the task itself first.
@@ -159,10 +169,12 @@ pub fn search(p: &Problem, cfg: &SearchConfig) -> SearchOutcome {
         elapsed: started.elapsed(),
         best_run,
         pool,
+        curve: best.curve.clone(),
     }
 }
 
 struct RunResult {
+    curve: Vec<CurvePoint>,
     solution: Solution,
     cost: i64,
     unassigned_cost: i64,
@@ -193,34 +205,38 @@ fn run(p: &Problem, cfg: &SearchConfig, nb: &Neighbours, index: usize, started: 
         time: cfg.time_limit,
         iterations: cfg.max_iterations,
     };
-    let report = cfg.progress == Progress::Stderr && index == 0;
+    let mut trace = Trace::new(p, started, cfg.progress == Progress::Stderr && index == 0);
     let mut cur = State::new(p, Solution::empty(p), p.n_vehicles());
-    // Construction may use half the budget; past that, the rest is placed greedily.
-    regret_insertion(&mut cur, 2, Some(started + cfg.time_limit / 2));
+    // Construction may use half the budget; past that, the rest is placed greedily, and it
+    // stops at the end of the budget.
+    let construct_budget = ConstructBudget {
+        regret_until: started + cfg.time_limit / 2,
+        stop: started + cfg.time_limit,
+    };
+    regret_insertion(&mut cur, 2, Some(construct_budget), &mut |s| {
+        trace.report(0, "construct", s)
+    });
     if p.is_simple() {
         moves::descend(&mut cur);
     }
-    if report {
-        progress_line(p, &budget, 0, "construct", &cur);
-    }
+    trace.improved(0, "construct", &cur);
     let mut iter = 0u64;
     let fleet_first = cfg.hierarchy == Hierarchy::FleetFirst && p.homogeneous_fleet;
     let mut pool = RoutePool::new(if p.is_simple() { cfg.pool_capacity } else { 0 });
     pool.add_solution(&cur);
     if fleet_first && cur.unassigned.is_empty() {
         let share = cfg.fleet_share.clamp(0.0, 1.0);
-        cur = minimise_fleet(cfg, nb, &budget, share, &mut rng, &mut iter, cur, report);
+        cur = minimise_fleet(cfg, nb, &budget, share, &mut rng, &mut iter, cur, &mut trace);
     }
     let mut best = cur.clone();
     let unit = p.unit as f64;
     let (t0, tf) = (cfg.t0 * unit, cfg.tf.min(cfg.t0) * unit);
-    let mut last_report = Instant::now();
     while budget.fraction(iter) < 1.0 {
         iter += 1;
         let temp = t0 * (tf / t0).powf(budget.fraction(iter).min(1.0));
         let mut cand = cur.clone();
-        ruin(&mut cand, cfg, nb, &mut rng);
-        recreate(&mut cand, cfg, &mut rng);
+        let ruined = ruin(&mut cand, cfg, nb, &mut rng);
+        recreate(&mut cand, cfg, &mut rng, &ruined);
         let threshold = cur.cost as f64 - temp * rng.random::<f64>().max(f64::MIN_POSITIVE).ln();
         if (cand.cost as f64) < threshold {
             cur = cand;
@@ -231,16 +247,11 @@ fn run(p: &Problem, cfg: &SearchConfig, nb: &Neighbours, index: usize, started: 
                     pool.add_solution(&cur);
                 }
                 best = cur.clone();
-                if report && last_report.elapsed() > Duration::from_millis(500) {
-                    progress_line(p, &budget, iter, "improve", &best);
-                    last_report = Instant::now();
-                }
+                trace.improved(iter, "improve", &best);
             }
         }
     }
-    if report {
-        progress_line(p, &budget, iter, "final", &best);
-    }
+    trace.finish(iter, &best);
     let unassigned_cost = best.unassigned.iter().map(|&j| p.job(j).unassigned_cost).sum();
     RunResult {
         cost: best.cost,
@@ -248,20 +259,116 @@ fn run(p: &Problem, cfg: &SearchConfig, nb: &Neighbours, index: usize, started: 
         solution: best.sol,
         iterations: iter,
         pool,
+        curve: trace.curve,
     }
 }
 
-fn progress_line(p: &Problem, budget: &Budget, iter: u64, what: &str, s: &State<'_>) {
-    eprintln!(
-        "[search {}] {:>7.2}s iter {:>8} {:<9} vehicles {:>3} unassigned {:>3} cost {:.3}",
-        p.name,
-        budget.started.elapsed().as_secs_f64(),
-        iter,
-        what,
-        s.sol.used_vehicles(),
-        s.unassigned.len(),
-        s.cost as f64 / p.unit as f64
-    );
+/// The best objective over time of one run, and the progress lines on stderr (at most one a
+/// second, plus the first and the last).
+struct Trace {
+    started: Instant,
+    to_stderr: bool,
+    last_line: Option<Instant>,
+    name: String,
+    unit: f64,
+    /// Distinct priorities (`unassigned_cost`), highest first, with their job counts.
+    classes: Vec<(i64, usize)>,
+    curve: Vec<CurvePoint>,
+}
+
+/// One point of the objective-over-time curve.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CurvePoint {
+    /// Since the search started.
+    pub elapsed: Duration,
+    pub iteration: u64,
+    /// Total cost in problem units.
+    pub cost: i64,
+}
+
+/// Points closer than this in time replace each other (the curve stays short).
+const CURVE_RESOLUTION: Duration = Duration::from_millis(100);
+
+impl Trace {
+    fn new(p: &Problem, started: Instant, to_stderr: bool) -> Self {
+        let mut classes: Vec<(i64, usize)> = Vec::new();
+        for job in &p.jobs {
+            match classes.iter_mut().find(|c| c.0 == job.unassigned_cost) {
+                Some(c) => c.1 += 1,
+                None => classes.push((job.unassigned_cost, 1)),
+            }
+        }
+        classes.sort_by_key(|c| std::cmp::Reverse(c.0));
+        Self {
+            started,
+            to_stderr,
+            last_line: None,
+            name: p.name.clone(),
+            unit: p.unit as f64,
+            classes,
+            curve: Vec::new(),
+        }
+    }
+
+    /// A new best solution: a point on the curve, and a line if one is due.
+    fn improved(&mut self, iteration: u64, what: &str, s: &State<'_>) {
+        let point = CurvePoint {
+            elapsed: self.started.elapsed(),
+            iteration,
+            cost: s.cost,
+        };
+        // The last point slides forward until it is a resolution step past the one before.
+        let n = self.curve.len();
+        if n > 1 && point.elapsed.saturating_sub(self.curve[n - 2].elapsed) < CURVE_RESOLUTION {
+            self.curve[n - 1] = point;
+        } else {
+            self.curve.push(point);
+        }
+        self.report(iteration, what, s);
+    }
+
+    /// A progress line if one is due (at most one a second).
+    fn report(&mut self, iteration: u64, what: &str, s: &State<'_>) {
+        if self.last_line.is_none_or(|t| t.elapsed() >= Duration::from_secs(1)) {
+            self.line(iteration, what, s);
+        }
+    }
+
+    fn finish(&mut self, iteration: u64, best: &State<'_>) {
+        if self.curve.last().is_none_or(|l| l.cost != best.cost) {
+            self.improved(iteration, "final", best);
+        }
+        self.line(iteration, "final", best);
+    }
+
+    fn line(&mut self, iteration: u64, what: &str, s: &State<'_>) {
+        if !self.to_stderr {
+            return;
+        }
+        self.last_line = Some(Instant::now());
+        let served: Vec<String> = self
+            .classes
+            .iter()
+            .map(|&(cost, total)| {
+                let missing = s
+                    .unassigned
+                    .iter()
+                    .filter(|&&j| s.p.job(j).unassigned_cost == cost)
+                    .count();
+                format!("{}/{}", total - missing, total)
+            })
+            .collect();
+        eprintln!(
+            "[search {}] {:>7.2}s iter {:>8} {:<9} vehicles {:>3} served by priority {} cost {:.3}",
+            self.name,
+            self.started.elapsed().as_secs_f64(),
+            iteration,
+            what,
+            s.sol.used_vehicles(),
+            served.join(" "),
+            s.cost as f64 / self.unit
+        );
+    }
 }
 
 /// Moves non-empty routes to the front (homogeneous fleet only) and limits the fleet to them.
@@ -289,7 +396,7 @@ fn minimise_fleet<'p>(
     rng: &mut Pcg64Mcg,
     iter: &mut u64,
     start: State<'p>,
-    report: bool,
+    trace: &mut Trace,
 ) -> State<'p> {
     let p = start.p;
     let mut absence = vec![0u64; p.jobs.len()];
@@ -300,9 +407,7 @@ fn minimise_fleet<'p>(
     while budget.fraction(*iter) < share {
         if cur.unassigned.is_empty() {
             best = cur.clone();
-            if report {
-                progress_line(p, budget, *iter, "fleet", &best);
-            }
+            trace.improved(*iter, "fleet", &best);
             compact(&mut cur);
             if cur.limit <= bound {
                 break;
@@ -318,8 +423,8 @@ fn minimise_fleet<'p>(
         }
         *iter += 1;
         let mut cand = cur.clone();
-        ruin(&mut cand, cfg, nb, rng);
-        recreate(&mut cand, cfg, rng);
+        let ruined = ruin(&mut cand, cfg, nb, rng);
+        recreate(&mut cand, cfg, rng, &ruined);
         for &j in &cand.unassigned {
             absence[j.get()] += 1;
         }
@@ -348,14 +453,26 @@ fn fleet_lower_bound(p: &Problem) -> usize {
     }
 }
 
+/// What a ruin took out: the jobs (sorted), and the routes it took them from.
+#[derive(Debug, Default)]
+struct Ruined {
+    jobs: Vec<JobIdx>,
+    routes: Vec<usize>,
+    /// Jobs with a task among the nearest neighbours of a removed task (sorted).
+    near: Vec<JobIdx>,
+}
+
+/// Neighbours of each removed task whose jobs, if left over from before, are re-tried.
+const LEFTOVER_NEIGHBOURS: usize = 60;
+
 /// SISR ruin: remove strings near a random seed task from up to k_s routes.
-fn ruin(s: &mut State<'_>, cfg: &SearchConfig, nb: &Neighbours, rng: &mut Pcg64Mcg) {
+fn ruin(s: &mut State<'_>, cfg: &SearchConfig, nb: &Neighbours, rng: &mut Pcg64Mcg) -> Ruined {
     let p = s.p;
     let used: Vec<usize> = (0..s.sol.routes.len())
         .filter(|&v| !s.sol.routes[v].is_empty())
         .collect();
     if used.is_empty() {
-        return;
+        return Ruined::default();
     }
     let assigned: usize = used.iter().map(|&v| s.sol.routes[v].len()).sum();
     let avg_card = assigned as f64 / used.len() as f64;
@@ -412,12 +529,35 @@ fn ruin(s: &mut State<'_>, cfg: &SearchConfig, nb: &Neighbours, rng: &mut Pcg64M
     jobs.dedup();
     // Pinned work stays where it is; the search plans around it.
     jobs.retain(|&j| !p.is_pinned(j));
+    let mut routes: Vec<usize> = jobs
+        .iter()
+        .flat_map(|&j| p.job_tasks(j))
+        .filter_map(|t| pos[t].map(|(v, _)| v.get()))
+        .collect();
+    routes.sort_unstable();
+    routes.dedup();
+    let mut near: Vec<JobIdx> = removed
+        .iter()
+        .flat_map(|&t| nb.0[t.get()].iter().take(LEFTOVER_NEIGHBOURS))
+        .map(|&u| p.task(u).job)
+        .collect();
+    near.sort_unstable();
+    near.dedup();
     s.remove_jobs(&jobs);
+    Ruined { jobs, routes, near }
 }
 
-/// SISR recreate: sort the unassigned jobs (random 4, demand 4, far 2, close 1), insert each at
-/// its cheapest place with blinks.
-fn recreate(s: &mut State<'_>, cfg: &SearchConfig, rng: &mut Pcg64Mcg) {
+/// SISR recreate: sort the unassigned jobs (random 4, demand 4, far 2, close 1; then by
+/// priority, highest first, keeping that order within a priority), insert each at its
+/// cheapest place with blinks.
+///
+/// On problems that are not simple, a job that was already unassigned before the ruin (it
+/// found no place then, or lost out) is tried only if it is near a removed task (among its
+/// [`LEFTOVER_NEIGHBOURS`] nearest) and only on the routes that lost or gained a task since
+/// the ruin began: the room a ruin frees is near what it removed. On a large day with many
+/// jobs left over, re-pricing each of them on every route each iteration would otherwise
+/// cost most of the search.
+fn recreate(s: &mut State<'_>, cfg: &SearchConfig, rng: &mut Pcg64Mcg, ruined: &Ruined) {
     let p = s.p;
     let mut jobs = std::mem::take(&mut s.unassigned);
     jobs.shuffle(rng);
@@ -432,10 +572,27 @@ fn recreate(s: &mut State<'_>, cfg: &SearchConfig, rng: &mut Pcg64Mcg) {
         8..=9 => jobs.sort_by_key(|&j| std::cmp::Reverse(depot_dist(j))),
         _ => jobs.sort_by_key(|&j| depot_dist(j)),
     }
+    jobs.sort_by_key(|&j| std::cmp::Reverse(p.job(j).unassigned_cost));
     s.unassigned = jobs.clone();
+    let restrict = !p.is_simple() && !ruined.routes.is_empty();
+    let mut changed = ruined.routes.clone();
     for j in jobs {
-        if let Some(ins) = s.best_insertion(j, rng, cfg.blink) {
+        let leftover = restrict && ruined.jobs.binary_search(&j).is_err();
+        if leftover && ruined.near.binary_search(&j).is_err() {
+            continue;
+        }
+        let ins = if leftover {
+            s.best_insertion_among(j, rng, cfg.blink, &changed)
+        } else {
+            s.best_insertion(j, rng, cfg.blink)
+        };
+        if let Some(ins) = ins {
             s.apply(j, &ins);
+            for &(v, _) in &ins.places {
+                if !changed.contains(&v.get()) {
+                    changed.push(v.get());
+                }
+            }
         }
     }
 }
@@ -470,14 +627,44 @@ mod tests {
         let nb = Neighbours::new(&p);
         let mut rng = Pcg64Mcg::seed_from_u64(7);
         let mut s = State::new(&p, Solution::empty(&p), p.n_vehicles());
-        regret_insertion(&mut s, 2, None);
+        regret_insertion(&mut s, 2, None, &mut |_| {});
         for _ in 0..50 {
-            ruin(&mut s, &cfg, &nb, &mut rng);
-            recreate(&mut s, &cfg, &mut rng);
+            let ruined = ruin(&mut s, &cfg, &nb, &mut rng);
+            recreate(&mut s, &cfg, &mut rng, &ruined);
             let e = s.evaluate();
             assert!(e.is_feasible());
             assert_eq!(s.cost, e.cost.total);
         }
+    }
+
+    #[test]
+    fn state_cost_matches_full_evaluation_with_two_person_jobs_and_soft_windows() {
+        let p = crate::routing::incremental::tests::sync_problem(11, 14, 4);
+        let cfg = quick(1);
+        let nb = Neighbours::new(&p);
+        let mut rng = Pcg64Mcg::seed_from_u64(3);
+        let mut s = State::new(&p, Solution::empty(&p), p.n_vehicles());
+        regret_insertion(&mut s, 2, None, &mut |_| {});
+        assert!(s.unassigned.len() < p.jobs.len(), "construction places some jobs");
+        for _ in 0..60 {
+            let ruined = ruin(&mut s, &cfg, &nb, &mut rng);
+            recreate(&mut s, &cfg, &mut rng, &ruined);
+            let e = s.evaluate();
+            assert!(e.is_feasible());
+            assert_eq!(s.cost, e.cost.total);
+        }
+    }
+
+    #[test]
+    fn objective_curve_falls_and_ends_at_the_best_cost() {
+        let p = crate::routing::incremental::tests::sync_problem(4, 12, 3);
+        let out = search(&p, &quick(1));
+        assert!(!out.curve.is_empty());
+        assert!(out
+            .curve
+            .windows(2)
+            .all(|w| w[1].cost < w[0].cost && w[1].elapsed >= w[0].elapsed));
+        assert_eq!(out.curve.last().unwrap().cost, out.cost);
     }
 
     #[test]

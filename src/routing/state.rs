@@ -2,28 +2,47 @@
 //! removing jobs and finding the cheapest insertion of a job.
 //!
 //! Inputs: a [`Problem`] and a [`Solution`]. The state keeps `cost` equal to the full
-//! evaluation's total at all times (the oracle test in `search` checks this).
+//! evaluation's total at all times (the oracle tests in `search` and here check this).
 //!
 //! Two evaluation paths:
 //! - simple problems ([`Problem::is_simple`]): insertion costs in O(1) per position from the
 //!   cached forward/backward segments ([`RouteCache`]);
-//! - otherwise (soft windows, synchronised two-person jobs, vehicle-dependent durations): each
-//!   candidate is fully evaluated. For a two-person job the best few positions of each part
-//!   (evaluated with the other part absent) are paired and the pairs fully evaluated.
+//! - otherwise (soft windows, synchronised two-person jobs, vehicle-dependent durations): the
+//!   cost is kept by [`Incremental`], which re-times only the routes a change touches and the
+//!   routes linked to them by two-person jobs. The segment caches then summarise each route
+//!   with the other tasks held to their current times ("pinned": a task whose partner is
+//!   placed may not move, a task on a soft window may not become later than it is or its
+//!   window allows). A position that passes the pinned O(1) check changes nothing but travel
+//!   and the new task's own lateness, so its cost is exact from the neighbours; the others
+//!   (which would push a partner or add lateness downstream) are ordered by their travel
+//!   cost, a lower bound, and the cheapest few are evaluated exactly. A two-person job pairs
+//!   the cheapest few vehicles of each part and evaluates those pairs exactly. Under rules
+//!   (breaks, working time, continuity, balance, substitution) the pinned check prices
+//!   travel and lateness only, a lower bound, so every place is evaluated exactly before it
+//!   is taken.
+//!
+//! After every update, [`State::touched`] lists the routes whose timing may have changed, so
+//! callers can cache insertion costs per route (regret construction does).
 //!
 //! `limit` restricts the usable vehicles to `0..limit` (fleet minimisation on a homogeneous
 //! fleet, where all vehicles are interchangeable).
 
+use std::sync::Arc;
+
 use rand::Rng;
 
-use crate::ids::{JobIdx, TaskIdx, VehicleIdx};
+use crate::ids::{JobIdx, LocIdx, TaskIdx, VehicleIdx};
 
-use super::eval::{Evaluation, Evaluator, RouteCache};
-use super::problem::Problem;
+use super::eval::{Evaluation, Evaluator, RouteCache, Segment};
+use super::incremental::Incremental;
+use super::problem::{Problem, WindowKind};
 use super::solution::Solution;
 
-/// How many positions of each part of a two-person job are paired up.
+/// How many vehicles of each part of a two-person job are paired up.
 const PAIR_CANDIDATES: usize = 6;
+/// Places needing an exact evaluation tried per job (and per route when pricing one route).
+const EXACT_TRIES: usize = 16;
+const EXACT_TRIES_PER_ROUTE: usize = 2;
 
 /// Where to insert a job: one `(vehicle, position)` per part, and the resulting total cost.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,77 +62,155 @@ pub struct State<'p> {
     pub cost: i64,
     /// Usable vehicles: `0..limit`.
     pub limit: usize,
-    ev: Evaluator<'p>,
+    /// Incremental evaluation (problems that are not simple).
+    inc: Option<Incremental<'p>>,
+    /// Largest tardiness of the current solution (non-simple problems).
+    max_tardiness: i64,
+    touched: Vec<usize>,
+    /// Eligible vehicles of each task, in order (shared by clones).
+    eligible: Arc<[Vec<VehicleIdx>]>,
+    /// The problem has rules (breaks, working time, continuity, balance, substitution): the
+    /// pinned O(1) check then gives a lower bound, not an exact price.
+    ruled: bool,
+}
+
+/// Best place of a task on one route: exact delta, or only a lower bound.
+#[derive(Clone, Copy, Debug)]
+struct Place {
+    delta: i64,
+    vehicle: VehicleIdx,
+    pos: usize,
+}
+
+/// Where a scan of one route puts the places other than the best exactly priced one.
+enum Sink<'a> {
+    /// Places that need an exact evaluation, with their travel cost (the best exactly priced
+    /// place is returned).
+    Rest(&'a mut Vec<Place>),
+    /// Every place, exactly priced or bounded; the scan returns nothing.
+    All(&'a mut Vec<Place>),
 }
 
 impl<'p> State<'p> {
     pub fn new(p: &'p Problem, sol: Solution, limit: usize) -> Self {
+        let nv = p.n_vehicles();
         let mut s = Self {
             p,
             unassigned: sol.unassigned_jobs(p),
-            caches: Vec::new(),
+            caches: vec![RouteCache::default(); nv],
             sol,
             cost: 0,
             limit,
-            ev: Evaluator::new(p),
+            inc: None,
+            max_tardiness: 0,
+            touched: (0..nv).collect(),
+            ruled: !p.rules.is_empty(),
+            eligible: (0..p.n_tasks())
+                .map(|t| {
+                    (0..nv)
+                        .map(VehicleIdx::new)
+                        .filter(|&v| p.eligible(TaskIdx::new(t), v))
+                        .collect()
+                })
+                .collect(),
         };
         if p.is_simple() {
-            s.caches = (0..p.n_vehicles())
-                .map(|v| RouteCache::build(p, VehicleIdx::new(v), &s.sol.routes[v]))
-                .collect();
+            for v in 0..nv {
+                s.caches[v].rebuild(p, VehicleIdx::new(v), &s.sol.routes[v]);
+            }
+            s.cost = s.evaluate().cost.total;
+        } else {
+            let inc = Incremental::new(p, &s.sol.routes);
+            let e = inc.evaluation();
+            s.cost = e.cost.total;
+            s.max_tardiness = e.cost.max_tardiness;
+            s.inc = Some(inc);
+            for v in 0..nv {
+                s.rebuild(v);
+            }
         }
-        s.cost = s.evaluate().cost.total;
         s
     }
 
-    /// Full evaluation of the current routes.
+    /// Full evaluation of the current routes (the oracle; not used on the search's path).
     pub fn evaluate(&mut self) -> Evaluation {
-        self.ev.evaluate(&self.sol)
+        Evaluator::new(self.p).evaluate(&self.sol)
+    }
+
+    /// Routes whose timing may have changed in the last update (all, after construction of
+    /// the state).
+    pub fn touched(&self) -> &[usize] {
+        &self.touched
     }
 
     fn unassigned_cost(&self) -> i64 {
         self.unassigned.iter().map(|&j| self.p.job(j).unassigned_cost).sum()
     }
 
-    fn refresh_cost(&mut self) {
-        if self.p.is_simple() {
-            self.cost = self.caches.iter().map(|c| c.cost).sum::<i64>() + self.unassigned_cost();
-        } else {
-            self.cost = self.ev.evaluate(&self.sol).cost.total;
+    fn rebuild(&mut self, v: usize) {
+        let (p, vi) = (self.p, VehicleIdx::new(v));
+        match &self.inc {
+            None => self.caches[v].rebuild(p, vi, &self.sol.routes[v]),
+            Some(inc) => self.caches[v].rebuild_with(p, vi, &self.sol.routes[v], |t| pinned(p, inc, t, vi)),
         }
     }
 
-    fn rebuild(&mut self, v: usize) {
-        if self.p.is_simple() {
-            self.caches[v].rebuild(self.p, VehicleIdx::new(v), &self.sol.routes[v]);
+    /// Replaces whole routes and updates caches and cost (every change goes through here).
+    fn update(&mut self, changes: Vec<(usize, Vec<TaskIdx>)>) {
+        self.touched.clear();
+        if let Some(inc) = &mut self.inc {
+            let refs: Vec<(usize, &[TaskIdx])> = changes.iter().map(|(v, r)| (*v, r.as_slice())).collect();
+            let e = inc.commit(&self.sol.routes, &refs);
+            self.cost = e.cost.total;
+            self.max_tardiness = e.cost.max_tardiness;
+            self.touched.extend_from_slice(inc.component());
+            for (v, r) in changes {
+                self.sol.routes[v] = r;
+            }
+            for k in 0..self.touched.len() {
+                self.rebuild(self.touched[k]);
+            }
+        } else {
+            for (v, r) in changes {
+                self.sol.routes[v] = r;
+                self.rebuild(v);
+                self.touched.push(v);
+            }
+            self.cost = self.caches.iter().map(|c| c.cost).sum::<i64>() + self.unassigned_cost();
         }
     }
 
     /// Takes every task of `jobs` out of its route; the jobs become unassigned.
     pub fn remove_jobs(&mut self, jobs: &[JobIdx]) {
         let p = self.p;
-        let mut touched = vec![false; self.sol.routes.len()];
+        let mut changed: Vec<(usize, Vec<TaskIdx>)> = Vec::new();
         for &j in jobs {
             if self.unassigned.contains(&j) {
                 continue;
             }
             for t in p.job_tasks(j) {
-                for (v, r) in self.sol.routes.iter_mut().enumerate() {
-                    if let Some(i) = r.iter().position(|x| x.get() == t) {
-                        r.remove(i);
-                        touched[v] = true;
-                        break;
+                let t = TaskIdx::new(t);
+                let Some(v) = (0..self.sol.routes.len()).find(|&v| {
+                    changed
+                        .iter()
+                        .find(|(w, _)| *w == v)
+                        .map_or(&self.sol.routes[v], |(_, r)| r)
+                        .contains(&t)
+                }) else {
+                    continue;
+                };
+                match changed.iter_mut().find(|(w, _)| *w == v) {
+                    Some((_, r)) => r.retain(|&x| x != t),
+                    None => {
+                        let mut r = self.sol.routes[v].clone();
+                        r.retain(|&x| x != t);
+                        changed.push((v, r));
                     }
                 }
             }
             self.unassigned.push(j);
         }
-        for (v, &hit) in touched.iter().enumerate() {
-            if hit {
-                self.rebuild(v);
-            }
-        }
-        self.refresh_cost();
+        self.update(changed);
     }
 
     /// Removes whole routes (their jobs become unassigned).
@@ -124,46 +221,44 @@ impl<'p> State<'p> {
 
     /// Swaps the routes of two vehicles (only meaningful on a homogeneous fleet).
     pub fn swap_routes(&mut self, a: usize, b: usize) {
-        self.sol.routes.swap(a, b);
-        if self.p.is_simple() {
-            self.caches.swap(a, b);
-        }
-        self.refresh_cost();
+        let (ra, rb) = (self.sol.routes[a].clone(), self.sol.routes[b].clone());
+        self.update(vec![(a, rb), (b, ra)]);
     }
 
     /// Replaces whole routes (a local-search move) and updates the cost.
     pub fn replace_routes(&mut self, changes: Vec<(usize, Vec<TaskIdx>)>) {
-        for (v, r) in changes {
-            self.sol.routes[v] = r;
-            self.rebuild(v);
-        }
-        self.refresh_cost();
+        self.update(changes);
     }
 
     /// Puts a job where `ins` says and updates the cost.
     pub fn apply(&mut self, j: JobIdx, ins: &Insertion) {
         let p = self.p;
         let tasks: Vec<usize> = p.job_tasks(j).collect();
-        // Insert at higher positions first when two parts share a route (never: distinct
-        // vehicles), so positions stay valid.
+        let mut changes: Vec<(usize, Vec<TaskIdx>)> = Vec::new();
+        // The parts of a two-person job go to distinct vehicles.
         for (k, &(v, i)) in ins.places.iter().enumerate() {
-            self.sol.routes[v.get()].insert(i, TaskIdx::new(tasks[k]));
-            self.rebuild(v.get());
+            let mut r = self.sol.routes[v.get()].clone();
+            r.insert(i, TaskIdx::new(tasks[k]));
+            changes.push((v.get(), r));
         }
         self.unassigned.retain(|&u| u != j);
-        self.refresh_cost();
+        self.update(changes);
         debug_assert!(!p.is_simple() || self.cost == ins.cost, "cached cost matches insertion");
+        debug_assert!(
+            self.inc.as_ref().is_none_or(|inc| inc.evaluation().feasible),
+            "an insertion keeps every hard rule"
+        );
     }
 
-    /// Vehicles worth trying: eligible, below the limit, and on a homogeneous fleet only the
-    /// first empty one.
-    fn candidate_vehicles(&self, t: TaskIdx) -> Vec<VehicleIdx> {
+    /// Vehicles worth trying for task `t`: eligible, below the limit, and on a homogeneous
+    /// fleet only the first empty one.
+    pub fn candidate_vehicles(&self, t: TaskIdx) -> Vec<VehicleIdx> {
         let mut seen_empty = false;
         let mut out = Vec::new();
-        for v in 0..self.limit.min(self.p.n_vehicles()) {
-            let vi = VehicleIdx::new(v);
-            if !self.p.eligible(t, vi) {
-                continue;
+        for &vi in &self.eligible[t.get()] {
+            let v = vi.get();
+            if v >= self.limit {
+                break;
             }
             if self.p.homogeneous_fleet && self.sol.routes[v].is_empty() {
                 if seen_empty {
@@ -179,48 +274,295 @@ impl<'p> State<'p> {
     /// The cheapest insertion of unassigned job `j`, skipping each position with probability
     /// `blink` (SISR's blinks); `None` if no feasible place.
     pub fn best_insertion<R: Rng>(&mut self, j: JobIdx, rng: &mut R, blink: f64) -> Option<Insertion> {
-        if self.p.is_simple() {
-            let t = TaskIdx::new(self.p.job_tasks(j).start);
-            return self.best_insertion_cached(j, t, rng, blink);
-        }
-        self.insertions(j, rng, blink).into_iter().min_by_key(|ins| ins.cost)
+        self.best_insertion_in(j, rng, blink, None)
     }
 
-    /// The cheapest feasible insertion of unassigned job `j` per vehicle (of its first part),
-    /// as used by regret insertion; positions skipped with probability `blink`.
-    pub fn insertions<R: Rng>(&mut self, j: JobIdx, rng: &mut R, blink: f64) -> Vec<Insertion> {
+    /// As [`Self::best_insertion`], on the given routes only (eligible ones below the limit).
+    pub fn best_insertion_among<R: Rng>(
+        &mut self,
+        j: JobIdx,
+        rng: &mut R,
+        blink: f64,
+        routes: &[usize],
+    ) -> Option<Insertion> {
+        self.best_insertion_in(j, rng, blink, Some(routes))
+    }
+
+    fn best_insertion_in<R: Rng>(
+        &mut self,
+        j: JobIdx,
+        rng: &mut R,
+        blink: f64,
+        routes: Option<&[usize]>,
+    ) -> Option<Insertion> {
         let tasks: Vec<TaskIdx> = self.p.job_tasks(j).map(TaskIdx::new).collect();
+        let vehicles = |s: &Self, t: TaskIdx| match routes {
+            None => s.candidate_vehicles(t),
+            Some(rs) => rs
+                .iter()
+                .map(|&v| VehicleIdx::new(v))
+                .filter(|&v| v.get() < s.limit && s.p.eligible(t, v))
+                .collect(),
+        };
         if self.p.is_simple() {
-            return self.insertions_cached(j, tasks[0], rng, blink);
+            let vs = vehicles(self, tasks[0]);
+            return self.best_insertion_cached(j, tasks[0], &vs, rng, blink);
         }
-        if tasks.len() == 1 {
-            let cands = self.single_candidates(tasks[0], rng, blink, true);
-            return best_per_vehicle(cands.into_iter().map(|(place, cost)| Insertion {
-                places: vec![place],
-                cost,
-            }));
+        if tasks.len() == 2 {
+            let lists = [vehicles(self, tasks[0]), vehicles(self, tasks[1])];
+            return self
+                .pair_insertions(&tasks, &lists, rng, blink)
+                .into_iter()
+                .min_by_key(|i| i.cost);
         }
-        self.pair_insertions(&tasks, rng, blink)
+        let t = tasks[0];
+        let mut best: Option<Place> = None;
+        let mut rest = Vec::new();
+        for v in vehicles(self, t) {
+            let bound = best.map_or(i64::MAX, |b| b.delta);
+            if let Some(pl) = self.scan_pinned(v, t, rng, blink, bound, &mut Sink::Rest(&mut rest)) {
+                best = Some(pl);
+            }
+        }
+        self.settle(j, t, best, rest, EXACT_TRIES)
     }
 
-    fn insertions_cached<R: Rng>(&self, j: JobIdx, t: TaskIdx, rng: &mut R, blink: f64) -> Vec<Insertion> {
-        let base = self.cost - self.p.job(j).unassigned_cost;
-        self.candidate_vehicles(t)
-            .into_iter()
-            .filter_map(|v| {
-                let (d, i) = self.scan_route(v, t, rng, blink, i64::MAX)?;
-                Some(Insertion {
-                    places: vec![(v, i)],
-                    cost: base + d,
-                })
+    /// The cheapest insertion of one-part job `j` on route `v` (construction prices jobs
+    /// route by route and keeps the prices of untouched routes).
+    pub fn route_option<R: Rng>(&mut self, j: JobIdx, v: VehicleIdx, rng: &mut R) -> Option<Insertion> {
+        let t = TaskIdx::new(self.p.job_tasks(j).start);
+        if self.p.is_simple() {
+            let base = self.cost - self.p.job(j).unassigned_cost;
+            let (d, i) = self.scan_route(v, t, rng, 0.0, i64::MAX)?;
+            return Some(Insertion {
+                places: vec![(v, i)],
+                cost: base + d,
+            });
+        }
+        let mut rest = Vec::new();
+        let best = self.scan_pinned(v, t, rng, 0.0, i64::MAX, &mut Sink::Rest(&mut rest));
+        self.settle(j, t, best, rest, EXACT_TRIES_PER_ROUTE)
+    }
+
+    /// Estimated cost increase and position of task `t` (a part of a two-person job, its
+    /// partner not placed) on route `v`: exact for the route alone where the pinned check
+    /// passes, the travel lower bound elsewhere.
+    pub fn part_estimate<R: Rng>(&self, t: TaskIdx, v: VehicleIdx, rng: &mut R, blink: f64) -> Option<(i64, usize)> {
+        let mut all = Vec::new();
+        self.part_places(t, v, rng, blink, &mut all);
+        all.into_iter()
+            .min_by_key(|pl| (pl.delta, pl.pos))
+            .map(|pl| (pl.delta, pl.pos))
+    }
+
+    /// Every place of task `t` on route `v` with its estimated increase (see
+    /// [`Self::part_estimate`]).
+    fn part_places<R: Rng>(&self, t: TaskIdx, v: VehicleIdx, rng: &mut R, blink: f64, out: &mut Vec<Place>) {
+        self.scan_pinned(v, t, rng, blink, i64::MAX, &mut Sink::All(out));
+    }
+
+    /// Exact evaluation of the pairs of the given places (vehicle, position, estimate) of the
+    /// two parts of a job: the feasible ones, best per vehicle of the first part.
+    pub fn pair_trials(
+        &mut self,
+        tasks: &[TaskIdx],
+        a: &[(VehicleIdx, usize)],
+        b: &[(VehicleIdx, usize)],
+    ) -> Vec<Insertion> {
+        let mut found = Vec::new();
+        for &(va, ia) in a {
+            for &(vb, ib) in b {
+                if va == vb {
+                    continue;
+                }
+                if let Some(cost) = self.trial(&[(va, ia, tasks[0]), (vb, ib, tasks[1])]) {
+                    found.push(Insertion {
+                        places: vec![(va, ia), (vb, ib)],
+                        cost,
+                    });
+                }
+            }
+        }
+        best_per_vehicle(found.into_iter())
+    }
+
+    fn pair_insertions<R: Rng>(
+        &mut self,
+        tasks: &[TaskIdx],
+        vehicles: &[Vec<VehicleIdx>; 2],
+        rng: &mut R,
+        blink: f64,
+    ) -> Vec<Insertion> {
+        let mut lists: Vec<Vec<(VehicleIdx, usize)>> = Vec::with_capacity(2);
+        for (&t, vs) in tasks.iter().zip(vehicles) {
+            let mut all = Vec::new();
+            for &v in vs {
+                self.part_places(t, v, rng, blink, &mut all);
+            }
+            all.sort_by_key(|pl| (pl.delta, pl.vehicle, pl.pos));
+            all.truncate(PAIR_CANDIDATES);
+            lists.push(all.into_iter().map(|pl| (pl.vehicle, pl.pos)).collect());
+        }
+        self.pair_trials(tasks, &lists[0], &lists[1])
+    }
+
+    /// Total cost with each `(vehicle, position, task)` inserted, if feasible (exact,
+    /// incremental; non-simple problems).
+    fn trial(&mut self, places: &[(VehicleIdx, usize, TaskIdx)]) -> Option<i64> {
+        let changes: Vec<(usize, Vec<TaskIdx>)> = places
+            .iter()
+            .map(|&(v, i, t)| {
+                let mut r = self.sol.routes[v.get()].clone();
+                r.insert(i, t);
+                (v.get(), r)
             })
-            .collect()
+            .collect();
+        let refs: Vec<(usize, &[TaskIdx])> = changes.iter().map(|(v, r)| (*v, r.as_slice())).collect();
+        let inc = self
+            .inc
+            .as_mut()
+            .expect("invariant: incremental evaluation on non-simple problems");
+        let e = inc.trial(&self.sol.routes, &refs);
+        e.feasible.then_some(e.cost.total)
     }
 
-    fn best_insertion_cached<R: Rng>(&self, j: JobIdx, t: TaskIdx, rng: &mut R, blink: f64) -> Option<Insertion> {
+    /// The cheaper of `best` (exact) and the cheapest `tries` places of `rest` (lower bounds,
+    /// evaluated exactly in order while they could still win), as an insertion of job `j`.
+    fn settle(
+        &mut self,
+        j: JobIdx,
+        t: TaskIdx,
+        best: Option<Place>,
+        mut rest: Vec<Place>,
+        tries: usize,
+    ) -> Option<Insertion> {
+        let base = self.cost - self.p.job(j).unassigned_cost;
+        let mut best = best.map(|b| (base + b.delta, b.vehicle, b.pos));
+        rest.sort_by_key(|pl| (pl.delta, pl.vehicle, pl.pos));
+        for pl in rest.iter().take(tries) {
+            if best.is_some_and(|b| base + pl.delta >= b.0) {
+                break;
+            }
+            if let Some(total) = self.trial(&[(pl.vehicle, pl.pos, t)]) {
+                if best.is_none_or(|b| total < b.0) {
+                    best = Some((total, pl.vehicle, pl.pos));
+                }
+            }
+        }
+        best.map(|(cost, v, i)| Insertion {
+            places: vec![(v, i)],
+            cost,
+        })
+    }
+
+    /// Places of `t` on route `v` (non-simple problems) with a travel cost below `bound`: the
+    /// cheapest one that passes the pinned O(1) check, with its exact cost increase, is
+    /// returned; the others that could become feasible by moving a partner or adding
+    /// lateness downstream go to the sink with their travel cost (a lower bound).
+    fn scan_pinned<R: Rng>(
+        &self,
+        v: VehicleIdx,
+        t: TaskIdx,
+        rng: &mut R,
+        blink: f64,
+        bound: i64,
+        sink: &mut Sink<'_>,
+    ) -> Option<Place> {
+        let p = self.p;
+        let (m, o) = (&p.matrix, &p.objective);
+        let cache = &self.caches[v.get()];
+        let route = &self.sol.routes[v.get()];
+        let veh = p.vehicle(v);
+        let task = p.task(t);
+        let soft = match task.window {
+            WindowKind::Soft { tardiness_weight } => Some(tardiness_weight),
+            WindowKind::Hard => None,
+        };
+        let mut seg = Segment::task(p, t, v);
+        if soft.is_some() {
+            seg.latest = i64::MAX / 4;
+        }
+        let inc = self
+            .inc
+            .as_ref()
+            .expect("invariant: incremental evaluation on non-simple problems");
+        let movable = |u: TaskIdx| {
+            matches!(p.task(u).window, WindowKind::Soft { .. }) || p.partner(u).is_some_and(|q| inc.is_assigned(q))
+        };
+        let last_movable = route.iter().rposition(|&u| movable(u));
+        let fixed = if route.is_empty() { veh.fixed_cost } else { 0 };
+        let mut best: Option<Place> = None;
+        let mut bound = bound;
+        for i in 0..=route.len() {
+            let f = &cache.fwd[i];
+            let prev = f.last;
+            let arrival = f.earliest + f.duration - f.time_warp + m.time(prev, task.location);
+            if soft.is_none() && arrival > task.latest {
+                break;
+            }
+            let next = route.get(i).map_or(veh.end, |&u| p.task(u).location);
+            let travel = fixed + detour(p, route.is_empty(), prev, task.location, next);
+            if travel >= bound {
+                continue;
+            }
+            if blink > 0.0 && rng.random::<f64>() < blink {
+                continue;
+            }
+            if cache.join(p, v, i, Some(&seg), cache.bwd[i].as_ref()).is_some() {
+                let late = (arrival.max(task.earliest) - task.latest).max(0);
+                let delta =
+                    travel + soft.map_or(0, |w| w * late) + o.max_tardiness_weight * (late - self.max_tardiness).max(0);
+                if self.ruled {
+                    // Breaks, working time and the rule costs are priced only by exact
+                    // evaluation; adding a visit never lowers them, so `delta` bounds the
+                    // increase from below.
+                    let (Sink::Rest(out) | Sink::All(out)) = sink;
+                    out.push(Place {
+                        delta,
+                        vehicle: v,
+                        pos: i,
+                    });
+                    continue;
+                }
+                if let Sink::All(all) = sink {
+                    all.push(Place {
+                        delta,
+                        vehicle: v,
+                        pos: i,
+                    });
+                    continue;
+                }
+                if delta < bound {
+                    best = Some(Place {
+                        delta,
+                        vehicle: v,
+                        pos: i,
+                    });
+                    bound = delta;
+                }
+            } else if last_movable.is_some_and(|k| k >= i) {
+                let (Sink::Rest(out) | Sink::All(out)) = sink;
+                out.push(Place {
+                    delta: travel,
+                    vehicle: v,
+                    pos: i,
+                });
+            }
+        }
+        best
+    }
+
+    fn best_insertion_cached<R: Rng>(
+        &self,
+        j: JobIdx,
+        t: TaskIdx,
+        vehicles: &[VehicleIdx],
+        rng: &mut R,
+        blink: f64,
+    ) -> Option<Insertion> {
         let base = self.cost - self.p.job(j).unassigned_cost;
         let mut best: Option<(i64, VehicleIdx, usize)> = None;
-        for v in self.candidate_vehicles(t) {
+        for &v in vehicles {
             let bound = best.map_or(i64::MAX, |b| b.0);
             if let Some((d, i)) = self.scan_route(v, t, rng, blink, bound) {
                 best = Some((d, v, i));
@@ -247,7 +589,7 @@ impl<'p> State<'p> {
         bound: i64,
     ) -> Option<(i64, usize)> {
         let p = self.p;
-        let (m, o) = (&p.matrix, &p.objective);
+        let m = &p.matrix;
         let cache = &self.caches[v.get()];
         let route = &self.sol.routes[v.get()];
         let veh = p.vehicle(v);
@@ -262,15 +604,7 @@ impl<'p> State<'p> {
                 break;
             }
             let next = route.get(i).map_or(veh.end, |&u| p.task(u).location);
-            // An empty route costs nothing, not the trip from start to end.
-            let (old_d, old_t) = if route.is_empty() {
-                (0, 0)
-            } else {
-                (m.dist(prev, next), m.time(prev, next))
-            };
-            let delta = fixed
-                + o.distance_weight * (m.dist(prev, task.location) + m.dist(task.location, next) - old_d)
-                + o.travel_time_weight * (m.time(prev, task.location) + m.time(task.location, next) - old_t);
+            let delta = fixed + detour(p, route.is_empty(), prev, task.location, next);
             if delta >= bound {
                 continue;
             }
@@ -285,62 +619,38 @@ impl<'p> State<'p> {
         }
         best
     }
+}
 
-    /// Every place of one task with the resulting total cost (fully evaluated); with
-    /// `complete` only placements that leave the solution wholly feasible.
-    fn single_candidates<R: Rng>(
-        &mut self,
-        t: TaskIdx,
-        rng: &mut R,
-        blink: f64,
-        complete: bool,
-    ) -> Vec<((VehicleIdx, usize), i64)> {
-        let mut out = Vec::new();
-        for v in self.candidate_vehicles(t) {
-            for i in 0..=self.sol.routes[v.get()].len() {
-                if blink > 0.0 && rng.random::<f64>() < blink {
-                    continue;
-                }
-                self.sol.routes[v.get()].insert(i, t);
-                let e = self.ev.evaluate(&self.sol);
-                self.sol.routes[v.get()].remove(i);
-                let ok = if complete { e.is_feasible() } else { e.feasible };
-                if ok {
-                    out.push(((v, i), e.cost.total));
-                }
-            }
-        }
-        out
+/// Weighted travel added by visiting `at` between `prev` and `next`; on an empty route the
+/// trip from start to end was not counted before.
+fn detour(p: &Problem, empty: bool, prev: LocIdx, at: LocIdx, next: LocIdx) -> i64 {
+    let (m, o) = (&p.matrix, &p.objective);
+    // The matrices are large on a county day: read only what is priced.
+    let mut cost = 0;
+    if o.distance_weight != 0 {
+        let old = if empty { 0 } else { m.dist(prev, next) };
+        cost += o.distance_weight * (m.dist(prev, at) + m.dist(at, next) - old);
     }
+    if o.travel_time_weight != 0 {
+        let old = if empty { 0 } else { m.time(prev, next) };
+        cost += o.travel_time_weight * (m.time(prev, at) + m.time(at, next) - old);
+    }
+    cost
+}
 
-    fn pair_insertions<R: Rng>(&mut self, tasks: &[TaskIdx], rng: &mut R, blink: f64) -> Vec<Insertion> {
-        let mut a = self.single_candidates(tasks[0], rng, blink, false);
-        let mut b = self.single_candidates(tasks[1], rng, blink, false);
-        a.sort_by_key(|c| c.1);
-        b.sort_by_key(|c| c.1);
-        a.truncate(PAIR_CANDIDATES);
-        b.truncate(PAIR_CANDIDATES);
-        let mut found = Vec::new();
-        for &((va, ia), _) in &a {
-            for &((vb, ib), _) in &b {
-                if va == vb {
-                    continue;
-                }
-                self.sol.routes[va.get()].insert(ia, tasks[0]);
-                self.sol.routes[vb.get()].insert(ib, tasks[1]);
-                let e = self.ev.evaluate(&self.sol);
-                self.sol.routes[vb.get()].remove(ib);
-                self.sol.routes[va.get()].remove(ia);
-                if e.is_feasible() {
-                    found.push(Insertion {
-                        places: vec![(va, ia), (vb, ib)],
-                        cost: e.cost.total,
-                    });
-                }
-            }
-        }
-        best_per_vehicle(found.into_iter())
+/// Segment of task `t` on `v` with its window narrowed so that it keeps its current time: a
+/// part whose partner is placed starts exactly when it starts now; a task on a soft window
+/// starts no later than its window or its current start allows.
+fn pinned(p: &Problem, inc: &Incremental<'_>, t: TaskIdx, v: VehicleIdx) -> Segment {
+    let mut s = Segment::task(p, t, v);
+    let start = inc.start(t);
+    if p.partner(t).is_some_and(|q| inc.is_assigned(q)) {
+        s.earliest = start;
+        s.latest = start;
+    } else if matches!(p.task(t).window, WindowKind::Soft { .. }) {
+        s.latest = s.latest.max(start);
     }
+    s
 }
 
 /// The cheapest insertion per vehicle of the first part, in vehicle order.

@@ -1,33 +1,44 @@
 //! Continuity of care: how many new faces a day brings.
 //!
 //! A person's known faces are given with the problem ([`Continuity::known`]: in a scenario,
-//! the preferred staff of the person's visits). Each (person, staff member) pair in the day
-//! where the staff member serves the person and is not a known face counts once, however many
-//! visits or parts they share. The only rule that looks across routes: one staff member with
-//! two shifts in a day is one face.
+//! the preferred staff of the person's visits). Each (person, shift) pair where the shift's
+//! staff member serves the person and is not a known face counts once, however many visits
+//! or parts they share on that shift. Counting per shift (vehicle) rather than per staff
+//! member keeps the rule route-local, so incremental evaluation prices it exactly from the
+//! routes a change touches; the two counts differ only for a staff member working two shifts
+//! in one day who sees the same new person on both.
 
-use crate::ids::TaskIdx;
+use crate::ids::{TaskIdx, VehicleIdx};
 use crate::routing::problem::{Continuity, Problem};
 
-/// New (person, face) pairs in `routes` (index = vehicle); 0 without continuity data.
-/// `pairs` is scratch space.
-pub fn new_faces(p: &Problem, routes: &[Vec<TaskIdx>], pairs: &mut Vec<(u32, u32)>) -> i64 {
+/// New faces on one route of vehicle `v`: the distinct persons it serves to whom its staff
+/// member is not a known face; 0 without continuity data.
+pub fn route_new_faces(p: &Problem, v: VehicleIdx, route: &[TaskIdx]) -> i64 {
     let Some(c) = &p.rules.continuity else {
         return 0;
     };
-    pairs.clear();
-    for (v, route) in routes.iter().enumerate() {
-        let vi = crate::ids::VehicleIdx::new(v);
-        for &t in route {
-            let j = p.task(t).job;
-            if p.is_new_face(j, vi) {
-                pairs.push((c.person[j.get()], c.face[v]));
-            }
+    let mut n = 0;
+    for (i, &t) in route.iter().enumerate() {
+        let j = p.task(t).job;
+        if !p.is_new_face(j, v) {
+            continue;
+        }
+        let person = c.person[j.get()];
+        // Routes are short (a shift's visits): a scan back beats a set.
+        if !route[..i].iter().any(|&u| c.person[p.task(u).job.get()] == person) {
+            n += 1;
         }
     }
-    pairs.sort_unstable();
-    pairs.dedup();
-    pairs.len() as i64
+    n
+}
+
+/// New faces in `routes` (index = vehicle): the sum of [`route_new_faces`].
+pub fn new_faces(p: &Problem, routes: &[Vec<TaskIdx>]) -> i64 {
+    routes
+        .iter()
+        .enumerate()
+        .map(|(v, r)| route_new_faces(p, VehicleIdx::new(v), r))
+        .sum()
 }
 
 /// Known pairs from `(person, face)` lists, sorted and distinct.
@@ -56,7 +67,7 @@ mod tests {
     use crate::routing::solution::Solution;
 
     #[test]
-    fn a_new_face_counts_once_per_person_however_many_visits() {
+    fn a_new_face_counts_once_per_person_and_shift_however_many_visits() {
         // Jobs 0, 1, 2 are for person 7, job 3 for person 8. Vehicles 0 and 2 are one staff
         // member (face 0) on two shifts; vehicle 1 is face 1, known to person 7.
         let base = line_problem(4, 3, &[]);
@@ -76,7 +87,7 @@ mod tests {
         });
         assert_eq!(
             e.cost.new_faces, 2,
-            "(7, face 0) once for two visits, (8, face 0) on the second shift"
+            "(7, vehicle 0) once for two visits, (8, vehicle 2) on face 0's second shift"
         );
         let e2 = ev.evaluate(&Solution {
             routes: vec![vec![t(0)], vec![t(1), t(2)], vec![t(3)]],
