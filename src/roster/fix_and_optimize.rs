@@ -101,6 +101,7 @@ pub(super) fn improve(
         let run = run_highs(
             model,
             Some(&Fixing { roster: &best, free }),
+            None,
             limit.as_secs_f64(),
             config,
         )?;
@@ -215,7 +216,7 @@ pub(super) fn construct(
                 roster: &sub_roster,
                 free: free.clone(),
             };
-            let run = run_highs(&sub, Some(&fixing), share.as_secs_f64(), config)?;
+            let run = run_highs(&sub, Some(&fixing), None, share.as_secs_f64(), config)?;
             tracing::debug!(
                 "greedy roster step {step}: {:?} within {:.2} s",
                 run.status,

@@ -7,10 +7,12 @@
 //! it: objective recomputed from the roster, cover gaps per day x shift x group, and each
 //! rule's slack.
 //!
-//! Strategy within the time limit: the whole MILP for a third of the time; if it stopped
-//! without a roster, a greedy one (staff one at a time, each a small MILP with the earlier
-//! staff held); then fix-and-optimize on the best roster until the limit. The gap is against
-//! the whole MILP's dual bound.
+//! Strategy within the time limit: a greedy roster (staff one at a time, each a small MILP
+//! with the earlier staff held) in at most a sixth of the time; the whole MILP, started from
+//! it, for a sixth of the time; if that stopped without a roster, a greedy one with more time;
+//! then fix-and-optimize on the best roster until 70% of the time, and the whole MILP again
+//! from the best roster until the limit (its heuristics work well around a good incumbent).
+//! The gap is against the better of the whole MILP's dual bounds.
 //!
 //! Invariants: a roster is only returned after [`check::check`] found it feasible; when it comes
 //! straight from the whole MILP its recomputed objective must also equal the MILP's (to within
@@ -209,10 +211,12 @@ pub(super) struct HighsRun {
 }
 
 /// Formulates `model` (cells outside `fixing`'s free set held), runs HiGHS for at most
-/// `time_limit_s` and reads the roster back.
+/// `time_limit_s` and reads the roster back. A `start` roster is handed to HiGHS as its first
+/// incumbent: its cells fix the binary cell columns and HiGHS completes the other columns.
 pub(super) fn run_highs(
     model: &RosterModel,
     fixing: Option<&Fixing>,
+    start: Option<&Roster>,
     time_limit_s: f64,
     config: &SolveConfig,
 ) -> Result<HighsRun, SolveError> {
@@ -241,6 +245,25 @@ pub(super) fn run_highs(
             stage: "setting options",
             detail: format!("{name}: {e:?}"),
         })?;
+    }
+    if let Some(start) = start {
+        // Undefined (infinite) values let HiGHS complete the start from the cells' values.
+        let mut values = vec![f64::INFINITY; columns];
+        for (k, cell) in cells.iter().enumerate() {
+            let held = start.get(
+                RosterStaffIdx::new(k / model.days as usize),
+                DayIdx::new(k % model.days as usize),
+            );
+            for c in cell {
+                values[c.column] = if held == Some(c.assignment) { 1.0 } else { 0.0 };
+            }
+        }
+        highs_model
+            .try_set_solution(Some(&values), None, None, None)
+            .map_err(|e| SolveError::Highs {
+                stage: "setting the start",
+                detail: format!("{e:?}"),
+            })?;
     }
     let solved = highs_model.try_solve().map_err(|e| SolveError::Highs {
         stage: "solving",
@@ -288,18 +311,33 @@ pub(super) fn run_highs(
 
 /// Formulates `model`, solves it with HiGHS under `config` and checks the roster found.
 ///
-/// The whole MILP runs first, for a third of the time limit. If it stops at the limit with a
-/// roster, the rest of the time goes to fix-and-optimize ([`super::fix_and_optimize`]): small
-/// MILPs over a few staff or a few days with every other cell held, each improvement kept. The
-/// bound (and so the gap) is the whole MILP's.
+/// A greedy roster is built first, then the whole MILP runs from it for a sixth of the time
+/// limit. If it stops at the limit with a roster, fix-and-optimize
+/// ([`super::fix_and_optimize`]: small MILPs over a few staff or a few days with every other
+/// cell held, each improvement kept) runs until 70% of the time, and the whole MILP again,
+/// started from the best roster, for the rest. The bound (and so the gap) is the better of the
+/// whole MILP's two.
 pub fn solve(model: &RosterModel, config: &SolveConfig) -> Result<RosterResult, SolveError> {
     model.validate()?;
     let started = Instant::now();
     let time_limit = std::time::Duration::from_secs_f64(config.time_limit_s);
     let deadline = started + time_limit;
-    let first = run_highs(model, None, config.time_limit_s / 3.0, config)?;
-    let bound = first.bound;
-    let (mut best, status) = match (first.status, first.roster) {
+    // A greedy roster first (staff one at a time, each a small MILP), in at most a sixth of
+    // the time: the whole MILP starts from it rather than searching for a first incumbent.
+    let build_by = started + time_limit / 6;
+    let greedy = super::fix_and_optimize::construct(model, build_by, build_by, config)?;
+    let left = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
+    let first = run_highs(
+        model,
+        None,
+        greedy.as_ref().map(|(r, _)| r),
+        (config.time_limit_s / 6.0).min(left),
+        config,
+    )?;
+    let mut bound = first.bound;
+    // HiGHS keeps the start when it finds nothing better; keep the greedy roster in any case.
+    let first_roster = first.roster.or(greedy);
+    let (mut best, status) = match (first.status, first_roster) {
         (HighsModelStatus::Infeasible, _) => (None, SolveStatus::Infeasible),
         (HighsModelStatus::Optimal, Some(found)) if first.gap <= config.mip_rel_gap.max(1e-9) => {
             (Some(found), SolveStatus::Optimal)
@@ -323,7 +361,24 @@ pub fn solve(model: &RosterModel, config: &SolveConfig) -> Result<RosterResult, 
         }
     };
     if let (Some(incumbent), SolveStatus::TimeLimit { .. }) = (&mut best, status) {
-        *incumbent = super::fix_and_optimize::improve(model, incumbent.clone(), bound, deadline, config)?;
+        let polish_from = started + time_limit.mul_f64(POLISH_FROM);
+        *incumbent = super::fix_and_optimize::improve(model, incumbent.clone(), bound, polish_from, config)?;
+        // The whole MILP again, from the improved roster: its heuristics search around a good
+        // incumbent, and its bound may tighten.
+        let left = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
+        if left >= 1.0 {
+            let last = run_highs(model, None, Some(&incumbent.0), left, config)?;
+            bound = match (bound, last.bound) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            };
+            if let Some((roster, _)) = last.roster {
+                let objective = check::check(model, &roster)?.objective.total() as f64;
+                if objective < incumbent.1 - 0.5 {
+                    *incumbent = (roster, objective);
+                }
+            }
+        }
     }
     let mut result = RosterResult {
         status,
@@ -365,6 +420,9 @@ pub fn solve(model: &RosterModel, config: &SolveConfig) -> Result<RosterResult, 
     result.roster = Some((roster, report));
     Ok(result)
 }
+
+/// Share of the time limit after which fix-and-optimize hands over to the whole MILP again.
+const POLISH_FROM: f64 = 0.7;
 
 enum HighsOption {
     Float(f64),
