@@ -41,7 +41,12 @@ use super::solution::Solution;
 /// How many vehicles of each part of a two-person job are paired up.
 const PAIR_CANDIDATES: usize = 6;
 /// Places needing an exact evaluation tried per job (and per route when pricing one route).
-const EXACT_TRIES: usize = 16;
+const EXACT_TRIES: usize = 64;
+/// Places of each part of a two-person job priced exactly before the best are paired.
+const PART_SHORTLIST: usize = 3 * PAIR_CANDIDATES;
+/// Up to this many tasks every place that needs it is priced exactly (no cap on trials):
+/// on small problems where most routes are linked, bounds that ignore lateness mislead.
+const EXHAUSTIVE_TASKS: usize = 400;
 const EXACT_TRIES_PER_ROUTE: usize = 2;
 
 /// Where to insert a job: one `(vehicle, position)` per part, and the resulting total cost.
@@ -72,6 +77,9 @@ pub struct State<'p> {
     /// The problem has rules (breaks, working time, continuity, balance, substitution): the
     /// pinned O(1) check then gives a lower bound, not an exact price.
     ruled: bool,
+    /// Caps on exact trials per job and per part shortlist (see [`EXHAUSTIVE_TASKS`]).
+    exact_tries: usize,
+    part_shortlist: usize,
 }
 
 /// Best place of a task on one route: exact delta, or only a lower bound.
@@ -80,6 +88,8 @@ struct Place {
     delta: i64,
     vehicle: VehicleIdx,
     pos: usize,
+    /// `delta` is the exact increase (else a lower bound).
+    exact: bool,
 }
 
 /// Where a scan of one route puts the places other than the best exactly priced one.
@@ -105,6 +115,16 @@ impl<'p> State<'p> {
             max_tardiness: 0,
             touched: (0..nv).collect(),
             ruled: !p.rules.is_empty(),
+            exact_tries: if p.n_tasks() <= EXHAUSTIVE_TASKS {
+                usize::MAX
+            } else {
+                EXACT_TRIES
+            },
+            part_shortlist: if p.n_tasks() <= EXHAUSTIVE_TASKS {
+                usize::MAX
+            } else {
+                PART_SHORTLIST
+            },
             eligible: (0..p.n_tasks())
                 .map(|t| {
                     (0..nv)
@@ -243,6 +263,8 @@ impl<'p> State<'p> {
         }
         self.unassigned.retain(|&u| u != j);
         self.update(changes);
+        // Exact on simple problems; elsewhere a price may rest on the triangle inequality (a road
+        // matrix need not keep it) or, in construction, on a cached largest lateness.
         debug_assert!(!p.is_simple() || self.cost == ins.cost, "cached cost matches insertion");
         debug_assert!(
             self.inc.as_ref().is_none_or(|inc| inc.evaluation().feasible),
@@ -324,7 +346,7 @@ impl<'p> State<'p> {
                 best = Some(pl);
             }
         }
-        self.settle(j, t, best, rest, EXACT_TRIES)
+        self.settle(j, t, best, rest, self.exact_tries)
     }
 
     /// The cheapest insertion of one-part job `j` on route `v` (construction prices jobs
@@ -341,18 +363,53 @@ impl<'p> State<'p> {
         }
         let mut rest = Vec::new();
         let best = self.scan_pinned(v, t, rng, 0.0, i64::MAX, &mut Sink::Rest(&mut rest));
-        self.settle(j, t, best, rest, EXACT_TRIES_PER_ROUTE)
+        let tries = if self.exact_tries == usize::MAX {
+            usize::MAX
+        } else {
+            EXACT_TRIES_PER_ROUTE
+        };
+        self.settle(j, t, best, rest, tries)
     }
 
     /// Estimated cost increase and position of task `t` (a part of a two-person job, its
-    /// partner not placed) on route `v`: exact for the route alone where the pinned check
-    /// passes, the travel lower bound elsewhere.
-    pub fn part_estimate<R: Rng>(&self, t: TaskIdx, v: VehicleIdx, rng: &mut R, blink: f64) -> Option<(i64, usize)> {
+    /// partner not placed) on route `v`: exact for the part alone where the pinned check
+    /// passes (everywhere on small problems), the travel lower bound elsewhere.
+    pub fn part_estimate<R: Rng>(
+        &mut self,
+        t: TaskIdx,
+        v: VehicleIdx,
+        rng: &mut R,
+        blink: f64,
+    ) -> Option<(i64, usize)> {
         let mut all = Vec::new();
         self.part_places(t, v, rng, blink, &mut all);
+        if self.exact_tries == usize::MAX {
+            all = self.price_exactly(t, all, usize::MAX);
+        }
         all.into_iter()
             .min_by_key(|pl| (pl.delta, pl.pos))
             .map(|pl| (pl.delta, pl.pos))
+    }
+
+    /// The `keep` cheapest of `places` of task `t` (a part alone), each priced exactly,
+    /// cheapest first; infeasible ones dropped.
+    fn price_exactly(&mut self, t: TaskIdx, mut places: Vec<Place>, keep: usize) -> Vec<Place> {
+        places.sort_by_key(|pl| (pl.delta, pl.vehicle, pl.pos));
+        places.truncate(keep);
+        let mut priced: Vec<Place> = Vec::with_capacity(places.len());
+        for pl in places {
+            if pl.exact {
+                priced.push(pl);
+            } else if let Some(total) = self.trial(&[(pl.vehicle, pl.pos, t)]) {
+                priced.push(Place {
+                    delta: total - self.cost,
+                    exact: true,
+                    ..pl
+                });
+            }
+        }
+        priced.sort_by_key(|pl| (pl.delta, pl.vehicle, pl.pos));
+        priced
     }
 
     /// Every place of task `t` on route `v` with its estimated increase (see
@@ -399,9 +456,11 @@ impl<'p> State<'p> {
             for &v in vs {
                 self.part_places(t, v, rng, blink, &mut all);
             }
-            all.sort_by_key(|pl| (pl.delta, pl.vehicle, pl.pos));
-            all.truncate(PAIR_CANDIDATES);
-            lists.push(all.into_iter().map(|pl| (pl.vehicle, pl.pos)).collect());
+            // Bounds ignore lateness pushed downstream: the shortlist is priced exactly
+            // (the part alone) before the best few are paired.
+            let mut priced = self.price_exactly(t, all, self.part_shortlist);
+            priced.truncate(PAIR_CANDIDATES);
+            lists.push(priced.into_iter().map(|pl| (pl.vehicle, pl.pos)).collect());
         }
         self.pair_trials(tasks, &lists[0], &lists[1])
     }
@@ -521,6 +580,7 @@ impl<'p> State<'p> {
                         delta,
                         vehicle: v,
                         pos: i,
+                        exact: false,
                     });
                     continue;
                 }
@@ -529,6 +589,7 @@ impl<'p> State<'p> {
                         delta,
                         vehicle: v,
                         pos: i,
+                        exact: true,
                     });
                     continue;
                 }
@@ -537,6 +598,7 @@ impl<'p> State<'p> {
                         delta,
                         vehicle: v,
                         pos: i,
+                        exact: true,
                     });
                     bound = delta;
                 }
@@ -546,6 +608,7 @@ impl<'p> State<'p> {
                     delta: travel,
                     vehicle: v,
                     pos: i,
+                    exact: false,
                 });
             }
         }
@@ -665,4 +728,33 @@ fn best_per_vehicle(all: impl Iterator<Item = Insertion>) -> Vec<Insertion> {
         }
     }
     best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routing::incremental::tests::sync_problem;
+    use rand::SeedableRng;
+    use rand_pcg::Pcg64Mcg;
+
+    #[test]
+    fn insertion_price_equals_the_cost_after_applying_it_with_two_person_jobs() {
+        let mut rng = Pcg64Mcg::seed_from_u64(9);
+        for seed in 0..20 {
+            let p = sync_problem(seed, 12, 3);
+            let mut s = State::new(&p, Solution::empty(&p), p.n_vehicles());
+            let mut placed = 0;
+            for j in (0..p.jobs.len()).map(JobIdx::new) {
+                if let Some(ins) = s.best_insertion(j, &mut rng, 0.0) {
+                    s.apply(j, &ins);
+                    assert_eq!(s.cost, ins.cost, "seed {seed}, job {j:?}");
+                    placed += 1;
+                }
+            }
+            let e = s.evaluate();
+            assert!(e.is_feasible());
+            assert_eq!(s.cost, e.cost.total);
+            assert!(placed > 0);
+        }
+    }
 }
