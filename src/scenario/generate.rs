@@ -14,17 +14,20 @@
 //!   referral); referrals before the period are taken as already seen;
 //! - a share go on to a reablement episode from the next day, of 7-42 days, starting at 1-4
 //!   visits a day (morning, bed, lunch, tea, in that order of need) and tapering linearly to
-//!   one as the person recovers, with a weekly therapy review; a share of episodes need two
-//!   people for the transfers (morning and bed calls), simultaneously or in sequence;
+//!   one as the person recovers, with a weekly therapy review; morning and bed calls are booked
+//!   in staggered two-hour bands (07:30, 08:30, 09:30; 19:00, 20:00), a person keeping theirs;
+//!   a share of episodes need two people for the transfers (morning and bed calls),
+//!   simultaneously or in sequence;
 //! - a share of nurse-led referrals go on to a short nursing episode (insulin twice daily,
 //!   or one visit a day), some with a night visit;
 //! - staff are sized from the period's demand: face-to-face hours by nearest base and
-//!   discipline plus a travel allowance, divided into productive shift hours, at least the
-//!   area's minimum day cover per base, plus county-wide night cover; each works five days in
+//!   discipline plus a travel allowance, divided into productive shift hours (for reablement
+//!   workers, at least the morning peak's staff plus the bed peak's),
+//!   at least the area's minimum day cover per base, plus county-wide night cover; each works five days in
 //!   seven on a rotation (days off staggered so the first two of a group are never off
 //!   together), early and late alternating, a long day when alone.
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate, Timelike};
 use rand::Rng;
 use rand::SeedableRng;
 use rand_pcg::Pcg64;
@@ -188,8 +191,28 @@ struct Generator<'a> {
 }
 
 /// Reablement call slots in order of need, local minutes [start, end]: morning, bed, lunch,
-/// tea. The first two are the personal-care calls (longer, and the two-person ones).
-const SLOTS: [(u32, u32); 4] = [(450, 570), (1170, 1290), (720, 810), (990, 1080)];
+/// tea. The first two are the personal-care calls (longer, and the two-person ones). Morning
+/// and bed calls are booked in staggered two-hour bands (a person keeps their band through the
+/// episode), as services spread their peaks: [`MORNING_BANDS`] and [`BED_BANDS`] later starts.
+const SLOTS: [(u32, u32); 4] = [(450, 570), (1140, 1260), (720, 810), (990, 1080)];
+/// Morning bands: 07:30, 08:30 and 09:30 starts, each two hours.
+const MORNING_BANDS: u32 = 3;
+/// Bed bands: 19:00 and 20:00 starts, each two hours.
+const BED_BANDS: u32 = 2;
+/// Working minutes the morning peak (07:30-11:30) and the bed peak (19:00-22:00) span: the
+/// reablement staff needed at a peak is its care plus travel over this span.
+const MORNING_PEAK_MIN: f64 = 240.0;
+const BED_PEAK_MIN: f64 = 180.0;
+
+/// The booked window of personal-care slot `s` (0 morning, 1 bed) for `episode`: its band.
+fn banded(slot: usize, (start, end): (u32, u32), episode: usize) -> (u32, u32) {
+    let band = match slot {
+        0 => episode as u32 % MORNING_BANDS,
+        1 => episode as u32 % BED_BANDS,
+        _ => 0,
+    };
+    (start + 60 * band, end + 60 * band)
+}
 /// The first members of each base and discipline hold every competence of their discipline and
 /// take no leave: with days off staggered (member j is off on weekdays 2j and 2j+1), at least
 /// two of the first four are on duty every day, one early and one late.
@@ -367,7 +390,7 @@ impl Generator<'_> {
                     let mut v = draft(
                         Tier::Planned,
                         None,
-                        Some(self.slot(vday, *slot)),
+                        Some(self.slot(vday, banded(s, *slot, episode))),
                         if personal_care {
                             area.followup_minutes(Discipline::ReablementWorker)
                         } else {
@@ -453,11 +476,36 @@ impl Generator<'_> {
             let crew = if v.pair.is_some() { 2.0 } else { 1.0 };
             minutes[v.base][v.discipline.index()] += f64::from(v.duration_min) * crew / self.days as f64;
         }
+        // Reablement calls bunch at the personal-care peaks: enough staff for the morning peak
+        // on early shifts and for the bed peak on late ones, when that is more than the day's
+        // hours alone would give.
+        let mut peaks = vec![[0.0f64; 2]; nb];
+        for v in self
+            .visits
+            .iter()
+            .filter(|v| !v.night && v.discipline == Discipline::ReablementWorker)
+        {
+            let Some(w) = v.window else { continue };
+            let hour = self.clock.local(w.start).time().hour();
+            let crew = if v.pair.is_some() { 2.0 } else { 1.0 };
+            let minutes = f64::from(v.duration_min) * crew / self.days as f64;
+            if (7..12).contains(&hour) {
+                peaks[v.base][0] += minutes;
+            } else if hour >= 19 {
+                peaks[v.base][1] += minutes;
+            }
+        }
         let shift_minutes = st.productive_hours_per_shift * 60.0;
         let mut out = Vec::new();
         for (b, base_minutes) in minutes.iter().enumerate() {
             for dis in Discipline::ALL {
-                let need = (base_minutes[dis.index()] * (1.0 + st.travel_allowance) / shift_minutes).ceil() as u32;
+                let mut need = (base_minutes[dis.index()] * (1.0 + st.travel_allowance) / shift_minutes).ceil() as u32;
+                if dis == Discipline::ReablementWorker {
+                    let at_peak = |m: f64, span: f64| (m * (1.0 + st.travel_allowance) / span).ceil() as u32;
+                    let early = at_peak(peaks[b][0], MORNING_PEAK_MIN);
+                    let late = at_peak(peaks[b][1], BED_PEAK_MIN);
+                    need = need.max(early + late);
+                }
                 let shifts = need.max(area.minimum_day_cover(dis));
                 let headcount = (f64::from(shifts) * 7.0 / 5.0).ceil() as u32;
                 for j in 0..headcount {
