@@ -411,6 +411,24 @@ fn route_staff(plan: &Value) -> BTreeSet<String> {
         .collect()
 }
 
+/// Runs `plan` on the default day with a rota (quick profile); returns (ok, stderr).
+fn plan_with_rota(rota: &Path, out: &Path) -> (bool, String) {
+    let (ok, _, err) = carerota(&[
+        "plan",
+        "--scenario",
+        DEFAULT_SCENARIO,
+        "--date",
+        DATE,
+        "--config",
+        "solver-configs/quick.toml",
+        "--rota",
+        rota.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    (ok, err)
+}
+
 #[test]
 fn a_rota_from_roster_decides_who_is_on_shift() {
     let tmp = tempfile::tempdir().unwrap();
@@ -440,19 +458,7 @@ fn a_rota_from_roster_decides_who_is_on_shift() {
     assert!(!on_shift.is_empty());
 
     let out = tmp.path().join("plan");
-    let (ok, _, err) = carerota(&[
-        "plan",
-        "--scenario",
-        DEFAULT_SCENARIO,
-        "--date",
-        DATE,
-        "--config",
-        "solver-configs/quick.toml",
-        "--rota",
-        rota_path.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let (ok, err) = plan_with_rota(&rota_path, &out);
     assert!(ok, "{err}");
     let plan: Value = serde_json::from_str(&std::fs::read_to_string(out.join("plan.json")).unwrap()).unwrap();
     assert_eq!(route_staff(&plan), on_shift);
@@ -464,17 +470,7 @@ fn refuses_a_rota_that_does_not_fit_the_scenario() {
     let rota_path = tmp.path().join("rota.json");
     std::fs::write(&rota_path, "{\"format\": \"carerota-rota/1\"}").unwrap();
     let out = tmp.path().join("plan");
-    let (ok, _, err) = carerota(&[
-        "plan",
-        "--scenario",
-        DEFAULT_SCENARIO,
-        "--date",
-        DATE,
-        "--rota",
-        rota_path.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let (ok, err) = plan_with_rota(&rota_path, &out);
     assert!(!ok);
     assert!(err.contains("rota.json"), "{err}");
     assert!(!out.join("plan.json").exists());

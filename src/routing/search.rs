@@ -620,15 +620,16 @@ mod tests {
         assert_eq!(a.cost, b.cost);
     }
 
-    #[test]
-    fn state_cost_matches_full_evaluation_after_ruin_and_recreate() {
-        let p = line_problem(15, 3, &[(0, 1000), (50, 120), (0, 1000), (300, 400), (10, 40)]);
+    /// Constructs, then ruins and recreates `rounds` times; after each round the state's cost
+    /// equals a full evaluation of a feasible solution.
+    fn assert_state_tracks_full_evaluation(p: &Problem, seed: u64, rounds: usize) {
         let cfg = quick(1);
-        let nb = Neighbours::new(&p);
-        let mut rng = Pcg64Mcg::seed_from_u64(7);
-        let mut s = State::new(&p, Solution::empty(&p), p.n_vehicles());
+        let nb = Neighbours::new(p);
+        let mut rng = Pcg64Mcg::seed_from_u64(seed);
+        let mut s = State::new(p, Solution::empty(p), p.n_vehicles());
         regret_insertion(&mut s, 2, None, &mut |_| {});
-        for _ in 0..50 {
+        assert!(s.unassigned.len() < p.jobs.len(), "construction places some jobs");
+        for _ in 0..rounds {
             let ruined = ruin(&mut s, &cfg, &nb, &mut rng);
             recreate(&mut s, &cfg, &mut rng, &ruined);
             let e = s.evaluate();
@@ -638,21 +639,21 @@ mod tests {
     }
 
     #[test]
+    fn state_cost_matches_full_evaluation_after_ruin_and_recreate() {
+        let p = line_problem(15, 3, &[(0, 1000), (50, 120), (0, 1000), (300, 400), (10, 40)]);
+        assert_state_tracks_full_evaluation(&p, 7, 50);
+    }
+
+    #[test]
     fn state_cost_matches_full_evaluation_with_two_person_jobs_and_soft_windows() {
         let p = crate::routing::incremental::tests::sync_problem(11, 14, 4);
-        let cfg = quick(1);
-        let nb = Neighbours::new(&p);
-        let mut rng = Pcg64Mcg::seed_from_u64(3);
-        let mut s = State::new(&p, Solution::empty(&p), p.n_vehicles());
-        regret_insertion(&mut s, 2, None, &mut |_| {});
-        assert!(s.unassigned.len() < p.jobs.len(), "construction places some jobs");
-        for _ in 0..60 {
-            let ruined = ruin(&mut s, &cfg, &nb, &mut rng);
-            recreate(&mut s, &cfg, &mut rng, &ruined);
-            let e = s.evaluate();
-            assert!(e.is_feasible());
-            assert_eq!(s.cost, e.cost.total);
-        }
+        assert_state_tracks_full_evaluation(&p, 3, 60);
+    }
+
+    #[test]
+    fn state_cost_matches_full_evaluation_under_breaks_working_time_and_continuity() {
+        let p = crate::routing::check::tests::with_rules(crate::routing::incremental::tests::sync_problem(11, 14, 4));
+        assert_state_tracks_full_evaluation(&p, 5, 60);
     }
 
     #[test]
