@@ -15,6 +15,7 @@ use carerota::roads::{RoadNetwork, Snap};
 use carerota::routing::check::check_plan;
 use carerota::routing::scenario::{day_problem_with, DayProblem, DayRules};
 use carerota::routing::search::Progress;
+use carerota::routing::solution::BreakAt;
 use carerota::routing::{self, SolveConfig};
 use carerota::scenario::{self, model::Scenario, network};
 use carerota::units::{Meters, Seconds};
@@ -212,18 +213,17 @@ pub fn plan_json(s: &Scenario, solved: &SolvedDay, profile: &str) -> Value {
         let brk = match (r.brk, p.work_rules(r.vehicle).and_then(|w| w.brk)) {
             (Some(b), Some(rule)) => {
                 let n = r.stops.len();
-                let at_visit = (1..=n).contains(&b.after);
-                let location = if at_visit {
-                    s.visits[day.jobs[p.task(r.stops[b.after - 1].task).job.get()].get()]
-                        .id
-                        .as_str()
-                } else {
-                    base_id
+                let (kind, location) = match b.at(n) {
+                    BreakAt::AfterStop(k) => (
+                        "visit",
+                        s.visits[day.jobs[p.task(r.stops[k].task).job.get()].get()].id.as_str(),
+                    ),
+                    BreakAt::StartBase | BreakAt::EndBase => ("base", base_id),
                 };
                 json!({
                     "start": at(b.start),
                     "end": at(b.start + rule.length),
-                    "at": if at_visit { "visit" } else { "base" },
+                    "at": kind,
                     "location": location,
                     "after_stops": b.after.min(n),
                 })

@@ -26,7 +26,7 @@ use serde_json::{json, Map, Value};
 use crate::ids::{JobIdx, LocIdx, VehicleIdx};
 use crate::roads::{RoadNetwork, RouteScratch, Snap};
 use crate::routing::scenario::DayProblem;
-use crate::routing::solution::{Plan, UnassignedReason};
+use crate::routing::solution::{BreakAt, Plan, UnassignedReason};
 use crate::scenario::model::{Scenario, Shift};
 use crate::scenario::tier::Tier;
 use crate::spatial::LonLat;
@@ -196,22 +196,15 @@ impl<'a> Ctx<'a> {
                 });
                 prev = task.location;
             }
-            let length = p
-                .rules
-                .work
-                .get(r.vehicle.get())
-                .copied()
-                .flatten()
-                .and_then(|w| w.brk)
-                .map_or(0, |b| b.length);
+            let length = p.work_rules(r.vehicle).and_then(|w| w.brk).map_or(0, |b| b.length);
             let brk = r.brk.map(|b| {
-                let place = match b.after {
-                    0 => "at base, before the first visit".to_string(),
-                    k if k <= stops.len() => format!(
+                let place = match b.at(stops.len()) {
+                    BreakAt::StartBase => "at base, before the first visit".to_string(),
+                    BreakAt::AfterStop(k) => format!(
                         "after {}",
-                        input.scenario.visits[input.day.jobs[stops[k - 1].job.get()].get()].id
+                        input.scenario.visits[input.day.jobs[stops[k].job.get()].get()].id
                     ),
-                    _ => "at base, after the last visit".to_string(),
+                    BreakAt::EndBase => "at base, after the last visit".to_string(),
                 };
                 (b.start, b.start + length, place)
             });

@@ -66,6 +66,28 @@ pub struct BreakPlace {
     pub start: i64,
 }
 
+/// Where a break is taken, read from [`BreakPlace::after`] on a route of `n` stops.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BreakAt {
+    /// At the start location, before leaving.
+    StartBase,
+    /// At the location of stop `k` (0-based), after it.
+    AfterStop(usize),
+    /// At the end location, after returning.
+    EndBase,
+}
+
+impl BreakPlace {
+    /// Where the break is taken on a route of `n` stops.
+    pub fn at(&self, n: usize) -> BreakAt {
+        match self.after {
+            0 => BreakAt::StartBase,
+            k if k <= n => BreakAt::AfterStop(k - 1),
+            _ => BreakAt::EndBase,
+        }
+    }
+}
+
 /// The planned route of one vehicle (possibly empty).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlanRoute {

@@ -13,7 +13,7 @@
 use crate::ids::{TaskIdx, VehicleIdx};
 
 use crate::routing::problem::{Problem, WorkRules};
-use crate::routing::solution::BreakPlace;
+use crate::routing::solution::{BreakAt, BreakPlace};
 
 /// Working time and overtime of one route, and whether the cap holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,7 +42,7 @@ pub fn assess(
     };
     let veh = p.vehicle(v);
     let depart = start[first.get()] - p.matrix.time(veh.start, p.task(first).location);
-    let inside = brk.filter(|b| (1..=route.len()).contains(&b.after));
+    let inside = brk.filter(|b| matches!(b.at(route.len()), BreakAt::AfterStop(_)));
     let pause = match (inside, rules.brk) {
         (Some(_), Some(rule)) => rule.length,
         _ => 0,
