@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use carerota::spatial::{haversine_m, LonLat};
-use common::{carerota, plan_quick};
+use common::{carerota, plan_quick, plan_quick_with};
 use serde_json::Value;
 
 const DEFAULT_SCENARIO: &str = "data/scenarios/rutland-2026-06-09.json";
@@ -413,19 +413,7 @@ fn route_staff(plan: &Value) -> BTreeSet<String> {
 
 /// Runs `plan` on the default day with a rota (quick profile); returns (ok, stderr).
 fn plan_with_rota(rota: &Path, out: &Path) -> (bool, String) {
-    let (ok, _, err) = carerota(&[
-        "plan",
-        "--scenario",
-        DEFAULT_SCENARIO,
-        "--date",
-        DATE,
-        "--config",
-        "solver-configs/quick.toml",
-        "--rota",
-        rota.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let (ok, _, err) = plan_quick_with(DEFAULT_SCENARIO, DATE, out, &["--rota", rota.to_str().unwrap()]);
     (ok, err)
 }
 

@@ -44,7 +44,12 @@ pub fn carerota(args: &[&str]) -> (bool, String, String) {
 
 /// Runs `carerota plan` with the quick profile; returns (exit success, stdout, stderr).
 pub fn plan_quick(scenario: &str, date: &str, out: &std::path::Path) -> (bool, String, String) {
-    carerota(&[
+    plan_quick_with(scenario, date, out, &[])
+}
+
+/// As [`plan_quick`], with more arguments (e.g. `--rota FILE`).
+pub fn plan_quick_with(scenario: &str, date: &str, out: &std::path::Path, more: &[&str]) -> (bool, String, String) {
+    let mut args = vec![
         "plan",
         "--scenario",
         scenario,
@@ -54,5 +59,7 @@ pub fn plan_quick(scenario: &str, date: &str, out: &std::path::Path) -> (bool, S
         "solver-configs/quick.toml",
         "--out",
         out.to_str().expect("a UTF-8 path"),
-    ])
+    ];
+    args.extend_from_slice(more);
+    carerota(&args)
 }
