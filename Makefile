@@ -4,6 +4,8 @@
 # Other targets: bench-graph (road network benchmarks), fmt, clippy.
 
 CARGO ?= cargo
+# HiGHS (compiled from source by highs-sys through CMake) builds on every core, not one.
+export CMAKE_BUILD_PARALLEL_LEVEL ?= $(shell nproc 2>/dev/null || echo 2)
 OSM ?= ../shared/data/osm/rutland-2022-07-20.osm.pbf
 OUT ?= out
 SCENARIO ?= data/scenarios/rutland-2026-06-09.json
