@@ -30,11 +30,13 @@ fn default_scenario_and_matrix() -> (scenario::model::Scenario, matrix::TravelMa
 fn day_problem_maps_shifts_to_vehicles_and_visits_to_jobs() {
     let (s, m) = default_scenario_and_matrix();
     let day = day_problem(&s, &m, 0).unwrap();
+    // Every shift overlapping the day: the night shifts from the evening before too.
+    let (day_start, day_end) = (s.clock.day_start(0), s.clock.day_start(1));
     let shifts_today = s
         .staff
         .iter()
         .flat_map(|st| st.shifts.iter().flatten())
-        .filter(|sh| sh.day == 0)
+        .filter(|sh| sh.window.start < day_end && day_start < sh.window.end)
         .count();
     assert_eq!(day.problem.n_vehicles(), shifts_today);
     assert_eq!(
@@ -159,15 +161,7 @@ fn check(plan: &std::path::Path) -> (bool, String, String) {
 
 /// `carerota check` of `plan` for `scenario` under the quick profile the plans are made with.
 fn check_scenario(scenario: &str, plan: &std::path::Path) -> (bool, String, String) {
-    carerota(&[
-        "check",
-        "--scenario",
-        scenario,
-        "--plan",
-        plan.to_str().unwrap(),
-        "--config",
-        "solver-configs/quick.toml",
-    ])
+    common::check_quick(scenario, plan)
 }
 
 fn read_json(path: &std::path::Path) -> serde_json::Value {

@@ -1,11 +1,14 @@
 //! `carerota plan --scenario FILE --date YYYY-MM-DD --out DIR`: the team manager's daily plan.
 //! Routes everyone on shift that day (the same checked solve as `carerota route`) and writes
 //! `plan.json` (exactly what `route` writes), `rota.csv`, `visits.csv`, `routes.geojson` and
-//! `report.html` into DIR.
+//! `report.html` into DIR. With `--days N`, plans N days from the date, each with the day
+//! before carried over, into one sub-folder of DIR per date (`DIR/YYYY-MM-DD/`).
+//! `--previous-plan` carries over the plan of the day before the (first) date.
 //!
-//! Every input is checked before the long steps (date within the scenario, DIR writable), and
-//! the files are written to temporary files in DIR first and renamed into place only when all
-//! five are complete, so a failed run leaves no half-written file and replaces nothing.
+//! Every input is checked before the long steps (dates within the scenario, the previous plan,
+//! the folders writable), and the files are written to temporary files in their folders first
+//! and renamed into place only when every file of every day is complete, so a failed run
+//! leaves no half-written file and replaces nothing.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -17,13 +20,15 @@ use clap::Args;
 use carerota::config;
 use carerota::report::daily::{self, DailyInput};
 use carerota::roster::rota;
+use carerota::routing::days::PlannedDay;
 use carerota::routing::search::Progress;
 use carerota::scenario::{self, availability::shifts_from_availability, model::Scenario};
 use carerota::units::Meters;
 
+use crate::cli::check::carry_over_from;
 use crate::cli::graph::NetworkSource;
 use crate::cli::progress::Steps;
-use crate::cli::route::{plan_json, solve_day, DayRequest};
+use crate::cli::route::{plan_json, solve_days, DayRequest, SolvedDays};
 
 #[derive(Args)]
 pub struct PlanArgs {
@@ -38,6 +43,14 @@ pub struct PlanArgs {
     /// The day to plan, YYYY-MM-DD (a day of the scenario).
     #[arg(long, value_parser = parse_date)]
     date: NaiveDate,
+    /// Plan this many days from `--date` (each a day of the scenario), each with the plan of
+    /// the day before carried over, into one sub-folder of `--out` per date.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=scenario::validate::MAX_DAYS))]
+    days: Option<u32>,
+    /// The plan.json written for the day before `--date`: its stops before the day's start on
+    /// shifts running into the day stay fixed, what it finished before then is left out.
+    #[arg(long)]
+    previous_plan: Option<PathBuf>,
     /// Solver profile.
     #[arg(long, default_value = "solver-configs/default.toml")]
     config: PathBuf,
@@ -93,17 +106,31 @@ fn prepare_out_dir(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes every file to a temporary file in `dir`, then renames them all into place.
-fn write_all(dir: &Path, files: &[(&str, &str)]) -> anyhow::Result<()> {
+/// A file written to a temporary file beside its final path, not yet renamed into place.
+struct Staged {
+    tmp: tempfile::NamedTempFile,
+    path: PathBuf,
+}
+
+/// Writes every file to a temporary file in `dir`.
+fn stage_all(dir: &Path, files: &[(&str, &str)]) -> anyhow::Result<Vec<Staged>> {
     let mut staged = Vec::with_capacity(files.len());
     for (name, text) in files {
         let mut tmp = staging_file(dir)?;
         tmp.write_all(text.as_bytes())
             .and_then(|()| tmp.as_file().sync_all())
             .with_context(|| format!("writing {}", dir.join(name).display()))?;
-        staged.push((tmp, dir.join(name)));
+        staged.push(Staged {
+            tmp,
+            path: dir.join(name),
+        });
     }
-    for (tmp, path) in staged {
+    Ok(staged)
+}
+
+/// Renames staged files into place.
+fn persist_all(staged: Vec<Staged>) -> anyhow::Result<()> {
+    for Staged { tmp, path } in staged {
         tmp.persist(&path)
             .with_context(|| format!("replacing {}", path.display()))?;
     }
@@ -114,6 +141,9 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
     let profile = config::load(&args.config)?;
     let mut s = scenario::load(&args.scenario)?;
     let day = day_of_date(&s, &args.scenario, args.date)?;
+    let count = args.days.unwrap_or(1);
+    let last_date = args.date + chrono::Duration::days(i64::from(count) - 1);
+    day_of_date(&s, &args.scenario, last_date).context("--days runs past the scenario")?;
     let mut notes = Vec::new();
     if let Some(path) = &args.rota {
         let text = std::fs::read_to_string(path).with_context(|| format!("cannot read rota {}", path.display()))?;
@@ -127,51 +157,105 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
         })?;
         notes.push(format!("Shifts from the rota {}.", path.display()));
     }
-    let given = shifts_from_availability(&mut s, day);
+    let given = shifts_from_availability(&mut s, day..day + i64::from(count));
     if !given.is_empty() {
         let note = format!(
-            "{} staff member(s) with no rostered shifts were given a shift from their availability on {} (their preferred shift, else a long day).",
+            "{} staff member(s) with no rostered shifts were given a shift from their availability on {}{} (their preferred shift, else a long day).",
             given.len(),
-            args.date
+            args.date,
+            if count > 1 { format!(" to {last_date}") } else { String::new() }
         );
         eprintln!("note: {note}");
         notes.push(note);
     }
-    prepare_out_dir(&args.out)?;
-    let solved = solve_day(
+    let previous = match &args.previous_plan {
+        Some(path) => Some(carry_over_from(&s, path, day)?),
+        None => None,
+    };
+    // One folder per date with `--days`, else the files go straight into `--out`.
+    let dirs: Vec<PathBuf> = (0..i64::from(count))
+        .map(|i| match args.days {
+            Some(_) => args.out.join((args.date + chrono::Duration::days(i)).to_string()),
+            None => args.out.clone(),
+        })
+        .collect();
+    for dir in &dirs {
+        prepare_out_dir(dir)?;
+    }
+    let solved = solve_days(
         &s,
         &profile,
         DayRequest {
             day,
+            days: count,
+            previous,
             network: &args.network,
             snap_radius: Meters(args.snap_radius_m),
             search_progress: Progress::Silent,
         },
         Steps::on_stderr(),
     )?;
-    if solved.day.problem.n_vehicles() == 0 {
+    let mut staged = Vec::new();
+    let mut summaries = Vec::new();
+    for (planned, dir) in solved.days.iter().zip(&dirs) {
+        let (files, summary) = render_day(args, &s, &profile, &solved, planned, &notes)?;
+        let files: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        staged.extend(stage_all(dir, &files)?);
+        summaries.push((dir, summary));
+    }
+    persist_all(staged)?;
+    for (dir, summary) in summaries {
+        println!(
+            "wrote plan.json, rota.csv, visits.csv, routes.geojson, report.html to {}",
+            dir.display()
+        );
+        println!("{summary}");
+    }
+    Ok(())
+}
+
+/// The five files of one planned day, and its one-line summary.
+fn render_day(
+    args: &PlanArgs,
+    s: &Scenario,
+    profile: &config::SolverProfile,
+    solved: &SolvedDays,
+    planned: &PlannedDay,
+    notes: &[String],
+) -> anyhow::Result<([(&'static str, String); 5], String)> {
+    let date = s.date_of_day(planned.day.day);
+    if planned.day.problem.n_vehicles() == 0 {
         eprintln!(
-            "warning: no one has a shift on {} in {}; every visit is left unplaced (roster the period first)",
-            args.date,
+            "warning: no one has a shift on {date} in {}; every visit is left unplaced (roster the period first)",
             args.scenario.display()
         );
     }
-    let plan = serde_json::to_string_pretty(&plan_json(&s, &solved, &profile.description))?;
-    let stats = &solved.stats;
+    let carried = planned.day.previous.as_ref().map(|c| {
+        format!(
+            "Carried over from the plan of {}: {} stop(s) before {date} 00:00 on shifts running into the day, kept as planned; {} visit(s) it had done, left out.",
+            s.date_of_day(planned.day.day - 1),
+            c.fixed.len(),
+            c.done.len()
+        )
+    });
+    let plan = serde_json::to_string_pretty(&plan_json(s, solved, planned, &profile.description))?;
+    let stats = &planned.stats;
     let name = args
         .scenario
         .file_stem()
         .map_or_else(|| "scenario".to_string(), |n| n.to_string_lossy().into_owned());
     let outputs = daily::render(&DailyInput {
-        scenario: &s,
-        day: &solved.day,
-        day_number: day,
-        plan: &solved.plan,
+        scenario: s,
+        day: &planned.day,
+        day_number: planned.day.day,
+        plan: &planned.plan,
         network: &solved.network,
         snaps: &solved.snaps,
         title: format!("Daily plan: {name}"),
         notes: notes
-            .into_iter()
+            .iter()
+            .cloned()
+            .chain(carried)
             .chain([
             format!(
                 "Solver profile: {} Seed {}, {} run(s), {} iterations, {:.1} s search, {:.1} s route-pool MILP ({:?}); travel matrix {:.1} s.",
@@ -186,37 +270,31 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
             ),
             format!(
                 "Every route was checked by the independent checker (times recomputed from the road matrix, every hard rule); objective {}.",
-                solved.checked_total
+                planned.checked.total
             ),
         ])
         .collect(),
     });
-    write_all(
-        &args.out,
-        &[
-            ("plan.json", &plan),
-            ("rota.csv", &outputs.rota_csv),
-            ("visits.csv", &outputs.visits_csv),
-            ("routes.geojson", &outputs.routes_geojson),
-            ("report.html", &outputs.report_html),
-        ],
-    )?;
     let tiers: Vec<String> = outputs
         .served_by_tier
         .iter()
         .map(|(t, ok, n)| format!("{t} {ok}/{n}"))
         .collect();
-    println!(
-        "wrote plan.json, rota.csv, visits.csv, routes.geojson, report.html to {}",
-        args.out.display()
-    );
-    println!(
-        "{}: {} staff on shift, {} used; served by tier: {}; unassigned: {}",
-        args.date,
-        solved.day.problem.n_vehicles(),
-        solved.plan.used_vehicles(),
+    let summary = format!(
+        "{date}: {} staff on shift, {} used; served by tier: {}; unassigned: {}",
+        planned.day.problem.n_vehicles(),
+        planned.plan.used_vehicles(),
         tiers.join(", "),
         outputs.unassigned
     );
-    Ok(())
+    Ok((
+        [
+            ("plan.json", plan),
+            ("rota.csv", outputs.rota_csv),
+            ("visits.csv", outputs.visits_csv),
+            ("routes.geojson", outputs.routes_geojson),
+            ("report.html", outputs.report_html),
+        ],
+        summary,
+    ))
 }

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use clap::Args;
 use serde_json::{json, Value};
 
@@ -12,14 +12,15 @@ use carerota::config;
 use carerota::ids::JobIdx;
 use carerota::matrix;
 use carerota::roads::{RoadNetwork, Snap};
-use carerota::routing::check::check_plan;
-use carerota::routing::scenario::{day_problem_with, DayProblem, DayRules};
+use carerota::routing::days::{plan_days, CarryOver, DaysConfig, DaysError, PlannedDay};
+use carerota::routing::scenario::DayRules;
 use carerota::routing::search::Progress;
 use carerota::routing::solution::BreakAt;
 use carerota::routing::{self, SolveConfig};
 use carerota::scenario::{self, model::Scenario, network};
 use carerota::units::{Meters, Seconds};
 
+use crate::cli::check::carry_over_from;
 use crate::cli::graph::NetworkSource;
 use crate::cli::progress::{self, Steps};
 
@@ -34,6 +35,10 @@ pub struct RouteArgs {
     /// Scenario day to plan, 0 = the scenario's date.
     #[arg(long, default_value_t = 0)]
     day: i64,
+    /// The plan.json written for the day before: its stops before this day's start on shifts
+    /// running into this day stay fixed, what it finished before then is left out.
+    #[arg(long)]
+    previous_plan: Option<PathBuf>,
     /// Write the plan here (JSON); stdout when absent.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -47,18 +52,24 @@ pub struct RouteArgs {
 pub fn run(args: &RouteArgs) -> anyhow::Result<()> {
     let profile = config::load(&args.config)?;
     let s = scenario::load(&args.scenario)?;
-    let solved = solve_day(
+    let previous = match &args.previous_plan {
+        Some(path) => Some(carry_over_from(&s, path, args.day)?),
+        None => None,
+    };
+    let solved = solve_days(
         &s,
         &profile,
         DayRequest {
             day: args.day,
+            days: 1,
+            previous,
             network: &args.network,
             snap_radius: Meters(args.snap_radius_m),
             search_progress: Progress::Stderr,
         },
         Steps::on_stderr(),
     )?;
-    let out = plan_json(&s, &solved, &profile.description);
+    let out = plan_json(&s, &solved, &solved.days[0], &profile.description);
     let text = serde_json::to_string_pretty(&out)?;
     match &args.out {
         Some(p) => std::fs::write(p, text).with_context(|| format!("writing {}", p.display()))?,
@@ -68,39 +79,40 @@ pub fn run(args: &RouteArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Which day to plan and how.
+/// Which days to plan and how.
 pub struct DayRequest<'a> {
     /// Scenario day, 0 = the scenario's date.
     pub day: i64,
+    /// How many days from `day` (at least 1); each carries over the plan of the one before.
+    pub days: u32,
+    /// What the plan of the day before `day` carries over, when one was given.
+    pub previous: Option<CarryOver>,
     pub network: &'a NetworkSource,
     pub snap_radius: Meters,
     /// The search's own best-cost lines on stderr.
     pub search_progress: Progress,
 }
 
-/// A scenario day solved on the road network, and checked by the independent checker.
-pub struct SolvedDay {
+/// Scenario days solved on the road network, each checked by the independent checker.
+pub struct SolvedDays {
     pub network: RoadNetwork,
     /// The scenario's locations on the roads, in location order.
     pub snaps: Vec<Snap>,
     pub matrix: matrix::TravelMatrix,
-    pub day: DayProblem,
-    pub day_number: i64,
-    pub plan: routing::solution::Plan,
-    pub stats: routing::SolveStats,
-    /// The objective as the checker recomputed it.
-    pub checked_total: i64,
+    /// The days in order, each with its problem, plan and the checker's figures.
+    pub days: Vec<PlannedDay>,
     pub matrix_s: f64,
 }
 
-/// The steps `route` and `plan` share: network, snapping, matrix, day problem, search, check.
-/// A plan the checker rejects is an internal error and never leaves this function.
-pub fn solve_day(
+/// The steps `route` and `plan` share: network, snapping, matrix, then for each day its
+/// problem (with the day before carried over), search and check. A plan the checker rejects
+/// is an internal error and never leaves this function.
+pub fn solve_days(
     s: &Scenario,
     profile: &config::SolverProfile,
     req: DayRequest<'_>,
     steps: Steps,
-) -> anyhow::Result<SolvedDay> {
+) -> anyhow::Result<SolvedDays> {
     let what = if req.network.graph.is_some() {
         "loading the road network"
     } else {
@@ -123,31 +135,39 @@ pub fn solve_day(
     let m = matrix::compute(&net, &snaps);
     let matrix_s = t.elapsed().as_secs_f64();
     progress::done(&bar, &what);
-    let day = day_problem_with(s, &m, req.day, &DayRules::from_settings(&profile.routing))?;
     let cfg = SolveConfig::from_settings(&profile.routing, req.search_progress);
     let limit = profile.routing.time_limit + profile.routing.milp_time_limit;
-    let what = format!("routing {} visits", day.problem.jobs.len());
-    let (plan, stats) = steps.timed(&what, limit, || routing::solve(&day.problem, &cfg));
-    let checked = match check_plan(&day.problem, &plan) {
-        Ok(c) => c,
-        Err(violations) => {
+    let run = DaysConfig {
+        first: req.day,
+        count: req.days,
+        rules: DayRules::from_settings(&profile.routing),
+        previous: req.previous,
+    };
+    let days = plan_days(s, &m, &run, |day| {
+        let what = if req.days > 1 {
+            format!("{}: routing {} visits", s.date_of_day(day.day), day.problem.jobs.len())
+        } else {
+            format!("routing {} visits", day.problem.jobs.len())
+        };
+        steps.timed(&what, limit, || routing::solve(&day.problem, &cfg))
+    })
+    .map_err(|e| match e {
+        DaysError::Rejected { day, violations } => {
             let list: Vec<String> = violations.iter().map(|v| format!("{v:?}")).collect();
-            bail!(
-                "internal error: the plan broke {} rule(s) and was not written:\n  {}",
+            anyhow::anyhow!(
+                "internal error: the plan for {} broke {} rule(s) and was not written:\n  {}",
+                s.date_of_day(day),
                 list.len(),
                 list.join("\n  ")
-            );
+            )
         }
-    };
-    Ok(SolvedDay {
+        DaysError::Day { source, .. } => source.into(),
+    })?;
+    Ok(SolvedDays {
         network: net,
         snaps,
         matrix: m,
-        day,
-        day_number: req.day,
-        plan,
-        stats,
-        checked_total: checked.total,
+        days,
         matrix_s,
     })
 }
@@ -165,19 +185,27 @@ fn summary_line(plan: &Value) -> String {
     )
 }
 
-/// The plan as `route --out` and `plan` write it (and `check` reads it).
-pub fn plan_json(s: &Scenario, solved: &SolvedDay, profile: &str) -> Value {
-    let SolvedDay {
+/// The plan of one of the `solved` days as `route --out` and `plan` write it (and `check`
+/// reads it). Stops the previous day's plan fixed say `"fixed": true`, and `carried_over`
+/// lists what that plan had done (`null` when the day was planned without one), so that
+/// `check` rebuilds the same day from the file alone.
+pub fn plan_json(s: &Scenario, solved: &SolvedDays, planned: &PlannedDay, profile: &str) -> Value {
+    let SolvedDays {
+        matrix: m, matrix_s, ..
+    } = solved;
+    let PlannedDay {
         day,
         plan,
-        matrix: m,
         stats,
-        checked_total,
-        matrix_s,
-        day_number,
-        ..
-    } = solved;
+        checked,
+    } = planned;
+    let (checked_total, day_number) = (&checked.total, &day.day);
     let p = &day.problem;
+    let fixed = |visit: carerota::ids::VisitIdx, part: u8| {
+        day.previous
+            .as_ref()
+            .is_some_and(|c| c.fixed_of(visit).iter().any(|f| f.part == part))
+    };
     let at = |t: i64| s.clock.format(Seconds(t));
     let mut routes = Vec::new();
     let (mut travel, mut distance, mut used, mut overtime) = (0i64, 0i64, 0usize, 0i64);
@@ -189,7 +217,8 @@ pub fn plan_json(s: &Scenario, solved: &SolvedDay, profile: &str) -> Value {
         let mut stops = Vec::new();
         for stop in &r.stops {
             let task = p.task(stop.task);
-            let visit = &s.visits[day.jobs[task.job.get()].get()];
+            let visit_idx = day.jobs[task.job.get()];
+            let visit = &s.visits[visit_idx.get()];
             let leg = (
                 m.duration(prev.get(), task.location.get()).0,
                 m.distance(prev.get(), task.location.get()).0,
@@ -205,6 +234,7 @@ pub fn plan_json(s: &Scenario, solved: &SolvedDay, profile: &str) -> Value {
                 "wait_s": stop.start - stop.arrival,
                 "travel_s": leg.0,
                 "distance_m": leg.1,
+                "fixed": fixed(visit_idx, task.part),
             }));
             prev = task.location;
         }
@@ -288,6 +318,11 @@ pub fn plan_json(s: &Scenario, solved: &SolvedDay, profile: &str) -> Value {
         "date": s.date_of_day(*day_number).to_string(),
         "routes": routes,
         "unassigned": unassigned,
+        "carried_over": day.previous.as_ref().map(|c| json!({
+            "from": s.date_of_day(*day_number - 1).to_string(),
+            "fixed_stops": c.fixed.len(),
+            "done": c.done.iter().map(|v| s.visits[v.get()].id.as_str()).collect::<Vec<_>>(),
+        })),
         "objective": {
             "total": *checked_total,
             "unplaced_cost": plan.cost.unassigned,

@@ -156,6 +156,7 @@ pub fn reason_in_words(r: UnassignedReason) -> &'static str {
         UnassignedReason::NoFeasibleInsertion => {
             "possible on its own, but not alongside the other visits: the suitable staff are fully booked"
         }
+        UnassignedReason::PinnedStaffOffShift => "it is pinned to a staff member who has no shift holding it that day",
     }
 }
 

@@ -23,7 +23,7 @@ use std::fmt;
 use super::instances::hhcrsp::{HhcrspInstance, HhcrspSolution};
 use super::instances::solomon::SolomonInstance;
 use super::problem::{Duration, Pin, Problem, Sync, WindowKind};
-use super::solution::Plan;
+use super::solution::{Plan, UnassignedReason};
 
 /// Slack for f64 comparisons on benchmark data.
 const EPS: f64 = 1e-6;
@@ -92,6 +92,11 @@ pub enum Violation {
     PinBroken {
         job: String,
     },
+    /// Listed unassigned as pinned to someone off shift when no part is, or the other way round.
+    OffShiftReason {
+        job: String,
+        stated: &'static str,
+    },
     Break {
         vehicle: String,
         what: String,
@@ -159,6 +164,10 @@ impl fmt::Display for Violation {
                 write!(f, "job {job}: parts start at {first} and {second}, out of sync")
             }
             Self::PinBroken { job } => write!(f, "job {job}: pinned vehicle or time not kept"),
+            Self::OffShiftReason { job, stated } => write!(
+                f,
+                "job {job}: listed unassigned as `{stated}`, but `pinned_staff_off_shift` is the reason exactly when a part is pinned to someone off shift"
+            ),
             Self::Break { vehicle, what } => write!(f, "{vehicle}: break {what}"),
             Self::WorkingTime { vehicle, working, cap } => {
                 write!(f, "{vehicle}: works {working}, over the daily cap of {cap}")
@@ -295,6 +304,7 @@ pub fn check_plan(p: &Problem, plan: &Plan) -> Result<CheckedCost, Vec<Violation
                 None => true,
                 Some(Pin::Vehicle(v)) => v == route.vehicle,
                 Some(Pin::VehicleAt(v, at)) => v == route.vehicle && stop.start == at,
+                Some(Pin::OffShift) => false,
             };
             // A stop pinned to a time keeps that time, whatever the job's window says.
             let (earliest, latest, window) = match part.pin {
@@ -452,6 +462,15 @@ pub fn check_plan(p: &Problem, plan: &Plan) -> Result<CheckedCost, Vec<Violation
         first_task += job.parts.len();
         let n_served = parts.iter().filter(|x| x.is_some()).count();
         let is_listed = listed.contains(&j);
+        let off_shift = job.parts.iter().any(|part| part.pin == Some(Pin::OffShift));
+        if let Some((_, reason)) = plan.unassigned.iter().find(|(u, _)| u.get() == j) {
+            if (*reason == UnassignedReason::PinnedStaffOffShift) != off_shift {
+                bad.push(Violation::OffShiftReason {
+                    job: job.name.clone(),
+                    stated: reason.code(),
+                });
+            }
+        }
         if n_served == 0 {
             c.unassigned += job.unassigned_cost;
             if !is_listed {

@@ -11,6 +11,8 @@
 //!   [`eval`]: full evaluation and O(1) segments; [`incremental`]: re-timing only the routes
 //!   a change touches (synchronised and soft-window problems); [`state`]: the working solution.
 //! - [`solve`] is the stage entry point: search, then recombination, then the plan.
+//! - [`scenario`] maps a scenario day onto a problem; [`days`] carries one day's plan over to
+//!   the next (a night shift's earlier stops stay fixed) and plans a run of days.
 //!
 //! Architecture: the engine knows nothing of roads, bases or care tiers; the scenario stage
 //! maps those onto jobs' windows, skills, priorities (`unassigned_cost`) and synchronisation.
@@ -18,6 +20,7 @@
 pub mod check;
 pub mod constraints;
 pub mod construct;
+pub mod days;
 pub mod eval;
 pub mod incremental;
 pub mod instances;

@@ -14,7 +14,8 @@
 //! - a job has one or two parts; a two-person job has a synchronisation rule and its two parts
 //!   are done by two different vehicles; each part becomes one task, parts in order;
 //! - every window has `earliest <= latest`; a pinned start time is a hard window of one instant;
-//! - `eligible(task, vehicle)` is precomputed: skills, excluded staff and pins.
+//! - `eligible(task, vehicle)` is precomputed: skills, excluded staff and pins (a part pinned
+//!   [`Pin::OffShift`] is eligible for no vehicle).
 //! - [`Rules`] (working time, breaks, continuity, substitution; see [`super::constraints`])
 //!   are sized to the vehicles and jobs or empty; a problem with any rule is not simple.
 
@@ -157,6 +158,10 @@ pub enum Pin {
     Vehicle(VehicleIdx),
     /// Done by this vehicle, starting exactly at this instant.
     VehicleAt(VehicleIdx, i64),
+    /// Fixed to someone who has no vehicle in this problem (not on shift): no vehicle may do
+    /// the part, so the job stays unassigned, with
+    /// [`UnassignedReason::PinnedStaffOffShift`](super::solution::UnassignedReason::PinnedStaffOffShift).
+    OffShift,
 }
 
 /// Service duration of a part: the same for everyone, or per vehicle.
@@ -398,6 +403,10 @@ impl Problem {
     pub fn is_pinned(&self, j: JobIdx) -> bool {
         self.jobs[j.get()].parts.iter().any(|p| p.pin.is_some())
     }
+    /// True when a part of job `j` is pinned to someone not on shift ([`Pin::OffShift`]).
+    pub fn is_pinned_off_shift(&self, j: JobIdx) -> bool {
+        self.jobs[j.get()].parts.iter().any(|p| p.pin == Some(Pin::OffShift))
+    }
 }
 
 /// Collects vehicles and jobs, then validates them into a [`Problem`].
@@ -518,7 +527,9 @@ impl ProblemBuilder {
                         window = WindowKind::Hard;
                         Some(v)
                     }
+                    Some(Pin::OffShift) => None,
                 };
+                let off_shift = part.pin == Some(Pin::OffShift);
                 if let Some(v) = pinned_vehicle {
                     if v.get() >= nv {
                         return Err(ProblemError::UnknownPinVehicle {
@@ -535,7 +546,8 @@ impl ProblemBuilder {
                             break;
                         }
                         let v = VehicleIdx::new(vi);
-                        let ok = self.vehicles[vi].skills.covers(part.skills)
+                        let ok = !off_shift
+                            && self.vehicles[vi].skills.covers(part.skills)
                             && !job.excluded.contains(&v)
                             && pinned_vehicle.is_none_or(|pv| pv == v);
                         bits |= (ok as u64) << b;

@@ -1,14 +1,20 @@
 //! From a planning scenario's day to the routing engine's problem.
 //!
 //! Inputs: a validated [`Scenario`], the [`TravelMatrix`] over its `locations` (bases first,
-//! then one per visit), and a scenario day. Output: a [`DayProblem`]: the engine [`Problem`] in
-//! seconds (`unit = 1`) and the maps from vehicles back to staff shifts and from jobs back to
-//! visits.
+//! then one per visit), a scenario day and, when there is one, what the previous day's plan
+//! carries over ([`CarryOver`], see [`crate::routing::days`]). Output: a [`DayProblem`]: the
+//! engine [`Problem`] in seconds (`unit = 1`) and the maps from vehicles back to staff shifts
+//! and from jobs back to visits.
 //!
-//! - A vehicle is one staff member's shift that starts on the day, from and back to their base.
-//! - A job is a visit whose start window opens on the day: a start window `[earliest, latest]`
-//!   (hard: tier deadlines and booked windows are promises), the visit's duration, one part per
-//!   person with the crew's synchronisation.
+//! The service day is 24/7: the day is local midnight to midnight (`Clock::day_start`).
+//! - A vehicle is one staff member's shift that overlaps the day (also one that began the
+//!   evening before or runs past midnight), from and back to their base; times are absolute,
+//!   so breaks and working time follow the whole shift.
+//! - A job is a visit whose start window `[earliest, latest]` meets the day, unless the
+//!   previous day's plan did it; and a visit with a stop that plan fixed, even from before the
+//!   day. A start window is hard (tier deadlines and booked windows are promises); with a
+//!   carry-over, parts not fixed start at or after the day's start. The visit's duration, one
+//!   part per person with the crew's synchronisation.
 //! - Who may do a visit (discipline with substitution, competences, exclusions) comes from
 //!   [`Scenario::qualification`]; everyone else is excluded from the job.
 //! - Leaving a visit out costs by tier, far above any day's travel, so a rapid visit is never
@@ -16,8 +22,11 @@
 //!   profile's `[routing.objective]` otherwise); then travel time in seconds, and, when their
 //!   weights are not zero, new faces (a person's known faces are the preferred staff of their
 //!   visits), workload balance, overtime and substitution (the scenario's table).
-//! - Pins: a pinned part is fixed to the vehicle of the pinned staff member's shift that holds
-//!   it, and to its start when one is given.
+//! - Pins: a stop the previous day's plan fixed is pinned to its shift's vehicle and start
+//!   (`Pin::VehicleAt`). A scenario pin is fixed to the vehicle of the pinned staff member's
+//!   shift that holds it, and to its start when one is given; when no shift of theirs that
+//!   day holds it, the part is pinned off shift (`Pin::OffShift`): the visit is left unplaced
+//!   with `pinned_staff_off_shift` and the rest of the day is planned.
 //! - Working-time rules from the profile's `[routing.rules]` ([`DayRules`]): a shift longer
 //!   than the threshold gets its break, in the window measured from the shift start (clipped to
 //!   end within the shift); a route may come back up to `max_overtime` after the shift end (the
@@ -28,12 +37,13 @@ use crate::config::{ObjectiveSettings, RoutingSettings, WorkRuleSettings};
 use crate::ids::{LocIdx, StaffIdx, VehicleIdx, VisitIdx};
 use crate::matrix::TravelMatrix;
 use crate::routing::constraints::continuity::continuity;
+use crate::routing::days::CarryOver;
 use crate::routing::problem::{
     BreakRule, Duration, Job, JobPart, Objective, Pin, Problem, ProblemBuilder, ProblemError, RouteMatrix, Rules,
     SkillSet, Sync, Vehicle, WindowKind, WorkRules,
 };
 use crate::scenario::model::{Crew, Scenario, Shift, Sync as CrewSync};
-use crate::scenario::tier::Tier;
+use crate::scenario::tier::{Tier, TimeWindow};
 
 /// Cost of leaving a visit unplaced, by tier, in seconds of travel: rapid, fast, normal, planned.
 /// Each is a hundred times the next, and the smallest exceeds a hundred staff driving for a day.
@@ -48,10 +58,14 @@ pub const TIER_WEIGHTS: [(Tier, i64); 4] = [
 #[derive(Debug)]
 pub struct DayProblem {
     pub problem: Problem,
-    /// Vehicle `v` is `vehicles[v]`: a staff member and their shift.
+    /// The scenario day (0 = the scenario's date).
+    pub day: i64,
+    /// Vehicle `v` is `vehicles[v]`: a staff member and their shift, in staff then shift order.
     pub vehicles: Vec<(StaffIdx, Shift)>,
-    /// Job `j` is visit `jobs[j]`.
+    /// Job `j` is visit `jobs[j]`, in visit order.
     pub jobs: Vec<VisitIdx>,
+    /// What the previous day's plan carried over, when the day was built with it.
+    pub previous: Option<CarryOver>,
 }
 
 /// Why a day could not be mapped.
@@ -61,8 +75,17 @@ pub enum DayError {
     MatrixSize { matrix: usize, scenario: usize },
     #[error("day {day} is outside the scenario's {days} day(s)")]
     DayOutOfRange { day: i64, days: u32 },
-    #[error("visit {visit}: pinned to {staff}, who has no shift on this day holding it")]
-    PinOffShift { visit: String, staff: String },
+    #[error(
+        "visit {visit}: the previous day's plan fixed it on {staff}'s shift starting {shift_start}, \
+         which is not a shift of this day in this scenario (was that plan made for another scenario or rota?)"
+    )]
+    CarriedShiftMissing {
+        visit: String,
+        staff: String,
+        shift_start: String,
+    },
+    #[error("visit {visit}: the previous day's plan fixed part {part} twice, or the visit has no such part")]
+    CarriedPart { visit: String, part: u8 },
     #[error(transparent)]
     Problem(#[from] ProblemError),
 }
@@ -95,13 +118,44 @@ impl DayRules {
     }
 }
 
-/// Maps scenario day `day` (0 = the scenario's date) with the default [`DayRules`].
+/// Maps scenario day `day` (0 = the scenario's date) with the default [`DayRules`] and no
+/// previous day's plan.
 pub fn day_problem(s: &Scenario, m: &TravelMatrix, day: i64) -> Result<DayProblem, DayError> {
     day_problem_with(s, m, day, &DayRules::default())
 }
 
-/// Maps scenario day `day` (0 = the scenario's date) under `rules`. See the module docs.
+/// Maps scenario day `day` (0 = the scenario's date) under `rules`, with no previous day's
+/// plan. See the module docs.
 pub fn day_problem_with(s: &Scenario, m: &TravelMatrix, day: i64, rules: &DayRules) -> Result<DayProblem, DayError> {
+    map_day(
+        s,
+        m,
+        &DayConfig {
+            day,
+            rules: *rules,
+            previous: None,
+        },
+    )
+}
+
+/// Which day [`map_day`] maps, and how.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DayConfig<'a> {
+    /// Scenario day, 0 = the scenario's date.
+    pub day: i64,
+    pub rules: DayRules,
+    /// What the previous day's plan carries over; `None` when the day is planned on its own
+    /// (then the whole of every shift overlapping it is planned).
+    pub previous: Option<&'a CarryOver>,
+}
+
+/// Maps a scenario day onto the engine. See the module docs.
+///
+/// Errors: a matrix not over the scenario's locations, a day outside the scenario, a
+/// carry-over that does not fit the day (a fixed stop on a shift that is not the day's, or a
+/// part the visit does not have), or an engine problem that cannot be built.
+pub fn map_day(s: &Scenario, m: &TravelMatrix, cfg: &DayConfig<'_>) -> Result<DayProblem, DayError> {
+    let (day, rules) = (cfg.day, &cfg.rules);
     let n = s.locations.len();
     if m.rows() != n || m.cols() != n {
         return Err(DayError::MatrixSize {
@@ -135,9 +189,11 @@ pub fn day_problem_with(s: &Scenario, m: &TravelMatrix, day: i64, rules: &DayRul
     let w = &rules.work;
     let mut work = Vec::new();
 
+    let (day_start, day_end) = (s.clock.day_start(day), s.clock.day_start(day + 1));
+    let the_day = TimeWindow::new(day_start, day_end);
     let mut vehicles = Vec::new();
     for (si, staff) in s.staff.iter().enumerate() {
-        for shift in staff.shifts.iter().flatten().filter(|sh| sh.day == day) {
+        for shift in staff.shifts.iter().flatten().filter(|sh| sh.window.overlaps(&the_day)) {
             let base = LocIdx::new(s.bases[staff.base.get()].location.get());
             let (start, end) = (shift.window.start.0, shift.window.end.0);
             b.vehicles.push(Vehicle {
@@ -166,43 +222,72 @@ pub fn day_problem_with(s: &Scenario, m: &TravelMatrix, day: i64, rules: &DayRul
         }
     }
 
-    let (day_start, day_end) = (s.clock.day_start(day), s.clock.day_start(day + 1));
     let mut jobs = Vec::new();
+    let no_carry = CarryOver::default();
+    let carry = cfg.previous.unwrap_or(&no_carry);
     for (vi, visit) in s.visits.iter().enumerate() {
-        if visit.earliest_start < day_start || visit.earliest_start >= day_end {
+        let visit_idx = VisitIdx::new(vi);
+        let fixed = carry.fixed_of(visit_idx);
+        let due = visit.earliest_start < day_end && visit.latest_start >= day_start && !carry.is_done(visit_idx);
+        if !due && fixed.is_empty() {
             continue;
         }
-        let visit_idx = VisitIdx::new(vi);
+        let n_parts = visit.crew.staff_count() as usize;
+        // `fixed` is in part order, so a part fixed twice shows as two neighbours.
+        let bad_part = fixed
+            .iter()
+            .find(|f| usize::from(f.part) >= n_parts)
+            .or_else(|| fixed.windows(2).find(|w| w[0].part == w[1].part).map(|w| &w[1]));
+        if let Some(f) = bad_part {
+            return Err(DayError::CarriedPart {
+                visit: visit.id.to_string(),
+                part: f.part,
+            });
+        }
         let excluded = vehicles
             .iter()
             .enumerate()
             .filter(|(_, (staff, _))| s.qualification(*staff, visit_idx).is_none())
             .map(|(v, _)| VehicleIdx::new(v))
             .collect();
-        let mut pins = Vec::new();
-        for pinned in &visit.pinned {
-            let span_start = pinned.start.map_or(visit.earliest_start.0, |t| t.0);
-            let span_end = pinned.start.map_or(visit.latest_start.0, |t| t.0) + visit.duration.0;
-            let v = vehicles
-                .iter()
-                .position(|(st, sh)| {
+        let mut pins = Vec::with_capacity(n_parts);
+        for k in 0..n_parts {
+            pins.push(if let Some(f) = fixed.iter().find(|f| usize::from(f.part) == k) {
+                let v = vehicles
+                    .iter()
+                    .position(|(st, sh)| *st == f.staff && sh.window.start == f.shift_start)
+                    .ok_or_else(|| DayError::CarriedShiftMissing {
+                        visit: visit.id.to_string(),
+                        staff: s.staff[f.staff.get()].id.to_string(),
+                        shift_start: s.clock.format(f.shift_start),
+                    })?;
+                Some(Pin::VehicleAt(VehicleIdx::new(v), f.start.0))
+            } else if let Some(pinned) = visit.pinned.get(k) {
+                let span_start = pinned.start.map_or(visit.earliest_start.0, |t| t.0);
+                let span_end = pinned.start.map_or(visit.latest_start.0, |t| t.0) + visit.duration.0;
+                let v = vehicles.iter().position(|(st, sh)| {
                     *st == pinned.staff && sh.window.start.0 <= span_end && span_start < sh.window.end.0
+                });
+                Some(match (v, pinned.start) {
+                    (None, _) => Pin::OffShift,
+                    (Some(v), Some(t)) => Pin::VehicleAt(VehicleIdx::new(v), t.0),
+                    (Some(v), None) => Pin::Vehicle(VehicleIdx::new(v)),
                 })
-                .map(VehicleIdx::new)
-                .ok_or_else(|| DayError::PinOffShift {
-                    visit: visit.id.to_string(),
-                    staff: s.staff[pinned.staff.get()].id.to_string(),
-                })?;
-            pins.push(match pinned.start {
-                Some(t) => Pin::VehicleAt(v, t.0),
-                None => Pin::Vehicle(v),
+            } else {
+                None
             });
         }
+        // With a carry-over, the time before the day's start was the previous plan's.
+        let earliest = if cfg.previous.is_some() && fixed.len() < n_parts {
+            visit.earliest_start.max(day_start).min(visit.latest_start)
+        } else {
+            visit.earliest_start
+        };
         let part = |k: usize, label: &str| JobPart {
             skills: SkillSet::default(),
             duration: Duration::Fixed(visit.duration.0),
             demand: 0,
-            pin: pins.get(k).copied(),
+            pin: pins[k],
             label: label.to_string(),
         };
         let (parts, sync) = match visit.crew {
@@ -219,7 +304,7 @@ pub fn day_problem_with(s: &Scenario, m: &TravelMatrix, day: i64, rules: &DayRul
         b.jobs.push(Job {
             name: visit.id.to_string(),
             location: LocIdx::new(visit.location.get()),
-            earliest: visit.earliest_start.0,
+            earliest: earliest.0,
             latest: visit.latest_start.0,
             window: WindowKind::Hard,
             parts,
@@ -254,7 +339,9 @@ pub fn day_problem_with(s: &Scenario, m: &TravelMatrix, day: i64, rules: &DayRul
     };
     Ok(DayProblem {
         problem: b.build()?,
+        day,
         vehicles,
         jobs,
+        previous: cfg.previous.cloned(),
     })
 }

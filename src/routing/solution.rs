@@ -118,6 +118,8 @@ pub enum UnassignedReason {
     WindowUnreachable,
     /// Feasible alone, but not alongside the other visits within the search budget.
     NoFeasibleInsertion,
+    /// A part is pinned to someone who is not on shift ([`Pin::OffShift`](super::problem::Pin::OffShift)).
+    PinnedStaffOffShift,
 }
 
 impl UnassignedReason {
@@ -129,6 +131,7 @@ impl UnassignedReason {
             Self::NoCapacity => "no_capacity",
             Self::WindowUnreachable => "window_unreachable",
             Self::NoFeasibleInsertion => "no_feasible_insertion",
+            Self::PinnedStaffOffShift => "pinned_staff_off_shift",
         }
     }
 
@@ -140,6 +143,7 @@ impl UnassignedReason {
             Self::NoCapacity,
             Self::WindowUnreachable,
             Self::NoFeasibleInsertion,
+            Self::PinnedStaffOffShift,
         ]
         .into_iter()
         .find(|r| r.code() == code)
@@ -147,6 +151,9 @@ impl UnassignedReason {
 
     /// The first reason that applies to job `j`, judged on the job alone.
     pub fn of(problem: &Problem, j: JobIdx) -> Self {
+        if problem.is_pinned_off_shift(j) {
+            return Self::PinnedStaffOffShift;
+        }
         let job = problem.job(j);
         let tasks: Vec<TaskIdx> = problem.job_tasks(j).map(TaskIdx::new).collect();
         let eligible: Vec<Vec<VehicleIdx>> = tasks

@@ -63,3 +63,17 @@ pub fn plan_quick_with(scenario: &str, date: &str, out: &std::path::Path, more: 
     args.extend_from_slice(more);
     carerota(&args)
 }
+
+/// Runs `carerota check` of `plan` for `scenario` with the quick profile the plans are made
+/// with; returns (exit success, stdout, stderr).
+pub fn check_quick(scenario: &str, plan: &std::path::Path) -> (bool, String, String) {
+    carerota(&[
+        "check",
+        "--scenario",
+        scenario,
+        "--plan",
+        plan.to_str().expect("a UTF-8 path"),
+        "--config",
+        "solver-configs/quick.toml",
+    ])
+}
