@@ -1,6 +1,8 @@
 //! `carerota check --scenario FILE --plan plan.json`: reads a plan written by `carerota route`
 //! (or edited by hand) back onto the scenario's day and runs the independent checker, which
-//! recomputes every time from the road matrix, every hard rule, and the objective.
+//! recomputes every time from the road matrix, every hard rule, and the objective. The plan is
+//! read on the road network it records ([`crate::cli::plan_network`]); its visits that cannot
+//! be reached on that network are withheld as when it was made.
 
 use std::path::PathBuf;
 
@@ -13,12 +15,14 @@ use carerota::ids::{JobIdx, TaskIdx, VehicleIdx};
 use carerota::matrix;
 use carerota::routing::check::check_plan;
 use carerota::routing::eval::Cost;
-use carerota::routing::scenario::{day_problem_with, DayProblem, DayRules};
+use carerota::routing::scenario::{day_problem_with, withhold_unreachable, DayProblem, DayRules};
 use carerota::routing::solution::{BreakPlace, Plan, PlanRoute, PlanStop, UnassignedReason};
-use carerota::scenario::{self, model::Scenario, network};
+use carerota::scenario::{self, model::Scenario};
 use carerota::units::Meters;
 
 use crate::cli::graph::NetworkSource;
+use crate::cli::plan_network::{load_for_plan, RecordedNetwork};
+use crate::cli::route::snap_or_refuse;
 
 #[derive(Args)]
 pub struct CheckArgs {
@@ -32,6 +36,8 @@ pub struct CheckArgs {
     /// rules are what the plan is checked against.
     #[arg(long, default_value = "solver-configs/default.toml")]
     config: PathBuf,
+    /// The road network: by default the one the plan records, when its file is found; a
+    /// different network given here is refused.
     #[command(flatten)]
     network: NetworkSource,
     /// How far a location may be from the nearest road, metres.
@@ -49,11 +55,12 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
     let day = (0..i64::from(s.days))
         .find(|&d| s.date_of_day(d).to_string() == date)
         .ok_or_else(|| anyhow!("$.date: {date} is not a day of scenario {}", args.scenario.display()))?;
-    let net = args.network.load()?;
-    let snaps = network::snap_locations(&s, &net, Meters(args.snap_radius_m))
-        .map_err(|problems| anyhow!("{} scenario location(s) are not on the road network", problems.len()))?;
-    let m = matrix::compute(&net, &snaps);
-    let dp = day_problem_with(&s, &m, day, &DayRules::from_settings(&profile.routing))?;
+    let recorded = RecordedNetwork::from_plan(&json)?;
+    let net = load_for_plan(&args.network, recorded.as_ref(), &args.plan)?;
+    let located = snap_or_refuse(&s, &net, Meters(args.snap_radius_m))?;
+    let m = matrix::compute(&net, &located.snaps);
+    let mut dp = day_problem_with(&s, &m, day, &DayRules::from_settings(&profile.routing))?;
+    withhold_unreachable(&mut dp, located.unreachable.iter().map(|(v, _)| *v));
     let plan = read_plan(&s, &dp, &json)?;
     match check_plan(&dp.problem, &plan) {
         Ok(c) => {

@@ -156,6 +156,9 @@ pub fn reason_in_words(r: UnassignedReason) -> &'static str {
         UnassignedReason::NoFeasibleInsertion => {
             "possible on its own, but not alongside the other visits: the suitable staff are fully booked"
         }
+        UnassignedReason::LocationUnreachable => {
+            "its location cannot be reached by road on this map (off the road network, or on a part of it not joined to the rest)"
+        }
     }
 }
 

@@ -21,6 +21,7 @@
 use thiserror::Error;
 
 use crate::ids::{JobIdx, LocIdx, TaskIdx, VehicleIdx};
+use crate::routing::solution::UnassignedReason;
 
 /// Errors found while building a problem.
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -316,6 +317,8 @@ pub struct Problem {
     /// Per (job, vehicle), job-major: the vehicle's staff member is a new face to the job's
     /// person (empty without continuity).
     new_face: Vec<bool>,
+    /// Jobs withheld from the search by the caller, with the reason, sorted by job.
+    withheld: Vec<(JobIdx, UnassignedReason)>,
 }
 
 impl Problem {
@@ -342,6 +345,29 @@ impl Problem {
             Duration::PerVehicle(ds) => ds[v.get()],
         }
     }
+    /// Withholds job `j` from the search, before solving: no vehicle may do it, and it is
+    /// reported unassigned with `reason`, a cause the caller knows and the engine cannot see
+    /// (e.g. [`UnassignedReason::LocationUnreachable`]: the location is off the road network).
+    /// Vehicles stay interchangeable when they were: the job is closed to every one alike.
+    pub fn withhold(&mut self, j: JobIdx, reason: UnassignedReason) {
+        for t in self.job_tasks(j) {
+            self.eligible[t * self.words..(t + 1) * self.words].fill(0);
+        }
+        self.all_eligible = false;
+        match self.withheld.binary_search_by_key(&j, |w| w.0) {
+            Ok(i) => self.withheld[i].1 = reason,
+            Err(i) => self.withheld.insert(i, (j, reason)),
+        }
+    }
+
+    /// The reason job `j` was [withheld](Self::withhold), if it was.
+    pub fn withheld(&self, j: JobIdx) -> Option<UnassignedReason> {
+        self.withheld
+            .binary_search_by_key(&j, |w| w.0)
+            .ok()
+            .map(|i| self.withheld[i].1)
+    }
+
     /// True when `v` may do `t` (skills, exclusions, pins).
     #[inline]
     pub fn eligible(&self, t: TaskIdx, v: VehicleIdx) -> bool {
@@ -610,6 +636,7 @@ impl ProblemBuilder {
             simple,
             all_eligible,
             new_face,
+            withheld: Vec::new(),
         })
     }
 }

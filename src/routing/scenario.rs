@@ -32,6 +32,7 @@ use crate::routing::problem::{
     BreakRule, Duration, Job, JobPart, Objective, Pin, Problem, ProblemBuilder, ProblemError, RouteMatrix, Rules,
     SkillSet, Sync, Vehicle, WindowKind, WorkRules,
 };
+use crate::routing::solution::UnassignedReason;
 use crate::scenario::model::{Crew, Scenario, Shift, Sync as CrewSync};
 use crate::scenario::tier::Tier;
 
@@ -257,4 +258,16 @@ pub fn day_problem_with(s: &Scenario, m: &TravelMatrix, day: i64, rules: &DayRul
         vehicles,
         jobs,
     })
+}
+
+/// Leaves the day's jobs for `visits` unplaced as [`UnassignedReason::LocationUnreachable`]
+/// (the caller found their locations cannot be reached on the road network), so that the rest
+/// of the day is planned; visits not planned on this day are ignored.
+pub fn withhold_unreachable(day: &mut DayProblem, visits: impl IntoIterator<Item = VisitIdx>) {
+    for v in visits {
+        if let Some(j) = day.jobs.iter().position(|&w| w == v) {
+            day.problem
+                .withhold(crate::ids::JobIdx::new(j), UnassignedReason::LocationUnreachable);
+        }
+    }
 }

@@ -118,6 +118,10 @@ pub enum UnassignedReason {
     WindowUnreachable,
     /// Feasible alone, but not alongside the other visits within the search budget.
     NoFeasibleInsertion,
+    /// The job's location cannot be reached (e.g. off the road network, or on a part of it not
+    /// joined to the rest). The engine never finds this itself: the caller, who knows the
+    /// roads, [withholds](Problem::withhold) the job with it.
+    LocationUnreachable,
 }
 
 impl UnassignedReason {
@@ -129,6 +133,7 @@ impl UnassignedReason {
             Self::NoCapacity => "no_capacity",
             Self::WindowUnreachable => "window_unreachable",
             Self::NoFeasibleInsertion => "no_feasible_insertion",
+            Self::LocationUnreachable => "location_unreachable",
         }
     }
 
@@ -140,13 +145,18 @@ impl UnassignedReason {
             Self::NoCapacity,
             Self::WindowUnreachable,
             Self::NoFeasibleInsertion,
+            Self::LocationUnreachable,
         ]
         .into_iter()
         .find(|r| r.code() == code)
     }
 
-    /// The first reason that applies to job `j`, judged on the job alone.
+    /// The first reason that applies to job `j`, judged on the job alone; a withheld job's
+    /// reason is the one it was withheld with.
     pub fn of(problem: &Problem, j: JobIdx) -> Self {
+        if let Some(reason) = problem.withheld(j) {
+            return reason;
+        }
         let job = problem.job(j);
         let tasks: Vec<TaskIdx> = problem.job_tasks(j).map(TaskIdx::new).collect();
         let eligible: Vec<Vec<VehicleIdx>> = tasks
