@@ -211,6 +211,10 @@ fn cache_round_trip_gives_the_same_network_and_answers() {
     assert_eq!(loaded.graph(), net.graph());
     assert_eq!(loaded.hierarchy(), net.hierarchy());
     assert_eq!(loaded.info(), net.info());
+    assert_eq!(loaded.info().source_name, "rutland-2022-07-20.osm.pbf");
+    assert_eq!(loaded.detached().segments(), net.detached().segments());
+    assert_eq!(loaded.detached().settlements(), net.detached().settlements());
+    assert!(!net.detached().settlements().is_empty(), "Rutland has named villages");
     let snaps: Vec<_> = net
         .sample_points(10, 1)
         .iter()
@@ -369,4 +373,128 @@ fn map_draws_the_roads_routes_markers_and_credit() {
     assert_eq!(svg.matches("class=\"base\"").count(), 1);
     assert_eq!(svg.matches("class=\"unassigned\"").count(), 1);
     assert!(svg.contains("© OpenStreetMap contributors"));
+}
+
+/// A mainland loop of streets, a village of one street across a bridge with the given tags, and
+/// the village's place node; written to `dir`.
+fn village_over_a_bridge(dir: &std::path::Path, bridge: &[(&'static str, &'static str)]) -> std::path::PathBuf {
+    let mut map = common::pbf::Map::default();
+    map.node(1, 52.600, -0.710)
+        .node(2, 52.600, -0.700)
+        .node(3, 52.605, -0.700)
+        .node(4, 52.605, -0.710)
+        .node(10, 52.600, -0.695)
+        .node(11, 52.600, -0.690)
+        .place(20, 52.6005, -0.6925, "village", "Bridgend")
+        .way(100, &[1, 2, 3, 4, 1], &[("highway", "residential")])
+        .way(101, &[2, 10], bridge)
+        .way(102, &[10, 11], &[("highway", "residential")]);
+    let path = dir.join("village.osm.pbf");
+    map.write(&path);
+    path
+}
+
+/// 20 m north of the village street.
+const VILLAGE_HOME: LonLat = LonLat {
+    lon: -0.6925,
+    lat: 52.600_18,
+};
+
+#[test]
+fn a_village_over_an_alternating_bridge_stays_in_the_graph_and_its_homes_snap() {
+    let dir = tempfile::tempdir().unwrap();
+    let bridge = [
+        ("highway", "unclassified"),
+        ("bridge", "yes"),
+        ("oneway", "alternating"),
+    ];
+    let net = roads::build(&village_over_a_bridge(dir.path(), &bridge)).unwrap();
+    assert_eq!(net.info().stats.dropped_nodes, 0, "the village is joined to the rest");
+    let home = net.snap(VILLAGE_HOME, Meters(400)).unwrap();
+    assert!((15.0..25.0).contains(&home.distance_m), "{} m", home.distance_m);
+    let mainland = net.snap(LonLat::new(-0.705, 52.600), Meters(400)).unwrap();
+    let there = net.route(&mainland, &home);
+    let back = net.route(&home, &mainland);
+    assert!(
+        there.cost.is_finite() && back.cost.is_finite(),
+        "both ways over the bridge"
+    );
+
+    // The same bridge without the signals is crossed faster: the wait is priced.
+    let open_dir = tempfile::tempdir().unwrap();
+    let open = roads::build(&village_over_a_bridge(open_dir.path(), &bridge[..2])).unwrap();
+    let open_home = open.snap(VILLAGE_HOME, Meters(400)).unwrap();
+    let open_mainland = open.snap(LonLat::new(-0.705, 52.600), Meters(400)).unwrap();
+    let quick = open.route(&open_mainland, &open_home);
+    assert_eq!(quick.distance(), there.distance());
+    assert!(
+        there.duration().0 > quick.duration().0 + 20,
+        "{:?} vs {:?}",
+        there.duration(),
+        quick.duration()
+    );
+}
+
+#[test]
+fn a_village_behind_a_reversible_way_is_reported_as_not_connected_not_as_a_coordinate_mistake() {
+    let dir = tempfile::tempdir().unwrap();
+    let bridge = [("highway", "unclassified"), ("oneway", "reversible")];
+    let net = roads::build(&village_over_a_bridge(dir.path(), &bridge)).unwrap();
+    assert_eq!(net.info().stats.dropped_nodes, 2, "the village street is left out");
+    match net.snap(VILLAGE_HOME, Meters(400)) {
+        Err(e @ SnapError::NotConnected { .. }) => {
+            let SnapError::NotConnected {
+                distance_m,
+                connected_m,
+                ref settlement,
+                ..
+            } = e
+            else {
+                unreachable!()
+            };
+            assert!((15.0..25.0).contains(&distance_m), "{distance_m} m");
+            assert!(connected_m > 400.0, "{connected_m} m");
+            assert_eq!(settlement.as_deref(), Some("Bridgend"));
+            assert_eq!(e.cause_code(), "not_connected");
+            let text = e.to_string();
+            assert!(text.contains("near Bridgend") && text.contains("not joined"), "{text}");
+        }
+        other => panic!("expected NotConnected, got {other:?}"),
+    }
+    // Far from every road, joined or not: the coordinates are the likely mistake.
+    let lost = net.snap(LonLat::new(-0.5, 52.7), Meters(400)).unwrap_err();
+    assert!(matches!(lost, SnapError::TooFar { .. }), "{lost:?}");
+    assert_eq!(lost.cause_code(), "off_road_network");
+    // The cache keeps what is needed to tell the two apart.
+    let cache = dir.path().join("village.roads");
+    roads::cache::save(&net, &cache).unwrap();
+    let loaded = roads::cache::load(&cache).unwrap();
+    assert_eq!(
+        loaded.snap(VILLAGE_HOME, Meters(400)),
+        net.snap(VILLAGE_HOME, Meters(400))
+    );
+}
+
+#[test]
+fn an_island_over_a_car_ferry_is_reached_in_the_crossing_time_and_a_foot_ferry_joins_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let ferry = [("route", "ferry"), ("motor_vehicle", "yes"), ("duration", "00:20")];
+    let net = roads::build(&village_over_a_bridge(dir.path(), &ferry)).unwrap();
+    assert_eq!(net.info().stats.dropped_nodes, 0, "the island is joined by the ferry");
+    let home = net.snap(VILLAGE_HOME, Meters(400)).unwrap();
+    assert!(home.distance_m < 25.0, "snapped to the island's street, not the ferry");
+    let mainland = net.snap(LonLat::new(-0.705, 52.600), Meters(400)).unwrap();
+    let crossing = net.route(&mainland, &home).duration().0;
+    assert!((1200..1200 + 180).contains(&crossing), "{crossing} s");
+
+    let foot_dir = tempfile::tempdir().unwrap();
+    let foot = roads::build(&village_over_a_bridge(
+        foot_dir.path(),
+        &[("route", "ferry"), ("foot", "yes")],
+    ))
+    .unwrap();
+    assert!(matches!(
+        foot.snap(VILLAGE_HOME, Meters(400)),
+        Err(SnapError::NotConnected { .. })
+    ));
 }

@@ -21,7 +21,7 @@ fn default_scenario() -> scenario::model::Scenario {
 fn default_scenario_and_matrix() -> (scenario::model::Scenario, matrix::TravelMatrix) {
     let s = default_scenario();
     let net = rutland();
-    let snaps = network::snap_locations(&s, net, Meters(400)).unwrap();
+    let snaps = network::snap_locations(&s, net, Meters(400)).unwrap().snaps;
     let m = matrix::compute(net, &snaps);
     (s, m)
 }

@@ -45,7 +45,7 @@ fn generated_homes_all_snap_within_the_radius() {
         scale: 1.0,
     };
     let s = parse(&generate(&area, &sampler, &cfg).unwrap().to_json()).unwrap();
-    let snaps = snap_locations(&s, net, radius(&area)).unwrap();
+    let snaps = snap_locations(&s, net, radius(&area)).unwrap().snaps;
     assert_eq!(snaps.len(), s.locations.len());
     assert!(snaps.iter().all(|sn| sn.distance_m <= area.snap_radius_m()));
 }

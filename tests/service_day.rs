@@ -138,7 +138,7 @@ fn load(v: &Value) -> Scenario {
 
 fn matrix_of(s: &Scenario) -> TravelMatrix {
     let net = rutland();
-    matrix::compute(net, &network::snap_locations(s, net, Meters(400)).unwrap())
+    matrix::compute(net, &network::snap_locations(s, net, Meters(400)).unwrap().snaps)
 }
 
 /// Per route stop: (visit, staff, start, fixed).
@@ -286,6 +286,7 @@ fn two_days_keep_the_night_shifts_stops_before_midnight_and_serve_no_visit_twice
         count: 2,
         rules,
         previous: None,
+        unreachable: Vec::new(),
     };
     let days = plan_days(&s, &m, &run, |d| routing::solve(&d.problem, &cfg)).unwrap();
     assert_eq!(days.len(), 2);
@@ -362,6 +363,7 @@ fn a_visit_the_previous_day_finished_on_a_shift_that_ended_is_left_out() {
             day: 1,
             rules,
             previous: Some(&carry),
+            unreachable: &[],
         },
     )
     .unwrap();
@@ -532,7 +534,7 @@ fn a_pin_to_someone_off_shift_leaves_that_visit_unplaced_with_its_reason_and_pla
     assert!(check_plan(&day.problem, &wrong).is_err());
     // The files give the code and the words.
     let net = rutland();
-    let snaps = network::snap_locations(&s, net, Meters(400)).unwrap();
+    let snaps = network::snap_locations(&s, net, Meters(400)).unwrap().snaps;
     let files = daily::render(&DailyInput {
         scenario: &s,
         day: &day,

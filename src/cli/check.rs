@@ -1,6 +1,8 @@
 //! `carerota check --scenario FILE --plan plan.json`: reads a plan written by `carerota route`
 //! (or edited by hand) back onto the scenario's day and runs the independent checker, which
-//! recomputes every time from the road matrix, every hard rule, and the objective.
+//! recomputes every time from the road matrix, every hard rule, and the objective. The plan is
+//! read on the road network it records ([`crate::cli::plan_network`]); its visits that cannot
+//! be reached on that network are withheld as when it was made.
 
 use std::path::{Path, PathBuf};
 
@@ -16,10 +18,12 @@ use carerota::routing::days::{CarryOver, FixedStop, PlannedStop};
 use carerota::routing::eval::Cost;
 use carerota::routing::scenario::{map_day, DayConfig, DayProblem, DayRules};
 use carerota::routing::solution::{BreakPlace, Plan, PlanRoute, PlanStop, UnassignedReason};
-use carerota::scenario::{self, model::Scenario, network, tier::TimeWindow};
+use carerota::scenario::{self, model::Scenario, tier::TimeWindow};
 use carerota::units::{Meters, Seconds};
 
 use crate::cli::graph::NetworkSource;
+use crate::cli::plan_network::{load_for_plan, RecordedNetwork};
+use crate::cli::route::snap_or_refuse;
 
 #[derive(Args)]
 pub struct CheckArgs {
@@ -33,6 +37,8 @@ pub struct CheckArgs {
     /// rules are what the plan is checked against.
     #[arg(long, default_value = "solver-configs/default.toml")]
     config: PathBuf,
+    /// The road network: by default the one the plan records, when its file is found; a
+    /// different network given here is refused.
     #[command(flatten)]
     network: NetworkSource,
     /// How far a location may be from the nearest road, metres.
@@ -46,11 +52,12 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
     let file = load_plan_file(&s, &args.plan)?;
     let day = file.day(&s, &args.scenario)?;
     let previous = file.carry_over();
-    let net = args.network.load()?;
-    let snaps = network::snap_locations(&s, &net, Meters(args.snap_radius_m))
-        .map_err(|problems| anyhow!("{} scenario location(s) are not on the road network", problems.len()))?;
-    let m = matrix::compute(&net, &snaps);
-    // The day as it was planned: with what the previous day's plan carried over, if anything.
+    let net = load_for_plan(&args.network, file.network.as_ref(), &args.plan)?;
+    let located = snap_or_refuse(&s, &net, Meters(args.snap_radius_m))?;
+    let m = matrix::compute(&net, &located.snaps);
+    let unreachable: Vec<VisitIdx> = located.unreachable.iter().map(|(v, _)| *v).collect();
+    // The day as it was planned: with what the previous day's plan carried over, if anything,
+    // and its unreachable visits withheld.
     let dp = map_day(
         &s,
         &m,
@@ -58,6 +65,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
             day,
             rules: DayRules::from_settings(&profile.routing),
             previous: previous.as_ref(),
+            unreachable: &unreachable,
         },
     )?;
     let plan = file.to_plan(&s, &dp)?;
@@ -101,6 +109,9 @@ fn array_at<'a>(path: &str, v: &'a Value) -> anyhow::Result<&'a Vec<Value>> {
 pub(crate) struct PlanFile {
     /// `$.date`, the plan's day.
     pub date: String,
+    /// `$.road_network`: the network the plan was made on; `None` in plans from before it was
+    /// recorded.
+    pub network: Option<RecordedNetwork>,
     routes: Vec<RouteFile>,
     unassigned: Vec<(String, VisitIdx, UnassignedReason)>,
     total: i64,
@@ -242,6 +253,7 @@ pub(crate) fn read_plan_file(s: &Scenario, json: &Value) -> anyhow::Result<PlanF
     };
     Ok(PlanFile {
         date: str_at("$.date", &json["date"])?.to_string(),
+        network: RecordedNetwork::from_plan(json)?,
         routes,
         unassigned,
         total: int_at("$.objective.total", &json["objective"]["total"])?,

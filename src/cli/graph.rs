@@ -15,22 +15,38 @@ use carerota::units::Meters;
 /// The default map: Rutland, beside the repository.
 pub const DEFAULT_OSM: &str = "../shared/data/osm/rutland-2022-07-20.osm.pbf";
 
+/// The default map: `CAREROTA_OSM` when set, else [`DEFAULT_OSM`].
+pub fn default_osm() -> PathBuf {
+    std::env::var_os("CAREROTA_OSM").map_or_else(|| PathBuf::from(DEFAULT_OSM), PathBuf::from)
+}
+
 /// Where the road network comes from.
 #[derive(Args, Debug, Clone)]
 pub struct NetworkSource {
-    /// OpenStreetMap extract (.osm.pbf).
-    #[arg(long, env = "CAREROTA_OSM", default_value = DEFAULT_OSM)]
-    pub osm: PathBuf,
+    /// OpenStreetMap extract (.osm.pbf) [default: the CAREROTA_OSM environment variable, else
+    /// ../shared/data/osm/rutland-2022-07-20.osm.pbf].
+    #[arg(long)]
+    pub osm: Option<PathBuf>,
     /// A prepared network written by `graph build --out`; used instead of --osm.
     #[arg(long)]
     pub graph: Option<PathBuf>,
 }
 
 impl NetworkSource {
+    /// The extract: `--osm`, else the default map ([`default_osm`]).
+    pub fn osm_path(&self) -> PathBuf {
+        self.osm.clone().unwrap_or_else(default_osm)
+    }
+
+    /// True when `--osm` or `--graph` names the network (the default map does not count).
+    pub fn is_given(&self) -> bool {
+        self.osm.is_some() || self.graph.is_some()
+    }
+
     pub fn load(&self) -> anyhow::Result<RoadNetwork> {
         let net = match &self.graph {
             Some(g) => roads::cache::load(g)?,
-            None => roads::build(&self.osm)?,
+            None => roads::build(&self.osm_path())?,
         };
         Ok(net)
     }

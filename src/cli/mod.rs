@@ -6,6 +6,7 @@ mod bench_routing;
 mod check;
 mod graph;
 mod plan;
+mod plan_network;
 mod progress;
 mod roster;
 mod route;

@@ -9,9 +9,9 @@ use clap::Args;
 use serde_json::{json, Value};
 
 use carerota::config;
-use carerota::ids::JobIdx;
+use carerota::ids::{JobIdx, VisitIdx};
 use carerota::matrix;
-use carerota::roads::{RoadNetwork, Snap};
+use carerota::roads::{RoadNetwork, Snap, SnapError};
 use carerota::routing::days::{plan_days, CarryOver, DaysConfig, DaysError, PlannedDay};
 use carerota::routing::scenario::DayRules;
 use carerota::routing::search::Progress;
@@ -96,8 +96,12 @@ pub struct DayRequest<'a> {
 /// Scenario days solved on the road network, each checked by the independent checker.
 pub struct SolvedDays {
     pub network: RoadNetwork,
-    /// The scenario's locations on the roads, in location order.
+    /// The scenario's locations on the roads, in location order (an unreachable visit's is a
+    /// stand-in on the nearest joined road, never travelled to).
     pub snaps: Vec<Snap>,
+    /// The visits that cannot be reached on this map, with the cause: left unplaced as
+    /// `location_unreachable`.
+    pub unreachable: Vec<(VisitIdx, SnapError)>,
     pub matrix: matrix::TravelMatrix,
     /// The days in order, each with its problem, plan and the checker's figures.
     pub days: Vec<PlannedDay>,
@@ -105,8 +109,10 @@ pub struct SolvedDays {
 }
 
 /// The steps `route` and `plan` share: network, snapping, matrix, then for each day its
-/// problem (with the day before carried over), search and check. A plan the checker rejects
-/// is an internal error and never leaves this function.
+/// problem (with the day before carried over), search and check. A visit that cannot be
+/// reached is left unplaced (`location_unreachable`) and the rest of the day is planned; a
+/// base that cannot be snapped refuses the run, naming it. A plan the checker rejects is an
+/// internal error and never leaves this function.
 pub fn solve_days(
     s: &Scenario,
     profile: &config::SolverProfile,
@@ -121,18 +127,14 @@ pub fn solve_days(
     let bar = steps.spinner(what);
     let net = req.network.load()?;
     progress::done(&bar, what);
-    let snaps = network::snap_locations(s, &net, req.snap_radius).map_err(|problems| {
-        let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
-        anyhow::anyhow!(
-            "{} location(s) are not on the road network:\n  {}",
-            list.len(),
-            list.join("\n  ")
-        )
-    })?;
-    let what = format!("travel matrix, {} locations", snaps.len());
+    let located = snap_or_refuse(s, &net, req.snap_radius)?;
+    for (v, e) in &located.unreachable {
+        eprintln!("warning: visit `{}` is left unplaced: {e}", s.visits[v.get()].id);
+    }
+    let what = format!("travel matrix, {} locations", located.snaps.len());
     let bar = steps.spinner(&what);
     let t = Instant::now();
-    let m = matrix::compute(&net, &snaps);
+    let m = matrix::compute(&net, &located.snaps);
     let matrix_s = t.elapsed().as_secs_f64();
     progress::done(&bar, &what);
     let cfg = SolveConfig::from_settings(&profile.routing, req.search_progress);
@@ -142,6 +144,7 @@ pub fn solve_days(
         count: req.days,
         rules: DayRules::from_settings(&profile.routing),
         previous: req.previous,
+        unreachable: located.unreachable.iter().map(|(v, _)| *v).collect(),
     };
     let days = plan_days(s, &m, &run, |day| {
         let what = if req.days > 1 {
@@ -165,10 +168,33 @@ pub fn solve_days(
     })?;
     Ok(SolvedDays {
         network: net,
-        snaps,
+        snaps: located.snaps,
+        unreachable: located.unreachable,
         matrix: m,
         days,
         matrix_s,
+    })
+}
+
+/// The scenario's locations on `net`, or a refusal listing each location that stops the run
+/// (a base off the network, a coordinate that is not one).
+pub fn snap_or_refuse(s: &Scenario, net: &RoadNetwork, radius: Meters) -> anyhow::Result<network::Located> {
+    network::snap_locations(s, net, radius).map_err(|problems| {
+        let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        anyhow::anyhow!(
+            "{} location(s) are not on the road network, so no plan can start from them:\n  {}",
+            list.len(),
+            list.join("\n  ")
+        )
+    })
+}
+
+/// The plan's record of the road network it was made on: `{"source": FILE NAME, "sha256": HEX}`.
+pub fn network_json(net: &RoadNetwork) -> Value {
+    let info = net.info();
+    json!({
+        "source": info.source_name,
+        "sha256": info.source_sha256.iter().map(|b| format!("{b:02x}")).collect::<String>(),
     })
 }
 
@@ -288,7 +314,9 @@ pub fn plan_json(s: &Scenario, solved: &SolvedDays, planned: &PlannedDay, profil
         .unassigned
         .iter()
         .map(|(j, reason)| {
-            let visit = &s.visits[day.jobs[j.get()].get()];
+            let v = day.jobs[j.get()];
+            let visit = &s.visits[v.get()];
+            let cause = solved.unreachable.iter().find(|(u, _)| *u == v).map(|(_, e)| e);
             json!({
                 "visit": visit.id.as_str(),
                 "tier": visit.tier.code(),
@@ -296,6 +324,8 @@ pub fn plan_json(s: &Scenario, solved: &SolvedDays, planned: &PlannedDay, profil
                 "latest_start": at(visit.latest_start.0),
                 "staff_count": visit.crew.staff_count(),
                 "reason": reason.code(),
+                "cause": cause.map(SnapError::cause_code),
+                "detail": cause.map(ToString::to_string),
             })
         })
         .collect();
@@ -316,6 +346,7 @@ pub fn plan_json(s: &Scenario, solved: &SolvedDays, planned: &PlannedDay, profil
     json!({
         "scenario_date": s.clock.date().to_string(),
         "date": s.date_of_day(*day_number).to_string(),
+        "road_network": network_json(&solved.network),
         "routes": routes,
         "unassigned": unassigned,
         "carried_over": day.previous.as_ref().map(|c| json!({

@@ -91,14 +91,14 @@ pub fn run(cmd: ScenarioCommand) -> anyhow::Result<()> {
 
 fn run_validate(args: &ValidateArgs) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
-    let problems = match validate::parse(&text) {
-        Ok(_) if args.no_network => Vec::new(),
-        Ok(s) => {
+    let mut problems = validate::parse(&text).err().unwrap_or_default();
+    // The road-network problems are reported with the rest, read from the JSON leniently.
+    if !args.no_network {
+        if let Ok(root) = serde_json::from_str::<serde_json::Value>(text.trim_start_matches('\u{feff}')) {
             let net = args.network.load()?;
-            network::check_locations(&s, &net, Meters(args.snap_radius_m))
+            problems.extend(network::check_file_locations(&root, &net, Meters(args.snap_radius_m)));
         }
-        Err(problems) => problems,
-    };
+    }
     report(&problems, args.json);
     if problems.is_empty() {
         Ok(())
@@ -114,7 +114,7 @@ fn run_generate(args: &GenerateArgs) -> anyhow::Result<()> {
     let extract = osm::extract(&osm_path)?;
     let net = match &args.graph {
         Some(g) => roads::cache::load(g)?,
-        None => RoadNetwork::from_extract(&extract, roads::file_sha256(&osm_path)?)
+        None => RoadNetwork::from_extract(&extract, roads::source_name(&osm_path), roads::file_sha256(&osm_path)?)
             .with_context(|| format!("{} has no drivable roads", osm_path.display()))?,
     };
     let radius = Meters(area.snap_radius_m().round() as i64);

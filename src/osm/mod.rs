@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use rstar::{primitives::GeomWithData, RTree};
 
 use crate::ids::{OsmNodeId, OsmWayId};
-use crate::spatial::{BBox, LocalFrame, LonLat};
+use crate::spatial::{haversine_m, BBox, LocalFrame, LonLat};
 use profile::{car_profile, Oneway, RoadClass, Surroundings, WayTags};
 
 /// Everything carerota reads from an OSM extract.
@@ -42,7 +42,7 @@ pub struct RoadWay {
     pub nodes: Vec<OsmNodeId>,
     pub class: RoadClass,
     pub oneway: Oneway,
-    /// Typical travel speed along the way.
+    /// Typical travel speed along the way (a ferry's: its length over its tagged crossing time).
     pub speed_kmh: f64,
 }
 
@@ -195,13 +195,21 @@ impl RawParts {
             .roads
             .into_iter()
             .map(|(id, refs, p)| {
-                let speed_kmh = p.tagged_speed_kmh.unwrap_or_else(|| {
-                    let mid = refs[refs.len() / 2];
-                    let surroundings = nodes
-                        .get(mid.0)
-                        .map_or(Surroundings::Rural, |at| settlements.surroundings(at));
-                    p.class.default_speed_kmh(surroundings)
+                let crossing_kmh = p.crossing_s.and_then(|s| {
+                    let length_m: f64 = refs
+                        .windows(2)
+                        .filter_map(|w| Some(haversine_m(nodes.get(w[0].0)?, nodes.get(w[1].0)?)))
+                        .sum();
+                    (length_m > 0.0).then(|| length_m / s * 3.6)
                 });
+                let speed_kmh = p.speed_factor
+                    * crossing_kmh.or(p.tagged_speed_kmh).unwrap_or_else(|| {
+                        let mid = refs[refs.len() / 2];
+                        let surroundings = nodes
+                            .get(mid.0)
+                            .map_or(Surroundings::Rural, |at| settlements.surroundings(at));
+                        p.class.default_speed_kmh(surroundings)
+                    });
                 RoadWay {
                     id,
                     nodes: refs,

@@ -7,12 +7,36 @@
 //! reduction OSRM's car profile uses), and untagged ways get a default for their class that
 //! differs between built-up (urban) and rural surroundings.
 //!
+//! Ways whose direction changes (OSRM's car profile is the model for both):
+//! - `oneway=alternating` (a narrow bridge or roadworks where signals let each direction through
+//!   in turn, changing every few minutes) is usable both ways, at [`ALTERNATING_SPEED_FACTOR`]
+//!   of its speed for the wait at the signals: OSRM's car profile routes over such ways both
+//!   ways and scales their speed by the same 0.4 ("to take average waiting time into account").
+//! - `oneway=reversible` (a carriageway that changes direction a few times a day, e.g. tidal
+//!   lanes) is left out, as OSRM's car profile leaves it out by default ("reversible oneways
+//!   change direction with low frequency: do not route over these at all because of time
+//!   dependence"): carerota's travel times are not time-dependent, so neither direction can be
+//!   promised at the hour of a visit. A place reached only over one is reported as on a part
+//!   of the map not joined to the rest ([`crate::roads::SnapError::NotConnected`]).
+//!
+//! Car ferries (`route=ferry` open to cars: `motorcar`, `motor_vehicle` or `vehicle` = `yes`)
+//! are ways of class [`RoadClass::Ferry`], crossed in their tagged `duration` (`HH:MM`,
+//! `HH:MM:SS` or minutes) or, untagged, at [`FERRY_SPEED_KMH`] (OSRM's car profile's ferry
+//! speed); they are never snap targets. A ferry without car access is left out.
+//!
 //! UK speed limits are in mph: `maxspeed=30 mph`; the national limit tags (`national`,
 //! `GB:nsl_single`, `GB:nsl_dual`, `GB:motorway`) mean 60, 70 and 70 mph. A bare number is km/h,
 //! as OSM's convention says.
 
 /// A tagged limit is scaled by this to give a typical travel speed.
 pub const MAXSPEED_FACTOR: f64 = 0.8;
+
+/// Crossing speed of a car ferry without a `duration` tag, km/h (OSRM's car profile's figure).
+pub const FERRY_SPEED_KMH: f64 = 5.0;
+
+/// Travel speed on an `oneway=alternating` way, as a share of the road's speed: the wait at
+/// the signals (OSRM's car profile uses the same factor).
+pub const ALTERNATING_SPEED_FACTOR: f64 = 0.4;
 
 const MPH_TO_KMH: f64 = 1.609_344;
 
@@ -34,10 +58,12 @@ pub enum RoadClass {
     Residential,
     LivingStreet,
     Service,
+    /// A car ferry (`route=ferry`), not a `highway=*` class.
+    Ferry,
 }
 
 impl RoadClass {
-    pub const ALL: [RoadClass; 14] = [
+    pub const ALL: [RoadClass; 15] = [
         RoadClass::Motorway,
         RoadClass::MotorwayLink,
         RoadClass::Trunk,
@@ -52,6 +78,7 @@ impl RoadClass {
         RoadClass::Residential,
         RoadClass::LivingStreet,
         RoadClass::Service,
+        RoadClass::Ferry,
     ];
 
     pub fn from_highway(value: &str) -> Option<Self> {
@@ -95,12 +122,19 @@ impl RoadClass {
             RoadClass::Residential => "residential",
             RoadClass::LivingStreet => "living_street",
             RoadClass::Service => "service",
+            RoadClass::Ferry => "ferry",
         }
     }
 
     /// Homes are never reached from these: a snapped location must not lie on one.
     pub fn is_motorway(self) -> bool {
         matches!(self, RoadClass::Motorway | RoadClass::MotorwayLink)
+    }
+
+    /// Whether a position may be snapped onto a way of this class: not a motorway (no home is
+    /// reached from one) and not a ferry (no home is on the water).
+    pub fn is_snap_target(self) -> bool {
+        !self.is_motorway() && self != RoadClass::Ferry
     }
 
     /// Typical travel speed where no limit is tagged, in km/h.
@@ -124,6 +158,7 @@ impl RoadClass {
             RoadClass::Residential => (30.0, 25.0),
             RoadClass::LivingStreet => (10.0, 10.0),
             RoadClass::Service => (15.0, 15.0),
+            RoadClass::Ferry => (FERRY_SPEED_KMH, FERRY_SPEED_KMH),
         };
         match surroundings {
             Surroundings::Rural => rural,
@@ -155,6 +190,10 @@ pub struct WayProfile {
     /// From a tagged limit, already scaled by [`MAXSPEED_FACTOR`]; `None` to use the class
     /// default for the way's surroundings.
     pub tagged_speed_kmh: Option<f64>,
+    /// Multiplies the speed (tagged or default): 1, or [`ALTERNATING_SPEED_FACTOR`].
+    pub speed_factor: f64,
+    /// A ferry's tagged crossing time, seconds.
+    pub crossing_s: Option<f64>,
 }
 
 /// The tags of a way that the car profile reads.
@@ -172,6 +211,8 @@ pub struct WayTags<'a> {
     pub service: Option<&'a str>,
     pub area: Option<&'a str>,
     pub dual_carriageway: Option<&'a str>,
+    pub route: Option<&'a str>,
+    pub duration: Option<&'a str>,
 }
 
 impl<'a> WayTags<'a> {
@@ -192,6 +233,8 @@ impl<'a> WayTags<'a> {
                 "service" => t.service = Some(v),
                 "area" => t.area = Some(v),
                 "dual_carriageway" => t.dual_carriageway = Some(v),
+                "route" => t.route = Some(v),
+                "duration" => t.duration = Some(v),
                 _ => {}
             }
         }
@@ -201,6 +244,9 @@ impl<'a> WayTags<'a> {
 
 /// The car profile's verdict on a way, or `None` when a car may not use it.
 pub fn car_profile(tags: &WayTags<'_>) -> Option<WayProfile> {
+    if tags.highway.is_none() && tags.route == Some("ferry") {
+        return car_ferry(tags);
+    }
     let class = RoadClass::from_highway(tags.highway?)?;
     if tags.area == Some("yes") || !car_access_allowed(tags) {
         return None;
@@ -209,6 +255,11 @@ pub fn car_profile(tags: &WayTags<'_>) -> Option<WayProfile> {
         return None;
     }
     let oneway = oneway_of(tags, class)?;
+    let speed_factor = if tags.oneway == Some("alternating") {
+        ALTERNATING_SPEED_FACTOR
+    } else {
+        1.0
+    };
     let dual = tags.dual_carriageway == Some("yes")
         || matches!(class, RoadClass::Trunk | RoadClass::Motorway) && oneway != Oneway::Both;
     let limit = tags
@@ -219,7 +270,38 @@ pub fn car_profile(tags: &WayTags<'_>) -> Option<WayProfile> {
         class,
         oneway,
         tagged_speed_kmh: limit.map(|kmh| kmh * MAXSPEED_FACTOR),
+        speed_factor,
+        crossing_s: None,
     })
+}
+
+/// A `route=ferry` way that carries cars (see the module docs), or `None`.
+fn car_ferry(tags: &WayTags<'_>) -> Option<WayProfile> {
+    let decisive = tags.motorcar.or(tags.motor_vehicle).or(tags.vehicle);
+    if !matches!(decisive, Some("yes" | "designated" | "permissive")) {
+        return None;
+    }
+    Some(WayProfile {
+        class: RoadClass::Ferry,
+        oneway: oneway_of(tags, RoadClass::Ferry)?,
+        tagged_speed_kmh: None,
+        speed_factor: 1.0,
+        crossing_s: tags.duration.and_then(parse_duration_s),
+    })
+}
+
+/// An OSM `duration` value in seconds: `HH:MM`, `HH:MM:SS` or whole minutes; `None` when it is
+/// none of these or not positive.
+pub fn parse_duration_s(value: &str) -> Option<f64> {
+    let parts: Vec<&str> = value.trim().split(':').collect();
+    let numbers: Vec<u64> = parts.iter().map(|p| p.trim().parse().ok()).collect::<Option<_>>()?;
+    let s = match numbers[..] {
+        [m] => m * 60,
+        [h, m] if m < 60 => h * 3600 + m * 60,
+        [h, m, s] if m < 60 && s < 60 => h * 3600 + m * 60 + s,
+        _ => return None,
+    };
+    (s > 0).then_some(s as f64)
 }
 
 /// The most specific access tag decides: motorcar, then motor_vehicle, then vehicle, then access.
@@ -231,13 +313,14 @@ fn car_access_allowed(tags: &WayTags<'_>) -> bool {
     )
 }
 
-/// `None` for ways whose direction changes over the day (`reversible`, `alternating`).
+/// `None` for a way whose direction changes a few times a day (`reversible`); `alternating`
+/// is both ways (see the module docs).
 fn oneway_of(tags: &WayTags<'_>, class: RoadClass) -> Option<Oneway> {
     match tags.oneway {
         Some("yes" | "true" | "1") => Some(Oneway::Forward),
         Some("-1" | "reverse") => Some(Oneway::Backward),
-        Some("no" | "false" | "0") => Some(Oneway::Both),
-        Some("reversible" | "alternating") => None,
+        Some("no" | "false" | "0" | "alternating") => Some(Oneway::Both),
+        Some("reversible") => None,
         _ => {
             let roundabout = matches!(tags.junction, Some("roundabout" | "circular"));
             let implied = roundabout || class == RoadClass::Motorway;
@@ -314,7 +397,33 @@ mod tests {
         assert_eq!(rev.oneway, Oneway::Backward);
         let two = car_profile(&tags(&[("highway", "primary")])).unwrap();
         assert_eq!(two.oneway, Oneway::Both);
+    }
+
+    #[test]
+    fn alternating_ways_are_two_way_and_slower_and_reversible_ways_are_left_out() {
+        let alt = car_profile(&tags(&[("highway", "unclassified"), ("oneway", "alternating")])).unwrap();
+        assert_eq!(alt.oneway, Oneway::Both);
+        assert_eq!(alt.speed_factor, ALTERNATING_SPEED_FACTOR);
+        let plain = car_profile(&tags(&[("highway", "unclassified")])).unwrap();
+        assert_eq!(plain.speed_factor, 1.0);
         assert!(car_profile(&tags(&[("highway", "primary"), ("oneway", "reversible")])).is_none());
+    }
+
+    #[test]
+    fn car_ferries_are_used_with_their_crossing_time_and_foot_ferries_are_not() {
+        let car = tags(&[("route", "ferry"), ("motor_vehicle", "yes"), ("duration", "00:20")]);
+        let p = car_profile(&car).unwrap();
+        assert_eq!(
+            (p.class, p.oneway, p.crossing_s),
+            (RoadClass::Ferry, Oneway::Both, Some(1200.0))
+        );
+        assert!(!RoadClass::Ferry.is_snap_target() && RoadClass::Residential.is_snap_target());
+        assert!(car_profile(&tags(&[("route", "ferry")])).is_none());
+        assert!(car_profile(&tags(&[("route", "ferry"), ("foot", "yes")])).is_none());
+        assert_eq!(parse_duration_s("1:05:30"), Some(3930.0));
+        assert_eq!(parse_duration_s("45"), Some(2700.0));
+        assert_eq!(parse_duration_s("0:75"), None);
+        assert_eq!(parse_duration_s("soon"), None);
     }
 
     #[test]
@@ -330,7 +439,8 @@ mod tests {
         for class in RoadClass::ALL {
             assert!(class.default_speed_kmh(Surroundings::Urban) <= class.default_speed_kmh(Surroundings::Rural));
             assert_eq!(RoadClass::from_u8(class as u8), Some(class));
-            assert_eq!(RoadClass::from_highway(class.as_str()), Some(class));
+            let highway = RoadClass::from_highway(class.as_str());
+            assert_eq!(highway, (class != RoadClass::Ferry).then_some(class));
         }
     }
 }

@@ -157,6 +157,9 @@ pub fn reason_in_words(r: UnassignedReason) -> &'static str {
             "possible on its own, but not alongside the other visits: the suitable staff are fully booked"
         }
         UnassignedReason::PinnedStaffOffShift => "it is pinned to a staff member who has no shift holding it that day",
+        UnassignedReason::LocationUnreachable => {
+            "its location cannot be reached by road on this map (off the road network, or on a part of it not joined to the rest)"
+        }
     }
 }
 

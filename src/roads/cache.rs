@@ -1,9 +1,11 @@
 //! The prepared network on disk: a versioned, little-endian binary file.
 //!
 //! Layout: magic `CAREROTA-ROADS\0\0` (16 bytes), format version (u32), source SHA-256 (32 bytes),
-//! build stats (3 x u64), then length-prefixed arrays: node OSM ids, node coordinates, graph CSR
-//! (first_out, head, cost, class), ranks, and both upward graphs. Loading reads the arrays
-//! straight back; only the snap index (an R-tree bulk load, milliseconds) is derived again.
+//! source file name (length-prefixed UTF-8), build stats (3 x u64), then length-prefixed arrays:
+//! node OSM ids, node coordinates, graph CSR (first_out, head, cost, class), ranks, both upward
+//! graphs, the detached segments (lon, lat, lon, lat each), and the settlements (coordinates,
+//! name lengths, the names' UTF-8 bytes). Loading reads the arrays straight back; only the
+//! R-trees (snap index, detached parts: bulk loads, milliseconds) are derived again.
 //! A file with another magic, version, or a short or inconsistent body is refused, never half-used.
 
 use std::io::{BufWriter, Write};
@@ -11,6 +13,7 @@ use std::path::Path;
 
 use crate::roads::ch::{ContractionHierarchy, UpGraph};
 use crate::roads::cost::PathCost;
+use crate::roads::detached::{DetachedRoads, Settlement};
 use crate::roads::graph::{BuildStats, RoadGraph};
 use crate::roads::snap::SnapIndex;
 use crate::roads::{NetworkInfo, RoadNetwork, RoadsError};
@@ -18,7 +21,8 @@ use crate::spatial::LonLat;
 
 const MAGIC: &[u8; 16] = b"CAREROTA-ROADS\0\0";
 /// Bump when the layout or the meaning of any field changes (e.g. the car profile).
-pub const FORMAT_VERSION: u32 = 1;
+/// Version 2 added the source file name, the detached segments and the settlements.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Writes `net` to `path` (through a temporary file renamed into place).
 pub fn save(net: &RoadNetwork, path: &Path) -> Result<(), RoadsError> {
@@ -36,6 +40,7 @@ pub fn save(net: &RoadNetwork, path: &Path) -> Result<(), RoadsError> {
         put(MAGIC)?;
         put(&FORMAT_VERSION.to_le_bytes())?;
         put(&net.info.source_sha256)?;
+        write_bytes(&mut put, net.info.source_name.as_bytes())?;
         let s = net.info.stats;
         for v in [s.dropped_nodes, s.dropped_edges, s.missing_node_segments] {
             put(&(v as u64).to_le_bytes())?;
@@ -66,6 +71,33 @@ pub fn save(net: &RoadNetwork, path: &Path) -> Result<(), RoadsError> {
             )?;
             write_array(&mut put, &up.mid, u32::to_le_bytes)?;
         }
+        let d = &net.detached;
+        write_array(
+            &mut put,
+            &d.segments()
+                .iter()
+                .flat_map(|(a, b)| [a.lon, a.lat, b.lon, b.lat])
+                .collect::<Vec<_>>(),
+            f64::to_le_bytes,
+        )?;
+        let places = d.settlements();
+        write_array(
+            &mut put,
+            &places
+                .iter()
+                .flat_map(|s| [s.location.lon, s.location.lat])
+                .collect::<Vec<_>>(),
+            f64::to_le_bytes,
+        )?;
+        write_array(
+            &mut put,
+            &places.iter().map(|s| s.name.len() as u64).collect::<Vec<_>>(),
+            u64::to_le_bytes,
+        )?;
+        write_bytes(
+            &mut put,
+            places.iter().map(|s| s.name.as_str()).collect::<String>().as_bytes(),
+        )?;
         Ok(())
     })()
     .map_err(io)?;
@@ -96,6 +128,7 @@ pub fn load(path: &Path) -> Result<RoadNetwork, RoadsError> {
     }
     let parsed = (|| {
         let sha: [u8; 32] = r.take(32)?.try_into().ok()?;
+        let source_name = r.string()?;
         let stats = BuildStats {
             dropped_nodes: r.u64()? as usize,
             dropped_edges: r.u64()? as usize,
@@ -121,9 +154,29 @@ pub fn load(path: &Path) -> Result<RoadNetwork, RoadsError> {
         }
         let bwd = ups.pop()?;
         let fwd = ups.pop()?;
-        (r.pos == r.bytes.len()).then_some(())?;
+        let segments: Vec<(LonLat, LonLat)> = r
+            .f64s()?
+            .chunks_exact(4)
+            .map(|c| (LonLat::new(c[0], c[1]), LonLat::new(c[2], c[3])))
+            .collect();
+        let place_coords = r.f64s()?;
+        let name_lengths = r.u64s()?;
+        let names = r.string()?;
+        (place_coords.len() == 2 * name_lengths.len()).then_some(())?;
+        let mut settlements = Vec::with_capacity(name_lengths.len());
+        let mut at = 0usize;
+        for (c, &len) in place_coords.chunks_exact(2).zip(&name_lengths) {
+            let end = at.checked_add(usize::try_from(len).ok()?)?;
+            settlements.push(Settlement {
+                name: names.get(at..end)?.to_string(),
+                location: LonLat::new(c[0], c[1]),
+            });
+            at = end;
+        }
+        (at == names.len() && r.pos == r.bytes.len()).then_some(())?;
         Some((
-            sha,
+            (source_name, sha),
+            DetachedRoads::new(segments, settlements),
             stats,
             RoadGraph {
                 osm_ids,
@@ -138,7 +191,8 @@ pub fn load(path: &Path) -> Result<RoadNetwork, RoadsError> {
             bwd,
         ))
     })();
-    let (sha, stats, graph, rank, fwd, bwd) = parsed.ok_or_else(|| bad("truncated or inconsistent body"))?;
+    let ((source_name, sha), detached, stats, graph, rank, fwd, bwd) =
+        parsed.ok_or_else(|| bad("truncated or inconsistent body"))?;
     let n = graph.coords.len();
     let consistent = graph.osm_ids.len() == n
         && graph.first_out.len() == n + 1
@@ -175,7 +229,9 @@ pub fn load(path: &Path) -> Result<RoadNetwork, RoadsError> {
         graph,
         ch,
         snap,
+        detached,
         info: NetworkInfo {
+            source_name,
             source_sha256: sha,
             stats,
         },
@@ -190,6 +246,12 @@ fn write_array<T: Copy, const W: usize>(
 ) -> std::io::Result<()> {
     put(&(v.len() as u64).to_le_bytes())?;
     v.iter().try_for_each(|&x| put(&to_le(x)))
+}
+
+/// Writes length-prefixed bytes.
+fn write_bytes(put: &mut impl FnMut(&[u8]) -> std::io::Result<()>, bytes: &[u8]) -> std::io::Result<()> {
+    put(&(bytes.len() as u64).to_le_bytes())?;
+    put(bytes)
 }
 
 struct Reader<'a> {
@@ -218,6 +280,11 @@ impl<'a> Reader<'a> {
                 .map(|c| conv(c.try_into().expect("invariant: chunk of W bytes")))
                 .collect(),
         )
+    }
+    /// Length-prefixed UTF-8.
+    fn string(&mut self) -> Option<String> {
+        let n = usize::try_from(self.u64()?).ok()?;
+        String::from_utf8(self.take(n)?.to_vec()).ok()
     }
     fn u32s(&mut self) -> Option<Vec<u32>> {
         self.array(u32::from_le_bytes)

@@ -5,7 +5,8 @@
 //! of consecutive nodes one or two directed edges (by the way's `oneway`), each with a packed
 //! [`PathCost`] from its haversine length and the way's speed. Parallel edges keep the cheapest.
 //! Within the largest SCC every node reaches every other, so every query between points snapped
-//! onto it has a finite answer.
+//! onto it has a finite answer. The segments left out (touching a node outside the SCC, not
+//! motorways or ferries) are handed back as coordinates for [`super::detached::DetachedRoads`].
 
 use crate::ids::{EdgeIdx, NodeIdx, OsmNodeId};
 use crate::osm::profile::{Oneway, RoadClass};
@@ -87,8 +88,9 @@ impl RoadGraph {
         dm as f64 / 10_000.0
     }
 
-    /// Builds the graph from the extract's roads. See the module docs.
-    pub fn from_extract(extract: &OsmExtract) -> (RoadGraph, BuildStats) {
+    /// Builds the graph from the extract's roads, with the segments left out (each once, as
+    /// coordinate pairs). See the module docs.
+    pub fn from_extract(extract: &OsmExtract) -> (RoadGraph, BuildStats, Vec<(LonLat, LonLat)>) {
         let mut stats = BuildStats::default();
         // (from osm id, to osm id, cost, class)
         let mut edges: Vec<(i64, i64, PathCost, u8)> = Vec::new();
@@ -135,6 +137,20 @@ impl RoadGraph {
             }
         }
         stats.dropped_nodes = ids.len() - next as usize;
+        let coord_of = |i: u32| {
+            extract
+                .coord(OsmNodeId(ids[i as usize]))
+                .expect("invariant: edges only join known nodes")
+        };
+        let mut dropped: Vec<(u32, u32)> = dense
+            .iter()
+            .filter(|e| !(keep[e.0 as usize] && keep[e.1 as usize]))
+            .filter(|e| RoadClass::from_u8(e.3).is_some_and(RoadClass::is_snap_target))
+            .map(|e| (e.0.min(e.1), e.0.max(e.1)))
+            .collect();
+        dropped.sort_unstable();
+        dropped.dedup();
+        let dropped_segments = dropped.iter().map(|&(a, b)| (coord_of(a), coord_of(b))).collect();
         let before = dense.len();
         dense.retain(|e| keep[e.0 as usize] && keep[e.1 as usize]);
         stats.dropped_edges = before - dense.len();
@@ -173,6 +189,7 @@ impl RoadGraph {
                 class,
             },
             stats,
+            dropped_segments,
         )
     }
 }

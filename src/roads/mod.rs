@@ -3,7 +3,13 @@
 //!
 //! `osm::extract` → [`RoadGraph::from_extract`] (CSR, largest SCC) → [`ContractionHierarchy::build`]
 //! and [`SnapIndex::build`] → [`RoadNetwork`]. The prepared network is cached on disk
-//! ([`cache`]) with a format version and the source file's SHA-256.
+//! ([`cache`]) with a format version, the source file's name and its SHA-256.
+//!
+//! What the largest SCC leaves out is kept as [`DetachedRoads`], so that a position that
+//! cannot be snapped is explained by its real cause ([`SnapError`]): far from every road (a
+//! coordinate mistake: [`SnapError::TooFar`]) or near a road on a part of the map not joined to
+//! the rest ([`SnapError::NotConnected`], with the settlement near it). A position within the
+//! radius of a joined road snaps to it even when a detached road is nearer.
 //!
 //! Positions enter as [`Snap`]s: a point on a segment. A snapped point joins the graph through
 //! "phantom" seeds: it reaches the segment's end nodes (and is reached from them) at the cost of
@@ -15,6 +21,7 @@
 pub mod cache;
 pub mod ch;
 pub mod cost;
+pub mod detached;
 pub mod dijkstra;
 pub mod graph;
 pub mod snap;
@@ -24,6 +31,7 @@ use std::time::Instant;
 
 pub use ch::ContractionHierarchy;
 pub use cost::PathCost;
+pub use detached::{DetachedRoads, Settlement};
 pub use graph::{BuildStats, RoadGraph};
 pub use snap::{Segment, Snap, SnapIndex};
 
@@ -38,12 +46,15 @@ pub struct RoadNetwork {
     pub(crate) graph: RoadGraph,
     pub(crate) ch: ContractionHierarchy,
     pub(crate) snap: SnapIndex,
+    pub(crate) detached: DetachedRoads,
     pub(crate) info: NetworkInfo,
 }
 
 /// Where a network came from and what building it left out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NetworkInfo {
+    /// File name of the source PBF (without its directory).
+    pub source_name: String,
     /// SHA-256 of the source PBF.
     pub source_sha256: [u8; 32],
     pub stats: BuildStats,
@@ -78,8 +89,38 @@ pub enum SnapError {
          check the coordinates (latitude first) and that the point lies inside the map's area"
     )]
     TooFar { point: LonLat, distance_m: f64, max_m: i64 },
+    #[error(
+        "position {point} is {distance_m:.0} m from a road{} on a part of the map not joined to the \
+         rest of the road network (the nearest joined road is {connected_m:.0} m away), so no car \
+         route reaches it on this map: check that the extract includes the link (a bridge, a \
+         ferry, a road cut at the extract's edge) and the way's tags",
+        .settlement.as_deref().map(|n| format!(" near {n}")).unwrap_or_default()
+    )]
+    NotConnected {
+        point: LonLat,
+        /// To the nearest road of the detached part, metres.
+        distance_m: f64,
+        /// To the nearest road of the joined network, metres.
+        connected_m: f64,
+        /// The settlement near the position, if any.
+        settlement: Option<String>,
+    },
     #[error("the road network has no roads to snap to")]
     Empty,
+}
+
+impl SnapError {
+    /// A stable code for the cause: `off_road_network` (far from every road: check the
+    /// coordinates), `not_connected` (near a road on a part not joined to the rest),
+    /// `invalid_coordinate`, `no_roads`.
+    pub fn cause_code(&self) -> &'static str {
+        match self {
+            SnapError::InvalidCoordinate { .. } => "invalid_coordinate",
+            SnapError::TooFar { .. } => "off_road_network",
+            SnapError::NotConnected { .. } => "not_connected",
+            SnapError::Empty => "no_roads",
+        }
+    }
 }
 
 /// A point-to-point route.
@@ -112,13 +153,19 @@ pub fn file_sha256(path: &Path) -> Result<[u8; 32], OsmError> {
     Ok(h.finalize().into())
 }
 
+/// The file name of a source path, as the network records it.
+pub fn source_name(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
 /// Imports `osm_path` and prepares the network.
 pub fn build(osm_path: &Path) -> Result<RoadNetwork, RoadsError> {
     let sha = file_sha256(osm_path)?;
     let t = Instant::now();
     let extract = osm::extract(osm_path)?;
     tracing::debug!(ms = t.elapsed().as_millis() as u64, "osm extract");
-    RoadNetwork::from_extract(&extract, sha).ok_or_else(|| RoadsError::NoRoads {
+    RoadNetwork::from_extract(&extract, source_name(osm_path), sha).ok_or_else(|| RoadsError::NoRoads {
         path: osm_path.to_path_buf(),
     })
 }
@@ -144,10 +191,11 @@ pub fn load_or_build(osm_path: &Path, cache_path: Option<&Path>) -> Result<RoadN
 }
 
 impl RoadNetwork {
-    /// Builds graph, hierarchy and snap index; `None` when the extract has no drivable roads.
-    pub fn from_extract(extract: &OsmExtract, source_sha256: [u8; 32]) -> Option<RoadNetwork> {
+    /// Builds graph, hierarchy, snap index and the detached parts; `None` when the extract has
+    /// no drivable roads. `source_name` and `source_sha256` identify the PBF it was read from.
+    pub fn from_extract(extract: &OsmExtract, source_name: String, source_sha256: [u8; 32]) -> Option<RoadNetwork> {
         let t = Instant::now();
-        let (graph, stats) = RoadGraph::from_extract(extract);
+        let (graph, stats, dropped) = RoadGraph::from_extract(extract);
         if graph.edge_count() == 0 {
             return None;
         }
@@ -163,7 +211,12 @@ impl RoadNetwork {
             graph,
             ch,
             snap,
-            info: NetworkInfo { source_sha256, stats },
+            detached: DetachedRoads::new(dropped, Settlement::from_places(&extract.places)),
+            info: NetworkInfo {
+                source_name,
+                source_sha256,
+                stats,
+            },
         })
     }
 
@@ -179,13 +232,28 @@ impl RoadNetwork {
         &self.info
     }
 
-    /// Places `p` on the nearest road segment within `max_distance`.
+    pub fn detached(&self) -> &DetachedRoads {
+        &self.detached
+    }
+
+    /// Places `p` on the nearest road segment within `max_distance`. When there is none, says
+    /// why: a detached road within `max_distance` ([`SnapError::NotConnected`]) or no road at
+    /// all ([`SnapError::TooFar`]).
     pub fn snap(&self, p: LonLat, max_distance: Meters) -> Result<Snap, SnapError> {
         if !p.is_valid() {
             return Err(SnapError::InvalidCoordinate { lat: p.lat, lon: p.lon });
         }
         let s = self.snap.nearest(&self.graph, p).ok_or(SnapError::Empty)?;
-        if s.distance_m > max_distance.0 as f64 {
+        let max_m = max_distance.0 as f64;
+        if s.distance_m > max_m {
+            if let Some(d) = self.detached.nearest_m(p).filter(|&d| d <= max_m) {
+                return Err(SnapError::NotConnected {
+                    point: p,
+                    distance_m: d,
+                    connected_m: s.distance_m,
+                    settlement: self.detached.settlement_near(p).map(|t| t.name.clone()),
+                });
+            }
             return Err(SnapError::TooFar {
                 point: p,
                 distance_m: s.distance_m,

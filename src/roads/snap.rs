@@ -5,7 +5,8 @@
 //! exactly with [`spatial::project_onto_segment`] and the nearest wins (ties: lower segment index).
 //! [`SnapIndex::snap_exhaustive`] measures every segment the same way: it is the oracle.
 //!
-//! Motorways and their slip roads are not in the index: no home or base is reached from one.
+//! Motorways, their slip roads and ferries are not in the index: no home or base is reached
+//! from one.
 
 use rstar::{primitives::GeomWithData, primitives::Line, RTree};
 
@@ -51,7 +52,7 @@ impl SnapIndex {
         for a in 0..g.node_count() {
             let a = NodeIdx::new(a);
             for (e, b) in g.out_edges(a) {
-                if g.edge_class(e).is_motorway() {
+                if !g.edge_class(e).is_snap_target() {
                     continue;
                 }
                 let reverse = g.find_edge(b, a);
@@ -117,26 +118,8 @@ impl SnapIndex {
 
     /// The nearest point on any indexed segment, or `None` when there are none.
     pub fn nearest(&self, g: &RoadGraph, p: LonLat) -> Option<Snap> {
-        let q = self.frame.xy(p);
-        let mut best: Option<(f64, u32, Snap)> = None;
-        let mut bound = f64::INFINITY;
-        for (item, d2) in self.tree.nearest_neighbor_iter_with_distance_2(q) {
-            let planar = d2.sqrt();
-            // The planar frame is off by at most a few percent across a county: keep candidates
-            // until they are clearly farther than the best exact distance found so far.
-            if planar > bound {
-                break;
-            }
-            let snap = self.measure(g, p, item.data);
-            if best
-                .as_ref()
-                .is_none_or(|(d, i, _)| (snap.distance_m, item.data) < (*d, *i))
-            {
-                bound = snap.distance_m * 1.1 + 5.0;
-                best = Some((snap.distance_m, item.data, snap));
-            }
-        }
-        best.map(|(_, _, s)| s)
+        let (i, _) = nearest_line(&self.tree, self.frame.xy(p), |i| self.measure(g, p, i).distance_m)?;
+        Some(self.measure(g, p, i))
     }
 
     /// The oracle for [`nearest`](Self::nearest): every segment measured exactly.
@@ -158,4 +141,28 @@ impl SnapIndex {
             fraction: proj.fraction,
         }
     }
+}
+
+/// The item of `tree` nearest to the planar point `q` by the exact distance `measure` (metres),
+/// with that distance; ties go to the lower item. The tree proposes candidates in planar order;
+/// they are measured until one is clearly farther than the best exact distance so far (the
+/// planar frame is off by at most a few percent across a county).
+pub(crate) fn nearest_line(
+    tree: &RTree<GeomWithData<Line<[f64; 2]>, u32>>,
+    q: [f64; 2],
+    mut measure: impl FnMut(u32) -> f64,
+) -> Option<(u32, f64)> {
+    let mut best: Option<(f64, u32)> = None;
+    let mut bound = f64::INFINITY;
+    for (item, d2) in tree.nearest_neighbor_iter_with_distance_2(q) {
+        if d2.sqrt() > bound {
+            break;
+        }
+        let d = measure(item.data);
+        if best.is_none_or(|(bd, bi)| (d, item.data) < (bd, bi)) {
+            bound = d * 1.1 + 5.0;
+            best = Some((d, item.data));
+        }
+    }
+    best.map(|(d, i)| (i, d))
 }

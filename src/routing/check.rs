@@ -24,6 +24,7 @@ use super::instances::hhcrsp::{HhcrspInstance, HhcrspSolution};
 use super::instances::solomon::SolomonInstance;
 use super::problem::{Duration, Pin, Problem, Sync, WindowKind};
 use super::solution::{Plan, UnassignedReason};
+use crate::ids::JobIdx;
 
 /// Slack for f64 comparisons on benchmark data.
 const EPS: f64 = 1e-6;
@@ -43,6 +44,18 @@ pub enum Violation {
     },
     ListedButServed {
         job: String,
+    },
+    /// A job the caller withheld from the search, served.
+    ServedWithheld {
+        job: String,
+        reason: &'static str,
+    },
+    /// A withheld job listed with another reason, or a job listed as withheld that was not.
+    WrongReason {
+        job: String,
+        stated: &'static str,
+        /// The reason it was withheld with, or `None` when it was not withheld.
+        withheld: Option<&'static str>,
     },
     NotEligible {
         job: String,
@@ -92,11 +105,6 @@ pub enum Violation {
     PinBroken {
         job: String,
     },
-    /// Listed unassigned as pinned to someone off shift when no part is, or the other way round.
-    OffShiftReason {
-        job: String,
-        stated: &'static str,
-    },
     Break {
         vehicle: String,
         what: String,
@@ -132,6 +140,14 @@ impl fmt::Display for Violation {
                 write!(f, "job {job}: neither served nor listed unassigned")
             }
             Self::ListedButServed { job } => write!(f, "job {job}: listed unassigned but served"),
+            Self::ServedWithheld { job, reason } => write!(f, "job {job}: served, but it was withheld as `{reason}`"),
+            Self::WrongReason { job, stated, withheld } => match withheld {
+                Some(w) => write!(
+                    f,
+                    "job {job}: listed unassigned as `{stated}`, but it was withheld as `{w}`"
+                ),
+                None => write!(f, "job {job}: listed unassigned as `{stated}`, but it was not withheld"),
+            },
             Self::NotEligible { job, vehicle } => write!(
                 f,
                 "job {job}: {vehicle} lacks a skill, is excluded or not the pinned one"
@@ -164,10 +180,6 @@ impl fmt::Display for Violation {
                 write!(f, "job {job}: parts start at {first} and {second}, out of sync")
             }
             Self::PinBroken { job } => write!(f, "job {job}: pinned vehicle or time not kept"),
-            Self::OffShiftReason { job, stated } => write!(
-                f,
-                "job {job}: listed unassigned as `{stated}`, but `pinned_staff_off_shift` is the reason exactly when a part is pinned to someone off shift"
-            ),
             Self::Break { vehicle, what } => write!(f, "{vehicle}: break {what}"),
             Self::WorkingTime { vehicle, working, cap } => {
                 write!(f, "{vehicle}: works {working}, over the daily cap of {cap}")
@@ -304,7 +316,6 @@ pub fn check_plan(p: &Problem, plan: &Plan) -> Result<CheckedCost, Vec<Violation
                 None => true,
                 Some(Pin::Vehicle(v)) => v == route.vehicle,
                 Some(Pin::VehicleAt(v, at)) => v == route.vehicle && stop.start == at,
-                Some(Pin::OffShift) => false,
             };
             // A stop pinned to a time keeps that time, whatever the job's window says.
             let (earliest, latest, window) = match part.pin {
@@ -462,12 +473,14 @@ pub fn check_plan(p: &Problem, plan: &Plan) -> Result<CheckedCost, Vec<Violation
         first_task += job.parts.len();
         let n_served = parts.iter().filter(|x| x.is_some()).count();
         let is_listed = listed.contains(&j);
-        let off_shift = job.parts.iter().any(|part| part.pin == Some(Pin::OffShift));
-        if let Some((_, reason)) = plan.unassigned.iter().find(|(u, _)| u.get() == j) {
-            if (*reason == UnassignedReason::PinnedStaffOffShift) != off_shift {
-                bad.push(Violation::OffShiftReason {
+        if let Some(&(_, stated)) = plan.unassigned.iter().find(|(u, _)| u.get() == j) {
+            let withheld = p.withheld(JobIdx::new(j));
+            let only_withheld = stated.is_withheld_only();
+            if withheld.is_some_and(|w| w != stated) || (withheld.is_none() && only_withheld) {
+                bad.push(Violation::WrongReason {
                     job: job.name.clone(),
-                    stated: reason.code(),
+                    stated: stated.code(),
+                    withheld: withheld.map(UnassignedReason::code),
                 });
             }
         }
@@ -480,6 +493,12 @@ pub fn check_plan(p: &Problem, plan: &Plan) -> Result<CheckedCost, Vec<Violation
         }
         if is_listed {
             bad.push(Violation::ListedButServed { job: job.name.clone() });
+        }
+        if let Some(w) = p.withheld(JobIdx::new(j)) {
+            bad.push(Violation::ServedWithheld {
+                job: job.name.clone(),
+                reason: w.code(),
+            });
         }
         if n_served < parts.len() {
             bad.push(Violation::HalfServed { job: job.name.clone() });
@@ -1048,6 +1067,47 @@ pub(crate) mod tests {
         plan.cost.total -= 1;
         let bad = check_plan(&p, &plan).unwrap_err();
         assert!(matches!(bad[..], [Violation::CostMismatch { .. }]), "{bad:?}");
+    }
+
+    #[test]
+    fn a_withheld_job_is_never_served_and_only_it_is_listed_as_unreachable() {
+        let (mut p, served) = solved_line();
+        p.withhold(JobIdx(3), UnassignedReason::LocationUnreachable);
+        let bad = check_plan(&p, &served).unwrap_err();
+        assert!(
+            matches!(&bad[..], [Violation::ServedWithheld { job, reason: "location_unreachable" }] if job == "j4"),
+            "{bad:?}"
+        );
+        let sol = Solution {
+            routes: vec![vec![TaskIdx(0), TaskIdx(1)], vec![TaskIdx(2)]],
+        };
+        let plan = Evaluator::new(&p).plan(&sol);
+        assert_eq!(
+            plan.unassigned,
+            vec![(JobIdx(3), UnassignedReason::LocationUnreachable)]
+        );
+        assert!(check_plan(&p, &plan).is_ok());
+        let mut wrong = plan.clone();
+        wrong.unassigned[0].1 = UnassignedReason::NoFeasibleInsertion;
+        let bad = check_plan(&p, &wrong).unwrap_err();
+        assert!(
+            matches!(
+                &bad[..],
+                [Violation::WrongReason {
+                    withheld: Some("location_unreachable"),
+                    ..
+                }]
+            ),
+            "{bad:?}"
+        );
+        let (p, _) = solved_line();
+        let mut claimed = Evaluator::new(&p).plan(&sol);
+        claimed.unassigned[0].1 = UnassignedReason::LocationUnreachable;
+        let bad = check_plan(&p, &claimed).unwrap_err();
+        assert!(
+            matches!(&bad[..], [Violation::WrongReason { withheld: None, .. }]),
+            "{bad:?}"
+        );
     }
 
     #[test]

@@ -137,6 +137,9 @@ pub struct DaysConfig {
     pub rules: DayRules,
     /// What the plan of the day before `first` hands on, when there is one.
     pub previous: Option<CarryOver>,
+    /// Visits whose locations cannot be reached on the road network: left unplaced as
+    /// `location_unreachable` on every day (see [`DayConfig::unreachable`]).
+    pub unreachable: Vec<VisitIdx>,
 }
 
 /// One day of a run: its problem (with the carry-over it was built with), its checked plan.
@@ -192,6 +195,7 @@ pub fn plan_days(
                 day,
                 rules: cfg.rules,
                 previous: previous.as_ref(),
+                unreachable: &cfg.unreachable,
             },
         )
         .map_err(|source| DaysError::Day { day, source })?;

@@ -14,14 +14,15 @@
 //! - a job has one or two parts; a two-person job has a synchronisation rule and its two parts
 //!   are done by two different vehicles; each part becomes one task, parts in order;
 //! - every window has `earliest <= latest`; a pinned start time is a hard window of one instant;
-//! - `eligible(task, vehicle)` is precomputed: skills, excluded staff and pins (a part pinned
-//!   [`Pin::OffShift`] is eligible for no vehicle).
+//! - `eligible(task, vehicle)` is precomputed: skills, excluded staff and pins (a job the
+//!   caller [withholds](Problem::withhold) is eligible for no vehicle).
 //! - [`Rules`] (working time, breaks, continuity, substitution; see [`super::constraints`])
 //!   are sized to the vehicles and jobs or empty; a problem with any rule is not simple.
 
 use thiserror::Error;
 
 use crate::ids::{JobIdx, LocIdx, TaskIdx, VehicleIdx};
+use crate::routing::solution::UnassignedReason;
 
 /// Errors found while building a problem.
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -158,10 +159,6 @@ pub enum Pin {
     Vehicle(VehicleIdx),
     /// Done by this vehicle, starting exactly at this instant.
     VehicleAt(VehicleIdx, i64),
-    /// Fixed to someone who has no vehicle in this problem (not on shift): no vehicle may do
-    /// the part, so the job stays unassigned, with
-    /// [`UnassignedReason::PinnedStaffOffShift`](super::solution::UnassignedReason::PinnedStaffOffShift).
-    OffShift,
 }
 
 /// Service duration of a part: the same for everyone, or per vehicle.
@@ -321,6 +318,8 @@ pub struct Problem {
     /// Per (job, vehicle), job-major: the vehicle's staff member is a new face to the job's
     /// person (empty without continuity).
     new_face: Vec<bool>,
+    /// Jobs withheld from the search by the caller, with the reason, sorted by job.
+    withheld: Vec<(JobIdx, UnassignedReason)>,
 }
 
 impl Problem {
@@ -347,6 +346,29 @@ impl Problem {
             Duration::PerVehicle(ds) => ds[v.get()],
         }
     }
+    /// Withholds job `j` from the search, before solving: no vehicle may do it, and it is
+    /// reported unassigned with `reason`, a cause the caller knows and the engine cannot see
+    /// (e.g. [`UnassignedReason::LocationUnreachable`]: the location is off the road network).
+    /// Vehicles stay interchangeable when they were: the job is closed to every one alike.
+    pub fn withhold(&mut self, j: JobIdx, reason: UnassignedReason) {
+        for t in self.job_tasks(j) {
+            self.eligible[t * self.words..(t + 1) * self.words].fill(0);
+        }
+        self.all_eligible = false;
+        match self.withheld.binary_search_by_key(&j, |w| w.0) {
+            Ok(i) => self.withheld[i].1 = reason,
+            Err(i) => self.withheld.insert(i, (j, reason)),
+        }
+    }
+
+    /// The reason job `j` was [withheld](Self::withhold), if it was.
+    pub fn withheld(&self, j: JobIdx) -> Option<UnassignedReason> {
+        self.withheld
+            .binary_search_by_key(&j, |w| w.0)
+            .ok()
+            .map(|i| self.withheld[i].1)
+    }
+
     /// True when `v` may do `t` (skills, exclusions, pins).
     #[inline]
     pub fn eligible(&self, t: TaskIdx, v: VehicleIdx) -> bool {
@@ -402,10 +424,6 @@ impl Problem {
     /// True when a part of job `j` is pinned: the search never takes it out of its route.
     pub fn is_pinned(&self, j: JobIdx) -> bool {
         self.jobs[j.get()].parts.iter().any(|p| p.pin.is_some())
-    }
-    /// True when a part of job `j` is pinned to someone not on shift ([`Pin::OffShift`]).
-    pub fn is_pinned_off_shift(&self, j: JobIdx) -> bool {
-        self.jobs[j.get()].parts.iter().any(|p| p.pin == Some(Pin::OffShift))
     }
 }
 
@@ -527,9 +545,7 @@ impl ProblemBuilder {
                         window = WindowKind::Hard;
                         Some(v)
                     }
-                    Some(Pin::OffShift) => None,
                 };
-                let off_shift = part.pin == Some(Pin::OffShift);
                 if let Some(v) = pinned_vehicle {
                     if v.get() >= nv {
                         return Err(ProblemError::UnknownPinVehicle {
@@ -546,8 +562,7 @@ impl ProblemBuilder {
                             break;
                         }
                         let v = VehicleIdx::new(vi);
-                        let ok = !off_shift
-                            && self.vehicles[vi].skills.covers(part.skills)
+                        let ok = self.vehicles[vi].skills.covers(part.skills)
                             && !job.excluded.contains(&v)
                             && pinned_vehicle.is_none_or(|pv| pv == v);
                         bits |= (ok as u64) << b;
@@ -622,6 +637,7 @@ impl ProblemBuilder {
             simple,
             all_eligible,
             new_face,
+            withheld: Vec::new(),
         })
     }
 }

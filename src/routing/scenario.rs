@@ -25,7 +25,7 @@
 //! - Pins: a stop the previous day's plan fixed is pinned to its shift's vehicle and start
 //!   (`Pin::VehicleAt`). A scenario pin is fixed to the vehicle of the pinned staff member's
 //!   shift that holds it, and to its start when one is given; when no shift of theirs that
-//!   day holds it, the part is pinned off shift (`Pin::OffShift`): the visit is left unplaced
+//!   day holds it, the job is withheld ([`Problem::withhold`]): the visit is left unplaced
 //!   with `pinned_staff_off_shift` and the rest of the day is planned.
 //! - Working-time rules from the profile's `[routing.rules]` ([`DayRules`]): a shift longer
 //!   than the threshold gets its break, in the window measured from the shift start (clipped to
@@ -34,7 +34,7 @@
 //!   [`day_problem`] keeps the behaviour from before these rules: none of them, travel only.
 
 use crate::config::{ObjectiveSettings, RoutingSettings, WorkRuleSettings};
-use crate::ids::{LocIdx, StaffIdx, VehicleIdx, VisitIdx};
+use crate::ids::{JobIdx, LocIdx, StaffIdx, VehicleIdx, VisitIdx};
 use crate::matrix::TravelMatrix;
 use crate::routing::constraints::continuity::continuity;
 use crate::routing::days::CarryOver;
@@ -42,6 +42,7 @@ use crate::routing::problem::{
     BreakRule, Duration, Job, JobPart, Objective, Pin, Problem, ProblemBuilder, ProblemError, RouteMatrix, Rules,
     SkillSet, Sync, Vehicle, WindowKind, WorkRules,
 };
+use crate::routing::solution::UnassignedReason;
 use crate::scenario::model::{Crew, Scenario, Shift, Sync as CrewSync};
 use crate::scenario::tier::{Tier, TimeWindow};
 
@@ -134,6 +135,7 @@ pub fn day_problem_with(s: &Scenario, m: &TravelMatrix, day: i64, rules: &DayRul
             day,
             rules: *rules,
             previous: None,
+            unreachable: &[],
         },
     )
 }
@@ -147,6 +149,10 @@ pub struct DayConfig<'a> {
     /// What the previous day's plan carries over; `None` when the day is planned on its own
     /// (then the whole of every shift overlapping it is planned).
     pub previous: Option<&'a CarryOver>,
+    /// Visits whose locations cannot be reached on the road network (the caller knows the
+    /// roads; the engine does not): their jobs are withheld as
+    /// [`UnassignedReason::LocationUnreachable`], so the rest of the day is planned.
+    pub unreachable: &'a [VisitIdx],
 }
 
 /// Maps a scenario day onto the engine. See the module docs.
@@ -223,6 +229,7 @@ pub fn map_day(s: &Scenario, m: &TravelMatrix, cfg: &DayConfig<'_>) -> Result<Da
     }
 
     let mut jobs = Vec::new();
+    let mut withheld = Vec::new();
     let no_carry = CarryOver::default();
     let carry = cfg.previous.unwrap_or(&no_carry);
     for (vi, visit) in s.visits.iter().enumerate() {
@@ -251,6 +258,7 @@ pub fn map_day(s: &Scenario, m: &TravelMatrix, cfg: &DayConfig<'_>) -> Result<Da
             .map(|(v, _)| VehicleIdx::new(v))
             .collect();
         let mut pins = Vec::with_capacity(n_parts);
+        let mut off_shift = false;
         for k in 0..n_parts {
             pins.push(if let Some(f) = fixed.iter().find(|f| usize::from(f.part) == k) {
                 let v = vehicles
@@ -268,10 +276,10 @@ pub fn map_day(s: &Scenario, m: &TravelMatrix, cfg: &DayConfig<'_>) -> Result<Da
                 let v = vehicles.iter().position(|(st, sh)| {
                     *st == pinned.staff && sh.window.start.0 <= span_end && span_start < sh.window.end.0
                 });
-                Some(match (v, pinned.start) {
-                    (None, _) => Pin::OffShift,
-                    (Some(v), Some(t)) => Pin::VehicleAt(VehicleIdx::new(v), t.0),
-                    (Some(v), None) => Pin::Vehicle(VehicleIdx::new(v)),
+                off_shift |= v.is_none();
+                v.map(|v| match pinned.start {
+                    Some(t) => Pin::VehicleAt(VehicleIdx::new(v), t.0),
+                    None => Pin::Vehicle(VehicleIdx::new(v)),
                 })
             } else {
                 None
@@ -312,6 +320,11 @@ pub fn map_day(s: &Scenario, m: &TravelMatrix, cfg: &DayConfig<'_>) -> Result<Da
             excluded,
             unassigned_cost: rules.tier_weight(visit.tier),
         });
+        if cfg.unreachable.contains(&visit_idx) {
+            withheld.push((JobIdx::new(jobs.len()), UnassignedReason::LocationUnreachable));
+        } else if off_shift {
+            withheld.push((JobIdx::new(jobs.len()), UnassignedReason::PinnedStaffOffShift));
+        }
         jobs.push(visit_idx);
     }
     b.rules = Rules {
@@ -337,8 +350,12 @@ pub fn map_day(s: &Scenario, m: &TravelMatrix, cfg: &DayConfig<'_>) -> Result<Da
                 .collect()
         },
     };
+    let mut problem = b.build()?;
+    for (j, reason) in withheld {
+        problem.withhold(j, reason);
+    }
     Ok(DayProblem {
-        problem: b.build()?,
+        problem,
         day,
         vehicles,
         jobs,

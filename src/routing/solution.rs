@@ -118,8 +118,13 @@ pub enum UnassignedReason {
     WindowUnreachable,
     /// Feasible alone, but not alongside the other visits within the search budget.
     NoFeasibleInsertion,
-    /// A part is pinned to someone who is not on shift ([`Pin::OffShift`](super::problem::Pin::OffShift)).
+    /// A part is pinned to someone who is not on shift that day: the caller
+    /// [withholds](Problem::withhold) the job with it.
     PinnedStaffOffShift,
+    /// The job's location cannot be reached (e.g. off the road network, or on a part of it not
+    /// joined to the rest). The engine never finds this itself: the caller, who knows the
+    /// roads, [withholds](Problem::withhold) the job with it.
+    LocationUnreachable,
 }
 
 impl UnassignedReason {
@@ -132,6 +137,7 @@ impl UnassignedReason {
             Self::WindowUnreachable => "window_unreachable",
             Self::NoFeasibleInsertion => "no_feasible_insertion",
             Self::PinnedStaffOffShift => "pinned_staff_off_shift",
+            Self::LocationUnreachable => "location_unreachable",
         }
     }
 
@@ -144,15 +150,23 @@ impl UnassignedReason {
             Self::WindowUnreachable,
             Self::NoFeasibleInsertion,
             Self::PinnedStaffOffShift,
+            Self::LocationUnreachable,
         ]
         .into_iter()
         .find(|r| r.code() == code)
     }
 
-    /// The first reason that applies to job `j`, judged on the job alone.
+    /// True for the reasons only a caller can give, by [withholding](Problem::withhold) the
+    /// job: the engine never finds them on its own.
+    pub fn is_withheld_only(self) -> bool {
+        matches!(self, Self::PinnedStaffOffShift | Self::LocationUnreachable)
+    }
+
+    /// The first reason that applies to job `j`, judged on the job alone; a withheld job's
+    /// reason is the one it was withheld with.
     pub fn of(problem: &Problem, j: JobIdx) -> Self {
-        if problem.is_pinned_off_shift(j) {
-            return Self::PinnedStaffOffShift;
+        if let Some(reason) = problem.withheld(j) {
+            return reason;
         }
         let job = problem.job(j);
         let tasks: Vec<TaskIdx> = problem.job_tasks(j).map(TaskIdx::new).collect();

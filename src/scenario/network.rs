@@ -1,9 +1,11 @@
 //! Scenario locations against the road network: the `location_off_network` rule, the snaps
 //! the matrix is computed over, and where people live (homes for the generator).
 //!
-//! Inputs: a validated [`Scenario`] or an [`OsmExtract`], and a [`RoadNetwork`]. Outputs:
-//! problems (code `location_off_network`, at the location's JSON path), snaps in
-//! [`LocationIdx`](crate::ids::LocationIdx) order, or a [`HomeSampler`].
+//! Inputs: a validated [`Scenario`] (or a scenario file's JSON, read leniently) or an
+//! [`OsmExtract`], and a [`RoadNetwork`]. Outputs: problems (code `location_off_network`, at
+//! the location's JSON path, naming the cause: far from every road or on a part of the map not
+//! joined to the rest), [`Located`] (snaps in [`LocationIdx`](crate::ids::LocationIdx) order and the visits that cannot
+//! be reached, which planning leaves unplaced), or a [`HomeSampler`].
 //!
 //! Homes: buildings whose `building=*` value says people live there (house, residential,
 //! detached, semidetached_house, terrace, bungalow, farm: one household; apartments: four),
@@ -14,6 +16,7 @@
 //! (never a motorway: the network's snap excludes them) within the radius; a building in a
 //! field far from any road is not a home.
 
+use crate::ids::VisitIdx;
 use crate::osm::{built_up_radius_m, OsmExtract, Place};
 use crate::roads::{RoadNetwork, Snap, SnapError};
 use crate::scenario::generate::{GenerateError, HomeSampler};
@@ -25,26 +28,91 @@ use crate::units::Meters;
 /// The snap radius when none is given: a farmhouse down a long track is the far end.
 pub const DEFAULT_SNAP_RADIUS: Meters = Meters(400);
 
-/// Snaps every location of the scenario, in location order, or reports each that fails.
-pub fn snap_locations(s: &Scenario, net: &RoadNetwork, radius: Meters) -> Result<Vec<Snap>, Vec<Problem>> {
+/// The scenario's locations on the road network.
+#[derive(Debug)]
+pub struct Located {
+    /// One per location, in [`LocationIdx`](crate::ids::LocationIdx) order. An unreachable visit's snap is a stand-in
+    /// on the nearest joined road, so the travel matrix stays whole; it is never travelled to,
+    /// since the visit is left unplaced ([`Located::unreachable`]).
+    pub snaps: Vec<Snap>,
+    /// The visits whose location cannot be reached on this map, with the cause, in visit order.
+    pub unreachable: Vec<(VisitIdx, SnapError)>,
+}
+
+impl Located {
+    /// Why visit `v` cannot be reached, if it cannot.
+    pub fn unreachable_cause(&self, v: VisitIdx) -> Option<&SnapError> {
+        self.unreachable.iter().find(|(u, _)| *u == v).map(|(_, e)| e)
+    }
+}
+
+/// Snaps every location of the scenario, in location order. A visit that cannot be reached
+/// (far from every road, or on a part of the map not joined to the rest) is listed in
+/// [`Located::unreachable`] for the caller to leave unplaced; a base that cannot be snapped is
+/// a problem (code `location_off_network`, at its JSON path), since no one could start there.
+pub fn snap_locations(s: &Scenario, net: &RoadNetwork, radius: Meters) -> Result<Located, Vec<Problem>> {
     let mut snaps = Vec::with_capacity(s.locations.len());
+    let mut unreachable = Vec::new();
     let mut problems = Vec::new();
+    let nb = s.bases.len();
     for (i, p) in s.locations.iter().enumerate() {
         match net.snap(*p, radius) {
             Ok(snap) => snaps.push(snap),
+            Err(e @ (SnapError::TooFar { .. } | SnapError::NotConnected { .. })) if i >= nb => {
+                match net.snap(*p, Meters(i64::MAX)) {
+                    Ok(stand_in) => snaps.push(stand_in),
+                    Err(e) => problems.push(off_network(s, i, &e)),
+                }
+                unreachable.push((VisitIdx::new(i - nb), e));
+            }
             Err(e) => problems.push(off_network(s, i, &e)),
         }
     }
     if problems.is_empty() {
-        Ok(snaps)
+        Ok(Located { snaps, unreachable })
     } else {
         Err(problems)
     }
 }
 
-/// The `location_off_network` problems of a scenario (empty when every location snaps).
+/// The `location_off_network` problems of a scenario: every base and visit whose location
+/// does not snap within `radius`, with the cause (empty when every location snaps).
 pub fn check_locations(s: &Scenario, net: &RoadNetwork, radius: Meters) -> Vec<Problem> {
-    snap_locations(s, net, radius).err().unwrap_or_default()
+    s.locations
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| net.snap(*p, radius).err().map(|e| off_network(s, i, &e)))
+        .collect()
+}
+
+/// The `location_off_network` problems of a scenario file read leniently, so that they can be
+/// reported together with its structural and meaning problems: every `bases[i].location` and
+/// `visits[i].location` with numeric `lat` and `lon` is snapped; anything else is left to the
+/// structural checks.
+pub fn check_file_locations(root: &serde_json::Value, net: &RoadNetwork, radius: Meters) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (list, what) in [("bases", "base"), ("visits", "visit")] {
+        let Some(items) = root.get(list).and_then(|v| v.as_array()) else {
+            continue;
+        };
+        for (i, item) in items.iter().enumerate() {
+            let location = &item["location"];
+            let (Some(lat), Some(lon)) = (location["lat"].as_f64(), location["lon"].as_f64()) else {
+                continue;
+            };
+            if let Err(e) = net.snap(LonLat::new(lon, lat), radius) {
+                let name = item["id"]
+                    .as_str()
+                    .map_or_else(|| format!("{what} {i}"), |id| format!("{what} `{id}`"));
+                problems.push(Problem::new(
+                    Code::LocationOffNetwork,
+                    format!("$.{list}[{i}].location"),
+                    format!("{name}: {e}"),
+                ));
+            }
+        }
+    }
+    problems
 }
 
 fn off_network(s: &Scenario, location: usize, e: &SnapError) -> Problem {

@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
+pub mod pbf;
+
 use carerota::roads::{self, RoadNetwork};
 
 /// `../shared/data/osm/NAME` from the repository root (or `CAREROTA_DATA_DIR/osm/NAME`).
