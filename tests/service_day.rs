@@ -357,7 +357,10 @@ fn a_visit_the_previous_day_finished_on_a_shift_that_ended_is_left_out() {
         .collect();
     let dusk = s.visit_idx("v-dusk").unwrap();
     assert!(by_late.contains(&dusk), "the late shift serves v-dusk");
-    assert!(day_problem(&s, &m, 1).unwrap().jobs.contains(&dusk), "due on day 2 on its own");
+    assert!(
+        day_problem(&s, &m, 1).unwrap().jobs.contains(&dusk),
+        "due on day 2 on its own"
+    );
     for v in &by_late {
         assert!(carry.is_done(*v));
     }
