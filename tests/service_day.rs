@@ -339,6 +339,10 @@ fn a_visit_the_previous_day_finished_on_a_shift_that_ended_is_left_out() {
         .as_array_mut()
         .unwrap()
         .push(nurse("late-rn", &[("2026-06-09T14:00", "2026-06-09T23:45")]));
+    // Due on both days; only the late nurse may do it.
+    let mut dusk = visit("v-dusk", 4, "2026-06-09T20:00", "2026-06-10T01:00");
+    dusk["excluded_staff"] = json!(["night-rn"]);
+    v["visits"].as_array_mut().unwrap().push(dusk);
     let s = load(&v);
     let m = matrix_of(&s);
     let (rules, cfg) = solve_cfg();
@@ -352,7 +356,12 @@ fn a_visit_the_previous_day_finished_on_a_shift_that_ended_is_left_out() {
         .filter(|st| st.staff == late)
         .map(|st| st.visit)
         .collect();
-    assert!(!by_late.is_empty(), "the late shift serves something");
+    let dusk = s.visit_idx("v-dusk").unwrap();
+    assert!(by_late.contains(&dusk), "the late shift serves v-dusk");
+    assert!(
+        day_problem(&s, &m, 1).unwrap().jobs.contains(&dusk),
+        "due on day 2 on its own"
+    );
     for v in &by_late {
         assert!(carry.is_done(*v));
     }
