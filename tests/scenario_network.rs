@@ -116,6 +116,9 @@ fn cli_validate_exits_non_zero_with_json_problems() {
     let (ok, stdout, _) = carerota(&["scenario", "validate", "--json", "api/examples/scenario.invalid.json"]);
     assert!(!ok);
     let problems: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(problems.as_array().unwrap().len(), 5);
+    // The five problems of the file, and with them the road-network one: v4 is 828 m from a road.
+    assert_eq!(problems.as_array().unwrap().len(), 6);
     assert_eq!(problems[0]["code"], "duplicate_id");
+    assert_eq!(problems[5]["code"], "location_off_network");
+    assert_eq!(problems[5]["path"], "$.visits[3].location");
 }
