@@ -18,6 +18,7 @@ use carerota::routing::solution::{BreakPlace, Plan, PlanRoute, PlanStop, Unassig
 use carerota::scenario::{self, model::Scenario, network};
 use carerota::units::Meters;
 
+use crate::cli::flags;
 use crate::cli::graph::NetworkSource;
 
 #[derive(Args)]
@@ -34,8 +35,9 @@ pub struct CheckArgs {
     config: PathBuf,
     #[command(flatten)]
     network: NetworkSource,
-    /// How far a location may be from the nearest road, metres.
-    #[arg(long, default_value_t = scenario::network::DEFAULT_SNAP_RADIUS.0)]
+    #[arg(long, default_value_t = scenario::network::DEFAULT_SNAP_RADIUS.0,
+          value_parser = flags::SNAP_RADIUS_M.parser::<i64>(), allow_negative_numbers = true,
+          help = flags::SNAP_RADIUS_M.help("How far a location may be from the nearest road"))]
     snap_radius_m: i64,
 }
 

@@ -7,7 +7,6 @@
 //! the files are written to temporary files in DIR first and renamed into place only when all
 //! five are complete, so a failed run leaves no half-written file and replaces nothing.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
@@ -23,7 +22,8 @@ use carerota::units::Meters;
 
 use crate::cli::graph::NetworkSource;
 use crate::cli::progress::Steps;
-use crate::cli::route::{plan_json, solve_day, DayRequest};
+use crate::cli::route::{check_rule_fit, plan_json, solve_day, warn_if_empty, DayRequest};
+use crate::cli::{flags, output};
 
 #[derive(Args)]
 pub struct PlanArgs {
@@ -46,8 +46,9 @@ pub struct PlanArgs {
     out: PathBuf,
     #[command(flatten)]
     network: NetworkSource,
-    /// How far a location may be from the nearest road, metres.
-    #[arg(long, default_value_t = scenario::network::DEFAULT_SNAP_RADIUS.0)]
+    #[arg(long, default_value_t = scenario::network::DEFAULT_SNAP_RADIUS.0,
+          value_parser = flags::SNAP_RADIUS_M.parser::<i64>(), allow_negative_numbers = true,
+          help = flags::SNAP_RADIUS_M.help("How far a location may be from the nearest road"))]
     snap_radius_m: i64,
 }
 
@@ -70,44 +71,6 @@ fn day_of_date(s: &Scenario, path: &Path, date: NaiveDate) -> anyhow::Result<i64
         "--date {date} is not a day of scenario {}: it covers {range}",
         path.display()
     )
-}
-
-/// A temporary file in `dir`, readable as a file written with `std::fs::write` would be (the
-/// umask decides), removed when dropped unless persisted.
-fn staging_file(dir: &Path) -> anyhow::Result<tempfile::NamedTempFile> {
-    let mut b = tempfile::Builder::new();
-    b.prefix(".carerota-");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        b.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    b.tempfile_in(dir)
-        .with_context(|| format!("cannot write in the output folder {}", dir.display()))
-}
-
-/// Creates `dir` when missing and checks a file can be written in it.
-fn prepare_out_dir(dir: &Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create the output folder {}", dir.display()))?;
-    staging_file(dir)?;
-    Ok(())
-}
-
-/// Writes every file to a temporary file in `dir`, then renames them all into place.
-fn write_all(dir: &Path, files: &[(&str, &str)]) -> anyhow::Result<()> {
-    let mut staged = Vec::with_capacity(files.len());
-    for (name, text) in files {
-        let mut tmp = staging_file(dir)?;
-        tmp.write_all(text.as_bytes())
-            .and_then(|()| tmp.as_file().sync_all())
-            .with_context(|| format!("writing {}", dir.join(name).display()))?;
-        staged.push((tmp, dir.join(name)));
-    }
-    for (tmp, path) in staged {
-        tmp.persist(&path)
-            .with_context(|| format!("replacing {}", path.display()))?;
-    }
-    Ok(())
 }
 
 pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
@@ -137,7 +100,8 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
         eprintln!("note: {note}");
         notes.push(note);
     }
-    prepare_out_dir(&args.out)?;
+    check_rule_fit(&s, day, &profile)?;
+    output::prepare_dir(&args.out)?;
     let solved = solve_day(
         &s,
         &profile,
@@ -149,13 +113,7 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
         },
         Steps::on_stderr(),
     )?;
-    if solved.day.problem.n_vehicles() == 0 {
-        eprintln!(
-            "warning: no one has a shift on {} in {}; every visit is left unplaced (roster the period first)",
-            args.date,
-            args.scenario.display()
-        );
-    }
+    warn_if_empty(&s, &solved, &args.scenario);
     let plan = serde_json::to_string_pretty(&plan_json(&s, &solved, &profile.description))?;
     let stats = &solved.stats;
     let name = args
@@ -191,16 +149,17 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
         ])
         .collect(),
     });
-    write_all(
-        &args.out,
-        &[
-            ("plan.json", &plan),
-            ("rota.csv", &outputs.rota_csv),
-            ("visits.csv", &outputs.visits_csv),
-            ("routes.geojson", &outputs.routes_geojson),
-            ("report.html", &outputs.report_html),
-        ],
-    )?;
+    let files: Vec<(PathBuf, &[u8])> = [
+        ("plan.json", &plan),
+        ("rota.csv", &outputs.rota_csv),
+        ("visits.csv", &outputs.visits_csv),
+        ("routes.geojson", &outputs.routes_geojson),
+        ("report.html", &outputs.report_html),
+    ]
+    .into_iter()
+    .map(|(name, text)| (args.out.join(name), text.as_bytes()))
+    .collect();
+    output::write_all(&files)?;
     let tiers: Vec<String> = outputs
         .served_by_tier
         .iter()

@@ -48,7 +48,7 @@ pub const DEFAULT_HEURISTIC_EFFORT: f64 = 0.05;
 /// A solver setting out of range.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum ConfigError {
-    #[error("time limit {0} s must be positive and finite")]
+    #[error("time limit {0} s must be above 0 and at most 86400 (a day)")]
     TimeLimit(f64),
     #[error("relative MIP gap {0} must be in [0, 1)")]
     MipGap(f64),
@@ -61,10 +61,11 @@ pub enum ConfigError {
 }
 
 impl SolveConfig {
-    /// Validates the limits: positive finite time limit, gap in `[0, 1)`, at least one thread,
-    /// a seed below 2^31.
+    /// Validates the limits: a time limit above 0 and at most a day
+    /// ([`crate::config::MAX_TIME_LIMIT_S`]), gap in `[0, 1)`, at least one thread, a seed
+    /// below 2^31.
     pub fn new(time_limit_s: f64, mip_rel_gap: f64, threads: u32, seed: u64) -> Result<Self, ConfigError> {
-        if !(time_limit_s.is_finite() && time_limit_s > 0.0) {
+        if !(time_limit_s.is_finite() && time_limit_s > 0.0 && time_limit_s <= crate::config::MAX_TIME_LIMIT_S) {
             return Err(ConfigError::TimeLimit(time_limit_s));
         }
         if !(0.0..1.0).contains(&mip_rel_gap) {
@@ -246,7 +247,9 @@ pub(super) fn run_highs(
             detail: format!("{name}: {e:?}"),
         })?;
     }
-    if let Some(start) = start {
+    // With no cell column (no staff, or none who can work), a start fixes nothing and HiGHS
+    // refuses it: the solve starts from scratch (and the model is the constant and the slacks).
+    if let Some(start) = start.filter(|_| cells.iter().any(|cell| !cell.is_empty())) {
         // Undefined (infinite) values let HiGHS complete the start from the cells' values.
         let mut values = vec![f64::INFINITY; columns];
         for (k, cell) in cells.iter().enumerate() {
@@ -506,6 +509,7 @@ mod tests {
     #[test]
     fn rejects_config_out_of_range() {
         assert_eq!(SolveConfig::new(0.0, 0.0, 1, 0), Err(ConfigError::TimeLimit(0.0)));
+        assert_eq!(SolveConfig::new(1e20, 0.0, 1, 0), Err(ConfigError::TimeLimit(1e20)));
         assert_eq!(SolveConfig::new(1.0, 1.5, 1, 0), Err(ConfigError::MipGap(1.5)));
         assert_eq!(SolveConfig::new(1.0, 0.0, 0, 0), Err(ConfigError::Threads(0)));
         assert_eq!(SolveConfig::new(1.0, 0.0, 1, 1 << 40), Err(ConfigError::Seed(1 << 40)));

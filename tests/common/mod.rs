@@ -63,3 +63,17 @@ pub fn plan_quick_with(scenario: &str, date: &str, out: &std::path::Path, more: 
     args.extend_from_slice(more);
     carerota(&args)
 }
+
+/// Runs the `carerota` binary; returns (exit code, stdout, stderr): 2 for a refused argument.
+pub fn carerota_code(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_carerota"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
