@@ -226,6 +226,21 @@ pub(super) fn run_highs(
     let t_form = t0.elapsed().as_secs_f64();
     let (columns, binaries, rows) = (formulation.columns, formulation.binaries, formulation.rows);
     let cells = formulation.cells;
+    if cells.iter().all(Vec::is_empty) {
+        // No cell column (no staff, or none who can work): the roster is fixed, and HiGHS is
+        // not asked (on a model with no integer column it reports no primal solution status).
+        let roster = fixing.map_or_else(|| Roster::empty(model.staff.len(), model.days), |f| f.roster.clone());
+        let objective = check::check(model, &roster)?.objective.total() as f64;
+        return Ok(HighsRun {
+            status: HighsModelStatus::Optimal,
+            roster: Some((roster, objective)),
+            bound: Some(objective),
+            gap: 0.0,
+            columns,
+            binaries,
+            rows,
+        });
+    }
     let mut highs_model = formulation.problem.try_into_inner().map_err(|e| SolveError::Highs {
         stage: "building the model",
         detail: e.to_string(),
@@ -247,9 +262,7 @@ pub(super) fn run_highs(
             detail: format!("{name}: {e:?}"),
         })?;
     }
-    // With no cell column (no staff, or none who can work), a start fixes nothing and HiGHS
-    // refuses it: the solve starts from scratch (and the model is the constant and the slacks).
-    if let Some(start) = start.filter(|_| cells.iter().any(|cell| !cell.is_empty())) {
+    if let Some(start) = start {
         // Undefined (infinite) values let HiGHS complete the start from the cells' values.
         let mut values = vec![f64::INFINITY; columns];
         for (k, cell) in cells.iter().enumerate() {
@@ -504,6 +517,17 @@ mod tests {
         let result = solve(&model, &exact()).unwrap();
         assert_eq!(result.status, SolveStatus::Infeasible);
         assert!(result.roster.is_none());
+    }
+
+    #[test]
+    fn a_model_with_no_staff_gives_the_empty_roster_as_optimal() {
+        let mut model = fortnight();
+        model.staff.clear();
+        let result = solve(&model, &exact()).unwrap();
+        assert_eq!(result.status, SolveStatus::Optimal);
+        let (roster, report) = result.roster.as_ref().unwrap();
+        assert_eq!(roster, &crate::roster::model::Roster::empty(0, model.days));
+        assert!(report.objective.under_cover > 0, "every requirement is uncovered");
     }
 
     #[test]
