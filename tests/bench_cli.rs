@@ -49,24 +49,28 @@ fn instances_of(stdout: &str) -> (Vec<String>, Value) {
     (names, doc["summary"].clone())
 }
 
-#[test]
-fn bench_solomon_selects_by_glob_and_prints_instances_and_summary() {
-    let dir = solomon_dir();
-    let (code, out, err) = carerota_code(&[
+/// A short routing benchmark run (1 s, 50 iterations, one search) on `dir`, with `more`.
+fn quick_routing_bench(kind: &str, dir: &Path, more: &[&str]) -> (i32, String, String) {
+    let mut args = vec![
         "bench",
-        "solomon",
+        kind,
         "--dir",
-        path(dir.path()),
+        path(dir),
         "--time-limit",
         "1",
         "--iterations",
         "50",
         "--runs",
         "1",
-        "--filter",
-        "t1,x*",
-        "--json",
-    ]);
+    ];
+    args.extend_from_slice(more);
+    carerota_code(&args)
+}
+
+#[test]
+fn bench_solomon_selects_by_glob_and_prints_instances_and_summary() {
+    let dir = solomon_dir();
+    let (code, out, err) = quick_routing_bench("solomon", dir.path(), &["--filter", "t1,x*", "--json"]);
     assert_eq!(code, 0, "{err}");
     let (names, summary) = instances_of(&out);
     assert_eq!(names, ["T1"]);
@@ -85,20 +89,7 @@ fn bench_solomon_refuses_a_filter_that_matches_nothing_naming_it() {
 fn bench_solomon_writes_each_solution_whole() {
     let dir = solomon_dir();
     let out = tempfile::tempdir().unwrap();
-    let (code, _, err) = carerota_code(&[
-        "bench",
-        "solomon",
-        "--dir",
-        path(dir.path()),
-        "--time-limit",
-        "1",
-        "--iterations",
-        "50",
-        "--runs",
-        "1",
-        "--out",
-        path(out.path()),
-    ]);
+    let (code, _, err) = quick_routing_bench("solomon", dir.path(), &["--out", path(out.path())]);
     assert_eq!(code, 0, "{err}");
     let mut names: Vec<String> = std::fs::read_dir(out.path())
         .unwrap()
@@ -122,21 +113,7 @@ fn bench_hhcrsp_takes_the_same_filter_and_json_shape() {
     ] {
         std::fs::copy(src.join(name), dir.path().join(name)).unwrap();
     }
-    let (code, out, err) = carerota_code(&[
-        "bench",
-        "hhcrsp",
-        "--dir",
-        path(dir.path()),
-        "--time-limit",
-        "1",
-        "--iterations",
-        "50",
-        "--runs",
-        "1",
-        "--filter",
-        "*_10_2",
-        "--json",
-    ]);
+    let (code, out, err) = quick_routing_bench("hhcrsp", dir.path(), &["--filter", "*_10_2", "--json"]);
     assert_eq!(code, 0, "{err}");
     let (names, summary) = instances_of(&out);
     assert_eq!(names, ["InstanzCPLEX_HCSRP_10_2"]);
