@@ -22,6 +22,15 @@ use serde::Deserialize;
 
 use crate::units::Seconds;
 
+/// The longest solver time limit a profile (or a command-line flag) may give: a day, in seconds.
+pub const MAX_TIME_LIMIT_S: f64 = 86_400.0;
+/// The most independent routing searches (`routing.runs`).
+pub const MAX_RUNS: usize = 64;
+/// The most HiGHS threads (`roster.threads`).
+pub const MAX_THREADS: u32 = 256;
+/// The largest HiGHS `random_seed` (`roster.seed`): HiGHS seeds are below 2^31.
+pub const MAX_HIGHS_SEED: u64 = i32::MAX as u64;
+
 /// A validated solver profile.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SolverProfile {
@@ -427,7 +436,7 @@ pub fn parse(text: &str, path: &Path) -> Result<SolverProfile, ConfigError> {
     })?;
     let mut problems = Vec::new();
     let mut seconds = |field: &'static str, v: f64, zero_ok: bool| -> Duration {
-        let ok = v.is_finite() && (v > 0.0 || (zero_ok && v == 0.0)) && v <= 86_400.0;
+        let ok = v.is_finite() && (v > 0.0 || (zero_ok && v == 0.0)) && v <= MAX_TIME_LIMIT_S;
         if !ok {
             let range = if zero_ok {
                 "0 to 86400"
@@ -445,10 +454,10 @@ pub fn parse(text: &str, path: &Path) -> Result<SolverProfile, ConfigError> {
     let routing_time = seconds("routing.time_limit_s", file.routing.time_limit_s, false);
     let milp_time = seconds("routing.milp_time_limit_s", file.routing.milp_time_limit_s, true);
     let roster_time = seconds("roster.time_limit_s", file.roster.time_limit_s, false);
-    if file.routing.runs == 0 || file.routing.runs > 64 {
+    if file.routing.runs == 0 || file.routing.runs > MAX_RUNS {
         problems.push(FieldProblem {
             field: "routing.runs",
-            message: format!("is {}: give 1 to 64", file.routing.runs),
+            message: format!("is {}: give 1 to {MAX_RUNS}", file.routing.runs),
         });
     }
     if file.routing.max_iterations == Some(0) {
@@ -463,13 +472,13 @@ pub fn parse(text: &str, path: &Path) -> Result<SolverProfile, ConfigError> {
             message: format!("is {}: give a fraction in [0, 1)", file.roster.mip_rel_gap),
         });
     }
-    if file.roster.threads == 0 {
+    if file.roster.threads == 0 || file.roster.threads > MAX_THREADS {
         problems.push(FieldProblem {
             field: "roster.threads",
-            message: "is 0: give at least 1".into(),
+            message: format!("is {}: give 1 to {MAX_THREADS}", file.roster.threads),
         });
     }
-    if file.roster.seed > i32::MAX as u64 {
+    if file.roster.seed > MAX_HIGHS_SEED {
         problems.push(FieldProblem {
             field: "roster.seed",
             message: format!("is {}: HiGHS seeds are below 2^31", file.roster.seed),

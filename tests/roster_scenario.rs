@@ -98,7 +98,8 @@ fn rejects_a_horizon_of_zero_or_seven_weeks() {
         let (ok, _, err) = carerota(&["roster", "--scenario", &scenario(), "--weeks", weeks]);
         assert!(!ok);
         assert!(
-            err.contains(&format!("--weeks {weeks}: give a horizon of 1 to 6 weeks")),
+            err.contains(&format!("invalid value '{weeks}' for '--weeks"))
+                && err.contains("a whole number of weeks from 1 to 6"),
             "{err}"
         );
     }

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+use anyhow::Context;
 use clap::Args;
 use serde_json::json;
 
@@ -12,22 +13,30 @@ use carerota::matrix::{self, Algorithm};
 use carerota::roads::{self, RoadNetwork, Snap};
 use carerota::units::Meters;
 
+use crate::cli::bench::BenchFilter;
+use crate::cli::flags;
 use crate::cli::graph::DEFAULT_OSM;
 
 #[derive(Args, Debug)]
 pub struct GraphBenchArgs {
     #[arg(long, env = "CAREROTA_OSM", default_value = DEFAULT_OSM)]
     osm: PathBuf,
-    /// Timed repetitions of each step (the median is reported).
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 5, value_parser = flags::REPEAT.parser::<usize>(), allow_negative_numbers = true,
+          help = flags::REPEAT.help("Timed repetitions of each step (the median is reported)"))]
     repeat: usize,
-    /// Seed for the random points.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = flags::SEED.parser::<u64>(), allow_negative_numbers = true,
+          help = flags::SEED.help("Seed for the random points"))]
     seed: u64,
-    /// Print JSON instead of a table.
+    // The steps are the instances (`STEPS`); the extract is imported once whatever the filter.
+    #[command(flatten)]
+    filter: BenchFilter,
+    /// Print one JSON document `{"instances": [...], "summary": {...}}` instead of a table.
     #[arg(long)]
     json: bool,
 }
+
+/// The measured steps, in the order they run: the instances of this benchmark.
+const STEPS: [&str; 5] = ["import", "cache_load", "route_query", "matrix_100", "matrix_1000"];
 
 /// Median wall time of `repeat` runs of `f`, in seconds, with the last result.
 fn timed<T>(repeat: usize, mut f: impl FnMut() -> T) -> (f64, T) {
@@ -58,60 +67,82 @@ fn snaps(net: &RoadNetwork, n: usize, seed: u64) -> anyhow::Result<Vec<Snap>> {
 }
 
 pub fn run(args: &GraphBenchArgs) -> anyhow::Result<()> {
-    let bytes = std::fs::metadata(&args.osm)?.len();
+    let steps = args.filter.select(
+        STEPS.iter().map(|s| (s.to_string(), ())).collect(),
+        "bench graph's steps",
+    )?;
+    let chosen = |step: &str| steps.iter().any(|(s, _)| s == step);
+    let bytes = std::fs::metadata(&args.osm)
+        .with_context(|| format!("cannot read {}", args.osm.display()))?
+        .len();
     // Import first, so the peak memory reading is the import's own.
     let t = Instant::now();
     let net = roads::build(&args.osm)?;
     let first_import = t.elapsed().as_secs_f64();
     let import_peak = peak_rss_mib();
-    let (import_s, _) = timed(args.repeat.saturating_sub(1).max(1), || roads::build(&args.osm));
-
-    let dir = tempfile::tempdir()?;
-    let cache = dir.path().join("network.roads");
-    roads::cache::save(&net, &cache)?;
-    let cache_bytes = std::fs::metadata(&cache)?.len();
-    let (load_s, loaded) = timed(args.repeat, || roads::cache::load(&cache));
-    loaded?;
-
-    let pairs = snaps(&net, 2000, args.seed)?;
-    let (route_s, _) = timed(args.repeat, || {
-        pairs
-            .chunks(2)
-            .map(|p| net.route(&p[0], &p[1]).cost.0)
-            .fold(0u64, u64::wrapping_add)
-    });
-    let route_us = route_s / 1000.0 * 1e6;
-
     let mut rows = Vec::new();
+    let mut import_s = first_import;
+    if chosen("import") {
+        let repeat = args.repeat.saturating_sub(1).max(1);
+        import_s = timed(repeat, || roads::build(&args.osm)).0;
+        rows.push(json!({"instance": "import", "seconds": import_s, "repeat": repeat, "first_s": first_import}));
+    }
+    if chosen("cache_load") {
+        let dir = tempfile::tempdir()?;
+        let cache = dir.path().join("network.roads");
+        roads::cache::save(&net, &cache)?;
+        let cache_bytes = std::fs::metadata(&cache)?.len();
+        let (load_s, loaded) = timed(args.repeat, || roads::cache::load(&cache));
+        loaded?;
+        rows.push(json!({
+            "instance": "cache_load", "seconds": load_s, "repeat": args.repeat, "cache_bytes": cache_bytes,
+            "baseline": "import", "baseline_s": import_s, "speedup": import_s / load_s,
+        }));
+    }
+    if chosen("route_query") {
+        let pairs = snaps(&net, 2000, args.seed)?;
+        let (route_s, _) = timed(args.repeat, || {
+            pairs
+                .chunks(2)
+                .map(|p| net.route(&p[0], &p[1]).cost.0)
+                .fold(0u64, u64::wrapping_add)
+        });
+        rows.push(json!({
+            "instance": "route_query", "seconds": route_s / 1000.0, "repeat": args.repeat, "queries": 1000,
+        }));
+    }
     for (n, dijkstra_repeat) in [(100, args.repeat), (1000, 1)] {
+        let name = format!("matrix_{n}");
+        if !chosen(&name) {
+            continue;
+        }
         let pts = snaps(&net, n, args.seed + n as u64)?;
         let (ch_s, ch) = timed(args.repeat, || matrix::compute_between(&net, &pts, &pts, Algorithm::Ch));
         let (dj_s, dj) = timed(dijkstra_repeat, || {
             matrix::compute_between(&net, &pts, &pts, Algorithm::Dijkstra)
         });
         anyhow::ensure!(ch == dj, "{n}x{n}: contraction hierarchy and Dijkstra disagree");
-        rows.push(json!({ "size": n, "ch_s": ch_s, "dijkstra_s": dj_s, "speedup": dj_s / ch_s }));
+        rows.push(json!({
+            "instance": name, "size": n, "seconds": ch_s, "repeat": args.repeat,
+            "baseline": "dijkstra", "baseline_s": dj_s, "baseline_repeat": dijkstra_repeat, "speedup": dj_s / ch_s,
+        }));
     }
-
     let g = net.graph();
-    let report = json!({
+    let summary = json!({
+        "instances": rows.len(),
         "osm": args.osm.display().to_string(),
         "osm_bytes": bytes,
         "nodes": g.node_count(),
         "edges": g.edge_count(),
         "shortcuts": net.hierarchy().shortcut_count(),
         "threads": rayon::current_num_threads(),
-        "import_s": import_s,
         "first_import_s": first_import,
         "import_peak_rss_mib": import_peak,
-        "cache_bytes": cache_bytes,
-        "cache_load_s": load_s,
-        "import_over_load": import_s / load_s,
-        "route_query_us": route_us,
-        "matrices": rows,
+        "seed": args.seed,
     });
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        let doc = json!({"instances": rows, "summary": summary});
+        println!("{}", serde_json::to_string_pretty(&doc)?);
         return Ok(());
     }
     println!(
@@ -126,31 +157,30 @@ pub fn run(args: &GraphBenchArgs) -> anyhow::Result<()> {
         g.edge_count(),
         net.hierarchy().shortcut_count()
     );
-    println!(
-        "  import (median of {}):    {:>9.3} s   (first: {:.3} s)",
-        args.repeat.saturating_sub(1).max(1),
-        import_s,
-        first_import
-    );
+    println!("  first import:              {first_import:>9.3} s");
     if let Some(mib) = import_peak {
         println!("  import peak memory:        {mib:>9.1} MiB");
     }
-    println!(
-        "  cache load:                {:>9.4} s   ({:.0}x faster than import, {} bytes)",
-        load_s,
-        import_s / load_s,
-        cache_bytes
-    );
-    println!("  route query (mean of 1000):{:>9.1} us", route_us);
-    for r in report["matrices"].as_array().into_iter().flatten() {
-        println!(
-            "  matrix {:>4}x{:<4}           CH {:>8.4} s   Dijkstra {:>8.3} s   speed-up {:>6.1}x",
-            r["size"],
-            r["size"],
-            r["ch_s"].as_f64().unwrap_or(0.0),
-            r["dijkstra_s"].as_f64().unwrap_or(0.0),
-            r["speedup"].as_f64().unwrap_or(0.0)
-        );
+    let f = |r: &serde_json::Value, k: &str| r[k].as_f64().unwrap_or(0.0);
+    for r in &rows {
+        match r["instance"].as_str().unwrap_or_default() {
+            "import" => println!("  import (median of {}):    {:>9.3} s", r["repeat"], f(r, "seconds")),
+            "cache_load" => println!(
+                "  cache load:                {:>9.4} s   ({:.0}x faster than import, {} bytes)",
+                f(r, "seconds"),
+                f(r, "speedup"),
+                r["cache_bytes"]
+            ),
+            "route_query" => println!("  route query (mean of 1000):{:>9.1} us", f(r, "seconds") * 1e6),
+            _ => println!(
+                "  matrix {:>4}x{:<4}           CH {:>8.4} s   Dijkstra {:>8.3} s   speed-up {:>6.1}x",
+                r["size"],
+                r["size"],
+                f(r, "seconds"),
+                f(r, "baseline_s"),
+                f(r, "speedup")
+            ),
+        }
     }
     Ok(())
 }

@@ -16,59 +16,70 @@ use carerota::routing::search::{Hierarchy, Progress, SearchConfig};
 use carerota::routing::solution::Plan;
 use carerota::routing::{solve, SolveConfig, SolveStats};
 
+use crate::cli::bench::BenchFilter;
+use crate::cli::{flags, output};
+
 #[derive(Args)]
 pub struct RoutingBenchArgs {
     /// Directory of instance files (with bks.csv / best_known.csv).
     #[arg(long)]
     dir: PathBuf,
-    /// Seconds per instance (search plus MILP recombination).
-    #[arg(long, default_value_t = 10.0)]
+    #[arg(long, default_value_t = 10.0, value_parser = flags::TIME_LIMIT_S.parser(), allow_negative_numbers = true,
+          help = flags::TIME_LIMIT_S.help("Time per instance, search plus MILP recombination"))]
     time_limit: f64,
-    /// Only instances whose name contains this (case-insensitive).
-    #[arg(long)]
-    filter: Option<String>,
-    /// Print JSON instead of a table.
+    #[command(flatten)]
+    filter: BenchFilter,
+    /// Print one JSON document `{"instances": [...], "summary": {...}}` instead of a table.
     #[arg(long)]
     json: bool,
     /// Write each solution here (Solomon NAME.sol, HHCRSP NAME.json).
     #[arg(long)]
     out: Option<PathBuf>,
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = flags::SEED.parser::<u64>(), allow_negative_numbers = true,
+          help = flags::SEED.help("Seed of the first search; search i uses seed + i"))]
     seed: u64,
-    /// Independent searches per instance, in parallel.
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 2, value_parser = flags::RUNS.parser::<usize>(), allow_negative_numbers = true,
+          help = flags::RUNS.help("Independent searches per instance, in parallel"))]
     runs: usize,
-    /// Iteration limit per search (the time limit applies as well).
-    #[arg(long)]
+    #[arg(long, value_parser = flags::ITERATIONS.parser::<u64>(), allow_negative_numbers = true,
+          help = flags::ITERATIONS.help("Iteration limit per search (the time limit applies as well)"))]
     iterations: Option<u64>,
     /// Best cost over time on stderr.
     #[arg(long)]
     progress: bool,
-    /// Annealing start and end temperatures (reported units); defaults per benchmark.
-    #[arg(long)]
+    #[arg(long, value_parser = flags::TEMPERATURE.parser(), allow_negative_numbers = true,
+          help = flags::TEMPERATURE.help("Annealing start temperature; default per benchmark"))]
     t0: Option<f64>,
-    #[arg(long)]
+    #[arg(long, value_parser = flags::TEMPERATURE.parser(), allow_negative_numbers = true,
+          help = flags::TEMPERATURE.help("Annealing end temperature (at most --t0); default per benchmark"))]
     tf: Option<f64>,
-    /// Share of the search spent minimising the fleet (Solomon).
-    #[arg(long, default_value_t = 0.4)]
+    #[arg(long, default_value_t = 0.4, value_parser = flags::SHARE.parser(), allow_negative_numbers = true,
+          help = flags::SHARE.help("Share of the search spent minimising the fleet (Solomon)"))]
     fleet_share: f64,
 }
 
+/// The `.ext` instance files of `--dir` chosen by `--filter` (by file stem), in natural order;
+/// the output folder is checked too, before any instance runs.
 fn instance_files(args: &RoutingBenchArgs, ext: &str) -> Result<Vec<PathBuf>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&args.dir)
+    let mut files: Vec<(String, PathBuf)> = std::fs::read_dir(&args.dir)
         .with_context(|| format!("reading {}", args.dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == ext))
-        .filter(|p| {
-            let stem = stem(p).to_lowercase();
-            !stem.starts_with("best_known") && args.filter.as_ref().is_none_or(|f| stem.contains(&f.to_lowercase()))
-        })
+        .map(|p| (stem(&p), p))
+        .filter(|(stem, _)| !stem.to_lowercase().starts_with("best_known"))
         .collect();
-    files.sort_by_key(|p| natural_key(&stem(p)));
-    if files.is_empty() {
-        bail!("no .{ext} instance in {} matches", args.dir.display());
+    files.sort_by_key(|(stem, _)| natural_key(stem));
+    let place = format!("{} (.{ext} files)", args.dir.display());
+    let files = args.filter.select(files, &place)?;
+    if let Some(dir) = &args.out {
+        output::prepare_dir(dir)?;
     }
-    Ok(files)
+    if let (Some(t0), Some(tf)) = (args.t0, args.tf) {
+        if tf > t0 {
+            bail!("--tf {tf} is above --t0 {t0}: the temperature falls from --t0 to --tf");
+        }
+    }
+    Ok(files.into_iter().map(|(_, p)| p).collect())
 }
 
 fn stem(p: &Path) -> String {
@@ -89,11 +100,11 @@ fn natural_key(s: &str) -> Vec<(String, u64)> {
 }
 
 fn solve_config(args: &RoutingBenchArgs, hierarchy: Hierarchy, t0: f64, tf: f64) -> SolveConfig {
-    let total = Duration::from_secs_f64(args.time_limit.max(0.01));
+    let total = Duration::from_secs_f64(args.time_limit);
     SolveConfig {
         search: SearchConfig {
             seed: args.seed,
-            runs: args.runs.max(1),
+            runs: args.runs,
             time_limit: total.mul_f64(0.9),
             max_iterations: args.iterations.unwrap_or(u64::MAX),
             hierarchy,
@@ -260,15 +271,13 @@ fn finish(
 }
 
 fn write_sol(dir: &Path, name: &str, routes: &[Vec<u32>], distance: f64) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let mut text = String::new();
     for (k, r) in routes.iter().enumerate() {
         let nums: Vec<String> = r.iter().map(|n| n.to_string()).collect();
         text.push_str(&format!("Route #{}: {}\n", k + 1, nums.join(" ")));
     }
     text.push_str(&format!("Cost {distance:.2}\n"));
-    let path = dir.join(format!("{name}.sol"));
-    std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))
+    output::write(&dir.join(format!("{name}.sol")), text)
 }
 
 pub fn bench_hhcrsp(args: &RoutingBenchArgs) -> Result<()> {
@@ -308,10 +317,10 @@ pub fn bench_hhcrsp(args: &RoutingBenchArgs) -> Result<()> {
         let gap = bk.filter(|_| ok).map(|b| (cost - b) / b * 100.0);
         gaps.extend(gap);
         if let Some(dir) = &args.out {
-            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-            let out = dir.join(format!("{}.json", inst.name));
-            std::fs::write(&out, serde_json::to_string_pretty(&sol)?)
-                .with_context(|| format!("writing {}", out.display()))?;
+            output::write(
+                &dir.join(format!("{}.json", inst.name)),
+                serde_json::to_string_pretty(&sol)?,
+            )?;
         }
         if !args.json {
             println!(

@@ -21,6 +21,7 @@ use carerota::routing::solution::{BreakPlace, Plan, PlanRoute, PlanStop, Unassig
 use carerota::scenario::{self, model::Scenario, tier::TimeWindow};
 use carerota::units::{Meters, Seconds};
 
+use crate::cli::flags;
 use crate::cli::graph::NetworkSource;
 use crate::cli::plan_network::{load_for_plan, RecordedNetwork};
 use crate::cli::route::snap_or_refuse;
@@ -41,8 +42,9 @@ pub struct CheckArgs {
     /// different network given here is refused.
     #[command(flatten)]
     network: NetworkSource,
-    /// How far a location may be from the nearest road, metres.
-    #[arg(long, default_value_t = scenario::network::DEFAULT_SNAP_RADIUS.0)]
+    #[arg(long, default_value_t = scenario::network::DEFAULT_SNAP_RADIUS.0,
+          value_parser = flags::SNAP_RADIUS_M.parser::<i64>(), allow_negative_numbers = true,
+          help = flags::SNAP_RADIUS_M.help("How far a location may be from the nearest road"))]
     snap_radius_m: i64,
 }
 

@@ -12,6 +12,8 @@ use carerota::roads::{self, RoadNetwork, Snap};
 use carerota::spatial::LonLat;
 use carerota::units::Meters;
 
+use crate::cli::{flags, output};
+
 /// The default map: Rutland, beside the repository.
 pub const DEFAULT_OSM: &str = "../shared/data/osm/rutland-2022-07-20.osm.pbf";
 
@@ -84,11 +86,11 @@ pub enum GraphCommand {
         /// CSV file of `id,lat,lon` rows.
         #[arg(long, conflicts_with = "random", required_unless_present = "random")]
         points: Option<PathBuf>,
-        /// N random points on the roads instead of --points.
-        #[arg(long, requires = "seed")]
+        #[arg(long, requires = "seed", value_parser = flags::POINTS.parser::<usize>(),
+              allow_negative_numbers = true, help = flags::POINTS.help("N random points on the roads instead of --points"))]
         random: Option<usize>,
-        /// Seed for --random.
-        #[arg(long)]
+        #[arg(long, value_parser = flags::SEED.parser::<u64>(), allow_negative_numbers = true,
+              help = flags::SEED.help("Seed for --random"))]
         seed: Option<u64>,
         /// Write the JSON here instead of stdout.
         #[arg(long)]
@@ -102,8 +104,8 @@ pub enum GraphCommand {
 
 #[derive(Args, Debug, Clone, Copy)]
 pub struct SnapArgs {
-    /// Refuse positions farther than this from a road, in metres.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = 1000, value_parser = flags::SNAP_RADIUS_M.parser::<i64>(),
+          allow_negative_numbers = true, help = flags::SNAP_RADIUS_M.help("Refuse positions farther than this from a road"))]
     pub max_snap_m: i64,
 }
 
@@ -163,11 +165,13 @@ pub fn run(cmd: GraphCommand) -> anyhow::Result<()> {
 }
 
 fn build(osm: &Path, out: Option<&Path>) -> anyhow::Result<()> {
+    let staged = out.map(output::Staged::new).transpose()?;
     let t = Instant::now();
     let net = roads::build(osm)?;
     let seconds = t.elapsed().as_secs_f64();
-    if let Some(out) = out {
-        roads::cache::save(&net, out)?;
+    if let Some(staged) = staged {
+        roads::cache::save(&net, staged.path())?;
+        staged.commit()?;
     }
     let g = net.graph();
     let stats = net.info().stats;
@@ -213,6 +217,9 @@ fn route(
     geojson: Option<&Path>,
     snap: SnapArgs,
 ) -> anyhow::Result<()> {
+    if let Some(path) = geojson {
+        output::check_file(path)?;
+    }
     let net = source.load()?;
     let ids = ["--from".to_string(), "--to".to_string()];
     let snaps = snap_all(&net, &ids, &[from, to], snap)?;
@@ -231,8 +238,7 @@ fn route(
                             "attribution": "© OpenStreetMap contributors" },
             "geometry": { "type": "LineString", "coordinates": coords },
         });
-        std::fs::write(path, serde_json::to_string(&feature)?)
-            .with_context(|| format!("writing {}", path.display()))?;
+        output::write(path, serde_json::to_string(&feature)?)?;
     }
     println!("{}", serde_json::to_string_pretty(&result)?);
     Ok(())
@@ -246,14 +252,21 @@ fn matrix_cmd(
     algorithm: AlgorithmArg,
     snap: SnapArgs,
 ) -> anyhow::Result<()> {
-    let net = source.load()?;
-    let (ids, pts): (Vec<String>, Vec<LonLat>) = match (points, random) {
-        (Some(path), _) => {
+    if let Some(path) = out {
+        output::check_file(path)?;
+    }
+    // The points file is read before the network, so a bad one fails at once.
+    let given = match points {
+        Some(path) => {
             let text =
                 std::fs::read_to_string(path).with_context(|| format!("reading points file {}", path.display()))?;
-            let pts = parse_points_csv(&text).with_context(|| format!("points file {}", path.display()))?;
-            pts.into_iter().map(|p| (p.id, p.at)).unzip()
+            Some(parse_points_csv(&text).with_context(|| format!("points file {}", path.display()))?)
         }
+        None => None,
+    };
+    let net = source.load()?;
+    let (ids, pts): (Vec<String>, Vec<LonLat>) = match (given, random) {
+        (Some(pts), _) => pts.into_iter().map(|p| (p.id, p.at)).unzip(),
         (None, Some((n, seed))) => net
             .sample_points(n, seed)
             .into_iter()
@@ -280,7 +293,7 @@ fn matrix_cmd(
     });
     let text = serde_json::to_string(&result)?;
     match out {
-        Some(path) => std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?,
+        Some(path) => output::write(path, text)?,
         None => println!("{text}"),
     }
     eprintln!("{}x{} matrix ({:?}) in {:.3} s", m.rows(), m.cols(), algorithm, seconds);

@@ -10,7 +10,6 @@
 //! and renamed into place only when every file of every day is complete, so a failed run
 //! leaves no half-written file and replaces nothing.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
@@ -28,7 +27,8 @@ use carerota::units::Meters;
 use crate::cli::check::carry_over_from;
 use crate::cli::graph::NetworkSource;
 use crate::cli::progress::Steps;
-use crate::cli::route::{plan_json, solve_days, DayRequest, SolvedDays};
+use crate::cli::route::{check_rule_fit, plan_json, solve_days, warn_if_empty, DayRequest, SolvedDays};
+use crate::cli::{flags, output};
 
 #[derive(Args)]
 pub struct PlanArgs {
@@ -59,8 +59,9 @@ pub struct PlanArgs {
     out: PathBuf,
     #[command(flatten)]
     network: NetworkSource,
-    /// How far a location may be from the nearest road, metres.
-    #[arg(long, default_value_t = scenario::network::DEFAULT_SNAP_RADIUS.0)]
+    #[arg(long, default_value_t = scenario::network::DEFAULT_SNAP_RADIUS.0,
+          value_parser = flags::SNAP_RADIUS_M.parser::<i64>(), allow_negative_numbers = true,
+          help = flags::SNAP_RADIUS_M.help("How far a location may be from the nearest road"))]
     snap_radius_m: i64,
 }
 
@@ -83,58 +84,6 @@ fn day_of_date(s: &Scenario, path: &Path, date: NaiveDate) -> anyhow::Result<i64
         "--date {date} is not a day of scenario {}: it covers {range}",
         path.display()
     )
-}
-
-/// A temporary file in `dir`, readable as a file written with `std::fs::write` would be (the
-/// umask decides), removed when dropped unless persisted.
-fn staging_file(dir: &Path) -> anyhow::Result<tempfile::NamedTempFile> {
-    let mut b = tempfile::Builder::new();
-    b.prefix(".carerota-");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        b.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    b.tempfile_in(dir)
-        .with_context(|| format!("cannot write in the output folder {}", dir.display()))
-}
-
-/// Creates `dir` when missing and checks a file can be written in it.
-fn prepare_out_dir(dir: &Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create the output folder {}", dir.display()))?;
-    staging_file(dir)?;
-    Ok(())
-}
-
-/// A file written to a temporary file beside its final path, not yet renamed into place.
-struct Staged {
-    tmp: tempfile::NamedTempFile,
-    path: PathBuf,
-}
-
-/// Writes every file to a temporary file in `dir`.
-fn stage_all(dir: &Path, files: &[(&str, &str)]) -> anyhow::Result<Vec<Staged>> {
-    let mut staged = Vec::with_capacity(files.len());
-    for (name, text) in files {
-        let mut tmp = staging_file(dir)?;
-        tmp.write_all(text.as_bytes())
-            .and_then(|()| tmp.as_file().sync_all())
-            .with_context(|| format!("writing {}", dir.join(name).display()))?;
-        staged.push(Staged {
-            tmp,
-            path: dir.join(name),
-        });
-    }
-    Ok(staged)
-}
-
-/// Renames staged files into place.
-fn persist_all(staged: Vec<Staged>) -> anyhow::Result<()> {
-    for Staged { tmp, path } in staged {
-        tmp.persist(&path)
-            .with_context(|| format!("replacing {}", path.display()))?;
-    }
-    Ok(())
 }
 
 pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
@@ -168,6 +117,9 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
         eprintln!("note: {note}");
         notes.push(note);
     }
+    for d in day..day + i64::from(count) {
+        check_rule_fit(&s, d, &profile)?;
+    }
     let previous = match &args.previous_plan {
         Some(path) => Some(carry_over_from(&s, path, day)?),
         None => None,
@@ -180,7 +132,7 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
         })
         .collect();
     for dir in &dirs {
-        prepare_out_dir(dir)?;
+        output::prepare_dir(dir)?;
     }
     let solved = solve_days(
         &s,
@@ -195,15 +147,15 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
         },
         Steps::on_stderr(),
     )?;
-    let mut staged = Vec::new();
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
     let mut summaries = Vec::new();
     for (planned, dir) in solved.days.iter().zip(&dirs) {
-        let (files, summary) = render_day(args, &s, &profile, &solved, planned, &notes)?;
-        let files: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
-        staged.extend(stage_all(dir, &files)?);
+        let (day_files, summary) = render_day(args, &s, &profile, &solved, planned, &notes)?;
+        files.extend(day_files.into_iter().map(|(name, text)| (dir.join(name), text)));
         summaries.push((dir, summary));
     }
-    persist_all(staged)?;
+    let bytes: Vec<(PathBuf, &[u8])> = files.iter().map(|(p, t)| (p.clone(), t.as_bytes())).collect();
+    output::write_all(&bytes)?;
     for (dir, summary) in summaries {
         println!(
             "wrote plan.json, rota.csv, visits.csv, routes.geojson, report.html to {}",
@@ -224,12 +176,7 @@ fn render_day(
     notes: &[String],
 ) -> anyhow::Result<([(&'static str, String); 5], String)> {
     let date = s.date_of_day(planned.day.day);
-    if planned.day.problem.n_vehicles() == 0 {
-        eprintln!(
-            "warning: no one has a shift on {date} in {}; every visit is left unplaced (roster the period first)",
-            args.scenario.display()
-        );
-    }
+    warn_if_empty(s, planned, &args.scenario);
     let carried = planned.day.previous.as_ref().map(|c| {
         format!(
             "Carried over from the plan of {}: {} stop(s) before {date} 00:00 on shifts running into the day, kept as planned; {} visit(s) it had done, left out.",

@@ -15,13 +15,16 @@ use carerota::roster::scenario::{self as roster_scenario, ScenarioModel};
 use carerota::roster::{check, rota_csv, solve, CheckReport, RosterModel, RosterResult, SolveConfig};
 use carerota::scenario::Scenario;
 
+use crate::cli::bench::BenchFilter;
+use crate::cli::{flags, output};
+
 #[derive(Args)]
 pub struct RosterArgs {
     /// The scenario file (JSON); the rota starts on its date.
     #[arg(long)]
     scenario: PathBuf,
-    /// Horizon in weeks, 1 to 6.
-    #[arg(long)]
+    #[arg(long, value_parser = flags::WEEKS.parser::<u32>(), allow_negative_numbers = true,
+          help = flags::WEEKS.help("Horizon"))]
     weeks: u32,
     /// Solver profile: time limit, gap, shift types, weights.
     #[arg(long, default_value = "solver-configs/default.toml")]
@@ -30,8 +33,8 @@ pub struct RosterArgs {
     /// scenario's demand.
     #[arg(long)]
     cover: Option<PathBuf>,
-    /// Overrides the profile's time limit, in seconds.
-    #[arg(long)]
+    #[arg(long, value_parser = flags::TIME_LIMIT_S.parser(), allow_negative_numbers = true,
+          help = flags::TIME_LIMIT_S.help("Overrides the profile's time limit"))]
     time_limit: Option<f64>,
     /// Where to write the rota (JSON).
     #[arg(long, default_value = "rota.json")]
@@ -46,25 +49,25 @@ pub struct RosterBenchArgs {
     /// Directory with Instance*.txt and, optionally, reported_results.csv.
     #[arg(long)]
     dir: PathBuf,
-    /// Time limit per instance in seconds.
-    #[arg(long, default_value_t = 60.0)]
+    #[arg(long, default_value_t = 60.0, value_parser = flags::TIME_LIMIT_S.parser(),
+          allow_negative_numbers = true, help = flags::TIME_LIMIT_S.help("Time limit per instance"))]
     time_limit: f64,
-    /// Relative MIP gap at which to stop.
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, value_parser = flags::MIP_GAP.parser(), allow_negative_numbers = true,
+          help = flags::MIP_GAP.help("Relative MIP gap at which to stop"))]
     gap: f64,
-    /// HiGHS threads.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = flags::THREADS.parser::<u32>(), allow_negative_numbers = true,
+          help = flags::THREADS.help("HiGHS threads"))]
     threads: u32,
-    /// HiGHS random seed (echoed in the output).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = flags::HIGHS_SEED.parser::<u64>(), allow_negative_numbers = true,
+          help = flags::HIGHS_SEED.help("HiGHS random seed, echoed in the output"))]
     seed: u64,
-    /// HiGHS `mip_heuristic_effort`: the share of search spent on primal heuristics.
-    #[arg(long, default_value_t = carerota::roster::solve::DEFAULT_HEURISTIC_EFFORT)]
+    #[arg(long, default_value_t = carerota::roster::solve::DEFAULT_HEURISTIC_EFFORT,
+          value_parser = flags::SHARE.parser(), allow_negative_numbers = true,
+          help = flags::SHARE.help("HiGHS `mip_heuristic_effort`: the share of search spent on primal heuristics"))]
     heuristic_effort: f64,
-    /// Comma-separated instance names; `*` matches any run of characters (`Instance1*`).
-    #[arg(long)]
-    filter: Option<String>,
-    /// One JSON object per instance instead of a table.
+    #[command(flatten)]
+    filter: BenchFilter,
+    /// Print one JSON document `{"instances": [...], "summary": {...}}` instead of a table.
     #[arg(long)]
     json: bool,
     /// Write each roster to DIR/NAME.roster.csv.
@@ -123,20 +126,16 @@ fn scenario_model(
     Ok((s, sm, profile.roster))
 }
 
-/// Opens `path` for writing now, so that a bad path fails before a long solve.
-fn create(path: &Path) -> anyhow::Result<std::fs::File> {
-    std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))
-}
-
 pub fn roster(args: &RosterArgs) -> anyhow::Result<()> {
-    use std::io::Write as _;
     let (s, sm, settings) = scenario_model(&args.scenario, args.weeks, &args.config, args.cover.as_deref())?;
     let mut config = SolveConfig::from_settings(&settings)?;
     if let Some(limit) = args.time_limit {
         config = SolveConfig::new(limit, config.mip_rel_gap(), config.threads(), config.seed())?;
     }
-    let mut out = create(&args.out)?;
-    let mut csv = args.csv.as_deref().map(create).transpose()?;
+    output::check_file(&args.out)?;
+    if let Some(csv) = &args.csv {
+        output::check_file(csv)?;
+    }
     let m = &sm.model;
     println!(
         "rota {} to {}: {} staff, {} shift types, {} cover groups, {} requirements; time limit {} s, seed {}",
@@ -149,6 +148,17 @@ pub fn roster(args: &RosterArgs) -> anyhow::Result<()> {
         config.time_limit_s(),
         config.seed()
     );
+    if m.staff.is_empty() {
+        eprintln!(
+            "warning: {} has no staff: the rota is empty and every requirement is uncovered",
+            args.scenario.display()
+        );
+    }
+    if m.cover.is_empty() {
+        eprintln!(
+            "warning: no cover is required over the horizon (no visits and no --cover): the rota meets contracts and rules only"
+        );
+    }
     let repeated = sm
         .demand_source
         .iter()
@@ -161,13 +171,6 @@ pub fn roster(args: &RosterArgs) -> anyhow::Result<()> {
         );
     }
     let result = solve(m, &config).context("solving the rota")?;
-    let rota = Rota::new(&s, &sm, &result);
-    out.write_all(rota.to_json().as_bytes())
-        .with_context(|| format!("writing {}", args.out.display()))?;
-    if let (Some(file), Some(path), Some((roster, _))) = (&mut csv, &args.csv, &result.roster) {
-        file.write_all(rota.to_csv(&sm, roster).as_bytes())
-            .with_context(|| format!("writing {}", path.display()))?;
-    }
     let gap = result
         .status
         .gap()
@@ -179,6 +182,14 @@ pub fn roster(args: &RosterArgs) -> anyhow::Result<()> {
         result.objective().map_or_else(|| "-".to_string(), |o| o.to_string()),
         result.seconds
     );
+    let Some((roster, _)) = &result.roster else {
+        bail!(
+            "no rota found ({}); {} was not written",
+            result.status.code(),
+            args.out.display()
+        );
+    };
+    let rota = Rota::new(&s, &sm, &result);
     println!(
         "cover met {:.1}% of {:.1} staff-hours; uncovered {:.1} staff-hours, over-covered {:.1}",
         rota.cover.met_pct,
@@ -186,48 +197,32 @@ pub fn roster(args: &RosterArgs) -> anyhow::Result<()> {
         rota.cover.uncovered_staff_hours,
         rota.cover.over_covered_staff_hours
     );
-    println!("wrote {}", args.out.display());
-    if let Some(path) = &args.csv {
+    let json = rota.to_json();
+    let csv = rota.to_csv(&sm, roster);
+    let mut files = vec![(args.out.clone(), json.as_bytes())];
+    files.extend(args.csv.iter().map(|path| (path.clone(), csv.as_bytes())));
+    output::write_all(&files)?;
+    for (path, _) in &files {
         println!("wrote {}", path.display());
-    }
-    if result.roster.is_none() {
-        bail!("no rota found ({})", result.status.code());
     }
     Ok(())
 }
 
-/// Whether `name` matches the glob `pattern` (`*` = any run of characters).
-fn glob_match(pattern: &str, name: &str) -> bool {
-    match pattern.split_once('*') {
-        None => pattern == name,
-        Some((head, tail)) => name.strip_prefix(head).is_some_and(|rest| {
-            rest.char_indices()
-                .map(|(k, _)| k)
-                .chain([rest.len()])
-                .any(|k| glob_match(tail, &rest[k..]))
-        }),
-    }
-}
-
-/// Instance files in `dir`, by the number in their name.
-fn instance_files(dir: &Path, filter: Option<&str>) -> anyhow::Result<Vec<(String, PathBuf)>> {
+/// Instance files in `dir` (`Instance*.txt`) chosen by the filter, by the number in their name.
+fn instance_files(dir: &Path, filter: &BenchFilter) -> anyhow::Result<Vec<(String, PathBuf)>> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
         let path = entry?.path();
         let Some(name) = path.file_stem().and_then(|s| s.to_str()).map(str::to_string) else {
             continue;
         };
-        if !(name.starts_with("Instance") && path.extension().is_some_and(|e| e == "txt")) {
-            continue;
+        if name.starts_with("Instance") && path.extension().is_some_and(|e| e == "txt") {
+            files.push((name, path));
         }
-        if filter.is_some_and(|f| !f.split(',').any(|p| glob_match(p.trim(), &name))) {
-            continue;
-        }
-        files.push((name, path));
     }
     let number = |n: &str| n.trim_start_matches("Instance").parse::<u32>().unwrap_or(u32::MAX);
     files.sort_by(|a, b| (number(&a.0), &a.0).cmp(&(number(&b.0), &b.0)));
-    Ok(files)
+    filter.select(files, &dir.display().to_string())
 }
 
 /// `instance -> min_reported` from reported_results.csv, when present.
@@ -253,13 +248,10 @@ fn reported_minimum(dir: &Path) -> anyhow::Result<HashMap<String, i64>> {
 pub fn bench(args: &RosterBenchArgs) -> anyhow::Result<()> {
     let config = SolveConfig::new(args.time_limit, args.gap, args.threads, args.seed)?
         .with_heuristic_effort(args.heuristic_effort)?;
-    let files = instance_files(&args.dir, args.filter.as_deref())?;
-    if files.is_empty() {
-        bail!("no instance in {} matches", args.dir.display());
-    }
+    let files = instance_files(&args.dir, &args.filter)?;
     let best = reported_minimum(&args.dir)?;
     if let Some(out) = &args.out {
-        std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+        output::prepare_dir(out)?;
     }
     if !args.json {
         println!(
@@ -282,6 +274,7 @@ pub fn bench(args: &RosterBenchArgs) -> anyhow::Result<()> {
             "time_s"
         );
     }
+    let mut rows = Vec::new();
     for (name, path) in files {
         let started = Instant::now();
         let outcome = curtois_qu::read(&path)
@@ -294,87 +287,110 @@ pub fn bench(args: &RosterBenchArgs) -> anyhow::Result<()> {
         let (model, result) = match outcome {
             Ok(v) => v,
             Err(e) => {
-                if args.json {
-                    println!("{}", serde_json::json!({"instance": name, "error": format!("{e:#}")}));
-                } else {
+                if !args.json {
                     println!("{name:<11} error: {e:#}");
                 }
+                rows.push(serde_json::json!({"instance": name, "error": format!("{e:#}")}));
                 continue;
             }
         };
         let best = best.get(&name).copied();
         if let (Some(out), Some((roster, _))) = (&args.out, &result.roster) {
-            let file = out.join(format!("{name}.roster.csv"));
-            std::fs::write(&file, rota_csv::write(&model, roster))
-                .with_context(|| format!("writing {}", file.display()))?;
+            output::write(&out.join(format!("{name}.roster.csv")), rota_csv::write(&model, roster))?;
         }
-        print_row(args.json, &name, &model, &result, best, seconds);
+        let row = bench_row(&name, &model, &result, best, seconds);
+        if !args.json {
+            print_row(&row);
+        }
+        rows.push(row);
+    }
+    let count = |f: &dyn Fn(&serde_json::Value) -> bool| rows.iter().filter(|r| f(r)).count();
+    let gaps: Vec<f64> = rows.iter().filter_map(|r| r["gap_to_best"].as_f64()).collect();
+    let summary = serde_json::json!({
+        "instances": rows.len(),
+        "with_roster": count(&|r| !r["objective"].is_null()),
+        "optimal": count(&|r| r["status"] == "optimal"),
+        "errors": count(&|r| r.get("error").is_some()),
+        "mean_gap_to_best": (!gaps.is_empty()).then(|| gaps.iter().sum::<f64>() / gaps.len() as f64),
+        "time_limit_s": args.time_limit,
+        "gap": args.gap,
+        "threads": args.threads,
+        "seed": args.seed,
+        "heuristic_effort": args.heuristic_effort,
+    });
+    if args.json {
+        let doc = serde_json::json!({"instances": rows, "summary": summary});
+        println!("{}", serde_json::to_string_pretty(&doc)?);
     }
     Ok(())
 }
 
-fn print_row(
-    json: bool,
+/// One instance's figures, as the JSON row and the table print them.
+fn bench_row(
     name: &str,
     model: &carerota::roster::RosterModel,
     result: &RosterResult,
     best: Option<i64>,
     seconds: f64,
-) {
+) -> serde_json::Value {
     let objective = result.objective();
     let gap_best = objective.zip(best).map(|(o, b)| (o - b) as f64 / b as f64);
-    if json {
-        let slacks: Vec<_> = result
-            .rule_slacks()
-            .iter()
-            .map(|m| serde_json::json!({"rule": m.rule.code(), "slack": m.slack, "unit": m.rule.slack_unit()}))
-            .collect();
-        let under: u32 = result
-            .roster
-            .iter()
-            .flat_map(|(_, r)| &r.cover_gaps)
-            .map(|g| g.under())
-            .sum();
-        println!(
-            "{}",
-            serde_json::json!({
-                "instance": name,
-                "staff": model.staff.len(),
-                "days": model.days,
-                "shifts": model.shifts.len(),
-                "columns": result.columns,
-                "binaries": result.binaries,
-                "rows": result.rows,
-                "objective": objective,
-                "best_reported": best,
-                "gap_to_best": gap_best,
-                "status": result.status.code(),
-                "mip_gap": result.status.gap(),
-                "bound": result.bound,
-                "uncovered_heads": under,
-                "rule_slacks": slacks,
-                "seed": result.seed,
-                "seconds": seconds,
-            })
-        );
-    } else {
-        let show = |v: Option<String>| v.unwrap_or_else(|| "-".to_string());
-        println!(
-            "{:<11} {:>5} {:>4} {:>6} {:>7} {:>9} {:>8} {:>8} {:<21} {:>8} {:>8} {:>7.1}",
-            name,
-            model.staff.len(),
-            model.days,
-            model.shifts.len(),
-            result.columns,
-            show(objective.map(|o| o.to_string())),
-            show(best.map(|b| b.to_string())),
-            show(gap_best.map(|g| format!("{:.2}%", g * 100.0))),
-            result.status.code(),
-            show(result.status.gap().map(|g| format!("{:.2}%", g * 100.0))),
-            show(result.bound.map(|b| format!("{b:.1}"))),
-            seconds
-        );
-    }
+    let slacks: Vec<_> = result
+        .rule_slacks()
+        .iter()
+        .map(|m| serde_json::json!({"rule": m.rule.code(), "slack": m.slack, "unit": m.rule.slack_unit()}))
+        .collect();
+    let under: u32 = result
+        .roster
+        .iter()
+        .flat_map(|(_, r)| &r.cover_gaps)
+        .map(|g| g.under())
+        .sum();
+    serde_json::json!({
+        "instance": name,
+        "staff": model.staff.len(),
+        "days": model.days,
+        "shifts": model.shifts.len(),
+        "columns": result.columns,
+        "binaries": result.binaries,
+        "rows": result.rows,
+        "objective": objective,
+        "best_reported": best,
+        "gap_to_best": gap_best,
+        "status": result.status.code(),
+        "mip_gap": result.status.gap(),
+        "bound": result.bound,
+        "uncovered_heads": under,
+        "rule_slacks": slacks,
+        "seed": result.seed,
+        "seconds": seconds,
+    })
+}
+
+/// One table line from a [`bench_row`].
+fn print_row(row: &serde_json::Value) {
+    let show = |v: &serde_json::Value| if v.is_null() { "-".to_string() } else { v.to_string() };
+    let percent = |v: &serde_json::Value| {
+        v.as_f64()
+            .map_or_else(|| "-".to_string(), |g| format!("{:.2}%", g * 100.0))
+    };
+    println!(
+        "{:<11} {:>5} {:>4} {:>6} {:>7} {:>9} {:>8} {:>8} {:<21} {:>8} {:>8} {:>7.1}",
+        row["instance"].as_str().unwrap_or_default(),
+        row["staff"],
+        row["days"],
+        row["shifts"],
+        row["columns"],
+        show(&row["objective"]),
+        show(&row["best_reported"]),
+        percent(&row["gap_to_best"]),
+        row["status"].as_str().unwrap_or_default(),
+        percent(&row["mip_gap"]),
+        row["bound"]
+            .as_f64()
+            .map_or_else(|| "-".to_string(), |b| format!("{b:.1}")),
+        row["seconds"].as_f64().unwrap_or_default()
+    );
 }
 
 pub fn check_roster(args: &CheckRosterArgs) -> anyhow::Result<()> {

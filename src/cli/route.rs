@@ -1,10 +1,10 @@
 //! `carerota route --scenario FILE`: one day's routes on the road network, checked by the
 //! independent checker before the plan is written.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::Context;
+use anyhow::bail;
 use clap::Args;
 use serde_json::{json, Value};
 
@@ -13,6 +13,7 @@ use carerota::ids::{JobIdx, VisitIdx};
 use carerota::matrix;
 use carerota::roads::{RoadNetwork, Snap, SnapError};
 use carerota::routing::days::{plan_days, CarryOver, DaysConfig, DaysError, PlannedDay};
+use carerota::routing::rule_fit::{self, Severity};
 use carerota::routing::scenario::DayRules;
 use carerota::routing::search::Progress;
 use carerota::routing::solution::BreakAt;
@@ -23,6 +24,7 @@ use carerota::units::{Meters, Seconds};
 use crate::cli::check::carry_over_from;
 use crate::cli::graph::NetworkSource;
 use crate::cli::progress::{self, Steps};
+use crate::cli::{flags, output};
 
 #[derive(Args)]
 pub struct RouteArgs {
@@ -32,8 +34,8 @@ pub struct RouteArgs {
     /// Solver profile.
     #[arg(long, default_value = "solver-configs/default.toml")]
     config: PathBuf,
-    /// Scenario day to plan, 0 = the scenario's date.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = flags::SCENARIO_DAY.parser::<i64>(),
+          allow_negative_numbers = true, help = flags::SCENARIO_DAY.help("Scenario day to plan, 0 = the scenario's date"))]
     day: i64,
     /// The plan.json written for the day before: its stops before this day's start on shifts
     /// running into this day stay fixed, what it finished before then is left out.
@@ -44,14 +46,19 @@ pub struct RouteArgs {
     out: Option<PathBuf>,
     #[command(flatten)]
     network: NetworkSource,
-    /// How far a location may be from the nearest road, metres.
-    #[arg(long, default_value_t = scenario::network::DEFAULT_SNAP_RADIUS.0)]
+    #[arg(long, default_value_t = scenario::network::DEFAULT_SNAP_RADIUS.0,
+          value_parser = flags::SNAP_RADIUS_M.parser::<i64>(), allow_negative_numbers = true,
+          help = flags::SNAP_RADIUS_M.help("How far a location may be from the nearest road"))]
     snap_radius_m: i64,
 }
 
 pub fn run(args: &RouteArgs) -> anyhow::Result<()> {
     let profile = config::load(&args.config)?;
     let s = scenario::load(&args.scenario)?;
+    check_rule_fit(&s, args.day, &profile)?;
+    if let Some(out) = &args.out {
+        output::check_file(out)?;
+    }
     let previous = match &args.previous_plan {
         Some(path) => Some(carry_over_from(&s, path, args.day)?),
         None => None,
@@ -69,10 +76,11 @@ pub fn run(args: &RouteArgs) -> anyhow::Result<()> {
         },
         Steps::on_stderr(),
     )?;
+    warn_if_empty(&s, &solved.days[0], &args.scenario);
     let out = plan_json(&s, &solved, &solved.days[0], &profile.description);
     let text = serde_json::to_string_pretty(&out)?;
     match &args.out {
-        Some(p) => std::fs::write(p, text).with_context(|| format!("writing {}", p.display()))?,
+        Some(p) => output::write(p, text)?,
         None => println!("{text}"),
     }
     eprintln!("{}", summary_line(&out));
@@ -399,4 +407,44 @@ pub fn plan_json(s: &Scenario, solved: &SolvedDays, planned: &PlannedDay, profil
         },
         "attribution": "travel times and distances from OpenStreetMap data, © OpenStreetMap contributors",
     })
+}
+
+/// Checks the profile's `[routing.rules]` against the shifts that overlap `day`, before any
+/// search: prints each warning on stderr, and refuses the day when a rule cannot be met by a
+/// shift it applies to (every such rule listed, with its profile path, shift and reason).
+pub fn check_rule_fit(s: &Scenario, day: i64, profile: &config::SolverProfile) -> anyhow::Result<()> {
+    let misfits = rule_fit::check(s, day, &profile.routing.rules);
+    let mut refusals = Vec::new();
+    for m in misfits {
+        match m.severity {
+            Severity::Warn => eprintln!("warning: {m}"),
+            Severity::Refuse => refusals.push(m.to_string()),
+        }
+    }
+    if !refusals.is_empty() {
+        bail!(
+            "the solver profile's rules cannot be met on {} ({} problem(s)); fix the profile before planning:\n  {}",
+            s.date_of_day(day),
+            refusals.len(),
+            refusals.join("\n  ")
+        );
+    }
+    Ok(())
+}
+
+/// Warns when the day has no one on shift or no visit: the plan is still written, empty.
+pub fn warn_if_empty(s: &Scenario, planned: &PlannedDay, scenario: &Path) {
+    let date = s.date_of_day(planned.day.day);
+    if planned.day.problem.n_vehicles() == 0 {
+        eprintln!(
+            "warning: no one has a shift on {date} in {}; every visit is left unplaced (roster the period first)",
+            scenario.display()
+        );
+    }
+    if planned.day.problem.jobs.is_empty() {
+        eprintln!(
+            "warning: no visit is due on {date} in {}; the plan has no stops",
+            scenario.display()
+        );
+    }
 }

@@ -1,6 +1,6 @@
 //! `carerota scenario ...`: validate a scenario file, summarise it, generate one from an area.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
@@ -15,6 +15,7 @@ use carerota::scenario::{validate, Problem};
 use carerota::units::Meters;
 
 use super::graph::NetworkSource;
+use super::{flags, output};
 
 #[derive(Subcommand)]
 pub enum ScenarioCommand {
@@ -41,8 +42,9 @@ pub struct ValidateArgs {
     /// Skip the road-network rule (location_off_network), e.g. when the map is not at hand.
     #[arg(long)]
     no_network: bool,
-    /// How far a location may be from the nearest road, metres.
-    #[arg(long, default_value_t = DEFAULT_SNAP_RADIUS.0)]
+    #[arg(long, default_value_t = DEFAULT_SNAP_RADIUS.0,
+          value_parser = flags::SNAP_RADIUS_M.parser::<i64>(), allow_negative_numbers = true,
+          help = flags::SNAP_RADIUS_M.help("How far a location may be from the nearest road"))]
     snap_radius_m: i64,
 }
 
@@ -54,14 +56,14 @@ pub struct GenerateArgs {
     /// First day, YYYY-MM-DD (Europe/London).
     #[arg(long)]
     date: String,
-    /// Number of days; episodes run on across them.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = flags::DAYS.parser::<u32>(), allow_negative_numbers = true,
+          help = flags::DAYS.help("Number of days; episodes run on across them"))]
     days: u32,
-    /// Seed of the random number generator; the same seed gives the same file.
-    #[arg(long)]
+    #[arg(long, value_parser = flags::SEED.parser::<u64>(), allow_negative_numbers = true,
+          help = flags::SEED.help("Seed of the random number generator; the same seed gives the same file"))]
     seed: u64,
-    /// Multiplies demand and staff (e.g. a county's volume on a small map).
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 1.0, value_parser = flags::SCALE.parser(), allow_negative_numbers = true,
+          help = flags::SCALE.help("Multiplies demand and staff (e.g. a county's volume on a small map)"))]
     scale: f64,
     /// Where to write the scenario; stdout when absent (the summary then goes to stderr).
     #[arg(long)]
@@ -110,6 +112,12 @@ fn run_validate(args: &ValidateArgs) -> anyhow::Result<()> {
 fn run_generate(args: &GenerateArgs) -> anyhow::Result<()> {
     let area = Area::load_named(&args.areas_dir, &args.area)?;
     let date = carerota::scenario::time::parse_date(&args.date)?;
+    if let Some(out) = &args.out {
+        if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        output::check_file(out)?;
+    }
     let osm_path = args.osm.clone().unwrap_or_else(|| PathBuf::from(area.osm()));
     let extract = osm::extract(&osm_path)?;
     let net = match &args.graph {
@@ -140,7 +148,7 @@ fn run_generate(args: &GenerateArgs) -> anyhow::Result<()> {
     );
     match &args.out {
         Some(out) => {
-            write_file(out, &file.to_json())?;
+            output::write(out, file.to_json())?;
             println!("{summary}wrote {}", out.display());
         }
         None => {
@@ -149,13 +157,6 @@ fn run_generate(args: &GenerateArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
-    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// A generated scenario that fails validation: a generator fault or an area whose bases are

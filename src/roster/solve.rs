@@ -48,7 +48,7 @@ pub const DEFAULT_HEURISTIC_EFFORT: f64 = 0.05;
 /// A solver setting out of range.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum ConfigError {
-    #[error("time limit {0} s must be positive and finite")]
+    #[error("time limit {0} s must be above 0 and at most 86400 (a day)")]
     TimeLimit(f64),
     #[error("relative MIP gap {0} must be in [0, 1)")]
     MipGap(f64),
@@ -61,10 +61,11 @@ pub enum ConfigError {
 }
 
 impl SolveConfig {
-    /// Validates the limits: positive finite time limit, gap in `[0, 1)`, at least one thread,
-    /// a seed below 2^31.
+    /// Validates the limits: a time limit above 0 and at most a day
+    /// ([`crate::config::MAX_TIME_LIMIT_S`]), gap in `[0, 1)`, at least one thread, a seed
+    /// below 2^31.
     pub fn new(time_limit_s: f64, mip_rel_gap: f64, threads: u32, seed: u64) -> Result<Self, ConfigError> {
-        if !(time_limit_s.is_finite() && time_limit_s > 0.0) {
+        if !(time_limit_s.is_finite() && time_limit_s > 0.0 && time_limit_s <= crate::config::MAX_TIME_LIMIT_S) {
             return Err(ConfigError::TimeLimit(time_limit_s));
         }
         if !(0.0..1.0).contains(&mip_rel_gap) {
@@ -225,6 +226,21 @@ pub(super) fn run_highs(
     let t_form = t0.elapsed().as_secs_f64();
     let (columns, binaries, rows) = (formulation.columns, formulation.binaries, formulation.rows);
     let cells = formulation.cells;
+    if cells.iter().all(Vec::is_empty) {
+        // No cell column (no staff, or none who can work): the roster is fixed, and HiGHS is
+        // not asked (on a model with no integer column it reports no primal solution status).
+        let roster = fixing.map_or_else(|| Roster::empty(model.staff.len(), model.days), |f| f.roster.clone());
+        let objective = check::check(model, &roster)?.objective.total() as f64;
+        return Ok(HighsRun {
+            status: HighsModelStatus::Optimal,
+            roster: Some((roster, objective)),
+            bound: Some(objective),
+            gap: 0.0,
+            columns,
+            binaries,
+            rows,
+        });
+    }
     let mut highs_model = formulation.problem.try_into_inner().map_err(|e| SolveError::Highs {
         stage: "building the model",
         detail: e.to_string(),
@@ -504,8 +520,20 @@ mod tests {
     }
 
     #[test]
+    fn a_model_with_no_staff_gives_the_empty_roster_as_optimal() {
+        let mut model = fortnight();
+        model.staff.clear();
+        let result = solve(&model, &exact()).unwrap();
+        assert_eq!(result.status, SolveStatus::Optimal);
+        let (roster, report) = result.roster.as_ref().unwrap();
+        assert_eq!(roster, &crate::roster::model::Roster::empty(0, model.days));
+        assert!(report.objective.under_cover > 0, "every requirement is uncovered");
+    }
+
+    #[test]
     fn rejects_config_out_of_range() {
         assert_eq!(SolveConfig::new(0.0, 0.0, 1, 0), Err(ConfigError::TimeLimit(0.0)));
+        assert_eq!(SolveConfig::new(1e20, 0.0, 1, 0), Err(ConfigError::TimeLimit(1e20)));
         assert_eq!(SolveConfig::new(1.0, 1.5, 1, 0), Err(ConfigError::MipGap(1.5)));
         assert_eq!(SolveConfig::new(1.0, 0.0, 0, 0), Err(ConfigError::Threads(0)));
         assert_eq!(SolveConfig::new(1.0, 0.0, 1, 1 << 40), Err(ConfigError::Seed(1 << 40)));

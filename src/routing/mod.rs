@@ -27,6 +27,7 @@ pub mod instances;
 pub mod moves;
 pub mod pool;
 pub mod problem;
+pub mod rule_fit;
 pub mod scenario;
 pub mod search;
 pub mod solution;

@@ -44,6 +44,9 @@ use crate::scenario::time::{weekday_code, Clock, WEEK};
 use crate::spatial::{haversine_m, LonLat};
 use crate::units::Seconds;
 
+/// The largest `scale`: a hundred times the area's demand and staff.
+pub const MAX_SCALE: f64 = 100.0;
+
 /// Why a scenario could not be generated.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum GenerateError {
@@ -116,7 +119,7 @@ pub fn generate(area: &Area, homes: &HomeSampler, cfg: &GenerateConfig) -> Resul
     if !(1..=42).contains(&cfg.days) {
         return Err(GenerateError::Days(cfg.days));
     }
-    if !(cfg.scale.is_finite() && cfg.scale > 0.0 && cfg.scale <= 100.0) {
+    if !(cfg.scale.is_finite() && cfg.scale > 0.0 && cfg.scale <= MAX_SCALE) {
         return Err(GenerateError::Scale(cfg.scale));
     }
     let mut g = Generator {

@@ -79,3 +79,17 @@ pub fn check_quick(scenario: &str, plan: &std::path::Path) -> (bool, String, Str
         "solver-configs/quick.toml",
     ])
 }
+
+/// Runs the `carerota` binary; returns (exit code, stdout, stderr): 2 for a refused argument.
+pub fn carerota_code(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_carerota"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
