@@ -1,7 +1,7 @@
 //! carerota: workforce rostering and routing for community health and social care.
 //!
 //! The pipeline, left to right; a module uses only what stands to its left and the shared
-//! kernel (`ids`, `units`, `spatial`):
+//! kernel (`ids`, `units`, `spatial`, `tabular`):
 //!
 //! ```text
 //! osm ──► roads ──► matrix ──► scenario ──► roster / routing ──► replan / bases ──► report / api
@@ -24,4 +24,5 @@ pub mod roster;
 pub mod routing;
 pub mod scenario;
 pub mod spatial;
+pub mod tabular;
 pub mod units;

@@ -35,10 +35,20 @@ fn graph_route_prints_duration_and_distance_and_writes_geojson() {
     let v: Value = serde_json::from_str(&out).unwrap();
     assert!(v["duration_s"].as_i64().unwrap() > 600);
     assert!(v["distance_m"].as_i64().unwrap() > 8000);
-    let g: Value = serde_json::from_str(&std::fs::read_to_string(&geo).unwrap()).unwrap();
-    assert_eq!(g["geometry"]["type"], "LineString");
-    assert!(g["properties"]["attribution"]
-        .as_str()
+    let g: geojson::Feature = std::fs::read_to_string(&geo)
+        .unwrap()
+        .parse::<geojson::GeoJson>()
+        .unwrap()
+        .try_into()
+        .unwrap();
+    match &g.geometry.as_ref().unwrap().value {
+        geojson::Value::LineString(line) => assert!(line.len() >= 2 && line.iter().all(|p| p.len() == 2)),
+        other => panic!("a LineString, not {other:?}"),
+    }
+    assert_eq!(g.property("distance_m"), Some(&v["distance_m"]));
+    assert!(g
+        .property("attribution")
+        .and_then(Value::as_str)
         .unwrap()
         .contains("OpenStreetMap"));
 }

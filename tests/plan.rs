@@ -43,52 +43,44 @@ fn plan_json() -> Value {
     serde_json::from_str(&read("plan.json")).unwrap()
 }
 
-/// RFC 4180: fields separated by commas, records by CRLF, quoted fields with doubled quotes.
+/// RFC 4180 through the `csv` crate: every record ends with CRLF, no byte-order mark.
 fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let mut records = Vec::new();
-    let mut record = Vec::new();
-    let mut field = String::new();
-    let mut chars = text.chars().peekable();
-    let mut quoted = false;
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
-            }
-            (true, '"') => quoted = false,
-            (true, c) => field.push(c),
-            (false, '"') if field.is_empty() => quoted = true,
-            (false, ',') => record.push(std::mem::take(&mut field)),
-            (false, '\r') => {
-                assert_eq!(chars.next(), Some('\n'), "CR is followed by LF");
-                record.push(std::mem::take(&mut field));
-                records.push(std::mem::take(&mut record));
-            }
-            (false, '\n') => panic!("a bare LF ends a record"),
-            (false, c) => field.push(c),
-        }
-    }
-    assert!(field.is_empty() && record.is_empty(), "the last record ends with CRLF");
-    records
+    assert!(!text.starts_with('\u{feff}'), "no byte-order mark");
+    assert!(text.ends_with("\r\n"), "the last record ends with CRLF");
+    assert_eq!(
+        text.matches('\n').count(),
+        text.matches("\r\n").count(),
+        "CRLF line ends"
+    );
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect()
 }
 
 /// The CSV as maps from column name to value, checking every row is as wide as the header.
 fn csv_rows(name: &str) -> Vec<BTreeMap<String, String>> {
-    let records = parse_csv(&read(name));
+    csv_rows_of(&read(name))
+}
+
+fn csv_rows_of(text: &str) -> Vec<BTreeMap<String, String>> {
+    let records = parse_csv(text);
     let header = &records[0];
     records[1..]
         .iter()
         .map(|r| {
-            assert_eq!(r.len(), header.len(), "{name}: row {r:?}");
+            assert_eq!(r.len(), header.len(), "row {r:?}");
             header.iter().cloned().zip(r.iter().cloned()).collect()
         })
         .collect()
 }
 
-/// `2026-06-09T07:49:01` as the CSVs write it: `2026-06-09 07:49`.
+/// A summer time of plan.json, `2026-06-09T07:49:01`, as the CSVs write it: to the minute
+/// with its UTC offset (BST), `2026-06-09T07:49+01:00`.
 fn minute(t: &str) -> String {
-    t[..16].replace('T', " ")
+    format!("{}+01:00", &t[..16])
 }
 
 fn num(s: &str) -> f64 {
@@ -198,9 +190,10 @@ fn rota_csv_has_a_row_per_staff_shift_agreeing_with_plan_json() {
         assert_eq!(row["name"], r["name"].as_str().unwrap());
         assert_eq!(row["base"], r["base"].as_str().unwrap());
         assert_eq!(row["discipline"], r["discipline"].as_str().unwrap());
-        let shift_start = minute(r["shift_start"].as_str().unwrap());
-        assert_eq!(format!("{} {}", row["date"], row["shift_start"]), shift_start);
-        assert_eq!(row["shift_end"], minute(r["shift_end"].as_str().unwrap())[11..]);
+        let shift_start = r["shift_start"].as_str().unwrap();
+        assert_eq!(row["date"], shift_start[..10]);
+        assert_eq!(row["shift_start"], minute(shift_start));
+        assert_eq!(row["shift_end"], minute(r["shift_end"].as_str().unwrap()));
         assert_eq!(row["visits"], r["visits"].to_string());
         let travel = num(&row["travel_min"]);
         assert!(
@@ -214,22 +207,24 @@ fn rota_csv_has_a_row_per_staff_shift_agreeing_with_plan_json() {
         );
         let stops = r["stops"].as_array().unwrap();
         if let Some(first) = stops.first() {
-            assert_eq!(row["first_visit_start"], minute(first["start"].as_str().unwrap())[11..]);
+            assert_eq!(row["first_visit_start"], minute(first["start"].as_str().unwrap()));
         }
         let care_h = num(&row["care_hours"]);
         let break_min = match r["break"].as_object() {
             None => {
-                assert!(row["break"].is_empty(), "{row:?}");
+                assert!(
+                    row["break_start"].is_empty() && row["break_place"].is_empty(),
+                    "{row:?}"
+                );
                 0.0
             }
             Some(b) => {
                 let (start, end) = (b["start"].as_str().unwrap(), b["end"].as_str().unwrap());
-                let span = format!("{}-{}", &minute(start)[11..], &minute(end)[11..]);
-                assert!(row["break"].starts_with(&span), "{row:?} vs {b:?}");
+                assert_eq!((&row["break_start"], &row["break_end"]), (&minute(start), &minute(end)));
+                assert!(!row["break_place"].is_empty(), "{row:?}");
                 let t = |x: &str| {
-                    chrono::NaiveDateTime::parse_from_str(&minute(x), "%Y-%m-%d %H:%M")
+                    chrono::DateTime::parse_from_str(&minute(x), "%Y-%m-%dT%H:%M%:z")
                         .unwrap()
-                        .and_utc()
                         .timestamp()
                 };
                 (t(end) - t(start)) as f64 / 60.0
@@ -266,7 +261,12 @@ fn lonlat(c: &Value) -> LonLat {
 #[test]
 fn geojson_has_a_road_line_per_route_from_base_to_base_and_a_point_per_visit() {
     let plan = plan_json();
-    let g: Value = serde_json::from_str(&read("routes.geojson")).unwrap();
+    let collection: geojson::FeatureCollection = read("routes.geojson")
+        .parse::<geojson::GeoJson>()
+        .unwrap()
+        .try_into()
+        .unwrap();
+    let g = serde_json::to_value(&collection).unwrap();
     assert_eq!(g["type"], "FeatureCollection");
     let features = g["features"].as_array().unwrap();
     let of_kind = |k: &str| -> Vec<&Value> { features.iter().filter(|f| f["properties"]["kind"] == k).collect() };
@@ -315,6 +315,12 @@ fn geojson_has_a_road_line_per_route_from_base_to_base_and_a_point_per_visit() {
         let served = v["properties"]["status"] == "served";
         assert_eq!(served, !v["properties"]["staff"].as_array().unwrap().is_empty());
         assert_eq!(served, v["properties"]["start"].is_string());
+        if let Some(start) = v["properties"]["start"].as_str() {
+            assert!(
+                chrono::DateTime::parse_from_str(start, "%Y-%m-%dT%H:%M%:z").is_ok() && start.ends_with("+01:00"),
+                "an ISO 8601 time with its offset: {start}"
+            );
+        }
     }
 }
 
@@ -488,4 +494,120 @@ fn staff_without_rostered_shifts_are_planned_from_their_availability() {
     assert!(err.contains("from their availability"), "{err}");
     let plan: Value = serde_json::from_str(&std::fs::read_to_string(out.join("plan.json")).unwrap()).unwrap();
     assert_eq!(route_staff(&plan), available);
+}
+
+/// A staff member or visit named like a spreadsheet formula.
+const FORMULA: &str = "=HYPERLINK(\"https://example.com\",\"open\")";
+
+/// The night the clocks go back (2026-10-25: 01:00-02:00 happens twice): a nurse on shift from
+/// midnight with a visit at 01:15 BST and one at 01:15 GMT, and an evening nurse whose shift
+/// ends the next morning. The nurse's name and the first visit's id look like a formula.
+fn clocks_go_back_scenario() -> Value {
+    let location = |lat: f64, lon: f64| serde_json::json!({"lat": lat, "lon": lon});
+    let nurse = |id: &str, name: &str, start: &str, end: &str| {
+        serde_json::json!({
+            "id": id, "name": name, "discipline": "registered_nurse",
+            "competences": ["night_working"], "base": "hq", "contracted_hours_per_week": 37.5,
+            "working_days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "drives": true,
+            "shifts": [{"start": start, "end": end}]
+        })
+    };
+    let visit = |id: &str, start: &str, end: &str| {
+        serde_json::json!({
+            "id": id, "person": format!("person of {id}"), "location": location(52.6590103, -0.6695031),
+            "tier": "planned", "duration_min": 20, "discipline": "registered_nurse", "staff_count": 1,
+            "window": {"start": start, "end": end}
+        })
+    };
+    serde_json::json!({
+        "format": "carerota-scenario/1",
+        "date": "2026-10-25",
+        "days": 1,
+        "bases": [{
+            "id": "hq", "name": "Base hq", "location": location(52.6715, -0.7372),
+            "opening_hours": [{"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "open": "00:00", "close": "24:00"}]
+        }],
+        "staff": [
+            nurse("night", FORMULA, "2026-10-25T00:00", "2026-10-25T05:00"),
+            nurse("evening", "Evening nurse", "2026-10-25T20:00", "2026-10-26T04:00"),
+        ],
+        "visits": [
+            visit(FORMULA, "2026-10-25T01:15+01:00", "2026-10-25T01:40+01:00"),
+            visit("fold-gmt", "2026-10-25T01:15+00:00", "2026-10-25T01:40+00:00"),
+            visit("late", "2026-10-25T22:00", "2026-10-25T22:30"),
+        ]
+    })
+}
+
+#[test]
+fn the_repeated_hour_and_formula_like_names_read_unambiguously_and_safely() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("clocks-go-back.json");
+    std::fs::write(&scenario, clocks_go_back_scenario().to_string()).unwrap();
+    let out = tmp.path().join("plan");
+    let (ok, _, err) = plan_quick(scenario.to_str().unwrap(), "2026-10-25", &out);
+    assert!(ok, "{err}");
+    let text = |name: &str| std::fs::read_to_string(out.join(name)).unwrap();
+
+    let visits = csv_rows_of(&text("visits.csv"));
+    let row = |id: &str| visits.iter().find(|r| r["visit_id"] == id).unwrap().clone();
+    let bst = row(&format!("'{FORMULA}"));
+    let gmt = row("fold-gmt");
+    assert_eq!(bst["window_earliest"], "2026-10-25T01:15+01:00");
+    assert_eq!(gmt["window_earliest"], "2026-10-25T01:15+00:00");
+    for (r, offset) in [(&bst, "+01:00"), (&gmt, "+00:00")] {
+        assert_eq!(r["status"], "served", "{r:?}");
+        assert!(
+            r["start"].starts_with("2026-10-25T01:") && r["start"].ends_with(offset),
+            "{r:?}"
+        );
+    }
+    assert_ne!(bst["start"], gmt["start"]);
+
+    let rota = csv_rows_of(&text("rota.csv"));
+    let night = rota.iter().find(|r| r["staff_id"] == "night").unwrap();
+    assert_eq!(night["name"], format!("'{FORMULA}"));
+    assert_eq!(night["shift_start"], "2026-10-25T00:00+01:00");
+    assert_eq!(night["shift_end"], "2026-10-25T05:00+00:00");
+    let evening = rota.iter().find(|r| r["staff_id"] == "evening").unwrap();
+    assert_eq!(evening["shift_end"], "2026-10-26T04:00+00:00");
+
+    // No text field of either file starts as a formula would.
+    for rows in [&visits, &rota] {
+        for field in rows.iter().flat_map(|r| r.values()) {
+            let numeric = field.parse::<f64>().is_ok();
+            assert!(
+                numeric || !field.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{field}"
+            );
+        }
+    }
+
+    let html = text("report.html");
+    assert!(
+        html.contains("01:15 BST") && html.contains("01:15 GMT"),
+        "the fold hour told apart"
+    );
+    assert!(
+        html.contains("Mon 26 Oct 04:00"),
+        "the next morning's time has its date"
+    );
+    let geo: geojson::FeatureCollection = text("routes.geojson")
+        .parse::<geojson::GeoJson>()
+        .unwrap()
+        .try_into()
+        .unwrap();
+    let start_of = |id: &str| {
+        geo.features
+            .iter()
+            .find(|f| f.property("visit").and_then(Value::as_str) == Some(id))
+            .and_then(|f| f.property("start").and_then(Value::as_str).map(String::from))
+            .unwrap()
+    };
+    assert_eq!(
+        start_of(FORMULA),
+        bst["start"],
+        "GeoJSON keeps the id as it is and the same time"
+    );
+    assert_eq!(start_of("fold-gmt"), gmt["start"]);
 }

@@ -8,6 +8,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use serde_json::json;
 
 use carerota::matrix::{self, points::parse_points_csv, Algorithm};
+use carerota::report::geojson;
 use carerota::roads::{self, RoadNetwork, Snap};
 use carerota::spatial::LonLat;
 use carerota::units::Meters;
@@ -231,14 +232,18 @@ fn route(
         "to_snap_m": (snaps[1].distance_m * 10.0).round() / 10.0,
     });
     if let Some(path) = geojson {
-        let coords: Vec<[f64; 2]> = r.geometry.iter().map(|p| [p.lon, p.lat]).collect();
-        let feature = json!({
-            "type": "Feature",
-            "properties": { "duration_s": r.duration().0, "distance_m": r.distance().0,
-                            "attribution": "© OpenStreetMap contributors" },
-            "geometry": { "type": "LineString", "coordinates": coords },
-        });
-        output::write(path, serde_json::to_string(&feature)?)?;
+        let properties = json!({ "duration_s": r.duration().0, "distance_m": r.distance().0,
+                                 "attribution": "© OpenStreetMap contributors" });
+        // RFC 7946 §3.1.4: a LineString has two or more positions (a route to its own start has one).
+        let mut line = r.geometry.clone();
+        if let [only] = line[..] {
+            line.push(only);
+        }
+        let feature = geojson::Feature {
+            geometry: geojson::Geometry::LineString(line),
+            properties: properties.as_object().cloned().unwrap_or_default(),
+        };
+        output::write(path, geojson::render_feature(&feature))?;
     }
     println!("{}", serde_json::to_string_pretty(&result)?);
     Ok(())

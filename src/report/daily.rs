@@ -7,7 +7,11 @@
 //! [`timeline::TimelineRow`], [`html::Page`]).
 //!
 //! Definitions (the same in every file):
-//! - times are local wall-clock (Europe/London), to the minute (seconds dropped);
+//! - times are local wall-clock (Europe/London), to the minute (seconds dropped); in the CSV
+//!   and GeoJSON files as ISO 8601 date-times with their UTC offset
+//!   ([`crate::scenario::time::Clock::format_for_files`]: `2026-10-25T01:30+01:00`), on the page as `HH:MM`, with the
+//!   zone in the autumn fold and the date on another day than the plan's
+//!   ([`crate::scenario::time::Clock::format_for_page`]: `01:30 GMT`, `Mon 8 Jun 21:00`);
 //! - hours of care: the time staff spend in visits (a two-person visit counts for both);
 //! - idle: shift length less care and travel (waiting, time at base);
 //! - utilisation: care time over shift time, in per cent;
@@ -245,12 +249,15 @@ impl<'a> Ctx<'a> {
         self.input.scenario
     }
 
+    /// A time as the page shows it (the plan's date is the page's).
     fn hm(&self, t: i64) -> String {
-        self.s().clock.local(Seconds(t)).format("%H:%M").to_string()
+        let page = self.s().date_of_day(self.input.day_number);
+        self.s().clock.format_for_page(Seconds(t), page)
     }
 
-    fn date_hm(&self, t: i64) -> String {
-        self.s().clock.local(Seconds(t)).format("%Y-%m-%d %H:%M").to_string()
+    /// A time as the CSV and GeoJSON files write it.
+    fn file_time(&self, t: i64) -> String {
+        self.s().clock.format_for_files(Seconds(t))
     }
 
     fn staff_of(&self, v: VehicleIdx) -> &'a crate::scenario::model::Staff {
@@ -299,13 +306,15 @@ impl<'a> Ctx<'a> {
             "distance_km",
             "idle_min",
             "utilisation_pct",
-            "break",
+            "break_start",
+            "break_end",
+            "break_place",
             "overtime_min",
         ]);
         for r in &self.routes {
             let staff = self.staff_of(r.vehicle);
             let (first, last) = match (r.stops.first(), r.stops.last()) {
-                (Some(a), Some(b)) => (self.hm(a.start), self.hm(b.end)),
+                (Some(a), Some(b)) => (self.file_time(a.start), self.file_time(b.end)),
                 _ => (String::new(), String::new()),
             };
             t.rows.push(vec![
@@ -318,8 +327,8 @@ impl<'a> Ctx<'a> {
                     .local(r.shift.window.start)
                     .format("%Y-%m-%d")
                     .to_string(),
-                self.hm(r.shift.window.start.0),
-                self.hm(r.shift.window.end.0),
+                self.file_time(r.shift.window.start.0),
+                self.file_time(r.shift.window.end.0),
                 first,
                 last,
                 r.stops.len().to_string(),
@@ -328,10 +337,9 @@ impl<'a> Ctx<'a> {
                 km(r.distance),
                 minutes(r.idle()),
                 percent(r.care, r.shift_len()),
-                r.brk
-                    .as_ref()
-                    .map(|(start, end, place)| format!("{}-{} {place}", self.hm(*start), self.hm(*end)))
-                    .unwrap_or_default(),
+                r.brk.as_ref().map(|b| self.file_time(b.0)).unwrap_or_default(),
+                r.brk.as_ref().map(|b| self.file_time(b.1)).unwrap_or_default(),
+                r.brk.as_ref().map(|b| b.2.clone()).unwrap_or_default(),
                 minutes(r.overtime),
             ]);
         }
@@ -366,8 +374,8 @@ impl<'a> Ctx<'a> {
                 v.tier.code().to_string(),
                 v.need.discipline.code().to_string(),
                 if v.crew.staff_count() > 1 { "yes" } else { "no" }.to_string(),
-                self.date_hm(v.earliest_start.0),
-                self.date_hm(v.latest_start.0),
+                self.file_time(v.earliest_start.0),
+                self.file_time(v.latest_start.0),
                 minutes(v.duration.0),
                 if ok { "served" } else { "unassigned" }.to_string(),
                 staff.join(";"),
@@ -375,12 +383,12 @@ impl<'a> Ctx<'a> {
                     .iter()
                     .map(|x| x.start)
                     .min()
-                    .map_or(String::new(), |t| self.date_hm(t)),
+                    .map_or(String::new(), |t| self.file_time(t)),
                 served
                     .iter()
                     .map(|x| x.end)
                     .max()
-                    .map_or(String::new(), |t| self.date_hm(t)),
+                    .map_or(String::new(), |t| self.file_time(t)),
                 if ok { minutes(self.lateness(j)) } else { String::new() },
                 self.reasons[j.get()].map_or(String::new(), |r| r.code().to_string()),
             ]);
@@ -472,7 +480,7 @@ impl<'a> Ctx<'a> {
                 .collect();
             props.insert("staff".into(), Value::Array(staff));
             let start = served.iter().map(|x| x.start).min();
-            props.insert("start".into(), start.map_or(Value::Null, |t| json!(self.date_hm(t))));
+            props.insert("start".into(), start.map_or(Value::Null, |t| json!(self.file_time(t))));
             if let Some(r) = self.reasons[j.get()] {
                 props.insert("reason".into(), json!(r.code()));
             }
@@ -732,7 +740,9 @@ impl<'a> Ctx<'a> {
                 height: 720.0,
             },
         );
-        let timeline_svg = timeline::render(&self.timeline_rows(), 1100.0);
+        let date = self.s().date_of_day(self.input.day_number);
+        let clock = &self.s().clock;
+        let timeline_svg = timeline::render(&self.timeline_rows(), 1100.0, |t| clock.format_for_axis(t, date));
         let unplaced_rows = self
             .input
             .plan
@@ -744,14 +754,13 @@ impl<'a> Ctx<'a> {
                     v.id.to_string(),
                     v.tier.code().to_string(),
                     words(v.need.discipline.code()),
-                    format!("{}-{}", self.date_hm(v.earliest_start.0), self.hm(v.latest_start.0)),
+                    format!("{}-{}", self.hm(v.earliest_start.0), self.hm(v.latest_start.0)),
                     minutes(v.duration.0),
                     reason_in_words(*r).to_string(),
                     r.code().to_string(),
                 ]
             })
             .collect();
-        let date = self.s().date_of_day(self.input.day_number);
         let page = Page {
             title: self.input.title.clone(),
             subtitle: format!(

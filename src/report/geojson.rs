@@ -1,7 +1,9 @@
-//! GeoJSON (RFC 7946): a FeatureCollection of LineStrings and Points with properties.
-//! Positions are `[longitude, latitude]` in WGS 84, rounded to 6 decimals (about 0.1 m).
+//! GeoJSON (RFC 7946) through the `geojson` crate: a FeatureCollection of LineStrings and
+//! Points with properties. Positions are `[longitude, latitude]` in WGS 84, rounded to 6
+//! decimals (about 0.1 m); times in properties are written by
+//! [`crate::scenario::time::Clock::format_for_files`].
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::spatial::LonLat;
 
@@ -20,34 +22,48 @@ pub struct Feature {
     pub properties: Map<String, Value>,
 }
 
-fn position(p: LonLat) -> Value {
+fn position(p: LonLat) -> Vec<f64> {
     let round = |x: f64| (x * 1e6).round() / 1e6;
-    json!([round(p.lon), round(p.lat)])
+    vec![round(p.lon), round(p.lat)]
+}
+
+impl Feature {
+    /// The feature as the `geojson` crate's type.
+    pub fn to_geojson(&self) -> ::geojson::Feature {
+        let value = match &self.geometry {
+            Geometry::Point(p) => ::geojson::Value::Point(position(*p)),
+            Geometry::LineString(ps) => ::geojson::Value::LineString(ps.iter().map(|p| position(*p)).collect()),
+        };
+        ::geojson::Feature {
+            bbox: None,
+            geometry: Some(::geojson::Geometry::new(value)),
+            id: None,
+            properties: Some(self.properties.clone()),
+            foreign_members: None,
+        }
+    }
+}
+
+/// Renders one feature on its own (a GeoJSON text may be a single Feature).
+pub fn render_feature(feature: &Feature) -> String {
+    feature.to_geojson().to_string()
 }
 
 /// Renders the features as a FeatureCollection. A LineString of fewer than two positions is
 /// not valid GeoJSON; callers leave such lines out.
 pub fn render(features: &[Feature]) -> String {
-    let features: Vec<Value> = features
-        .iter()
-        .map(|f| {
-            let geometry = match &f.geometry {
-                Geometry::Point(p) => json!({"type": "Point", "coordinates": position(*p)}),
-                Geometry::LineString(ps) => json!({
-                    "type": "LineString",
-                    "coordinates": ps.iter().map(|p| position(*p)).collect::<Vec<_>>(),
-                }),
-            };
-            json!({"type": "Feature", "geometry": geometry, "properties": Value::Object(f.properties.clone())})
-        })
-        .collect();
-    let collection = json!({"type": "FeatureCollection", "features": features});
-    serde_json::to_string(&collection).expect("invariant: JSON values serialise")
+    ::geojson::FeatureCollection {
+        bbox: None,
+        features: features.iter().map(Feature::to_geojson).collect(),
+        foreign_members: None,
+    }
+    .to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn writes_positions_longitude_first() {
@@ -57,12 +73,28 @@ mod tests {
             geometry: Geometry::Point(LonLat::new(-0.7312345678, 52.6712345678)),
             properties,
         }]);
-        let v: Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(v["type"], "FeatureCollection");
-        assert_eq!(
-            v["features"][0]["geometry"]["coordinates"],
-            json!([-0.731235, 52.671235])
-        );
-        assert_eq!(v["features"][0]["properties"]["visit"], "v1");
+        let collection: ::geojson::FeatureCollection = text.parse::<::geojson::GeoJson>().unwrap().try_into().unwrap();
+        let feature = &collection.features[0];
+        match &feature.geometry.as_ref().unwrap().value {
+            ::geojson::Value::Point(p) => assert_eq!(p, &vec![-0.731235, 52.671235]),
+            other => panic!("a point, not {other:?}"),
+        }
+        assert_eq!(feature.property("visit"), Some(&json!("v1")));
+    }
+
+    #[test]
+    fn a_single_feature_reads_back_as_a_line_with_its_properties() {
+        let mut properties = Map::new();
+        properties.insert("distance_m".into(), json!(1200));
+        let text = render_feature(&Feature {
+            geometry: Geometry::LineString(vec![LonLat::new(-0.7, 52.6), LonLat::new(-0.71, 52.61)]),
+            properties,
+        });
+        let feature: ::geojson::Feature = text.parse::<::geojson::GeoJson>().unwrap().try_into().unwrap();
+        match &feature.geometry.as_ref().unwrap().value {
+            ::geojson::Value::LineString(ps) => assert_eq!(ps.len(), 2),
+            other => panic!("a line, not {other:?}"),
+        }
+        assert_eq!(feature.property("distance_m"), Some(&json!(1200)));
     }
 }

@@ -1,6 +1,7 @@
 //! An SVG timeline: one row per staff member, blocks for travel, visits, breaks and waiting,
-//! hour ticks across the top. Times are seconds from the plan's epoch (local midnight);
-//! labels show local wall-clock hours.
+//! hour ticks across the top. Times are seconds from the plan's epoch (local midnight); the
+//! caller labels the ticks (local wall-clock time, which the clock change makes differ from
+//! elapsed hours), and writes the blocks' tooltips.
 
 use std::fmt::Write as _;
 
@@ -60,8 +61,8 @@ const ROW_H: f64 = 22.0;
 const HEAD_H: f64 = 24.0;
 
 /// Renders the rows as an `<svg>` element `width` pixels wide, over the span of all shifts and
-/// blocks (widened to whole hours).
-pub fn render(rows: &[TimelineRow], width: f64) -> String {
+/// blocks (widened to whole hours), each hour tick labelled by `tick_label`.
+pub fn render(rows: &[TimelineRow], width: f64, tick_label: impl Fn(Seconds) -> String) -> String {
     let starts = rows
         .iter()
         .flat_map(|r| std::iter::once(r.shift.0).chain(r.blocks.iter().map(|b| b.start)));
@@ -84,12 +85,12 @@ pub fn render(rows: &[TimelineRow], width: f64) -> String {
     let step = if t1 - t0 > 18 * 3600 { 2 * 3600 } else { 3600 };
     let mut t = t0;
     while t <= t1 {
-        let hour = t.rem_euclid(86_400) / 3600;
         let _ = write!(
             svg,
-            r##"<line x1="{x:.1}" y1="{y0:.1}" x2="{x:.1}" y2="{height:.1}" stroke="#ddd"/><text x="{x:.1}" y="14" text-anchor="middle" fill="#444">{hour:02}:00</text>"##,
+            r##"<line x1="{x:.1}" y1="{y0:.1}" x2="{x:.1}" y2="{height:.1}" stroke="#ddd"/><text x="{x:.1}" y="14" text-anchor="middle" fill="#444">{label}</text>"##,
             x = x(t),
-            y0 = HEAD_H - 4.0
+            y0 = HEAD_H - 4.0,
+            label = xml_escape(&tick_label(Seconds(t)))
         );
         t += step;
     }
@@ -148,7 +149,7 @@ mod tests {
                 },
             ],
         }];
-        let svg = render(&rows, 900.0);
+        let svg = render(&rows, 900.0, |t| format!("{:02}:00", t.0 / 3600));
         assert_eq!(svg.matches("<g class=\"row\">").count(), 1);
         assert_eq!(svg.matches("class=\"travel\"").count(), 1);
         assert_eq!(svg.matches("class=\"visit\"").count(), 1);

@@ -18,7 +18,6 @@
 //! file are decimal hours (for people); the engine's [`Seconds`] stay integers.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use chrono_tz::Europe::London;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{CoverGroupIdx, DayIdx, RosterStaffIdx, ShiftTypeIdx};
@@ -174,9 +173,7 @@ fn hours(t: Seconds) -> f64 {
 
 /// RFC 3339 local time (Europe/London) of `t`, seconds from the scenario's epoch.
 fn rfc3339(s: &Scenario, t: Seconds) -> String {
-    (s.clock.epoch_utc() + Duration::seconds(t.0))
-        .with_timezone(&London)
-        .to_rfc3339()
+    s.clock.format_rfc3339(t)
 }
 
 /// Seconds from the scenario's epoch of an RFC 3339 time.

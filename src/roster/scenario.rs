@@ -46,6 +46,7 @@ use crate::scenario::model::{Crew, ShiftKind};
 use crate::scenario::skills::{Competence, Discipline};
 use crate::scenario::Scenario;
 use crate::spatial::haversine_m;
+use crate::tabular::{self, CsvError, Row};
 use crate::units::Seconds;
 
 use super::model::{
@@ -67,6 +68,8 @@ pub enum ScenarioModelError {
     ShiftBase { id: String, base: String },
     #[error("cover CSV line {line}: {message}")]
     CoverCsv { line: usize, message: String },
+    #[error("cover CSV {0}")]
+    CoverCsvShape(CsvError),
     #[error(transparent)]
     Model(#[from] ModelError),
 }
@@ -503,8 +506,14 @@ fn demand_sources(scenario: &Scenario, days: u32) -> Vec<DemandSource> {
         .collect()
 }
 
-/// Reads cover given directly: a header `date,base,discipline,shift,staff_hours`, then a row
-/// per requirement (dates within the horizon; rows for the same key add up).
+/// The columns of a cover CSV, in the order of a file without a header.
+const COVER_COLUMNS: [&str; 5] = ["date", "base", "discipline", "shift", "staff_hours"];
+
+/// Reads cover given directly: a header `date,base,discipline,shift,staff_hours` (columns in any
+/// order; without a header, in that order), then a row per requirement (dates within the
+/// horizon; rows for the same key add up). A byte-order mark, CRLF, spaces and tabs around
+/// fields are read as meant; a row of the wrong width, an unknown name or a number of hours that
+/// is not finite or out of range is refused with its line and field.
 pub fn parse_cover_csv(
     text: &str,
     scenario: &Scenario,
@@ -513,20 +522,32 @@ pub fn parse_cover_csv(
 ) -> Result<Vec<CoverHours>, ScenarioModelError> {
     let first = scenario.clock.date();
     let days = i64::from(weeks) * 7;
+    let rows = tabular::read_rows(text).map_err(ScenarioModelError::CoverCsvShape)?;
+    let is_header = |row: &Row| {
+        row.fields
+            .iter()
+            .any(|f| COVER_COLUMNS.iter().any(|c| c.eq_ignore_ascii_case(f)))
+    };
+    let (at, data) = match rows.split_first() {
+        Some((header, rest)) if is_header(header) => (
+            tabular::columns(header, &COVER_COLUMNS).map_err(ScenarioModelError::CoverCsvShape)?,
+            rest,
+        ),
+        _ => ((0..COVER_COLUMNS.len()).collect(), rows.as_slice()),
+    };
     let mut out = Vec::new();
-    for (n, raw) in text.lines().enumerate() {
-        let line = n + 1;
-        let err = |message: String| ScenarioModelError::CoverCsv { line, message };
-        let f: Vec<&str> = raw.trim_end_matches('\r').split(',').map(str::trim).collect();
-        if f.iter().all(|x| x.is_empty()) || (n == 0 && f[0] == "date") {
-            continue;
-        }
-        if f.len() != 5 {
+    for row in data {
+        let err = |message: String| ScenarioModelError::CoverCsv {
+            line: row.line,
+            message,
+        };
+        if row.fields.len() != COVER_COLUMNS.len() {
             return Err(err(format!(
                 "{} fields; give date,base,discipline,shift,staff_hours",
-                f.len()
+                row.fields.len()
             )));
         }
+        let f: Vec<&str> = at.iter().map(|&i| row.get(i)).collect();
         let date = NaiveDate::parse_from_str(f[0], "%Y-%m-%d")
             .map_err(|_| err(format!("date `{}`: give YYYY-MM-DD", f[0])))?;
         let day = (date - first).num_days();
@@ -539,13 +560,14 @@ pub fn parse_cover_csv(
             .bases
             .iter()
             .position(|b| b.id.as_str() == f[1])
-            .ok_or_else(|| err(format!("unknown base `{}`", f[1])))?;
-        let discipline = Discipline::from_code(f[2]).ok_or_else(|| err(format!("unknown discipline `{}`", f[2])))?;
+            .ok_or_else(|| err(format!("base: unknown base `{}`", f[1])))?;
+        let discipline =
+            Discipline::from_code(f[2]).ok_or_else(|| err(format!("discipline: unknown discipline `{}`", f[2])))?;
         let shift = settings
             .shift_types
             .iter()
             .position(|t| t.id == f[3])
-            .ok_or_else(|| err(format!("unknown shift type `{}`", f[3])))?;
+            .ok_or_else(|| err(format!("shift: unknown shift type `{}`", f[3])))?;
         let hours: f64 = f[4]
             .parse()
             .ok()
@@ -673,9 +695,46 @@ pub(crate) mod tests {
         assert_eq!(sm.model.groups[sm.model.cover[0].group.get()], "north/registered_nurse");
         let bad = "2026-06-10,nowhere,registered_nurse,early,15\n";
         let err = parse_cover_csv(bad, &s, 1, &settings).unwrap_err();
-        assert!(err.to_string().contains("line 1: unknown base `nowhere`"), "{err}");
+        assert!(
+            err.to_string().contains("line 1: base: unknown base `nowhere`"),
+            "{err}"
+        );
         let late = "2026-06-30,north,registered_nurse,early,15\n";
         assert!(parse_cover_csv(late, &s, 1, &settings).is_err());
+    }
+
+    #[test]
+    fn reads_cover_with_a_reordered_header_byte_order_mark_crlf_and_tabs() {
+        let s = rutland();
+        let settings = settings();
+        let plain = "date,base,discipline,shift,staff_hours\n2026-06-10,north,registered_nurse,early,15\n";
+        let odd =
+            "\u{feff}staff_hours,Shift,date,base,discipline\r\n15\t,\tearly,2026-06-10, north ,registered_nurse\r\n";
+        assert_eq!(
+            parse_cover_csv(odd, &s, 1, &settings).unwrap(),
+            parse_cover_csv(plain, &s, 1, &settings).unwrap()
+        );
+    }
+
+    #[test]
+    fn refuses_cover_rows_of_the_wrong_width_or_hours_that_are_not_finite() {
+        let s = rutland();
+        let settings = settings();
+        let message = |text: &str| parse_cover_csv(text, &s, 1, &settings).unwrap_err().to_string();
+        let header = "date,base,discipline,shift,staff_hours\n";
+        let short = message(&format!("{header}2026-06-10,north,registered_nurse,early\n"));
+        assert!(short.contains("line 2: 4 fields"), "{short}");
+        let long = message(&format!("{header}2026-06-10,north,registered_nurse,early,15,3\n"));
+        assert!(long.contains("line 2: 6 fields"), "{long}");
+        for bad in ["NaN", "inf", "-1", "1e9"] {
+            let m = message(&format!("{header}2026-06-10,north,registered_nurse,early,{bad}\n"));
+            assert!(m.contains(&format!("line 2: staff_hours `{bad}`")), "{m}");
+        }
+        let typo = message("date,base,discipline,shift,hours\n");
+        assert!(
+            typo.contains("line 1") && typo.contains("unknown column `hours`"),
+            "{typo}"
+        );
     }
 }
 

@@ -15,6 +15,18 @@
 //! - an offset that the local time does not have is an error ([`TimeError::WrongOffset`]);
 //! - [`Clock::format`] writes the offset exactly when the time is in a fold, so
 //!   `parse(format(t)) == t` for every whole-second `t`.
+//!
+//! This is also the one place that formats times for people, so that every file and page
+//! reads a time the same way and none reads two instants alike:
+//! - [`Clock::format_for_files`] (CSV, GeoJSON): ISO 8601 local date-time to the minute with its
+//!   UTC offset, always, `2026-10-25T01:30+01:00` then `2026-10-25T01:30+00:00`;
+//! - [`Clock::format_for_page`] (report, terminal tables): `HH:MM` on the page's own date, with
+//!   the zone (`01:30 BST`, `01:30 GMT`) inside the autumn fold, and with the date first on any
+//!   other date (`Mon 8 Jun 21:00`);
+//! - [`Clock::format_for_axis`]: the same, shorter for a timeline's hour ticks (`Mon 21:00`).
+//!
+//! All three drop seconds (round down to the minute); the clocks change on the hour, so that
+//! never moves a time across a change.
 
 use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::{Europe::London, Tz};
@@ -128,7 +140,7 @@ impl Clock {
     /// Formats `t` as a local time: `YYYY-MM-DDTHH:MM`, with `:SS` when not on a whole minute,
     /// and the UTC offset when the local time happens twice.
     pub fn format(&self, t: Seconds) -> String {
-        let at = (self.epoch + Duration::seconds(t.0)).with_timezone(&London);
+        let at = self.zoned(t);
         let naive = at.naive_local();
         let mut s = if naive.time().format("%S").to_string() == "00" {
             naive.format("%Y-%m-%dT%H:%M").to_string()
@@ -139,6 +151,50 @@ impl Clock {
             s.push_str(if offset_seconds(&at) == 0 { "+00:00" } else { "+01:00" });
         }
         s
+    }
+
+    /// `t` for a file (CSV, GeoJSON): `YYYY-MM-DDTHH:MM±HH:MM`, the local date-time to the
+    /// minute and its UTC offset, so that every reader, person or program, gets one instant.
+    pub fn format_for_files(&self, t: Seconds) -> String {
+        self.zoned(t).format("%Y-%m-%dT%H:%M%:z").to_string()
+    }
+
+    /// `t` as an RFC 3339 local date-time with its offset and seconds, `2026-06-09T07:00:00+01:00`
+    /// (for files that programs read back, such as `rota.json`).
+    pub fn format_rfc3339(&self, t: Seconds) -> String {
+        self.zoned(t).to_rfc3339()
+    }
+
+    /// `t` as a person reads it on a page about the local date `page`: `07:30`; inside the
+    /// autumn fold with the zone abbreviation, `01:30 BST` or `01:30 GMT`; on another date,
+    /// with that date first, `Mon 8 Jun 21:00` (and the zone, were it in a fold).
+    pub fn format_for_page(&self, t: Seconds, page: NaiveDate) -> String {
+        self.format_wall(t, page, "%a %-d %b ")
+    }
+
+    /// As [`Clock::format_for_page`], with only the weekday on another date (`Mon 21:00`): for
+    /// the hour ticks of a timeline, which span at most a few days.
+    pub fn format_for_axis(&self, t: Seconds, page: NaiveDate) -> String {
+        self.format_wall(t, page, "%a ")
+    }
+
+    fn format_wall(&self, t: Seconds, page: NaiveDate, other_date: &str) -> String {
+        let at = self.zoned(t);
+        let naive = at.naive_local();
+        let mut s = String::new();
+        if naive.date() != page {
+            s.push_str(&naive.format(other_date).to_string());
+        }
+        s.push_str(&naive.format("%H:%M").to_string());
+        if matches!(London.from_local_datetime(&naive), LocalResult::Ambiguous(..)) {
+            s.push(' ');
+            s.push_str(&at.format("%Z").to_string());
+        }
+        s
+    }
+
+    fn zoned(&self, t: Seconds) -> DateTime<Tz> {
+        (self.epoch + Duration::seconds(t.0)).with_timezone(&London)
     }
 
     fn seconds_of(&self, t: DateTime<Utc>) -> Seconds {
@@ -274,6 +330,38 @@ mod tests {
         let c = clock("2026-10-25");
         assert_eq!(c.format(Seconds::from_minutes(150)), "2026-10-25T01:30+00:00");
         assert_eq!(c.format(Seconds(61)), "2026-10-25T00:01:01");
+    }
+
+    #[test]
+    fn the_two_readings_of_a_fold_hour_are_told_apart_in_files_and_on_pages() {
+        let c = clock("2026-10-25");
+        let d = c.date();
+        let (bst, gmt) = (Seconds::from_minutes(75), Seconds::from_minutes(135));
+        assert_eq!(c.format_for_files(bst), "2026-10-25T01:15+01:00");
+        assert_eq!(c.format_for_files(gmt), "2026-10-25T01:15+00:00");
+        assert_eq!(c.format_for_page(bst, d), "01:15 BST");
+        assert_eq!(c.format_for_page(gmt, d), "01:15 GMT");
+        assert_eq!(c.format_for_axis(gmt, d), "01:15 GMT");
+        // Outside the fold a page time is the bare clock time; seconds are dropped.
+        assert_eq!(c.format_for_page(Seconds(4 * 3600 + 59), d), "03:00");
+        assert_eq!(c.format_for_files(Seconds(4 * 3600 + 59)), "2026-10-25T03:00+00:00");
+    }
+
+    #[test]
+    fn times_on_another_date_than_the_page_carry_their_date() {
+        let c = clock("2026-06-09");
+        let d = c.date();
+        let evening_before = Seconds::from_hours(-3);
+        assert_eq!(c.format_for_page(evening_before, d), "Mon 8 Jun 21:00");
+        assert_eq!(c.format_for_axis(evening_before, d), "Mon 21:00");
+        assert_eq!(c.format_for_files(evening_before), "2026-06-08T21:00+01:00");
+        assert_eq!(c.format_for_page(Seconds::from_hours(31), d), "Wed 10 Jun 07:00");
+        assert_eq!(c.format_for_page(Seconds::from_hours(7), d), "07:00");
+        // The page's date decides: the same instant on the next day's page has a date.
+        assert_eq!(
+            c.format_for_page(Seconds::from_hours(7), d.succ_opt().unwrap()),
+            "Tue 9 Jun 07:00"
+        );
     }
 
     #[test]
