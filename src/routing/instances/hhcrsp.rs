@@ -9,6 +9,10 @@
 //! time = distance. Values have at most three decimals, so the engine scales by [`SCALE`]
 //! exactly (rounding to the nearest unit).
 
+pub mod check;
+
+pub use check::{check_hhcrsp, HhcrspChecked};
+
 use std::collections::HashMap;
 use std::path::Path;
 

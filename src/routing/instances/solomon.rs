@@ -7,6 +7,10 @@
 //! exactly, so a schedule feasible in integers is feasible in reals; reported distances are
 //! recomputed in f64 from the raw coordinates.
 
+pub mod check;
+
+pub use check::{check_solomon, SolomonChecked};
+
 use std::path::Path;
 
 use super::InstanceError;
