@@ -41,8 +41,7 @@ pub struct CheckArgs {
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(&args.plan).with_context(|| format!("reading plan {}", args.plan.display()))?;
-    let json: Value =
-        serde_json::from_str(&text).with_context(|| format!("plan {} is not JSON", args.plan.display()))?;
+    let json = plan_json(&text).with_context(|| format!("plan {}", args.plan.display()))?;
     let profile = config::load(&args.config)?;
     let s = scenario::load(&args.scenario)?;
     let date = str_at("$.date", &json["date"])?;
@@ -74,6 +73,15 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
             bail!("plan {} breaks {} rule(s)", args.plan.display(), violations.len())
         }
     }
+}
+
+/// The plan file's JSON: a leading byte-order mark dropped, a key given twice refused.
+fn plan_json(text: &str) -> anyhow::Result<Value> {
+    let text = carerota::input::strip_bom(text);
+    if let Some(path) = carerota::input::duplicate_json_key(text) {
+        bail!("{path}: this key is given twice in the same object; keep one");
+    }
+    serde_json::from_str(text).context("not JSON")
 }
 
 fn str_at<'a>(path: &str, v: &'a Value) -> anyhow::Result<&'a str> {
@@ -184,6 +192,9 @@ fn read_plan(s: &Scenario, dp: &DayProblem, json: &Value) -> anyhow::Result<Plan
     for (ui, u) in array_at("$.unassigned", &json["unassigned"])?.iter().enumerate() {
         let up = format!("$.unassigned[{ui}]");
         let job = job_of(&format!("{up}.visit"), str_at(&format!("{up}.visit"), &u["visit"])?)?;
+        if unassigned.iter().any(|(j, _)| *j == job) {
+            bail!("{up}.visit: this visit is already listed unplaced");
+        }
         let code = str_at(&format!("{up}.reason"), &u["reason"])?;
         let reason =
             UnassignedReason::from_code(code).ok_or_else(|| anyhow!("{up}.reason: `{code}` is not a reason code"))?;
@@ -198,4 +209,21 @@ fn read_plan(s: &Scenario, dp: &DayProblem, json: &Value) -> anyhow::Result<Plan
             ..Cost::default()
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plan_with_a_byte_order_mark_is_read() {
+        let json = plan_json("\u{feff}{\"date\": \"2026-06-09\"}").unwrap();
+        assert_eq!(json["date"], "2026-06-09");
+    }
+
+    #[test]
+    fn plan_with_a_key_given_twice_is_refused_with_its_path() {
+        let err = plan_json(r#"{"routes": [{"staff": "a", "stops": [], "staff": "b"}]}"#).unwrap_err();
+        assert!(err.to_string().starts_with("$.routes[0].staff:"), "{err}");
+    }
 }

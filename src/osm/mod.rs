@@ -5,6 +5,9 @@
 //! by OSM id, so the output never depends on the thread count. Coordinates are kept as PBF's own
 //! 1e-7 degree integers until a caller asks for them.
 //!
+//! A file that cannot be read whole (truncated, corrupt, not PBF) is an [`OsmError`] naming
+//! it, never a panic.
+//!
 //! Invariants of the output: `roads`, `buildings` and `places` are sorted by id; every road
 //! node id that appears in the file has a coordinate (refs to nodes outside an extract are kept
 //! and reported by [`OsmExtract::coord`] as `None`); every road has at least two node refs.
@@ -131,8 +134,14 @@ pub fn extract(path: &Path) -> Result<OsmExtract, OsmError> {
         .par_bridge()
         .map(|(i, blob)| {
             let blob = blob.map_err(|e| corrupt(format!("blob {i}: {e}")))?;
-            let decoded = blob.decode().map_err(|e| corrupt(format!("blob {i}: {e}")))?;
-            Ok(read_blob(decoded))
+            // A damaged block that still decodes may hold indices or deltas the decoder does
+            // not expect; whatever it does with them, the file is refused, never a panic.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                blob.decode()
+                    .map(read_blob)
+                    .map_err(|e| corrupt(format!("blob {i}: {e}")))
+            }))
+            .unwrap_or_else(|_| Err(corrupt(format!("blob {i}: the decoder failed on its contents"))))
         })
         .collect::<Result<Vec<_>, OsmError>>()?;
 

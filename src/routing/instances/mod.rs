@@ -34,6 +34,13 @@ pub enum InstanceError {
     },
     #[error("{path}, line {line}: {what}")]
     Syntax { path: PathBuf, line: usize, what: String },
+    #[error("{path}, line {line}, field {field}: {what}")]
+    Field {
+        path: PathBuf,
+        line: usize,
+        field: &'static str,
+        what: String,
+    },
     #[error("{path}: invalid JSON: {source}")]
     Json {
         path: PathBuf,
@@ -42,10 +49,51 @@ pub enum InstanceError {
     },
     #[error("{path}: {what}")]
     Invalid { path: PathBuf, what: String },
+    /// A value of a JSON instance, at its JSON path (`$.patients[3].time_window`).
+    #[error("{path}, at {json_path}: {what}")]
+    At {
+        path: PathBuf,
+        json_path: String,
+        what: String,
+    },
     #[error("{path}: {source}")]
     Problem {
         path: PathBuf,
         #[source]
         source: ProblemError,
     },
+}
+
+impl InstanceError {
+    /// A stable snake_case code for the kind of error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Io { .. } => "unreadable_file",
+            Self::Syntax { .. } => "malformed_line",
+            Self::Field { .. } => "invalid_field",
+            Self::Json { .. } => "json_syntax",
+            Self::Invalid { .. } => "invalid_instance",
+            Self::At { .. } => "invalid_value",
+            Self::Problem { .. } => "invalid_problem",
+        }
+    }
+
+    /// The line of the file the error is on, when it is about one line (1-based).
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            Self::Syntax { line, .. } | Self::Field { line, .. } => Some(*line),
+            Self::Json { source, .. } if source.line() > 0 => Some(source.line()),
+            _ => None,
+        }
+    }
+}
+
+/// `../shared/data/bench/REL` beside the repository (or `CAREROTA_DATA_DIR/bench/REL`), for tests.
+#[cfg(test)]
+pub(crate) fn bench_path(rel: &str) -> PathBuf {
+    std::env::var_os("CAREROTA_DATA_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
+        .join("bench")
+        .join(rel)
 }

@@ -67,7 +67,12 @@ pub fn check_hhcrsp(inst: &HhcrspInstance, sol: &HhcrspSolution) -> Result<Hhcrs
                     vehicle: route.caregiver_id.clone(),
                 });
             }
-            let d = inst.distances[at][pi + 1];
+            let Some(&d) = inst.distances.get(at).and_then(|row| row.get(pi + 1)) else {
+                bad.push(Violation::Format {
+                    what: format!("no distance to patient {} (the instance is not validated)", pat.id),
+                });
+                continue;
+            };
             distance += d;
             if stop.arrival_time + EPS < free_at + d {
                 bad.push(Violation::TravelTooShort {
@@ -99,7 +104,15 @@ pub fn check_hhcrsp(inst: &HhcrspInstance, sol: &HhcrspSolution) -> Result<Hhcrs
             at = pi + 1;
         }
         if !route.locations.is_empty() {
-            distance += inst.distances[at][0];
+            match inst.distances.get(at).and_then(|row| row.first()) {
+                Some(d) => distance += d,
+                None => bad.push(Violation::Format {
+                    what: format!(
+                        "no distance back from {} (the instance is not validated)",
+                        route.caregiver_id
+                    ),
+                }),
+            }
         }
     }
     for (pi, pat) in inst.patients.iter().enumerate() {
@@ -151,8 +164,6 @@ pub fn check_hhcrsp(inst: &HhcrspInstance, sol: &HhcrspSolution) -> Result<Hhcrs
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     use super::*;
     use crate::routing::check::check_plan;
     use crate::routing::check::tests::quick;
@@ -161,7 +172,7 @@ mod tests {
 
     #[test]
     fn toy_hhcrsp_reaches_its_known_optimum() {
-        let dir = Path::new("../shared/data/bench/hhcrsp");
+        let dir = crate::routing::instances::bench_path("hhcrsp");
         let inst = hhcrsp::read(&dir.join("toy.json")).unwrap();
         let text = std::fs::read_to_string(dir.join("toy.solution.json")).unwrap();
         let known: hhcrsp::HhcrspSolution = serde_json::from_str(&text).unwrap();
@@ -180,7 +191,7 @@ mod tests {
 
     #[test]
     fn hhcrsp_checker_recomputes_published_best_known() {
-        let dir = Path::new("../shared/data/bench/hhcrsp/mankowska");
+        let dir = crate::routing::instances::bench_path("hhcrsp/mankowska");
         let inst = hhcrsp::read(&dir.join("InstanzCPLEX_HCSRP_10_1.json")).unwrap();
         let text = std::fs::read_to_string(dir.join("solutions/sol-InstanzCPLEX_HCSRP_10_1-3825612719.json")).unwrap();
         let sol: hhcrsp::HhcrspSolution = serde_json::from_str(&text).unwrap();

@@ -93,14 +93,12 @@ pub fn check_solomon(inst: &SolomonInstance, routes: &[Vec<u32>]) -> Result<Solo
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     use super::*;
 
     #[test]
     fn solomon_checker_rejects_late_and_missing_customers() {
-        let inst =
-            crate::routing::instances::solomon::read(Path::new("../shared/data/bench/solomon/C101.txt")).unwrap();
+        let inst = crate::routing::instances::solomon::read(&crate::routing::instances::bench_path("solomon/C101.txt"))
+            .unwrap();
         let all: Vec<u32> = (1..=100).collect();
         let bad = check_solomon(&inst, &[all]).unwrap_err();
         assert!(bad.iter().any(|v| matches!(v, Violation::Late { .. })));
