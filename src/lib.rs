@@ -1,7 +1,7 @@
 //! carerota: workforce rostering and routing for community health and social care.
 //!
 //! The pipeline, left to right; a module uses only what stands to its left and the shared
-//! kernel (`ids`, `units`, `spatial`, `tabular`):
+//! kernel (`ids`, `units`, `spatial`, `input`, `tabular`):
 //!
 //! ```text
 //! osm ──► roads ──► matrix ──► scenario ──► roster / routing ──► replan / bases ──► report / api
@@ -14,6 +14,7 @@
 //! of the offending field and what to do, never by a panic.
 
 pub mod ids;
+pub mod input;
 
 pub mod config;
 pub mod matrix;

@@ -10,7 +10,6 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use serde_json::json;
 
-use carerota::routing::check::{check_hhcrsp, check_solomon};
 use carerota::routing::instances::{hhcrsp, solomon};
 use carerota::routing::search::{Hierarchy, Progress, SearchConfig};
 use carerota::routing::solution::Plan;
@@ -177,7 +176,7 @@ pub fn bench_solomon(args: &RoutingBenchArgs) -> Result<()> {
                     .collect()
             })
             .collect();
-        let checked = check_solomon(&inst, &routes);
+        let checked = solomon::check_solomon(&inst, &routes);
         let (vehicles, distance, ok) = match &checked {
             Ok(c) => (c.vehicles, c.distance, true),
             Err(v) => {
@@ -299,7 +298,7 @@ pub fn bench_hhcrsp(args: &RoutingBenchArgs) -> Result<()> {
         let (plan, stats): (Plan, SolveStats) = solve(&problem, &cfg);
         let elapsed = started.elapsed();
         let sol = hhcrsp::to_solution(&inst, &problem, &plan);
-        let checked = check_hhcrsp(&inst, &sol);
+        let checked = hhcrsp::check_hhcrsp(&inst, &sol);
         let served_all = plan.unassigned.is_empty();
         let (cost, distance, ok) = match &checked {
             Ok(c) => (c.cost, c.distance, served_all),

@@ -92,6 +92,15 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
     }
 }
 
+/// The plan file's JSON: a leading byte-order mark dropped, a key given twice refused.
+fn plan_json(text: &str) -> anyhow::Result<Value> {
+    let text = carerota::input::strip_bom(text);
+    if let Some(path) = carerota::input::duplicate_json_key(text) {
+        bail!("{path}: this key is given twice in the same object; keep one");
+    }
+    serde_json::from_str(text).context("not JSON")
+}
+
 fn str_at<'a>(path: &str, v: &'a Value) -> anyhow::Result<&'a str> {
     v.as_str().ok_or_else(|| anyhow!("{path}: expected a string"))
 }
@@ -149,7 +158,7 @@ struct StopFile {
 /// Reads and parses the plan file at `path` onto scenario `s`.
 pub(crate) fn load_plan_file(s: &Scenario, path: &Path) -> anyhow::Result<PlanFile> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading plan {}", path.display()))?;
-    let json: Value = serde_json::from_str(&text).with_context(|| format!("plan {} is not JSON", path.display()))?;
+    let json = plan_json(&text).with_context(|| format!("plan {}", path.display()))?;
     read_plan_file(s, &json).with_context(|| format!("plan {}", path.display()))
 }
 
@@ -238,6 +247,9 @@ pub(crate) fn read_plan_file(s: &Scenario, json: &Value) -> anyhow::Result<PlanF
     for (ui, u) in array_at("$.unassigned", &json["unassigned"])?.iter().enumerate() {
         let up = format!("$.unassigned[{ui}]");
         let visit = visit_at(&format!("{up}.visit"), &u["visit"])?;
+        if unassigned.iter().any(|(_, v, _)| *v == visit) {
+            bail!("{up}.visit: this visit is already listed unplaced");
+        }
         let code = str_at(&format!("{up}.reason"), &u["reason"])?;
         let reason =
             UnassignedReason::from_code(code).ok_or_else(|| anyhow!("{up}.reason: `{code}` is not a reason code"))?;
@@ -400,5 +412,22 @@ impl PlanFile {
                 ..Cost::default()
             },
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plan_with_a_byte_order_mark_is_read() {
+        let json = plan_json("\u{feff}{\"date\": \"2026-06-09\"}").unwrap();
+        assert_eq!(json["date"], "2026-06-09");
+    }
+
+    #[test]
+    fn plan_with_a_key_given_twice_is_refused_with_its_path() {
+        let err = plan_json(r#"{"routes": [{"staff": "a", "stops": [], "staff": "b"}]}"#).unwrap_err();
+        assert!(err.to_string().starts_with("$.routes[0].staff:"), "{err}");
     }
 }

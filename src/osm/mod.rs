@@ -5,6 +5,9 @@
 //! by OSM id, so the output never depends on the thread count. Coordinates are kept as PBF's own
 //! 1e-7 degree integers until a caller asks for them.
 //!
+//! A file that cannot be read whole (truncated, corrupt, not PBF) is an [`OsmError`] naming
+//! it, never a panic: its blob framing is walked first, to the last byte.
+//!
 //! Invariants of the output: `roads`, `buildings` and `places` are sorted by id; every road
 //! node id that appears in the file has a coordinate (refs to nodes outside an extract are kept
 //! and reported by [`OsmExtract::coord`] as `None`); every road has at least two node refs.
@@ -111,6 +114,7 @@ impl OsmExtract {
 
 /// Reads `path` and applies the car profile. See the module docs.
 pub fn extract(path: &Path) -> Result<OsmExtract, OsmError> {
+    check_framing(path)?;
     let reader = BlobReader::from_path(path).map_err(|e| match e.into_kind() {
         osmpbf::ErrorKind::Io(source) => OsmError::Open {
             path: path.to_path_buf(),
@@ -131,8 +135,14 @@ pub fn extract(path: &Path) -> Result<OsmExtract, OsmError> {
         .par_bridge()
         .map(|(i, blob)| {
             let blob = blob.map_err(|e| corrupt(format!("blob {i}: {e}")))?;
-            let decoded = blob.decode().map_err(|e| corrupt(format!("blob {i}: {e}")))?;
-            Ok(read_blob(decoded))
+            // A damaged block that still decodes may hold indices or deltas the decoder does
+            // not expect; whatever it does with them, the file is refused, never a panic.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                blob.decode()
+                    .map(read_blob)
+                    .map_err(|e| corrupt(format!("blob {i}: {e}")))
+            }))
+            .unwrap_or_else(|_| Err(corrupt(format!("blob {i}: the decoder failed on its contents"))))
         })
         .collect::<Result<Vec<_>, OsmError>>()?;
 
@@ -153,6 +163,91 @@ pub fn extract(path: &Path) -> Result<OsmExtract, OsmError> {
         return Err(corrupt("no OSMHeader block: the file is empty or not PBF".to_string()));
     }
     Ok(raw.finish(header_bbox))
+}
+
+/// The largest `BlobHeader` the PBF format allows, in bytes.
+const MAX_BLOB_HEADER: u64 = 64 * 1024;
+
+/// Walks the file's framing: blobs of (4-byte big-endian header length, `BlobHeader`, the
+/// `datasize` bytes it announces), ending exactly at the end of the file. osmpbf stops without
+/// an error when 1 to 3 bytes follow the last blob (a cut inside the next length), which would
+/// read a truncated file as a smaller whole one; this walk refuses that, and any blob that runs
+/// past the end.
+fn check_framing(path: &Path) -> Result<(), OsmError> {
+    use std::io::Read;
+    let corrupt = |detail: String| OsmError::Corrupt {
+        path: path.to_path_buf(),
+        detail,
+    };
+    let file = std::fs::File::open(path).map_err(|source| OsmError::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let len = file.metadata().map_err(|e| corrupt(e.to_string()))?.len();
+    let mut file = std::io::BufReader::new(file);
+    let (mut at, mut blob) = (0u64, 0usize);
+    while at < len {
+        if len - at < 4 {
+            return Err(corrupt(format!("{} stray byte(s) after blob {blob}", len - at)));
+        }
+        let mut size = [0u8; 4];
+        file.read_exact(&mut size)
+            .map_err(|e| corrupt(format!("blob {blob}: {e}")))?;
+        let header_len = u64::from(u32::from_be_bytes(size));
+        if header_len > MAX_BLOB_HEADER || at + 4 + header_len > len {
+            return Err(corrupt(format!(
+                "blob {blob}: header of {header_len} bytes does not fit"
+            )));
+        }
+        let mut header = vec![0u8; header_len as usize];
+        file.read_exact(&mut header)
+            .map_err(|e| corrupt(format!("blob {blob}: {e}")))?;
+        let data = blob_datasize(&header).ok_or_else(|| corrupt(format!("blob {blob}: unreadable header")))?;
+        at += 4 + header_len + data;
+        if at > len {
+            return Err(corrupt(format!("blob {blob}: runs past the end of the file")));
+        }
+        let skip = i64::try_from(data).map_err(|_| corrupt(format!("blob {blob}: size {data}")))?;
+        file.seek_relative(skip)
+            .map_err(|e| corrupt(format!("blob {blob}: {e}")))?;
+        blob += 1;
+    }
+    Ok(())
+}
+
+/// The `datasize` (field 3, a varint) of a serialised `BlobHeader`, or `None` when the bytes
+/// are not a protobuf message holding one.
+fn blob_datasize(mut bytes: &[u8]) -> Option<u64> {
+    fn varint(b: &mut &[u8]) -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let (&byte, rest) = b.split_first()?;
+            *b = rest;
+            v |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Some(v);
+            }
+        }
+        None
+    }
+    let mut datasize = None;
+    while !bytes.is_empty() {
+        let key = varint(&mut bytes)?;
+        match (key >> 3, key & 7) {
+            (3, 0) => datasize = Some(varint(&mut bytes)?),
+            (_, 0) => {
+                varint(&mut bytes)?;
+            }
+            (_, 2) => {
+                let n = usize::try_from(varint(&mut bytes)?)
+                    .ok()
+                    .filter(|&n| n <= bytes.len())?;
+                bytes = &bytes[n..];
+            }
+            _ => return None,
+        }
+    }
+    datasize
 }
 
 enum BlobPart {

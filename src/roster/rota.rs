@@ -412,13 +412,23 @@ fn staff_limits(sm: &ScenarioModel, roster: &Roster, report: Option<&CheckReport
         .collect()
 }
 
-/// Reads a rota from JSON text.
+/// The longest rota accepted, in days (ten years; a roster runs some weeks).
+pub const MAX_DAYS: u32 = 3653;
+
+/// Reads a rota from JSON text: a leading byte-order mark is dropped; an unknown or repeated
+/// field, a format other than [`FORMAT`] or a length outside 1 to [`MAX_DAYS`] days is refused.
 pub fn parse(text: &str) -> Result<Rota, RotaError> {
-    let rota: Rota = serde_json::from_str(text)?;
+    let rota: Rota = serde_json::from_str(crate::input::strip_bom(text))?;
     if rota.format != FORMAT {
         return Err(mismatch(
             "format".into(),
             format!("is `{}`, expected `{FORMAT}`", rota.format),
+        ));
+    }
+    if !(1..=MAX_DAYS).contains(&rota.days) {
+        return Err(mismatch(
+            "days".into(),
+            format!("is {}, expected 1 to {MAX_DAYS}", rota.days),
         ));
     }
     Ok(rota)
@@ -433,7 +443,10 @@ struct CheckedShift {
 
 /// Checks every staff entry and shift of `rota` against `s`; returns the shifts in order.
 fn checked_shifts(s: &Scenario, rota: &Rota) -> Result<Vec<CheckedShift>, RotaError> {
-    let last = rota.first_date + Duration::days(i64::from(rota.days) - 1);
+    let last = rota
+        .first_date
+        .checked_add_signed(Duration::days(i64::from(rota.days) - 1))
+        .ok_or_else(|| mismatch("days".into(), "the rota would end past the last date chrono holds"))?;
     let period_last = s.date_of_day(i64::from(s.days) - 1);
     if rota.days == 0 || rota.first_date > s.clock.date() || last < period_last {
         return Err(mismatch(
@@ -632,6 +645,26 @@ mod tests {
         assert_eq!(back, rota);
         assert_eq!(to_roster(&s, &sm, &back).unwrap(), roster);
         assert!(rota.to_csv(&sm, &roster).starts_with("staff,2026-06-09,2026-06-10,"));
+    }
+
+    #[test]
+    fn rota_with_a_byte_order_mark_and_crlf_is_read() {
+        let (_, _, _, rota) = fixture();
+        let text = format!("\u{feff}{}", rota.to_json().replace('\n', "\r\n"));
+        assert_eq!(parse(&text).unwrap(), rota);
+    }
+
+    #[test]
+    fn rota_refuses_a_repeated_field_and_an_absurd_length() {
+        let (mut s, _, _, mut rota) = fixture();
+        let text = rota.to_json().replacen("\"seed\"", "\"seed\": 4,\n  \"seed\"", 1);
+        let err = parse(&text).unwrap_err();
+        assert!(err.to_string().contains("duplicate field `seed`"), "{err}");
+        let text = rota.to_json().replacen("\"days\": 7", "\"days\": 4000000000", 1);
+        assert_eq!(path_of(parse(&text).unwrap_err()), "days");
+        // A rota built in memory past the calendar's end is refused, not a panic.
+        rota.first_date = NaiveDate::MAX - Duration::days(2);
+        assert_eq!(path_of(apply_rota(&mut s, &rota).unwrap_err()), "days");
     }
 
     #[test]

@@ -200,7 +200,7 @@ impl Code {
     pub fn hint(self) -> &'static str {
         use Code::*;
         match self {
-            JsonSyntax => "fix the JSON syntax at the line and column given",
+            JsonSyntax => "fix the JSON syntax at the line and column given, or keep one of a key given twice",
             NotAnObject => "the scenario must be a JSON object with keys format, date, days, bases, staff, visits",
             UnknownField => "remove the field or check its spelling against api/scenario.schema.json",
             MissingField => "add the field; api/scenario.schema.json lists the required keys",

@@ -61,8 +61,14 @@ pub fn parse(text: &str) -> Result<Scenario, Vec<Problem>> {
     validate(&file)
 }
 
-/// Phase one: the file's text to its typed mirror, or every structural problem.
+/// Phase one: the file's text to its typed mirror, or every structural problem. A leading
+/// byte-order mark is dropped; a key given twice in one object is `json_syntax` at its path.
 pub fn parse_structure(text: &str) -> Result<ScenarioFile, Vec<Problem>> {
+    let text = crate::input::strip_bom(text);
+    if let Some(path) = crate::input::duplicate_json_key(text) {
+        let message = "this key is given twice in the same object: keep one";
+        return Err(vec![Problem::new(Code::JsonSyntax, path, message)]);
+    }
     let root: Value = serde_json::from_str(text).map_err(|e| {
         vec![Problem::new(
             Code::JsonSyntax,

@@ -5,6 +5,13 @@
 //! `SECTION_COVER` (comma-separated lines, `#` comments). Output: a validated [`RosterModel`]
 //! with one cover group (`all`), every shift type running every day, day 0 a Monday.
 //!
+//! A byte-order mark, blank lines, spaces or tabs around fields and CRLF line ends are read as
+//! the published files have them. Refused with the line: a section that is unknown, given twice
+//! or placed before a section it refers to (shifts before staff, staff before days off and
+//! requests, shifts before cover); a horizon given twice or over [`MAX_DAYS`]; a shift type,
+//! staff member, days-off line, request (staff, day, shift), cover (day, shift), day off or
+//! max-shifts entry given twice; a number that is not a non-negative integer that fits a u32.
+//!
 //! The format gives shift lengths but no start times, and its forbidden successions
 //! explicitly; shift types are given a nominal start of 00:00, which the benchmark's rules
 //! never read. Minutes in the file become [`Seconds`].
@@ -21,6 +28,9 @@ use crate::units::Seconds;
 use crate::roster::model::{
     CoverRequirement, ModelError, RosterModel, ShiftRequest, ShiftType, StaffMember, WeekdaySet,
 };
+
+/// The longest horizon accepted, in days (ten years; the published instances go to 364).
+pub const MAX_DAYS: u32 = 3653;
 
 /// What can be wrong with an instance file.
 #[derive(Debug, thiserror::Error)]
@@ -50,10 +60,42 @@ pub enum CurtoisQuError {
     UnknownStaff { line: usize, id: String },
     #[error("line {line}: max shifts entry {entry:?} is not SHIFT=COUNT")]
     MaxShiftsEntry { line: usize, entry: String },
+    #[error("line {line}: {name} is given a second time (first on line {first})")]
+    SectionTwice { line: usize, name: String, first: usize },
+    #[error("line {line}: {section} refers to {needs}, which must come before it")]
+    SectionOrder {
+        line: usize,
+        section: &'static str,
+        needs: &'static str,
+    },
+    #[error("line {line}: {what} is given a second time (first on line {first})")]
+    Duplicate { line: usize, what: String, first: usize },
+    #[error("line {line}: a horizon of {days} days is over the {max} accepted")]
+    HorizonTooLong { line: usize, days: u32, max: u32 },
     #[error("no horizon: the file lacks SECTION_HORIZON or its value")]
     MissingHorizon,
     #[error(transparent)]
     Invalid(#[from] ModelError),
+}
+
+impl CurtoisQuError {
+    /// The line of the file the error is on, when it is about one line (1-based).
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            Self::UnknownSection { line, .. }
+            | Self::NoSection { line }
+            | Self::FieldCount { line, .. }
+            | Self::Number { line, .. }
+            | Self::UnknownShift { line, .. }
+            | Self::UnknownStaff { line, .. }
+            | Self::MaxShiftsEntry { line, .. }
+            | Self::SectionTwice { line, .. }
+            | Self::SectionOrder { line, .. }
+            | Self::Duplicate { line, .. }
+            | Self::HorizonTooLong { line, .. } => Some(*line),
+            Self::Io { .. } | Self::MissingHorizon | Self::Invalid(_) => None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -79,6 +121,15 @@ impl Section {
             "SECTION_COVER" => Self::Cover,
             _ => return None,
         })
+    }
+
+    /// The section whose entries this one refers to, if any.
+    fn needs(self) -> Option<Self> {
+        match self {
+            Self::Horizon | Self::Shifts => None,
+            Self::Staff | Self::Cover => Some(Self::Shifts),
+            Self::DaysOff | Self::OnRequests | Self::OffRequests => Some(Self::Staff),
+        }
     }
 
     fn name(self) -> &'static str {
@@ -109,13 +160,16 @@ pub fn read(path: &Path) -> Result<RosterModel, CurtoisQuError> {
 /// Staff lines refer to shift types by id; their forbidden successors may name shift types
 /// defined later, so successions are resolved after the section.
 struct Reader {
-    days: Option<u32>,
+    days: Option<(u32, usize)>,
     shifts: Vec<ShiftType>,
     shift_index: HashMap<String, ShiftTypeIdx>,
     successions: Vec<(usize, ShiftTypeIdx, String)>,
     staff: Vec<StaffMember>,
     staff_index: HashMap<String, usize>,
     cover: Vec<CoverRequirement>,
+    /// Line of each keyed entry already read (shift, staff, days-off line, request, cover),
+    /// to refuse the same entry twice.
+    first_line: HashMap<String, usize>,
 }
 
 /// A non-negative integer; the published files write some zeros as `-0`.
@@ -135,6 +189,18 @@ fn minutes(line: usize, field: &'static str, value: &str) -> Result<Seconds, Cur
 }
 
 impl Reader {
+    /// Records the entry `key` (described as `what`) on `line`; an error when it was given before.
+    fn once(&mut self, line: usize, key: String, what: impl FnOnce() -> String) -> Result<(), CurtoisQuError> {
+        match self.first_line.insert(key, line) {
+            Some(first) => Err(CurtoisQuError::Duplicate {
+                line,
+                what: what(),
+                first,
+            }),
+            None => Ok(()),
+        }
+    }
+
     fn shift(&self, line: usize, id: &str) -> Result<ShiftTypeIdx, CurtoisQuError> {
         self.shift_index
             .get(id.trim())
@@ -172,9 +238,27 @@ impl Reader {
 
     fn line(&mut self, line: usize, section: Section, text: &str) -> Result<(), CurtoisQuError> {
         match section {
-            Section::Horizon => self.days = Some(number(line, "horizon", text)?),
+            Section::Horizon => {
+                if let Some((_, first)) = self.days {
+                    return Err(CurtoisQuError::Duplicate {
+                        line,
+                        what: "the horizon".into(),
+                        first,
+                    });
+                }
+                let days = number(line, "horizon", text)?;
+                if days > MAX_DAYS {
+                    return Err(CurtoisQuError::HorizonTooLong {
+                        line,
+                        days,
+                        max: MAX_DAYS,
+                    });
+                }
+                self.days = Some((days, line));
+            }
             Section::Shifts => {
                 let f = Self::fields(line, section, text, 3)?;
+                self.once(line, format!("shift {}", f[0]), || format!("shift type {:?}", f[0]))?;
                 let idx = ShiftTypeIdx::new(self.shifts.len());
                 self.shift_index.insert(f[0].to_string(), idx);
                 let length = minutes(line, "shift length", f[1])?;
@@ -191,13 +275,23 @@ impl Reader {
             }
             Section::Staff => {
                 let f = Self::fields(line, section, text, 8)?;
+                self.once(line, format!("staff {}", f[0]), || format!("staff member {:?}", f[0]))?;
                 let mut max_shifts = vec![u32::MAX; self.shifts.len()];
+                let mut given = vec![false; self.shifts.len()];
                 for entry in f[1].split('|').map(str::trim).filter(|s| !s.is_empty()) {
                     let (id, count) = entry.split_once('=').ok_or_else(|| CurtoisQuError::MaxShiftsEntry {
                         line,
                         entry: entry.to_string(),
                     })?;
-                    max_shifts[self.shift(line, id)?.get()] = number(line, "max shifts", count)?;
+                    let s = self.shift(line, id)?.get();
+                    if std::mem::replace(&mut given[s], true) {
+                        return Err(CurtoisQuError::Duplicate {
+                            line,
+                            what: format!("the max shifts of {:?}", id.trim()),
+                            first: line,
+                        });
+                    }
+                    max_shifts[s] = number(line, "max shifts", count)?;
                 }
                 self.staff_index.insert(f[0].to_string(), self.staff.len());
                 self.staff.push(StaffMember {
@@ -225,10 +319,23 @@ impl Reader {
                     .filter(|s| !s.is_empty())
                     .map(|d| number(line, "day", d).map(DayIdx))
                     .collect::<Result<Vec<_>, _>>()?;
+                self.staff_mut(line, id)?;
+                self.once(line, format!("days off {id}"), || format!("the days off of {id:?}"))?;
+                let mut seen = std::collections::HashSet::new();
+                if let Some(day) = days.iter().find(|d| !seen.insert(d.0)) {
+                    return Err(CurtoisQuError::Duplicate {
+                        line,
+                        what: format!("day off {} of {id:?}", day.0),
+                        first: line,
+                    });
+                }
                 self.staff_mut(line, id)?.days_off.extend(days);
             }
             Section::OnRequests | Section::OffRequests => {
                 let f = Self::fields(line, section, text, 4)?;
+                self.once(line, format!("{} {} {} {}", section.name(), f[0], f[1], f[2]), || {
+                    format!("the request of {:?} for shift {:?} on day {}", f[0], f[2], f[1])
+                })?;
                 let request = ShiftRequest {
                     day: DayIdx(number(line, "day", f[1])?),
                     shift: self.shift(line, f[2])?,
@@ -243,6 +350,9 @@ impl Reader {
             }
             Section::Cover => {
                 let f = Self::fields(line, section, text, 5)?;
+                self.once(line, format!("cover {} {}", f[0], f[1]), || {
+                    format!("the cover of shift {:?} on day {}", f[1], f[0])
+                })?;
                 self.cover.push(CoverRequirement {
                     day: DayIdx(number(line, "day", f[0])?),
                     shift: self.shift(line, f[1])?,
@@ -267,25 +377,42 @@ pub fn parse(name: &str, text: &str) -> Result<RosterModel, CurtoisQuError> {
         staff: Vec::new(),
         staff_index: HashMap::new(),
         cover: Vec::new(),
+        first_line: HashMap::new(),
     };
     let mut section = None;
-    for (i, raw) in text.lines().enumerate() {
+    let mut section_line: HashMap<&'static str, usize> = HashMap::new();
+    for (i, raw) in crate::input::strip_bom(text).lines().enumerate() {
         let line = i + 1;
         let t = raw.trim();
         if t.is_empty() || t.starts_with('#') {
             continue;
         }
         if t.starts_with("SECTION_") {
-            section = Some(Section::parse(t).ok_or_else(|| CurtoisQuError::UnknownSection {
+            let s = Section::parse(t).ok_or_else(|| CurtoisQuError::UnknownSection {
                 line,
                 name: t.to_string(),
-            })?);
+            })?;
+            if let Some(first) = section_line.insert(s.name(), line) {
+                return Err(CurtoisQuError::SectionTwice {
+                    line,
+                    name: t.to_string(),
+                    first,
+                });
+            }
+            if let Some(needs) = s.needs().filter(|n| !section_line.contains_key(n.name())) {
+                return Err(CurtoisQuError::SectionOrder {
+                    line,
+                    section: s.name(),
+                    needs: needs.name(),
+                });
+            }
+            section = Some(s);
             continue;
         }
         let s = section.ok_or(CurtoisQuError::NoSection { line })?;
         r.line(line, s, t)?;
     }
-    let days = r.days.ok_or(CurtoisQuError::MissingHorizon)?;
+    let (days, _) = r.days.ok_or(CurtoisQuError::MissingHorizon)?;
     let mut forbidden = Vec::with_capacity(r.successions.len());
     for (line, a, next) in &r.successions {
         forbidden.push((*a, r.shift(*line, next)?));
@@ -374,6 +501,69 @@ mod tests {
             ),
             "{err}"
         );
+    }
+
+    #[test]
+    fn curtois_qu_reads_a_byte_order_mark_crlf_and_tabs() {
+        let text = format!("\u{feff}{}", TINY.replace('\n', "\r\n").replace("A,0,3", "A,\t0,\t3"));
+        let m = parse("tiny", &text).unwrap();
+        assert_eq!(m, parse("tiny", TINY).unwrap());
+    }
+
+    #[test]
+    fn curtois_qu_refuses_repeated_entries_with_their_lines() {
+        let cases = [
+            (TINY.replace("L,480,E", "L,480,E\nE,600,"), 8),
+            (TINY.replace("B,E=7", "A,E=7"), 11),
+            (TINY.replace("A,0,3", "A,0,3\nA,5"), 15),
+            (TINY.replace("A,0,3", "A,0,3,0"), 14),
+            (TINY.replace("B,2,L,2", "B,2,L,2\nB,2,L,5"), 18),
+            (TINY.replace("0,L,1,100,1", "0,L,1,100,1\n0,E,2,100,1"), 25),
+            (TINY.replace("A,E=7|L=3", "A,E=7|E=3"), 10),
+            (TINY.replace("SECTION_HORIZON\n7", "SECTION_HORIZON\n7\n14"), 4),
+        ];
+        for (text, line) in cases {
+            let err = parse("tiny", &text).unwrap_err();
+            assert!(
+                matches!(err, CurtoisQuError::Duplicate { line: l, .. } if l == line),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn curtois_qu_refuses_a_section_twice_or_before_what_it_refers_to() {
+        let twice = TINY.replace("SECTION_COVER", "SECTION_SHIFTS\nN,480,\nSECTION_COVER");
+        let err = parse("tiny", &twice).unwrap_err();
+        assert!(
+            matches!(err, CurtoisQuError::SectionTwice { line: 22, first: 5, .. }),
+            "{err}"
+        );
+        let staff_first = "SECTION_HORIZON\n7\nSECTION_STAFF\nA,,2400,960,5,2,2,1\nSECTION_SHIFTS\nE,480,\n";
+        let err = parse("tiny", staff_first).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                CurtoisQuError::SectionOrder {
+                    line: 3,
+                    needs: "SECTION_SHIFTS",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn curtois_qu_refuses_an_absurd_horizon_and_counts() {
+        let err = parse(
+            "tiny",
+            &TINY.replace("SECTION_HORIZON\n7", "SECTION_HORIZON\n4000000000"),
+        )
+        .unwrap_err();
+        assert!(matches!(err, CurtoisQuError::HorizonTooLong { line: 3, .. }), "{err}");
+        let err = parse("tiny", &TINY.replace("0,E,1,100,1", "0,E,99999999999,100,1")).unwrap_err();
+        assert!(matches!(err, CurtoisQuError::Number { line: 23, .. }), "{err}");
     }
 
     #[test]
