@@ -98,9 +98,10 @@ fn read_plan(s: &Scenario, dp: &DayProblem, json: &Value) -> anyhow::Result<Plan
         Ok(s.clock.parse(text).map_err(|e| anyhow!("{path}: {e}"))?.0)
     };
     let job_of = |path: &str, visit: &str| -> anyhow::Result<JobIdx> {
+        let v = s.visit_idx(visit);
         dp.jobs
             .iter()
-            .position(|&v| s.visits[v.get()].id.as_str() == visit)
+            .position(|&x| Some(x) == v)
             .map(JobIdx::new)
             .ok_or_else(|| anyhow!("{path}: visit `{visit}` is not a visit of this day"))
     };
@@ -110,10 +111,11 @@ fn read_plan(s: &Scenario, dp: &DayProblem, json: &Value) -> anyhow::Result<Plan
         let rp = format!("$.routes[{ri}]");
         let staff = str_at(&format!("{rp}.staff"), &r["staff"])?;
         let shift_start = time(&format!("{rp}.shift_start"), &r["shift_start"])?;
+        let who = s.staff_idx(staff);
         let vehicle = dp
             .vehicles
             .iter()
-            .position(|(st, sh)| s.staff[st.get()].id.as_str() == staff && sh.window.start.0 == shift_start)
+            .position(|(st, sh)| Some(*st) == who && sh.window.start.0 == shift_start)
             .map(VehicleIdx::new)
             .ok_or_else(|| anyhow!("{rp}: staff `{staff}` has no shift starting then on this day"))?;
         if seen_vehicles.contains(&vehicle) {

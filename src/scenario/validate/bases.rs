@@ -1,7 +1,7 @@
 //! A base: its location and opening hours (weekdays, open before close).
 
 use super::Validator;
-use crate::ids::BaseId;
+use crate::ids::{canonical_id, BaseId};
 use crate::scenario::file::BaseFile;
 use crate::scenario::model::{Base, OpeningRule, WeeklyHours};
 use crate::scenario::problem::Code;
@@ -68,7 +68,7 @@ impl Validator {
         let opening = WeeklyHours { rules };
         let open = open_windows(clock, &opening, days);
         Some(Base {
-            id: BaseId(b.id.clone()),
+            id: BaseId(canonical_id(&b.id)),
             name: b.name.clone(),
             location: location?,
             opening,

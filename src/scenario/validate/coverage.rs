@@ -4,6 +4,12 @@
 //! visit's possible span `[earliest start, latest start + duration]`, or, when they have no
 //! shifts yet, a local date of that span is one of their working days outside leave. A
 //! two-person visit needs two distinct such staff.
+//!
+//! A visit no one (or no pair) could cover is a warning, not an error (`no_qualified_staff`,
+//! `no_qualified_pair`): who is on shift, on leave or qualified is a fact of the day, so the
+//! scenario stays valid and the plan leaves that visit unplaced with the engine's reason
+//! (`no_skilled_staff`, `no_compatible_pair`, or `window_unreachable` when suitable staff work
+//! that day but not then) while planning the rest.
 
 use super::Validator;
 use crate::ids::{StaffIdx, VisitIdx};
@@ -12,7 +18,7 @@ use crate::scenario::problem::Code;
 use crate::scenario::tier::TimeWindow;
 
 impl Validator {
-    /// Checks every visit could be covered (see the module doc for the rule).
+    /// Warns of every visit that could not be covered (see the module doc for the rule).
     pub(super) fn coverage(&mut self, s: &mut Scenario) {
         for (i, v) in s.visits.iter().enumerate() {
             let span = TimeWindow::new(v.earliest_start, v.latest_start + v.duration);

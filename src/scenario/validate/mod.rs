@@ -2,7 +2,10 @@
 //!
 //! Input: the file's text (or an already-parsed [`ScenarioFile`]). Output: the engine
 //! scenario, or every problem found, each with a stable [`Code`], the JSON path, a message
-//! and a hint. Nothing is dropped or "fixed": any problem means no scenario.
+//! and a hint. Nothing is dropped or "fixed": any error means no scenario. Warnings are facts
+//! of the day (no one qualified could be at work for a visit, a pin to someone not on shift
+//! then): the scenario is built, and the plan leaves those visits unplaced with the engine's
+//! reason. Ids are held and compared in their canonical form ([`crate::ids::canonical_id`]).
 //!
 //! Two phases. Structure first: JSON syntax, top-level keys, the format, the date and the
 //! number of days, and each entry of `bases`, `staff`, `visits` against its shape (all
@@ -34,7 +37,7 @@ mod visits;
 use crate::ids::{EpisodeId, PersonId};
 use crate::scenario::file::{ScenarioFile, FORMAT};
 use crate::scenario::model::{Base, Provenance, Scenario, Staff, Visit};
-use crate::scenario::problem::{Code, Problem};
+use crate::scenario::problem::{Code, Problem, Severity};
 use crate::scenario::skills::SubstitutionTable;
 use crate::scenario::tier::TimeWindow;
 use crate::scenario::time::{parse_date, Clock};
@@ -50,18 +53,41 @@ pub const MAX_SHIFT: Seconds = Seconds::from_hours(16);
 /// The longest visit, in minutes.
 pub const MAX_VISIT_MIN: i64 = 720;
 
-/// Parses and validates a scenario file's text.
-pub fn parse(text: &str) -> Result<Scenario, Vec<Problem>> {
-    let file = parse_structure(text)?;
-    validate(&file)
+/// A valid scenario and the warnings found on the way (facts of the day, see
+/// [`Severity`](crate::scenario::problem::Severity)).
+#[derive(Clone, Debug)]
+pub struct Checked {
+    pub scenario: Scenario,
+    pub warnings: Vec<Problem>,
 }
 
-/// Phase two: a well-formed file to the engine scenario, or every problem.
+/// Parses and validates a scenario file's text; warnings are dropped (see [`check`]).
+pub fn parse(text: &str) -> Result<Scenario, Vec<Problem>> {
+    check(text).map(|c| c.scenario)
+}
+
+/// Phase two: a well-formed file to the engine scenario, or every problem when any is an
+/// error; warnings are dropped (see [`check_file`]).
 pub fn validate(file: &ScenarioFile) -> Result<Scenario, Vec<Problem>> {
+    check_file(file).map(|c| c.scenario)
+}
+
+/// Parses and validates a scenario file's text, keeping the warnings.
+pub fn check(text: &str) -> Result<Checked, Vec<Problem>> {
+    let file = parse_structure(text)?;
+    check_file(&file)
+}
+
+/// Phase two, keeping the warnings: the scenario when no problem is an error, else every
+/// problem found (errors and warnings, in the order found).
+pub fn check_file(file: &ScenarioFile) -> Result<Checked, Vec<Problem>> {
     let mut v = Validator::default();
     let scenario = v.scenario(file);
     match scenario {
-        Some(s) if v.problems.is_empty() => Ok(s),
+        Some(scenario) if !v.has_errors() => Ok(Checked {
+            scenario,
+            warnings: v.problems,
+        }),
         _ => Err(v.problems),
     }
 }
@@ -72,6 +98,11 @@ struct Validator {
 }
 
 impl Validator {
+    /// True when a problem found so far is an error.
+    fn has_errors(&self) -> bool {
+        self.problems.iter().any(|p| p.severity == Severity::Error)
+    }
+
     /// Records a problem.
     fn report(&mut self, code: Code, path: impl Into<String>, message: impl Into<String>) {
         self.problems.push(Problem::new(code, path, message));
@@ -155,7 +186,7 @@ impl Validator {
                 scale: g.scale,
             }),
         };
-        if self.problems.is_empty() {
+        if !self.has_errors() {
             self.coverage(&mut scenario);
             self.pinned_staff(&scenario, f);
         }

@@ -1,8 +1,11 @@
 //! Pins (`pinned`): each names a known staff member, at most one per part and two different
 //! ones for a pair; a pinned start lies in the visit's start window, and two pinned starts keep
 //! the pair's sync. On a well-formed scenario, each pinned staff member must be qualified for
-//! the visit and on a rostered shift then: one containing the visit from its pinned start to
-//! its end, or, without a start, one overlapping the visit's possible span.
+//! the visit (an error: a pin to someone who may never do it) and on a rostered shift then:
+//! one containing the visit from its pinned start to its end, or, without a start, one
+//! overlapping the visit's possible span. Not being on shift is a warning
+//! (`pinned_staff_not_on_shift`): shifts are a fact of the day, and the plan leaves such a
+//! visit unplaced instead of refusing the day.
 
 use std::collections::HashMap;
 
@@ -42,14 +45,15 @@ impl Validator {
         let mut ok = true;
         for (k, pin) in pins.iter().enumerate() {
             let pp = pin_path(path, pinned, k);
-            let who = staff.get(&pin.staff).map(|&i| StaffIdx::new(i));
-            if who.is_none() {
-                self.report(
+            let who = self
+                .resolve(
+                    &pin.staff,
+                    &format!("{pp}.staff"),
+                    staff,
                     Code::UnknownStaff,
-                    format!("{pp}.staff"),
-                    format!("no staff member has id `{}`", pin.staff),
-                );
-            }
+                    "staff member",
+                )
+                .map(StaffIdx::new);
             let start = match &pin.start {
                 None => Some(None),
                 Some(text) => self.time(clock, text, &format!("{pp}.start")).map(Some),

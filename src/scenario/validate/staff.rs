@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::Weekday;
 
 use super::{Validator, MAX_SHIFT};
-use crate::ids::{BaseIdx, StaffId};
+use crate::ids::{canonical_id, BaseIdx, StaffId};
 use crate::scenario::file::StaffFile;
 use crate::scenario::model::{DateRange, Shift, Staff};
 use crate::scenario::problem::Code;
@@ -28,14 +28,9 @@ impl Validator {
         let path = format!("$.staff[{i}]");
         let discipline = self.discipline(&s.discipline, &format!("{path}.discipline"));
         let competences = self.competences(&s.competences, &format!("{path}.competences"));
-        let base = bases.get(&s.base).map(|b| BaseIdx::new(*b));
-        if base.is_none() {
-            self.report(
-                Code::UnknownBase,
-                format!("{path}.base"),
-                format!("no base has id `{}`", s.base),
-            );
-        }
+        let base = self
+            .resolve(&s.base, &format!("{path}.base"), bases, Code::UnknownBase, "base")
+            .map(BaseIdx::new);
         let contracted = self.contracted_hours(s, &path);
         let working_days = self.weekdays(&s.working_days, &format!("{path}.working_days"));
         if s.working_days.is_empty() {
@@ -59,7 +54,7 @@ impl Validator {
         }
         let shifts = self.shifts(s, &path, clock, period, working_days.as_deref(), &leave);
         Some(Staff {
-            id: StaffId(s.id.clone()),
+            id: StaffId(canonical_id(&s.id)),
             name: s.name.clone(),
             discipline: discipline?,
             competences: competences?,

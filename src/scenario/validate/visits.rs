@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::ids::Interner;
 use super::{Validator, MAX_DAYS, MAX_VISIT_MIN};
-use crate::ids::{EpisodeIdx, PersonIdx, VisitId};
+use crate::ids::{canonical_id, EpisodeIdx, PersonIdx, VisitId};
 use crate::scenario::file::VisitFile;
 use crate::scenario::model::{Crew, EpisodeDay, Requirement, Sync, Visit};
 use crate::scenario::problem::Code;
@@ -41,9 +41,7 @@ impl Validator {
     ) -> Option<EpisodeDay> {
         let path = format!("$.visits[{i}]");
         let e = vf.episode.as_ref()?;
-        if e.id.is_empty() {
-            self.report(Code::EmptyId, format!("{path}.episode.id"), "the episode id is empty");
-        }
+        self.id(&e.id, &format!("{path}.episode.id"), "the episode id");
         if !(1..=MAX_DAYS).contains(&e.day) {
             self.report(
                 Code::InvalidEpisodeDay,
@@ -85,9 +83,7 @@ impl Validator {
         locations: &mut Vec<LonLat>,
     ) -> Option<Visit> {
         let path = format!("$.visits[{i}]");
-        if v.person.is_empty() {
-            self.report(Code::EmptyId, format!("{path}.person"), "the person id is empty");
-        }
+        self.id(&v.person, &format!("{path}.person"), "the person id");
         let location = self.location(&v.location, &format!("{path}.location"), locations);
         let tier = Tier::from_code(&v.tier);
         if tier.is_none() {
@@ -121,7 +117,7 @@ impl Validator {
         let preferred = self.staff_refs(&v.preferred_staff, &format!("{path}.preferred_staff"), staff);
         let excluded = self.staff_refs(&v.excluded_staff, &format!("{path}.excluded_staff"), staff);
         for (j, id) in v.preferred_staff.iter().enumerate() {
-            if v.excluded_staff.contains(id) {
+            if v.excluded_staff.iter().any(|x| canonical_id(x) == canonical_id(id)) {
                 self.report(
                     Code::PreferredAndExcluded,
                     format!("{path}.preferred_staff[{j}]"),
@@ -162,7 +158,7 @@ impl Validator {
             }
         }
         Some(Visit {
-            id: VisitId(v.id.clone()),
+            id: VisitId(canonical_id(&v.id)),
             person,
             location: location?,
             tier,
