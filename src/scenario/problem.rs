@@ -289,6 +289,7 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// Stable name for outputs: `error` or `warning`.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",

@@ -58,6 +58,7 @@ pub const MAX_VISIT_MIN: i64 = 720;
 #[derive(Clone, Debug)]
 pub struct Checked {
     pub scenario: Scenario,
+    /// Every warning, in the order found; never an error.
     pub warnings: Vec<Problem>,
 }
 
