@@ -3,8 +3,39 @@
 //! `FooId` is an outside identifier (an OSM id, a client's string); `FooIdx` is a dense `u32`
 //! index into one of carerota's arrays. Client strings become indices once, at the boundary,
 //! and no raw `usize` can be swapped for another kind of index silently.
+//!
+//! Client ids are compared as people read them ([`canonical_id`]): without the spaces around
+//! them, in Unicode NFC. Every id of a scenario is held in that form, and an id read from
+//! another file (a rota, a plan) is put in it before it is looked up.
 
 use std::fmt;
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+
+/// `raw` as people read it: white space around it removed (Unicode `White_Space`, so also a
+/// no-break space), and in Unicode Normalization Form C (a decomposed `e` + U+0308 becomes the
+/// one letter `ë`). Two ids are the same when their canonical forms are equal.
+pub fn canonical_id(raw: &str) -> String {
+    raw.trim().nfc().collect()
+}
+
+/// The first character of `id` that no one can see: a control character (general category Cc:
+/// tab, newline, NUL...), a format character (Cf: zero-width space U+200B, zero-width
+/// non-joiner and joiner U+200C/U+200D, byte-order mark U+FEFF, soft hyphen, the bidirectional
+/// controls U+200E/U+200F, U+202A-U+202E, U+2066-U+2069...), or a line or paragraph separator
+/// (Zl, Zp). Two ids differing only by such a character read the same.
+pub fn invisible_character(id: &str) -> Option<char> {
+    id.chars().find(|c| {
+        matches!(
+            c.general_category(),
+            GeneralCategory::Control
+                | GeneralCategory::Format
+                | GeneralCategory::LineSeparator
+                | GeneralCategory::ParagraphSeparator
+        )
+    })
+}
 
 macro_rules! dense_index {
     ($(#[$doc:meta])* $name:ident) => {
@@ -159,3 +190,29 @@ dense_index!(
     /// A task of a routing problem: one staff member's part of a job (a two-person job has two).
     TaskIdx
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_ids_are_trimmed_and_composed() {
+        assert_eq!(canonical_id("  rn-1 \u{a0}"), "rn-1");
+        assert_eq!(canonical_id("Zoe\u{308}"), "Zo\u{eb}");
+        assert_eq!(canonical_id("Zo\u{eb}"), "Zo\u{eb}");
+        assert_eq!(canonical_id("a  b"), "a  b", "spaces inside an id are kept");
+        assert_eq!(canonical_id(" \t "), "");
+    }
+
+    #[test]
+    fn finds_invisible_and_control_characters_only() {
+        for c in [
+            '\u{200b}', '\u{200c}', '\u{200d}', '\u{feff}', '\u{202e}', '\u{2066}', '\u{ad}', '\t', '\u{0}', '\u{2028}',
+        ] {
+            assert_eq!(invisible_character(&format!("v{c}1")), Some(c), "U+{:04X}", c as u32);
+        }
+        for id in ["v1", "Zo\u{eb}", "Zoe\u{308}", "rn 1", "\u{5f20}\u{4e09}", "O'Neil-2"] {
+            assert_eq!(invisible_character(id), None, "{id:?}");
+        }
+    }
+}

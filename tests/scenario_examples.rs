@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use carerota::routing::solution::UnassignedReason;
 use carerota::scenario::validate::parse;
 use carerota::scenario::Code;
 use serde_json::Value;
@@ -22,7 +23,12 @@ fn invalid_example_gives_exactly_the_documented_problems() {
     let problems = parse(&api("examples/scenario.invalid.json")).unwrap_err();
     let got: Vec<Value> = problems
         .iter()
-        .map(|p| serde_json::json!({"code": p.code.as_str(), "path": p.path, "message": p.message, "hint": p.hint}))
+        .map(|p| {
+            serde_json::json!({
+                "code": p.code.as_str(), "severity": p.severity.as_str(), "path": p.path,
+                "message": p.message, "hint": p.hint
+            })
+        })
         .collect();
     let want: Vec<Value> = serde_json::from_str(&api("examples/scenario.invalid.problems.json")).unwrap();
     assert_eq!(got, want);
@@ -53,5 +59,45 @@ fn schema_requires_the_keys_validation_requires() {
     assert_eq!(required, ["format", "date", "bases", "staff", "visits"]);
     for key in carerota::scenario::file::TOP_LEVEL_KEYS {
         assert!(schema["properties"].get(key).is_some(), "{key} missing from the schema");
+    }
+}
+
+/// Every reason a plan gives an unplaced visit; the match makes a new reason a compile error
+/// here until it is listed.
+fn every_reason() -> Vec<UnassignedReason> {
+    use UnassignedReason::*;
+    let all = vec![
+        NoSkilledStaff,
+        NoCompatiblePair,
+        NoCapacity,
+        WindowUnreachable,
+        NoFeasibleInsertion,
+        PinnedStaffOffShift,
+        LocationUnreachable,
+    ];
+    for r in &all {
+        match r {
+            NoSkilledStaff | NoCompatiblePair | NoCapacity | WindowUnreachable | NoFeasibleInsertion
+            | PinnedStaffOffShift | LocationUnreachable => {}
+        }
+    }
+    all
+}
+
+#[test]
+fn readme_lists_every_problem_code_and_every_reason_code() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for c in Code::ALL {
+        assert!(
+            readme.contains(&format!("`{c}`")),
+            "README does not list the problem code {c}"
+        );
+    }
+    for r in every_reason() {
+        assert!(
+            readme.contains(&format!("`{}`", r.code())),
+            "README does not list the reason {}",
+            r.code()
+        );
     }
 }

@@ -1,7 +1,8 @@
 //! Every validation rule, each broken once in a minimal scenario that is otherwise valid.
 
 use carerota::scenario::model::{Crew, Sync};
-use carerota::scenario::validate::parse;
+use carerota::scenario::problem::Severity;
+use carerota::scenario::validate::{check, parse};
 use carerota::scenario::Code;
 use carerota::units::Seconds;
 use serde_json::{json, Value};
@@ -57,11 +58,29 @@ fn problems_after(edit: impl FnOnce(&mut Value)) -> Vec<(Code, String)> {
     problems_of(&v.to_string())
 }
 
+/// Every problem found, errors and warnings, as (code, path).
 fn problems_of(text: &str) -> Vec<(Code, String)> {
-    match parse(text) {
-        Ok(_) => Vec::new(),
-        Err(ps) => ps.into_iter().map(|p| (p.code, p.path)).collect(),
-    }
+    let problems = match check(text) {
+        Ok(checked) => checked.warnings,
+        Err(ps) => ps,
+    };
+    problems.into_iter().map(|p| (p.code, p.path)).collect()
+}
+
+/// The scenario after `edit` is valid, with a warning `code` at `path`.
+#[track_caller]
+fn assert_warns(edit: impl FnOnce(&mut Value), code: Code, path: &str) {
+    let mut v = minimal();
+    edit(&mut v);
+    let checked = check(&v.to_string()).unwrap_or_else(|p| panic!("refused: {p:?}"));
+    assert!(
+        checked
+            .warnings
+            .iter()
+            .any(|p| p.code == code && p.path == path && p.severity == Severity::Warning),
+        "expected a warning {code} at {path}, got {:?}",
+        checked.warnings
+    );
 }
 
 #[track_caller]
@@ -564,9 +583,9 @@ fn rejects_one_episode_for_two_people() {
 }
 
 #[test]
-fn rejects_a_visit_no_staff_member_could_do() {
+fn warns_of_a_visit_no_staff_member_could_do_and_keeps_the_scenario() {
     // The only insulin-trained nurse is excluded.
-    assert_flags(
+    assert_warns(
         |v| v["visits"][0]["excluded_staff"] = json!(["rn1"]),
         Code::NoQualifiedStaff,
         "$.visits[0]",
@@ -574,8 +593,8 @@ fn rejects_a_visit_no_staff_member_could_do() {
 }
 
 #[test]
-fn rejects_a_visit_outside_every_shift() {
-    assert_flags(
+fn warns_of_a_visit_outside_every_shift_and_keeps_the_scenario() {
+    assert_warns(
         |v| v["visits"][0]["referral"] = json!("2026-03-29T18:00"),
         Code::NoQualifiedStaff,
         "$.visits[0]",
@@ -583,9 +602,9 @@ fn rejects_a_visit_outside_every_shift() {
 }
 
 #[test]
-fn rejects_a_two_person_visit_no_pair_could_cover() {
+fn warns_of_a_two_person_visit_no_pair_could_cover_and_keeps_the_scenario() {
     // Only rw1 keeps moving and handling: the nurse could stand in, but without it cannot.
-    assert_flags(
+    assert_warns(
         |v| {
             v["staff"][2]["competences"] = json!([]);
             v["staff"][0]["competences"] = json!(["insulin"]);
@@ -663,8 +682,8 @@ fn rejects_a_pin_to_someone_unqualified() {
 }
 
 #[test]
-fn rejects_a_pin_to_someone_not_on_shift_then() {
-    assert_flags(
+fn warns_of_a_pin_to_someone_not_on_shift_then_and_keeps_the_scenario() {
+    assert_warns(
         |v| {
             v["staff"][0]["shifts"] = json!([{"start": "2026-03-29T10:00", "end": "2026-03-29T15:00"}]);
             v["visits"][0]["pinned"] = json!({"staff": "rn1", "start": "2026-03-29T09:00"});
@@ -696,4 +715,169 @@ fn rejects_one_person_on_both_parts_and_more_pins_than_parts() {
         Code::InvalidPin,
         "$.visits[1].pinned",
     );
+}
+
+#[test]
+fn a_qualification_warning_does_not_hide_errors_and_errors_refuse() {
+    let mut v = minimal();
+    v["visits"][0]["excluded_staff"] = json!(["rn1"]);
+    v["visits"][1]["duration_min"] = json!(0);
+    let problems = check(&v.to_string()).unwrap_err();
+    assert!(problems
+        .iter()
+        .any(|p| p.code == Code::InvalidDuration && p.severity == Severity::Error));
+}
+
+#[test]
+fn warns_of_a_pin_to_someone_with_no_shift_listed() {
+    assert_warns(
+        |v| {
+            v["staff"][0].as_object_mut().unwrap().remove("shifts");
+            v["visits"][0]["pinned"] = json!({"staff": "rn1"});
+        },
+        Code::PinnedStaffNotOnShift,
+        "$.visits[0].pinned.staff",
+    );
+}
+
+#[test]
+fn refuses_a_pin_to_an_excluded_staff_member_as_unqualified() {
+    assert_flags(
+        |v| {
+            v["visits"][0]["excluded_staff"] = json!(["rn1"]);
+            v["visits"][0]["pinned"] = json!({"staff": "rn1"});
+        },
+        Code::PinnedStaffUnqualified,
+        "$.visits[0].pinned.staff",
+    );
+}
+
+#[test]
+fn refuses_a_blank_id_of_spaces_alone() {
+    assert_flags(|v| v["staff"][1]["id"] = json!("   "), Code::EmptyId, "$.staff[1].id");
+    assert_flags(
+        |v| v["visits"][0]["person"] = json!(" \t "),
+        Code::EmptyId,
+        "$.visits[0].person",
+    );
+    assert_flags(
+        |v| v["visits"][1]["episode"]["id"] = json!("\u{a0}"),
+        Code::EmptyId,
+        "$.visits[1].episode.id",
+    );
+}
+
+#[test]
+fn refuses_ids_equal_once_trimmed_and_normalised_naming_both_paths() {
+    let mut v = minimal();
+    v["staff"][1]["id"] = json!("Zo\u{eb}");
+    v["staff"][2]["id"] = json!("Zoe\u{308}");
+    v["visits"][0]["id"] = json!("v1 ");
+    v["visits"][1]["id"] = json!("v1");
+    v["visits"][1]["preferred_staff"] = json!([]);
+    let problems = check(&v.to_string()).unwrap_err();
+    let dup = |path: &str| {
+        problems
+            .iter()
+            .find(|p| p.code == Code::DuplicateId && p.path == path)
+            .unwrap_or_else(|| panic!("no duplicate_id at {path}: {problems:?}"))
+            .message
+            .clone()
+    };
+    assert!(dup("$.staff[2].id").contains("$.staff[1]"));
+    assert!(dup("$.visits[1].id").contains("$.visits[0]"));
+}
+
+#[test]
+fn refuses_invisible_characters_in_ids_and_references() {
+    for (c, name) in [
+        ('\u{200b}', "zero-width space"),
+        ('\u{200d}', "zero-width joiner"),
+        ('\u{200c}', "zero-width non-joiner"),
+        ('\u{feff}', "byte-order mark"),
+        ('\u{202e}', "right-to-left override"),
+        ('\u{7}', "control character"),
+    ] {
+        let found = problems_after(|v| v["visits"][1]["id"] = json!(format!("v{c}2")));
+        assert!(
+            found.contains(&(Code::InvisibleCharacterInId, "$.visits[1].id".into())),
+            "{name}: {found:?}"
+        );
+    }
+    assert_flags(
+        |v| v["visits"][0]["person"] = json!("p\u{200b}1"),
+        Code::InvisibleCharacterInId,
+        "$.visits[0].person",
+    );
+    assert_flags(
+        |v| v["visits"][1]["preferred_staff"] = json!(["rw1\u{200b}"]),
+        Code::InvisibleCharacterInId,
+        "$.visits[1].preferred_staff[0]",
+    );
+}
+
+#[test]
+fn holds_ids_in_canonical_form_and_resolves_references_by_it() {
+    let mut v = minimal();
+    v["bases"][0]["id"] = json!(" middle ");
+    v["staff"][1]["id"] = json!("rw1 ");
+    v["staff"][0]["id"] = json!("Zoe\u{308}");
+    v["visits"][0]["pinned"] = json!({"staff": "Zo\u{eb}"});
+    v["visits"][1]["person"] = json!("p2\t");
+    let s = parse(&v.to_string()).unwrap();
+    assert_eq!(s.bases[0].id.as_str(), "middle");
+    assert_eq!(s.staff[0].id.as_str(), "Zo\u{eb}");
+    assert_eq!(s.staff[1].id.as_str(), "rw1");
+    assert_eq!(
+        s.visits[1].preferred,
+        vec![carerota::ids::StaffIdx(1)],
+        "`rw1` names `rw1 `"
+    );
+    assert_eq!(s.visits[0].pinned[0].staff, carerota::ids::StaffIdx(0));
+    assert_eq!(s.persons[1].as_str(), "p2");
+    assert_eq!(s.staff_idx(" Zoe\u{308} "), Some(carerota::ids::StaffIdx(0)));
+}
+
+#[test]
+fn refuses_preferred_and_excluded_written_two_ways() {
+    assert_flags(
+        |v| {
+            v["visits"][1]["preferred_staff"] = json!(["rw1"]);
+            v["visits"][1]["excluded_staff"] = json!([" rw1"]);
+        },
+        Code::PreferredAndExcluded,
+        "$.visits[1].preferred_staff[0]",
+    );
+}
+
+/// The handed-over file: staff ids that differ by normalisation, by a trailing space, one of
+/// spaces alone, and a visit id and person with a zero-width space.
+#[test]
+fn refuses_the_lookalike_ids_case_with_every_code_and_path() {
+    let mut v = minimal();
+    v["staff"] = json!([
+        member(
+            "Zo\u{eb}",
+            "registered_nurse",
+            json!(["insulin", "moving_and_handling"])
+        ),
+        member("Zoe\u{308}", "reablement_worker", json!(["moving_and_handling"])),
+        member("rn-1 ", "reablement_worker", json!(["moving_and_handling"])),
+        member("rn-1", "reablement_worker", json!(["moving_and_handling"])),
+        member("   ", "reablement_worker", json!(["moving_and_handling"])),
+    ]);
+    v["visits"][1]["preferred_staff"] = json!([]);
+    v["visits"][1]["id"] = json!("v1\u{200b}");
+    v["visits"][1]["person"] = json!("p-v1\u{200b}");
+    let mut found = problems_of(&v.to_string());
+    found.sort();
+    let mut want = vec![
+        (Code::EmptyId, "$.staff[4].id".to_string()),
+        (Code::DuplicateId, "$.staff[1].id".to_string()),
+        (Code::DuplicateId, "$.staff[3].id".to_string()),
+        (Code::InvisibleCharacterInId, "$.visits[1].id".to_string()),
+        (Code::InvisibleCharacterInId, "$.visits[1].person".to_string()),
+    ];
+    want.sort();
+    assert_eq!(found, want);
 }

@@ -10,6 +10,7 @@ use carerota::roads::{self, RoadNetwork};
 use carerota::scenario::area::Area;
 use carerota::scenario::generate::{generate, GenerateConfig};
 use carerota::scenario::network::{self, DEFAULT_SNAP_RADIUS};
+use carerota::scenario::problem::Severity;
 use carerota::scenario::summary::Summary;
 use carerota::scenario::{validate, Problem};
 use carerota::units::Meters;
@@ -19,7 +20,8 @@ use super::{flags, output};
 
 #[derive(Subcommand)]
 pub enum ScenarioCommand {
-    /// Check a scenario file against every rule; exit status 1 when it is invalid.
+    /// Check a scenario file against every rule; exit status 1 when it is invalid (warnings
+    /// alone, facts of the day the plan works around, leave it valid).
     Validate(ValidateArgs),
     /// Print what a valid scenario holds: visits by tier and discipline, staff by base.
     Summary {
@@ -34,7 +36,7 @@ pub enum ScenarioCommand {
 pub struct ValidateArgs {
     /// The scenario file (JSON).
     file: PathBuf,
-    /// Print the problems as a JSON array of {code, path, message, hint}.
+    /// Print the problems as a JSON array of {code, severity, path, message, hint}.
     #[arg(long)]
     json: bool,
     #[command(flatten)]
@@ -93,7 +95,10 @@ pub fn run(cmd: ScenarioCommand) -> anyhow::Result<()> {
 
 fn run_validate(args: &ValidateArgs) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
-    let mut problems = validate::parse(&text).err().unwrap_or_default();
+    let mut problems = match validate::check(&text) {
+        Ok(checked) => checked.warnings,
+        Err(problems) => problems,
+    };
     // The road-network problems are reported with the rest, read from the JSON leniently.
     if !args.no_network {
         if let Ok(root) = serde_json::from_str::<serde_json::Value>(text.trim_start_matches('\u{feff}')) {
@@ -102,10 +107,11 @@ fn run_validate(args: &ValidateArgs) -> anyhow::Result<()> {
         }
     }
     report(&problems, args.json);
-    if problems.is_empty() {
+    let errors = problems.iter().filter(|p| p.severity == Severity::Error).count();
+    if errors == 0 {
         Ok(())
     } else {
-        bail!("{} is invalid: {} problem(s)", args.file.display(), problems.len())
+        bail!("{} is invalid: {errors} error(s)", args.file.display())
     }
 }
 
@@ -174,6 +180,7 @@ fn invalid_output(problems: &[Problem]) -> anyhow::Error {
 #[derive(serde::Serialize)]
 struct ProblemJson<'a> {
     code: &'a str,
+    severity: &'a str,
     path: &'a str,
     message: &'a str,
     hint: &'a str,
@@ -185,6 +192,7 @@ fn report(problems: &[Problem], json: bool) {
             .iter()
             .map(|p| ProblemJson {
                 code: p.code.as_str(),
+                severity: p.severity.as_str(),
                 path: &p.path,
                 message: &p.message,
                 hint: p.hint,
@@ -194,11 +202,18 @@ fn report(problems: &[Problem], json: bool) {
             "{}",
             serde_json::to_string_pretty(&items).expect("invariant: JSON values serialise")
         );
-    } else if problems.is_empty() {
-        println!("valid");
     } else {
         for p in problems {
-            println!("{}  {}\n    {}\n    hint: {}", p.code, p.path, p.message, p.hint);
+            println!(
+                "{}: {}  {}\n    {}\n    hint: {}",
+                p.severity, p.code, p.path, p.message, p.hint
+            );
+        }
+        if problems.iter().all(|p| p.severity == Severity::Warning) {
+            match problems.len() {
+                0 => println!("valid"),
+                n => println!("valid, with {n} warning(s)"),
+            }
         }
     }
 }

@@ -681,6 +681,15 @@ mod tests {
     }
 
     #[test]
+    fn finds_staff_ids_as_people_read_them() {
+        let (mut s, _, _, mut rota) = fixture();
+        let id = s.staff[0].id.to_string();
+        rota.staff[0].id = format!(" {id}\t");
+        apply_rota(&mut s, &rota).unwrap();
+        assert_eq!(s.staff[0].shifts.as_ref().unwrap().len(), 1);
+    }
+
+    #[test]
     fn rejects_unknown_staff_with_its_json_path() {
         let (mut s, _, _, mut rota) = fixture();
         rota.staff[1].id = "nobody".into();

@@ -403,15 +403,10 @@ fn offered_at(scenario: &Scenario, settings: &RotaSettings) -> Result<Vec<Vec<Ba
             t.bases
                 .iter()
                 .map(|b| {
-                    scenario
-                        .bases
-                        .iter()
-                        .position(|x| x.id.as_str() == b)
-                        .map(BaseIdx::new)
-                        .ok_or_else(|| ScenarioModelError::ShiftBase {
-                            id: t.id.clone(),
-                            base: b.clone(),
-                        })
+                    scenario.base_idx(b).ok_or_else(|| ScenarioModelError::ShiftBase {
+                        id: t.id.clone(),
+                        base: b.clone(),
+                    })
                 })
                 .collect()
         })
@@ -557,9 +552,8 @@ pub fn parse_cover_csv(
             )));
         }
         let base = scenario
-            .bases
-            .iter()
-            .position(|b| b.id.as_str() == f[1])
+            .base_idx(f[1])
+            .map(BaseIdx::get)
             .ok_or_else(|| err(format!("base: unknown base `{}`", f[1])))?;
         let discipline =
             Discipline::from_code(f[2]).ok_or_else(|| err(format!("discipline: unknown discipline `{}`", f[2])))?;

@@ -17,8 +17,9 @@
 //! - [`summary`]: what a scenario holds, at a glance.
 //! - [`availability`]: shifts from availability for a day no one has rostered.
 //!
-//! Invariant: a [`Scenario`] exists only if validation found no problem; nothing is dropped
-//! or "fixed" on the way in.
+//! Invariant: a [`Scenario`] exists only if validation found no error (warnings are facts of
+//! the day, such as no one qualified on shift for a visit, that the plan reports on); nothing
+//! is dropped or "fixed" on the way in, and ids are held as people read them (trimmed, NFC).
 
 pub mod area;
 pub mod availability;

@@ -13,7 +13,8 @@
 use chrono::{NaiveDate, Weekday};
 
 use crate::ids::{
-    BaseId, BaseIdx, EpisodeId, EpisodeIdx, LocationIdx, PersonId, PersonIdx, StaffId, StaffIdx, VisitId, VisitIdx,
+    canonical_id, BaseId, BaseIdx, EpisodeId, EpisodeIdx, LocationIdx, PersonId, PersonIdx, StaffId, StaffIdx, VisitId,
+    VisitIdx,
 };
 use crate::scenario::skills::{Competences, Discipline, SubstitutionCost, SubstitutionTable};
 use crate::scenario::tier::{Tier, TimeWindow};
@@ -266,11 +267,21 @@ impl Scenario {
         self.clock.date() + chrono::Duration::days(day)
     }
 
+    /// The staff member with this id, compared as people read it ([`canonical_id`]).
     pub fn staff_idx(&self, id: &str) -> Option<StaffIdx> {
+        let id = canonical_id(id);
         self.staff.iter().position(|s| s.id.as_str() == id).map(StaffIdx::new)
     }
 
+    /// The visit with this id, compared as people read it ([`canonical_id`]).
     pub fn visit_idx(&self, id: &str) -> Option<VisitIdx> {
+        let id = canonical_id(id);
         self.visits.iter().position(|v| v.id.as_str() == id).map(VisitIdx::new)
+    }
+
+    /// The base with this id, compared as people read it ([`canonical_id`]).
+    pub fn base_idx(&self, id: &str) -> Option<BaseIdx> {
+        let id = canonical_id(id);
+        self.bases.iter().position(|b| b.id.as_str() == id).map(BaseIdx::new)
     }
 }

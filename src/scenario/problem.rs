@@ -1,8 +1,13 @@
 //! Validation problems: a stable code, the JSON path, a message and what to do.
 //!
 //! Codes are part of the file format's contract (`api/scenario.schema.json` lists them): a
-//! code is never renamed or reused for another rule. The hint belongs to the code; the message
-//! names the values at fault.
+//! code is never renamed or reused for another rule. The hint and the severity belong to the
+//! code; the message names the values at fault.
+//!
+//! Severity: an error is what can never be right (malformed, contradictory or impossible
+//! data) and means no scenario. A warning is a fact of the day (who is on shift, on leave or
+//! qualified): the scenario is valid, and the plan leaves the visits concerned unplaced with
+//! the engine's reason.
 
 use std::fmt;
 
@@ -23,6 +28,7 @@ pub enum Code {
     InvalidTimeOfDay,
     EmptyId,
     DuplicateId,
+    InvisibleCharacterInId,
     DuplicateEntry,
     UnknownDiscipline,
     UnknownCompetence,
@@ -71,7 +77,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in declaration order.
-    pub const ALL: [Code; 58] = [
+    pub const ALL: [Code; 59] = [
         Code::JsonSyntax,
         Code::NotAnObject,
         Code::UnknownField,
@@ -86,6 +92,7 @@ impl Code {
         Code::InvalidTimeOfDay,
         Code::EmptyId,
         Code::DuplicateId,
+        Code::InvisibleCharacterInId,
         Code::DuplicateEntry,
         Code::UnknownDiscipline,
         Code::UnknownCompetence,
@@ -149,6 +156,7 @@ impl Code {
             InvalidTimeOfDay => "invalid_time_of_day",
             EmptyId => "empty_id",
             DuplicateId => "duplicate_id",
+            InvisibleCharacterInId => "invisible_character_in_id",
             DuplicateEntry => "duplicate_entry",
             UnknownDiscipline => "unknown_discipline",
             UnknownCompetence => "unknown_competence",
@@ -212,8 +220,9 @@ impl Code {
             NonexistentLocalTime => "the clocks go forward over this time; use a time from 02:00 (BST) on",
             WrongUtcOffset => "drop the offset, or use the one Europe/London has at that time (+00:00 GMT, +01:00 BST)",
             InvalidTimeOfDay => "write times of day as HH:MM from 00:00 to 24:00",
-            EmptyId => "give every entry a non-empty id",
-            DuplicateId => "ids must be unique within bases, staff and visits; rename one of them",
+            EmptyId => "give every entry an id with a visible character (an id of spaces alone is blank)",
+            DuplicateId => "ids must be unique within bases, staff and visits as people read them (spaces around an id are ignored, since no one can see them; Unicode is compared in NFC, so a composed and a decomposed `ë` are one letter): rename one of them",
+            InvisibleCharacterInId => "remove the invisible or control character (zero-width space or joiner, byte-order mark, direction mark, tab...) from the id: it would make two ids that read the same differ",
             DuplicateEntry => "list each value once",
             UnknownDiscipline => "use one of registered_nurse, occupational_therapist, physiotherapist, reablement_worker, social_worker, healthcare_assistant",
             UnknownCompetence => "use one of insulin, catheter_care, wound_care, medication_administration, moving_and_handling, night_working, peg_feeding, end_of_life_care, venepuncture, stoma_care",
@@ -252,13 +261,46 @@ impl Code {
             PreferredAndExcluded => "a staff member is either preferred or excluded for a visit, not both",
             InvalidEpisodeDay => "episode days count from 1 and an episode lasts at most 42 days",
             EpisodePersonMismatch => "an episode belongs to one person: check the episode id and person",
-            NoQualifiedStaff => "add a staff member with the discipline (or a stand-in) and competences available in the window, or change what the visit needs",
-            NoQualifiedPair => "two-person visits need two qualified staff available in the window: add one or change the visit",
+            NoQualifiedStaff => "a warning: the plan leaves the visit unplaced (no_skilled_staff or window_unreachable) unless a staff member with the discipline (or a stand-in) and competences works in the window",
+            NoQualifiedPair => "a warning: the plan leaves the visit unplaced (no_compatible_pair) unless two qualified staff work in the window",
             InvalidPin => "pin at most one staff member per part (two different ones for a two-person visit), with starts that keep the visit's sync",
             PinnedStaffUnqualified => "pin a staff member whose discipline (or a stand-in), competences and exclusions allow the visit",
-            PinnedStaffNotOnShift => "pin a staff member whose rostered shift contains the visit (from the pinned start to its end, or somewhere in its window)",
+            PinnedStaffNotOnShift => "a warning: the plan leaves the visit unplaced unless the pinned staff member's shift that day contains the visit (from the pinned start to its end, or somewhere in its window)",
             PinnedStartOutsideWindow => "give a pinned start inside the visit's start window, or remove the start to pin the staff member only",
         }
+    }
+
+    /// Whether the code refuses the scenario or only warns of a fact of the day.
+    pub fn severity(self) -> Severity {
+        match self {
+            Code::NoQualifiedStaff | Code::NoQualifiedPair | Code::PinnedStaffNotOnShift => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+}
+
+/// How much a problem weighs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The file can never be right as it is: no scenario.
+    Error,
+    /// A fact of the day the plan works around: the scenario is valid.
+    Warning,
+}
+
+impl Severity {
+    /// Stable name for outputs: `error` or `warning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -272,6 +314,8 @@ impl fmt::Display for Code {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
     pub code: Code,
+    /// The code's severity.
+    pub severity: Severity,
     /// JSONPath of the offending value, e.g. `$.visits[3].window.end`.
     pub path: String,
     pub message: String,
@@ -279,9 +323,11 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// A problem with the code's severity and hint.
     pub fn new(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             code,
+            severity: code.severity(),
             path: path.into(),
             message: message.into(),
             hint: code.hint(),
@@ -311,5 +357,26 @@ mod tests {
             assert!(c.as_str().chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'));
             assert!(c.hint().len() > 10, "{c} has no real hint");
         }
+    }
+
+    #[test]
+    fn only_facts_of_the_day_are_warnings() {
+        let warnings: Vec<Code> = Code::ALL
+            .into_iter()
+            .filter(|c| c.severity() == Severity::Warning)
+            .collect();
+        assert_eq!(
+            warnings,
+            [
+                Code::NoQualifiedStaff,
+                Code::NoQualifiedPair,
+                Code::PinnedStaffNotOnShift
+            ]
+        );
+        assert_eq!(
+            Problem::new(Code::NoQualifiedPair, "$", "m").severity,
+            Severity::Warning
+        );
+        assert_eq!(Problem::new(Code::DuplicateId, "$", "m").severity, Severity::Error);
     }
 }
