@@ -443,12 +443,23 @@ struct CheckedShift {
 
 /// Checks every staff entry and shift of `rota` against `s`; returns the shifts in order.
 fn checked_shifts(s: &Scenario, rota: &Rota) -> Result<Vec<CheckedShift>, RotaError> {
-    let last = rota
-        .first_date
-        .checked_add_signed(Duration::days(i64::from(rota.days) - 1))
-        .ok_or_else(|| mismatch("days".into(), "the rota would end past the last date chrono holds"))?;
+    let Some(last) = (rota.days > 0)
+        .then(|| {
+            rota.first_date
+                .checked_add_signed(Duration::days(i64::from(rota.days) - 1))
+        })
+        .flatten()
+    else {
+        return Err(mismatch(
+            "days".into(),
+            format!(
+                "is {}: a rota runs at least one day and ends by the year 262142",
+                rota.days
+            ),
+        ));
+    };
     let period_last = s.date_of_day(i64::from(s.days) - 1);
-    if rota.days == 0 || rota.first_date > s.clock.date() || last < period_last {
+    if rota.first_date > s.clock.date() || last < period_last {
         return Err(mismatch(
             "first_date".into(),
             format!(

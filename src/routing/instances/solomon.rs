@@ -282,8 +282,11 @@ fn scaled(x: f64) -> i64 {
 }
 
 /// Builds the engine problem: location i = customer position i, depot 0, job j = customer j+1.
+/// The fleet is at most one vehicle per customer: a vehicle past that can never be used, and a
+/// file's vehicle number (any `usize`) must not size the problem.
 pub fn to_problem(inst: &SolomonInstance, path: &Path) -> Result<Problem, InstanceError> {
     let n = inst.customers.len();
+    let fleet = inst.vehicles.min(n.saturating_sub(1));
     let mut m = Vec::with_capacity(n * n);
     for a in 0..n {
         for b in 0..n {
@@ -297,7 +300,7 @@ pub fn to_problem(inst: &SolomonInstance, path: &Path) -> Result<Problem, Instan
     let matrix = RouteMatrix::new(n, m.clone(), m).map_err(problem_err)?;
     let mut b = ProblemBuilder::new(inst.name.clone(), matrix, SCALE);
     let depot = &inst.customers[0];
-    for k in 0..inst.vehicles {
+    for k in 0..fleet {
         b.vehicles.push(Vehicle {
             name: format!("{}", k + 1),
             start: LocIdx(0),
