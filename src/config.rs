@@ -3,12 +3,12 @@
 //!
 //! Part of the shared kernel: it holds plain, checked settings (seconds, counts, seeds, gaps),
 //! and each solver builds its own configuration from them (`routing::SolveConfig::from_settings`,
-//! `roster::solve::SolveConfig::from_settings`), so the kernel depends on no stage.
+//! `roster::solve::RosterConfig::from_settings`), so the kernel depends on no stage.
 //! Every problem in a file is reported at once, each with the TOML path of the field.
 //!
 //! `[routing.objective]` and `[routing.rules]` may be left out, wholly or field by field: what
 //! is left out keeps the behaviour the routing had before they existed (the tier weights of
-//! `routing::scenario::TIER_WEIGHTS`, travel at one point a second, no other cost, no break,
+//! `routing::day::TIER_WEIGHTS`, travel at one point a second, no other cost, no break,
 //! no overtime, no cap). Law and policy in `[routing.rules]`: the Working Time Regulations 1998
 //! give a worker a 20-minute rest break when the working day is longer than 6 hours (reg. 12)
 //! and 11 consecutive hours of rest in each 24 (reg. 10); a profile may be stricter (policy)

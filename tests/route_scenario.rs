@@ -6,7 +6,7 @@ mod common;
 use std::collections::HashMap;
 
 use carerota::matrix;
-use carerota::routing::scenario::day_problem;
+use carerota::routing::day::day_problem;
 use carerota::scenario::{self, network};
 use carerota::units::Meters;
 use common::{carerota, rutland};
@@ -393,8 +393,8 @@ fn check_names_the_path_of_a_malformed_plan_field() {
 fn the_default_profile_maps_breaks_overtime_faces_and_substitution_onto_the_day() {
     let (s, m) = default_scenario_and_matrix();
     let profile = carerota::config::load(std::path::Path::new("solver-configs/default.toml")).unwrap();
-    let rules = carerota::routing::scenario::DayRules::from_settings(&profile.routing);
-    let day = carerota::routing::scenario::day_problem_with(&s, &m, 0, &rules).unwrap();
+    let rules = carerota::routing::day::DayRules::from_settings(&profile.routing);
+    let day = carerota::routing::day::day_problem_with(&s, &m, 0, &rules).unwrap();
     let p = &day.problem;
     assert!(!p.is_simple(), "rules price moves by full evaluation");
     for (v, (_, shift)) in day.vehicles.iter().enumerate() {

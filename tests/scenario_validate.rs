@@ -1,7 +1,7 @@
 //! Every validation rule, each broken once in a minimal scenario that is otherwise valid.
 
+use carerota::scenario::diagnostic::Severity;
 use carerota::scenario::model::{Crew, Sync};
-use carerota::scenario::problem::Severity;
 use carerota::scenario::validate::{check, parse};
 use carerota::scenario::Code;
 use carerota::units::Seconds;

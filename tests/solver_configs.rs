@@ -32,7 +32,7 @@ fn every_committed_profile_validates_and_builds_both_solver_configs() {
         );
         assert_eq!(routing.search.seed, profile.routing.seed);
         assert_eq!(routing.search.time_limit, profile.routing.time_limit);
-        let roster = carerota::roster::solve::SolveConfig::from_settings(&profile.roster).unwrap();
+        let roster = carerota::roster::solve::RosterConfig::from_settings(&profile.roster).unwrap();
         assert_eq!(roster.time_limit_s(), profile.roster.time_limit.as_secs_f64());
     }
 }
@@ -86,16 +86,13 @@ fn left_out_objective_and_rules_keep_the_tier_weights_and_no_rules() {
     let text = "description = \"x\"\n[routing]\nseed = 1\nruns = 1\ntime_limit_s = 1.0\nmilp_time_limit_s = 0.0\n\
                 [roster]\ntime_limit_s = 1.0\nmip_rel_gap = 0.0\nthreads = 1\nseed = 0\n";
     let profile = config::parse(text, Path::new("x.toml")).unwrap();
-    let tiers: Vec<i64> = carerota::routing::scenario::TIER_WEIGHTS
-        .iter()
-        .map(|(_, w)| *w)
-        .collect();
+    let tiers: Vec<i64> = carerota::routing::day::TIER_WEIGHTS.iter().map(|(_, w)| *w).collect();
     assert_eq!(profile.routing.objective.unplaced.to_vec(), tiers);
     assert_eq!(profile.routing.objective, config::ObjectiveSettings::default());
     assert_eq!(profile.routing.rules, config::WorkRuleSettings::default());
     assert_eq!(
-        carerota::routing::scenario::DayRules::from_settings(&profile.routing),
-        carerota::routing::scenario::DayRules::default()
+        carerota::routing::day::DayRules::from_settings(&profile.routing),
+        carerota::routing::day::DayRules::default()
     );
 }
 

@@ -14,7 +14,7 @@ use std::path::Path;
 use carerota::config;
 use carerota::matrix;
 use carerota::routing::check::check_plan;
-use carerota::routing::scenario::{day_problem_with, DayRules};
+use carerota::routing::day::{day_problem_with, DayRules};
 use carerota::routing::search::Progress;
 use carerota::routing::{self, SolveConfig};
 use carerota::scenario::availability::shifts_from_availability;

@@ -6,7 +6,7 @@
 //! Each quantity is a constant here ([`Real`] or [`Whole`]) that gives both the clap value
 //! parser and the help text, so the two cannot drift apart. Where the same quantity exists in
 //! a solver profile or a library stage, its limit is shared (`config::MAX_TIME_LIMIT_S`,
-//! `roster::scenario::WEEKS`, `scenario::validate::MAX_DAYS`, ...).
+//! `roster::rota_model::WEEKS`, `scenario::validate::MAX_DAYS`, ...).
 
 use carerota::config;
 
@@ -71,8 +71,8 @@ pub const SCALE: Real = Real {
 /// A rota's horizon.
 pub const WEEKS: Whole = Whole {
     unit: "weeks",
-    min: *carerota::roster::scenario::WEEKS.start() as i128,
-    max: *carerota::roster::scenario::WEEKS.end() as i128,
+    min: *carerota::roster::rota_model::WEEKS.start() as i128,
+    max: *carerota::roster::rota_model::WEEKS.end() as i128,
 };
 /// A scenario's length.
 pub const DAYS: Whole = Whole {

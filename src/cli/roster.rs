@@ -11,8 +11,8 @@ use clap::Args;
 use carerota::config;
 use carerota::roster::instances::curtois_qu;
 use carerota::roster::rota::{self, Rota};
-use carerota::roster::scenario::{self as roster_scenario, ScenarioModel};
-use carerota::roster::{check, rota_csv, solve, CheckReport, RosterModel, RosterResult, SolveConfig};
+use carerota::roster::rota_model::{self as roster_scenario, ScenarioModel};
+use carerota::roster::{check, rota_csv, solve, CheckReport, RosterConfig, RosterModel, RosterResult};
 use carerota::scenario::Scenario;
 
 use crate::cli::bench::BenchFilter;
@@ -128,9 +128,9 @@ fn scenario_model(
 
 pub fn roster(args: &RosterArgs) -> anyhow::Result<()> {
     let (s, sm, settings) = scenario_model(&args.scenario, args.weeks, &args.config, args.cover.as_deref())?;
-    let mut config = SolveConfig::from_settings(&settings)?;
+    let mut config = RosterConfig::from_settings(&settings)?;
     if let Some(limit) = args.time_limit {
-        config = SolveConfig::new(limit, config.mip_rel_gap(), config.threads(), config.seed())?;
+        config = RosterConfig::new(limit, config.mip_rel_gap(), config.threads(), config.seed())?;
     }
     output::check_file(&args.out)?;
     if let Some(csv) = &args.csv {
@@ -246,7 +246,7 @@ fn reported_minimum(dir: &Path) -> anyhow::Result<HashMap<String, i64>> {
 }
 
 pub fn bench(args: &RosterBenchArgs) -> anyhow::Result<()> {
-    let config = SolveConfig::new(args.time_limit, args.gap, args.threads, args.seed)?
+    let config = RosterConfig::new(args.time_limit, args.gap, args.threads, args.seed)?
         .with_heuristic_effort(args.heuristic_effort)?;
     let files = instance_files(&args.dir, &args.filter)?;
     let best = reported_minimum(&args.dir)?;

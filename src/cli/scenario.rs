@@ -8,11 +8,11 @@ use clap::{Args, Subcommand};
 use carerota::osm;
 use carerota::roads::{self, RoadNetwork};
 use carerota::scenario::area::Area;
+use carerota::scenario::diagnostic::Severity;
 use carerota::scenario::generate::{generate, GenerateConfig};
 use carerota::scenario::network::{self, DEFAULT_SNAP_RADIUS};
-use carerota::scenario::problem::Severity;
 use carerota::scenario::summary::Summary;
-use carerota::scenario::{validate, Problem};
+use carerota::scenario::{validate, Diagnostic};
 use carerota::units::Meters;
 
 use super::graph::NetworkSource;
@@ -167,7 +167,7 @@ fn run_generate(args: &GenerateArgs) -> anyhow::Result<()> {
 
 /// A generated scenario that fails validation: a generator fault or an area whose bases are
 /// off the map; either way it is reported, never written.
-fn invalid_output(problems: &[Problem]) -> anyhow::Error {
+fn invalid_output(problems: &[Diagnostic]) -> anyhow::Error {
     let first: Vec<String> = problems.iter().take(5).map(ToString::to_string).collect();
     anyhow::anyhow!(
         "the generated scenario is invalid ({} problem(s)); first: {}",
@@ -186,7 +186,7 @@ struct ProblemJson<'a> {
     hint: &'a str,
 }
 
-fn report(problems: &[Problem], json: bool) {
+fn report(problems: &[Diagnostic], json: bool) {
     if json {
         let items: Vec<ProblemJson> = problems
             .iter()

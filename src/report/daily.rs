@@ -29,7 +29,7 @@ use serde_json::{json, Map, Value};
 
 use crate::ids::{JobIdx, LocIdx, VehicleIdx};
 use crate::roads::{RoadNetwork, RouteScratch, Snap};
-use crate::routing::scenario::DayProblem;
+use crate::routing::day::DayProblem;
 use crate::routing::solution::{BreakAt, Plan, UnassignedReason};
 use crate::scenario::model::{Scenario, Shift};
 use crate::scenario::tier::Tier;

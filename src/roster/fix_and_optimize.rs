@@ -37,7 +37,7 @@ use crate::ids::RosterStaffIdx;
 
 use super::formulate::Fixing;
 use super::model::{Roster, RosterModel};
-use super::solve::{run_highs, SolveConfig, SolveError};
+use super::solve::{run_highs, RosterConfig, SolveError};
 
 /// Longest time given to one sub-MILP.
 const PART_TIME_LIMIT: Duration = Duration::from_secs(3);
@@ -50,7 +50,7 @@ pub(super) fn improve(
     incumbent: (Roster, f64),
     bound: Option<f64>,
     deadline: Instant,
-    config: &SolveConfig,
+    config: &RosterConfig,
 ) -> Result<(Roster, f64), SolveError> {
     let mut rng = Pcg64::seed_from_u64(config.seed());
     let (mut best, mut best_objective) = incumbent;
@@ -187,7 +187,7 @@ pub(super) fn construct(
     model: &RosterModel,
     build_by: Instant,
     give_up_at: Instant,
-    config: &SolveConfig,
+    config: &RosterConfig,
 ) -> Result<Option<(Roster, f64)>, SolveError> {
     let n_staff = model.staff.len();
     let days = model.days as usize;

@@ -3,17 +3,17 @@
 //! ```text
 //! model (RosterModel) ──► formulate (good_lp) ──► solve (HiGHS, limits) ──► Roster ──► check
 //!   ▲ instances::curtois_qu (benchmark files)                                 │  (independent)
-//!   ▲ scenario (a care scenario's staff, demand and shift types)            rota_csv
+//!   ▲ rota_model (a care scenario's staff, demand and shift types)          rota_csv
 //!   ▲ working_time (UK rules lowered into the model)                        rota (rota.json,
 //!                                                                             apply_rota)
 //! ```
 //!
 //! Inputs: a [`RosterModel`] (built from a care scenario or read from a benchmark file) and a
-//! [`SolveConfig`]. Output: a [`RosterResult`] with its status, the roster, and the independent
+//! [`RosterConfig`]. Output: a [`RosterResult`] with its status, the roster, and the independent
 //! checker's report (objective, uncovered demand, each rule's slack).
 //!
 //! Invariant: the MILP, the solver and the checker know nothing of routes, roads or visits;
-//! they see staff, shifts and cover groups only. Only `scenario` (demand to cover) and `rota`
+//! they see staff, shifts and cover groups only. Only `rota_model` (demand to cover) and `rota`
 //! (the file and `apply_rota`) read the care scenario.
 
 pub mod check;
@@ -25,10 +25,10 @@ pub mod instances;
 pub mod model;
 pub mod rota;
 pub mod rota_csv;
-pub mod scenario;
+pub mod rota_model;
 pub mod solve;
 pub mod working_time;
 
 pub use check::{check, CheckReport};
 pub use model::{Roster, RosterModel};
-pub use solve::{solve, RosterResult, SolveConfig, SolveStatus};
+pub use solve::{solve, RosterConfig, RosterResult, SolveStatus};

@@ -28,7 +28,7 @@ use crate::units::Seconds;
 
 use super::check::{CheckReport, Rule};
 use super::model::{Assignment, Roster};
-use super::scenario::{DemandSource, ScenarioModel};
+use super::rota_model::{DemandSource, ScenarioModel};
 use super::solve::RosterResult;
 
 /// The file format's name and version.
@@ -604,8 +604,8 @@ pub fn to_roster(s: &Scenario, sm: &ScenarioModel, rota: &Rota) -> Result<Roster
 mod tests {
     use super::*;
     use crate::roster::check::check;
-    use crate::roster::scenario::tests::{rutland, settings};
-    use crate::roster::scenario::{build, ScenarioModel};
+    use crate::roster::rota_model::tests::{rutland, settings};
+    use crate::roster::rota_model::{build, ScenarioModel};
     use crate::roster::solve::SolveStatus;
     use crate::scenario::time::WEEK;
 

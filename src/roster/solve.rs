@@ -1,7 +1,7 @@
 //! Solving a rostering model: formulate, run HiGHS within the configured limits, read the
 //! roster back and have it checked independently.
 //!
-//! Input: a [`RosterModel`] and a [`SolveConfig`] (time limit, relative MIP gap, threads,
+//! Input: a [`RosterModel`] and a [`RosterConfig`] (time limit, relative MIP gap, threads,
 //! seed). Output: a [`RosterResult`] stating the status (optimal, gap reached, time limit with
 //! the gap, time limit without a roster, infeasible), the roster, and the checker's report on
 //! it: objective recomputed from the roster, cover gaps per day x shift x group, and each
@@ -31,9 +31,9 @@ use super::check::{self, CheckError, CheckReport, Measure};
 use super::formulate::{formulate, Fixing};
 use super::model::{ModelError, Roster, RosterModel};
 
-/// Solver limits; build it with [`SolveConfig::new`].
+/// Solver limits; build it with [`RosterConfig::new`].
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct SolveConfig {
+pub struct RosterConfig {
     time_limit_s: f64,
     mip_rel_gap: f64,
     threads: u32,
@@ -60,7 +60,7 @@ pub enum ConfigError {
     HeuristicEffort(f64),
 }
 
-impl SolveConfig {
+impl RosterConfig {
     /// Validates the limits: a time limit above 0 and at most a day
     /// ([`crate::config::MAX_TIME_LIMIT_S`]), gap in `[0, 1)`, at least one thread, a seed
     /// below 2^31.
@@ -219,7 +219,7 @@ pub(super) fn run_highs(
     fixing: Option<&Fixing>,
     start: Option<&Roster>,
     time_limit_s: f64,
-    config: &SolveConfig,
+    config: &RosterConfig,
 ) -> Result<HighsRun, SolveError> {
     let t0 = Instant::now();
     let formulation = formulate(model, fixing);
@@ -333,7 +333,7 @@ pub(super) fn run_highs(
 /// cell held, each improvement kept) runs until 70% of the time, and the whole MILP again,
 /// started from the best roster, for the rest. The bound (and so the gap) is the better of the
 /// whole MILP's two.
-pub fn solve(model: &RosterModel, config: &SolveConfig) -> Result<RosterResult, SolveError> {
+pub fn solve(model: &RosterModel, config: &RosterConfig) -> Result<RosterResult, SolveError> {
     model.validate()?;
     let started = Instant::now();
     let time_limit = std::time::Duration::from_secs_f64(config.time_limit_s);
@@ -454,8 +454,8 @@ mod tests {
     use crate::roster::working_time::WorkingTimeRules;
     use crate::units::Seconds;
 
-    fn exact() -> SolveConfig {
-        SolveConfig::new(120.0, 0.0, 1, 7).unwrap()
+    fn exact() -> RosterConfig {
+        RosterConfig::new(120.0, 0.0, 1, 7).unwrap()
     }
 
     #[test]
@@ -532,11 +532,11 @@ mod tests {
 
     #[test]
     fn rejects_config_out_of_range() {
-        assert_eq!(SolveConfig::new(0.0, 0.0, 1, 0), Err(ConfigError::TimeLimit(0.0)));
-        assert_eq!(SolveConfig::new(1e20, 0.0, 1, 0), Err(ConfigError::TimeLimit(1e20)));
-        assert_eq!(SolveConfig::new(1.0, 1.5, 1, 0), Err(ConfigError::MipGap(1.5)));
-        assert_eq!(SolveConfig::new(1.0, 0.0, 0, 0), Err(ConfigError::Threads(0)));
-        assert_eq!(SolveConfig::new(1.0, 0.0, 1, 1 << 40), Err(ConfigError::Seed(1 << 40)));
+        assert_eq!(RosterConfig::new(0.0, 0.0, 1, 0), Err(ConfigError::TimeLimit(0.0)));
+        assert_eq!(RosterConfig::new(1e20, 0.0, 1, 0), Err(ConfigError::TimeLimit(1e20)));
+        assert_eq!(RosterConfig::new(1.0, 1.5, 1, 0), Err(ConfigError::MipGap(1.5)));
+        assert_eq!(RosterConfig::new(1.0, 0.0, 0, 0), Err(ConfigError::Threads(0)));
+        assert_eq!(RosterConfig::new(1.0, 0.0, 1, 1 << 40), Err(ConfigError::Seed(1 << 40)));
     }
 
     #[test]

@@ -23,7 +23,7 @@
 use crate::ids::{StaffIdx, VisitIdx};
 use crate::matrix::TravelMatrix;
 use crate::routing::check::{check_plan, CheckedCost, Violation};
-use crate::routing::scenario::{map_day, DayConfig, DayError, DayProblem, DayRules};
+use crate::routing::day::{map_day, DayConfig, DayError, DayProblem, DayRules};
 use crate::routing::solution::Plan;
 use crate::routing::SolveStats;
 use crate::scenario::model::Scenario;

@@ -11,7 +11,7 @@
 //!   [`eval`]: full evaluation and O(1) segments; [`incremental`]: re-timing only the routes
 //!   a change touches (synchronised and soft-window problems); [`state`]: the working solution.
 //! - [`solve`] is the stage entry point: search, then recombination, then the plan.
-//! - [`scenario`] maps a scenario day onto a problem; [`days`] carries one day's plan over to
+//! - [`day`] maps a scenario day onto a problem; [`days`] carries one day's plan over to
 //!   the next (a night shift's earlier stops stay fixed) and plans a run of days.
 //!
 //! Architecture: the engine knows nothing of roads, bases or care tiers; the scenario stage
@@ -20,6 +20,7 @@
 pub mod check;
 pub mod constraints;
 pub mod construct;
+pub mod day;
 pub mod days;
 pub mod eval;
 pub mod incremental;
@@ -28,7 +29,6 @@ pub mod moves;
 pub mod pool;
 pub mod problem;
 pub mod rule_fit;
-pub mod scenario;
 pub mod search;
 pub mod solution;
 pub mod state;

@@ -23,11 +23,11 @@
 
 pub mod area;
 pub mod availability;
+pub mod diagnostic;
 pub mod file;
 pub mod generate;
 pub mod model;
 pub mod network;
-pub mod problem;
 pub mod skills;
 pub mod summary;
 pub mod tier;
@@ -36,9 +36,9 @@ pub mod validate;
 
 use std::path::{Path, PathBuf};
 
+pub use diagnostic::{Code, Diagnostic};
 pub use file::ScenarioFile;
 pub use model::Scenario;
-pub use problem::{Code, Problem};
 
 /// Why a scenario could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -46,7 +46,7 @@ pub enum ScenarioError {
     #[error("cannot read scenario {path}: {source}")]
     Read { path: PathBuf, source: std::io::Error },
     #[error("scenario {path} is invalid: {} problem(s), first: {}", problems.len(), problems.first().map(ToString::to_string).unwrap_or_default())]
-    Invalid { path: PathBuf, problems: Vec<Problem> },
+    Invalid { path: PathBuf, problems: Vec<Diagnostic> },
 }
 
 /// Reads and validates a scenario file.

@@ -19,9 +19,9 @@
 use crate::ids::VisitIdx;
 use crate::osm::{built_up_radius_m, OsmExtract, Place};
 use crate::roads::{RoadNetwork, Snap, SnapError};
+use crate::scenario::diagnostic::{Code, Diagnostic};
 use crate::scenario::generate::{GenerateError, HomeSampler};
 use crate::scenario::model::Scenario;
-use crate::scenario::problem::{Code, Problem};
 use crate::spatial::{haversine_m, LonLat};
 use crate::units::Meters;
 
@@ -50,7 +50,7 @@ impl Located {
 /// (far from every road, or on a part of the map not joined to the rest) is listed in
 /// [`Located::unreachable`] for the caller to leave unplaced; a base that cannot be snapped is
 /// a problem (code `location_off_network`, at its JSON path), since no one could start there.
-pub fn snap_locations(s: &Scenario, net: &RoadNetwork, radius: Meters) -> Result<Located, Vec<Problem>> {
+pub fn snap_locations(s: &Scenario, net: &RoadNetwork, radius: Meters) -> Result<Located, Vec<Diagnostic>> {
     let mut snaps = Vec::with_capacity(s.locations.len());
     let mut unreachable = Vec::new();
     let mut problems = Vec::new();
@@ -77,7 +77,7 @@ pub fn snap_locations(s: &Scenario, net: &RoadNetwork, radius: Meters) -> Result
 
 /// The `location_off_network` problems of a scenario: every base and visit whose location
 /// does not snap within `radius`, with the cause (empty when every location snaps).
-pub fn check_locations(s: &Scenario, net: &RoadNetwork, radius: Meters) -> Vec<Problem> {
+pub fn check_locations(s: &Scenario, net: &RoadNetwork, radius: Meters) -> Vec<Diagnostic> {
     s.locations
         .iter()
         .enumerate()
@@ -89,7 +89,7 @@ pub fn check_locations(s: &Scenario, net: &RoadNetwork, radius: Meters) -> Vec<P
 /// reported together with its structural and meaning problems: every `bases[i].location` and
 /// `visits[i].location` with numeric `lat` and `lon` is snapped; anything else is left to the
 /// structural checks.
-pub fn check_file_locations(root: &serde_json::Value, net: &RoadNetwork, radius: Meters) -> Vec<Problem> {
+pub fn check_file_locations(root: &serde_json::Value, net: &RoadNetwork, radius: Meters) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     for (list, what) in [("bases", "base"), ("visits", "visit")] {
         let Some(items) = root.get(list).and_then(|v| v.as_array()) else {
@@ -104,7 +104,7 @@ pub fn check_file_locations(root: &serde_json::Value, net: &RoadNetwork, radius:
                 let name = item["id"]
                     .as_str()
                     .map_or_else(|| format!("{what} {i}"), |id| format!("{what} `{id}`"));
-                problems.push(Problem::new(
+                problems.push(Diagnostic::new(
                     Code::LocationOffNetwork,
                     format!("$.{list}[{i}].location"),
                     format!("{name}: {e}"),
@@ -115,7 +115,7 @@ pub fn check_file_locations(root: &serde_json::Value, net: &RoadNetwork, radius:
     problems
 }
 
-fn off_network(s: &Scenario, location: usize, e: &SnapError) -> Problem {
+fn off_network(s: &Scenario, location: usize, e: &SnapError) -> Diagnostic {
     let nb = s.bases.len();
     let (path, what) = if location < nb {
         (
@@ -126,7 +126,7 @@ fn off_network(s: &Scenario, location: usize, e: &SnapError) -> Problem {
         let v = location - nb;
         (format!("$.visits[{v}].location"), format!("visit `{}`", s.visits[v].id))
     };
-    Problem::new(Code::LocationOffNetwork, path, format!("{what}: {e}"))
+    Diagnostic::new(Code::LocationOffNetwork, path, format!("{what}: {e}"))
 }
 
 /// Household weight of a building by its `building=*` value; `yes` is decided by place.

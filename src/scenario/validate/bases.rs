@@ -2,9 +2,9 @@
 
 use super::Validator;
 use crate::ids::{canonical_id, BaseId};
+use crate::scenario::diagnostic::Code;
 use crate::scenario::file::BaseFile;
 use crate::scenario::model::{Base, OpeningRule, WeeklyHours};
-use crate::scenario::problem::Code;
 use crate::scenario::tier::TimeWindow;
 use crate::scenario::time::{parse_time_of_day, Clock};
 use crate::spatial::LonLat;

@@ -13,8 +13,8 @@
 
 use super::Validator;
 use crate::ids::{StaffIdx, VisitIdx};
+use crate::scenario::diagnostic::Code;
 use crate::scenario::model::{Crew, Scenario, Staff};
-use crate::scenario::problem::Code;
 use crate::scenario::tier::TimeWindow;
 
 impl Validator {

@@ -5,9 +5,9 @@ use chrono::{NaiveDate, Weekday};
 
 use super::Validator;
 use crate::ids::LocationIdx;
+use crate::scenario::diagnostic::Code;
 use crate::scenario::file::{LocationFile, WindowFile};
 use crate::scenario::model::ShiftKind;
-use crate::scenario::problem::Code;
 use crate::scenario::tier::TimeWindow;
 use crate::scenario::time::{parse_date, weekday_from_code, Clock, TimeError};
 use crate::spatial::LonLat;

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use super::Validator;
 use crate::ids::{canonical_id, invisible_character, StaffIdx};
-use crate::scenario::problem::Code;
+use crate::scenario::diagnostic::Code;
 
 impl Validator {
     /// `raw` in canonical form, or `None` after reporting a blank id or an invisible

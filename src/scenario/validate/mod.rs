@@ -35,9 +35,9 @@ mod structure;
 mod visits;
 
 use crate::ids::{EpisodeId, PersonId};
+use crate::scenario::diagnostic::{Code, Diagnostic, Severity};
 use crate::scenario::file::{ScenarioFile, FORMAT};
 use crate::scenario::model::{Base, Provenance, Scenario, Staff, Visit};
-use crate::scenario::problem::{Code, Problem, Severity};
 use crate::scenario::skills::SubstitutionTable;
 use crate::scenario::tier::TimeWindow;
 use crate::scenario::time::{parse_date, Clock};
@@ -54,34 +54,34 @@ pub const MAX_SHIFT: Seconds = Seconds::from_hours(16);
 pub const MAX_VISIT_MIN: i64 = 720;
 
 /// A valid scenario and the warnings found on the way (facts of the day, see
-/// [`Severity`](crate::scenario::problem::Severity)).
+/// [`Severity`](crate::scenario::diagnostic::Severity)).
 #[derive(Clone, Debug)]
 pub struct Checked {
     pub scenario: Scenario,
     /// Every warning, in the order found; never an error.
-    pub warnings: Vec<Problem>,
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Parses and validates a scenario file's text; warnings are dropped (see [`check`]).
-pub fn parse(text: &str) -> Result<Scenario, Vec<Problem>> {
+pub fn parse(text: &str) -> Result<Scenario, Vec<Diagnostic>> {
     check(text).map(|c| c.scenario)
 }
 
 /// Phase two: a well-formed file to the engine scenario, or every problem when any is an
 /// error; warnings are dropped (see [`check_file`]).
-pub fn validate(file: &ScenarioFile) -> Result<Scenario, Vec<Problem>> {
+pub fn validate(file: &ScenarioFile) -> Result<Scenario, Vec<Diagnostic>> {
     check_file(file).map(|c| c.scenario)
 }
 
 /// Parses and validates a scenario file's text, keeping the warnings.
-pub fn check(text: &str) -> Result<Checked, Vec<Problem>> {
+pub fn check(text: &str) -> Result<Checked, Vec<Diagnostic>> {
     let file = parse_structure(text)?;
     check_file(&file)
 }
 
 /// Phase two, keeping the warnings: the scenario when no problem is an error, else every
 /// problem found (errors and warnings, in the order found).
-pub fn check_file(file: &ScenarioFile) -> Result<Checked, Vec<Problem>> {
+pub fn check_file(file: &ScenarioFile) -> Result<Checked, Vec<Diagnostic>> {
     let mut v = Validator::default();
     let scenario = v.scenario(file);
     match scenario {
@@ -95,7 +95,7 @@ pub fn check_file(file: &ScenarioFile) -> Result<Checked, Vec<Problem>> {
 
 #[derive(Default)]
 struct Validator {
-    problems: Vec<Problem>,
+    problems: Vec<Diagnostic>,
 }
 
 impl Validator {
@@ -106,7 +106,7 @@ impl Validator {
 
     /// Records a problem.
     fn report(&mut self, code: Code, path: impl Into<String>, message: impl Into<String>) {
-        self.problems.push(Problem::new(code, path, message));
+        self.problems.push(Diagnostic::new(code, path, message));
     }
 
     /// Every rule, family by family, in the order problems are reported.

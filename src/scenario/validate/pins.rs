@@ -11,9 +11,9 @@ use std::collections::HashMap;
 
 use super::Validator;
 use crate::ids::{StaffIdx, VisitIdx};
+use crate::scenario::diagnostic::Code;
 use crate::scenario::file::{PinnedFile, ScenarioFile, VisitFile};
 use crate::scenario::model::{Crew, Pinned, Scenario, Sync};
-use crate::scenario::problem::Code;
 use crate::scenario::tier::TimeWindow;
 use crate::scenario::time::Clock;
 

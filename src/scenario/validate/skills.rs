@@ -3,8 +3,8 @@
 use std::collections::HashSet;
 
 use super::Validator;
+use crate::scenario::diagnostic::Code;
 use crate::scenario::file::SubstitutionFile;
-use crate::scenario::problem::Code;
 use crate::scenario::skills::{Competence, Competences, Discipline, Substitution, SubstitutionCost, SubstitutionTable};
 
 impl Validator {

@@ -8,9 +8,9 @@ use chrono::Weekday;
 
 use super::{Validator, MAX_SHIFT};
 use crate::ids::{canonical_id, BaseIdx, StaffId};
+use crate::scenario::diagnostic::Code;
 use crate::scenario::file::StaffFile;
 use crate::scenario::model::{DateRange, Shift, Staff};
-use crate::scenario::problem::Code;
 use crate::scenario::tier::TimeWindow;
 use crate::scenario::time::Clock;
 use crate::units::Seconds;

@@ -6,28 +6,28 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::MAX_DAYS;
+use crate::scenario::diagnostic::{Code, Diagnostic};
 use crate::scenario::file::{
     BaseFile, GeneratorFile, ScenarioFile, StaffFile, SubstitutionFile, VisitFile, FORMAT, TOP_LEVEL_KEYS,
 };
-use crate::scenario::problem::{Code, Problem};
 use crate::scenario::time::parse_date;
 
 /// Phase one: the file's text to its typed mirror, or every structural problem.
-pub fn parse_structure(text: &str) -> Result<ScenarioFile, Vec<Problem>> {
+pub fn parse_structure(text: &str) -> Result<ScenarioFile, Vec<Diagnostic>> {
     let text = crate::input::strip_bom(text);
     if let Some(path) = crate::input::duplicate_json_key(text) {
         let message = "this key is given twice in the same object: keep one";
-        return Err(vec![Problem::new(Code::JsonSyntax, path, message)]);
+        return Err(vec![Diagnostic::new(Code::JsonSyntax, path, message)]);
     }
     let root: Value = serde_json::from_str(text).map_err(|e| {
-        vec![Problem::new(
+        vec![Diagnostic::new(
             Code::JsonSyntax,
             "$",
             format!("line {}, column {}: {e}", e.line(), e.column()),
         )]
     })?;
     let Value::Object(obj) = root else {
-        return Err(vec![Problem::new(
+        return Err(vec![Diagnostic::new(
             Code::NotAnObject,
             "$",
             "the top level is not a JSON object",
@@ -36,7 +36,7 @@ pub fn parse_structure(text: &str) -> Result<ScenarioFile, Vec<Problem>> {
     let mut p = Vec::new();
     for key in obj.keys() {
         if !TOP_LEVEL_KEYS.contains(&key.as_str()) {
-            p.push(Problem::new(
+            p.push(Diagnostic::new(
                 Code::UnknownField,
                 format!("$.{key}"),
                 format!("unknown top-level field `{key}`"),
@@ -45,7 +45,7 @@ pub fn parse_structure(text: &str) -> Result<ScenarioFile, Vec<Problem>> {
     }
     for key in ["format", "date", "bases", "staff", "visits"] {
         if !obj.contains_key(key) {
-            p.push(Problem::new(
+            p.push(Diagnostic::new(
                 Code::MissingField,
                 format!("$.{key}"),
                 format!("missing top-level field `{key}`"),
@@ -55,7 +55,7 @@ pub fn parse_structure(text: &str) -> Result<ScenarioFile, Vec<Problem>> {
     let format: Option<String> = field(&obj, "format", &mut p);
     if let Some(f) = &format {
         if f != FORMAT {
-            p.push(Problem::new(
+            p.push(Diagnostic::new(
                 Code::UnsupportedFormat,
                 "$.format",
                 format!("format `{f}` is not `{FORMAT}`"),
@@ -65,7 +65,7 @@ pub fn parse_structure(text: &str) -> Result<ScenarioFile, Vec<Problem>> {
     let date: Option<String> = field(&obj, "date", &mut p);
     if let Some(d) = &date {
         if parse_date(d).is_err() {
-            p.push(Problem::new(
+            p.push(Diagnostic::new(
                 Code::InvalidDate,
                 "$.date",
                 format!("`{d}` is not a date YYYY-MM-DD"),
@@ -79,7 +79,7 @@ pub fn parse_structure(text: &str) -> Result<ScenarioFile, Vec<Problem>> {
     };
     if let Some(n) = days {
         if !(1..=MAX_DAYS).contains(&n) {
-            p.push(Problem::new(Code::InvalidDays, "$.days", format!("days is {n}")));
+            p.push(Diagnostic::new(Code::InvalidDays, "$.days", format!("days is {n}")));
         }
     }
     let generator: Option<Option<GeneratorFile>> = optional_field(&obj, "generator", &mut p);
@@ -111,17 +111,17 @@ pub fn parse_structure(text: &str) -> Result<ScenarioFile, Vec<Problem>> {
     }
 }
 
-fn field<T: DeserializeOwned>(obj: &serde_json::Map<String, Value>, key: &str, p: &mut Vec<Problem>) -> Option<T> {
+fn field<T: DeserializeOwned>(obj: &serde_json::Map<String, Value>, key: &str, p: &mut Vec<Diagnostic>) -> Option<T> {
     let v = obj.get(key)?;
     serde_json::from_value(v.clone())
-        .map_err(|e| p.push(Problem::new(Code::MalformedEntry, format!("$.{key}"), e.to_string())))
+        .map_err(|e| p.push(Diagnostic::new(Code::MalformedEntry, format!("$.{key}"), e.to_string())))
         .ok()
 }
 
 fn optional_field<T: DeserializeOwned>(
     obj: &serde_json::Map<String, Value>,
     key: &str,
-    p: &mut Vec<Problem>,
+    p: &mut Vec<Diagnostic>,
 ) -> Option<Option<T>> {
     match obj.get(key) {
         None | Some(Value::Null) => Some(None),
@@ -132,12 +132,12 @@ fn optional_field<T: DeserializeOwned>(
 fn entries<T: DeserializeOwned>(
     obj: &serde_json::Map<String, Value>,
     key: &str,
-    p: &mut Vec<Problem>,
+    p: &mut Vec<Diagnostic>,
 ) -> Option<Vec<T>> {
     let items = match obj.get(key)? {
         Value::Array(items) => items,
         _ => {
-            p.push(Problem::new(
+            p.push(Diagnostic::new(
                 Code::MalformedEntry,
                 format!("$.{key}"),
                 format!("`{key}` is not an array"),
@@ -152,7 +152,7 @@ fn entries<T: DeserializeOwned>(
             Ok(t) => out.push(t),
             Err(e) => {
                 ok = false;
-                p.push(Problem::new(
+                p.push(Diagnostic::new(
                     Code::MalformedEntry,
                     format!("$.{key}[{i}]"),
                     e.to_string(),

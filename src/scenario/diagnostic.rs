@@ -312,7 +312,7 @@ impl fmt::Display for Code {
 
 /// One problem found in a scenario file.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
+pub struct Diagnostic {
     pub code: Code,
     /// The code's severity.
     pub severity: Severity,
@@ -322,7 +322,7 @@ pub struct Problem {
     pub hint: &'static str,
 }
 
-impl Problem {
+impl Diagnostic {
     /// A problem with the code's severity and hint.
     pub fn new(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
@@ -335,7 +335,7 @@ impl Problem {
     }
 }
 
-impl fmt::Display for Problem {
+impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
@@ -374,9 +374,9 @@ mod tests {
             ]
         );
         assert_eq!(
-            Problem::new(Code::NoQualifiedPair, "$", "m").severity,
+            Diagnostic::new(Code::NoQualifiedPair, "$", "m").severity,
             Severity::Warning
         );
-        assert_eq!(Problem::new(Code::DuplicateId, "$", "m").severity, Severity::Error);
+        assert_eq!(Diagnostic::new(Code::DuplicateId, "$", "m").severity, Severity::Error);
     }
 }
