@@ -261,3 +261,50 @@ fn route_with_no_visits_writes_an_empty_plan() {
     assert_eq!(plan["objective"]["visits"], 0);
     assert_eq!(plan["routes"].as_array().unwrap().len(), 0);
 }
+
+#[test]
+fn a_day_with_no_one_on_shift_is_planned_with_every_visit_unplaced_and_a_rota_stating_the_gap() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = format!("{CASES}/roster-empty-and-failed-runs/zero-staff.json");
+    let (code, out, err) = carerota_code(&[
+        "plan",
+        "--scenario",
+        &scenario,
+        "--date",
+        "2026-06-08",
+        "--config",
+        "solver-configs/quick.toml",
+        "--graph",
+        rutland_graph(),
+        "--out",
+        s(dir.path()),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("no one has a shift on 2026-06-08"), "{err}");
+    let visits = std::fs::read_to_string(dir.path().join("visits.csv")).unwrap();
+    let rows: Vec<&str> = visits.lines().skip(1).collect();
+    assert_eq!(rows.len(), 1, "{visits}");
+    assert!(
+        rows[0].starts_with("v1,") && rows[0].ends_with(",unassigned,,,,,no_skilled_staff"),
+        "{visits}"
+    );
+    let rota = dir.path().join("rota.json");
+    let (code, out, err) = carerota_code(&[
+        "roster",
+        "--scenario",
+        &scenario,
+        "--weeks",
+        "1",
+        "--time-limit",
+        "5",
+        "--config",
+        "solver-configs/quick.toml",
+        "--out",
+        s(&rota),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&rota).unwrap()).unwrap();
+    assert_eq!(v["status"], "optimal");
+    assert_eq!(v["cover"]["met_pct"], 0.0);
+    assert!(v["cover"]["uncovered_staff_hours"].as_f64().unwrap() > 0.0, "{v}");
+}
