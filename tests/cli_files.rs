@@ -50,15 +50,12 @@ fn rutland_graph() -> &'static str {
     })
 }
 
-#[test]
-fn roster_with_zero_staff_and_zero_visits_writes_an_empty_rota_stating_its_status() {
-    let dir = tempfile::tempdir().unwrap();
-    let rota = dir.path().join("rota.json");
-    let scenario = format!("{CASES}/roster-empty-and-failed-runs/zero-staff-zero-visits.json");
-    let (code, out, err) = carerota_code(&[
+/// `carerota roster` of `scenario` for one week with the quick profile, into `rota`.
+fn roster_one_week(scenario: &str, rota: &Path) -> (i32, String, String) {
+    carerota_code(&[
         "roster",
         "--scenario",
-        &scenario,
+        scenario,
         "--weeks",
         "1",
         "--time-limit",
@@ -66,8 +63,16 @@ fn roster_with_zero_staff_and_zero_visits_writes_an_empty_rota_stating_its_statu
         "--config",
         "solver-configs/quick.toml",
         "--out",
-        s(&rota),
-    ]);
+        s(rota),
+    ])
+}
+
+#[test]
+fn roster_with_zero_staff_and_zero_visits_writes_an_empty_rota_stating_its_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let rota = dir.path().join("rota.json");
+    let scenario = format!("{CASES}/roster-empty-and-failed-runs/zero-staff-zero-visits.json");
+    let (code, out, err) = roster_one_week(&scenario, &rota);
     assert_eq!(code, 0, "{out}{err}");
     assert!(!err.contains("HiGHS"), "{err}");
     assert!(err.contains("has no staff"), "{err}");
@@ -289,19 +294,7 @@ fn a_day_with_no_one_on_shift_is_planned_with_every_visit_unplaced_and_a_rota_st
         "{visits}"
     );
     let rota = dir.path().join("rota.json");
-    let (code, out, err) = carerota_code(&[
-        "roster",
-        "--scenario",
-        &scenario,
-        "--weeks",
-        "1",
-        "--time-limit",
-        "5",
-        "--config",
-        "solver-configs/quick.toml",
-        "--out",
-        s(&rota),
-    ]);
+    let (code, out, err) = roster_one_week(&scenario, &rota);
     assert_eq!(code, 0, "{out}{err}");
     let v: Value = serde_json::from_str(&std::fs::read_to_string(&rota).unwrap()).unwrap();
     assert_eq!(v["status"], "optimal");
