@@ -83,3 +83,34 @@ fn validate_exits_non_zero_on_an_error_and_shows_its_severity() {
     assert_eq!(problems[0]["severity"], "error");
     assert_eq!(problems[0]["path"], "$.staff[1].id");
 }
+
+#[test]
+fn output_into_a_pipe_whose_reader_has_gone_ends_quietly_without_a_panic() {
+    // As with `carerota ... | head` once head has exited: the read end is closed before the
+    // first byte is written.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_carerota"))
+        .args([
+            "scenario",
+            "validate",
+            "api/examples/scenario.invalid.json",
+            "--no-network",
+            "--json",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(writer)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{err}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(
+            out.status.signal(),
+            Some(libc::SIGPIPE),
+            "ended by SIGPIPE, as other tools are"
+        );
+    }
+}

@@ -57,6 +57,15 @@ enum Command {
 
 /// Runs the command line; errors are printed to stderr with a non-zero exit status.
 pub fn run() -> ExitCode {
+    // Output piped into a reader that stops early (`carerota ... | head`) ends the program
+    // quietly, as it ends other Unix tools, instead of a panic in `println!`: Rust ignores
+    // SIGPIPE by default; the default action is restored. Files are written through
+    // `output.rs`, never through a pipe, so no file is left half-written by it.
+    #[cfg(unix)]
+    // SAFETY: called first, before any thread exists; SIG_DFL is a valid disposition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("CAREROTA_LOG").unwrap_or_else(|_| "warn,highs=error".into()),

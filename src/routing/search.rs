@@ -182,7 +182,9 @@ struct RunResult {
     pool: RoutePool,
 }
 
-/// Budget tracking: the fraction used, by time or iterations, whichever is further.
+/// Budget tracking. With an iteration limit the schedule (temperature, phase shares) follows
+/// iterations alone, so a run that reaches its limit repeats exactly for a seed whatever the
+/// machine's speed; the time limit then only stops a run early. Without one it follows time.
 struct Budget {
     started: Instant,
     time: Duration,
@@ -190,10 +192,18 @@ struct Budget {
 }
 
 impl Budget {
+    /// The share of the budget used after `iter` iterations, in [0, ∞).
     fn fraction(&self, iter: u64) -> f64 {
-        let by_time = self.started.elapsed().as_secs_f64() / self.time.as_secs_f64().max(1e-9);
-        let by_iter = iter as f64 / self.iterations.max(1) as f64;
-        by_time.max(by_iter)
+        if self.iterations == u64::MAX {
+            self.started.elapsed().as_secs_f64() / self.time.as_secs_f64().max(1e-9)
+        } else {
+            iter as f64 / self.iterations.max(1) as f64
+        }
+    }
+
+    /// True while the run may go on to share `share` of its budget: under it, and in time.
+    fn within(&self, iter: u64, share: f64) -> bool {
+        self.fraction(iter) < share && self.started.elapsed() < self.time
     }
 }
 
@@ -231,7 +241,7 @@ fn run(p: &Problem, cfg: &SearchConfig, nb: &Neighbours, index: usize, started: 
     let mut best = cur.clone();
     let unit = p.unit as f64;
     let (t0, tf) = (cfg.t0 * unit, cfg.tf.min(cfg.t0) * unit);
-    while budget.fraction(iter) < 1.0 {
+    while budget.within(iter, 1.0) {
         iter += 1;
         let temp = t0 * (tf / t0).powf(budget.fraction(iter).min(1.0));
         let mut cand = cur.clone();
@@ -404,7 +414,7 @@ fn minimise_fleet<'p>(
     let mut cur = start;
     let sum_abs = |s: &State<'_>, a: &[u64]| s.unassigned.iter().map(|j| a[j.get()]).sum::<u64>();
     let bound = fleet_lower_bound(p);
-    while budget.fraction(*iter) < share {
+    while budget.within(*iter, share) {
         if cur.unassigned.is_empty() {
             best = cur.clone();
             trace.improved(*iter, "fleet", &best);
@@ -609,6 +619,34 @@ mod tests {
             max_iterations: 300,
             ..SearchConfig::default()
         }
+    }
+
+    #[test]
+    fn an_iteration_limit_alone_sets_the_schedule_and_time_only_stops_the_run() {
+        let started = Instant::now()
+            .checked_sub(Duration::from_secs(10))
+            .expect("the clock is past ten seconds");
+        let by_iterations = Budget {
+            started,
+            time: Duration::from_secs(20),
+            iterations: 100,
+        };
+        // Half the time is gone, a tenth of the iterations: the schedule reads a tenth.
+        assert_eq!(by_iterations.fraction(10), 0.1);
+        assert!(by_iterations.within(10, 1.0) && !by_iterations.within(100, 1.0));
+        let out_of_time = Budget {
+            time: Duration::from_secs(5),
+            ..by_iterations
+        };
+        assert!(!out_of_time.within(10, 1.0), "the time limit still stops the run");
+        let by_time = Budget {
+            iterations: u64::MAX,
+            ..by_iterations
+        };
+        assert!(
+            by_time.fraction(10) >= 0.5,
+            "without an iteration limit, time sets the schedule"
+        );
     }
 
     #[test]
