@@ -108,7 +108,7 @@ fn refuses_out_of_range_counts_seeds_and_shares() {
 
 #[test]
 fn refuses_bad_day_scale_snap_radius_and_point_counts() {
-    let cases: [(&[&str], &str, &str); 6] = [
+    let cases: [(&[&str], &str, &str); 7] = [
         (
             &["route", "--scenario", "x.json", "--day", "-1"],
             "--day",
@@ -157,6 +157,21 @@ fn refuses_bad_day_scale_snap_radius_and_point_counts() {
                 "1",
                 "--days",
                 "43",
+            ],
+            "--days",
+            "from 1 to 42",
+        ),
+        (
+            &[
+                "plan",
+                "--scenario",
+                "data/scenarios/rutland-2026-06-09.json",
+                "--date",
+                "2026-06-09",
+                "--days",
+                "-1",
+                "--out",
+                "/nonexistent/never-written",
             ],
             "--days",
             "from 1 to 42",

@@ -43,9 +43,8 @@ pub struct PlanArgs {
     /// The day to plan, YYYY-MM-DD (a day of the scenario).
     #[arg(long, value_parser = parse_date)]
     date: NaiveDate,
-    /// Plan this many days from `--date` (each a day of the scenario), each with the plan of
-    /// the day before carried over, into one sub-folder of `--out` per date.
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=scenario::validate::MAX_DAYS))]
+    #[arg(long, value_parser = flags::DAYS.parser::<u32>(), allow_negative_numbers = true,
+          help = flags::DAYS.help("Plan this many days from --date (each a day of the scenario), each with the plan of the day before carried over, into one sub-folder of --out per date"))]
     days: Option<u32>,
     /// The plan.json written for the day before `--date`: its stops before the day's start on
     /// shifts running into the day stay fixed, what it finished before then is left out.

@@ -46,6 +46,18 @@ pub enum TimeError {
     TimeOfDay { text: String },
     #[error("`{text}` is not a date of the form YYYY-MM-DD")]
     Date { text: String },
+    #[error("`{text}` has the form YYYY-MM-DD but is not a day of the calendar")]
+    NoSuchDate { text: String },
+}
+
+/// True when `text` has exactly the shape of `pattern`: `d` an ASCII digit, anything else
+/// itself (so `2026-6-9` is not `dddd-dd-dd`, as the schema's patterns say).
+fn has_shape(text: &str, pattern: &str) -> bool {
+    text.len() == pattern.len()
+        && text
+            .bytes()
+            .zip(pattern.bytes())
+            .all(|(c, p)| if p == b'd' { c.is_ascii_digit() } else { c == p })
 }
 
 /// The conversion between local wall-clock times and seconds from the scenario epoch.
@@ -119,6 +131,9 @@ impl Clock {
     /// Parses a local time (see the module doc for the rules).
     pub fn parse(&self, text: &str) -> Result<Seconds, TimeError> {
         let (naive, offset) = split_offset(text).ok_or_else(|| TimeError::Syntax { text: text.into() })?;
+        if !has_shape(naive, "dddd-dd-ddTdd:dd") && !has_shape(naive, "dddd-dd-ddTdd:dd:dd") {
+            return Err(TimeError::Syntax { text: text.into() });
+        }
         let naive = NaiveDateTime::parse_from_str(naive, "%Y-%m-%dT%H:%M:%S")
             .or_else(|_| NaiveDateTime::parse_from_str(naive, "%Y-%m-%dT%H:%M"))
             .map_err(|_| TimeError::Syntax { text: text.into() })?;
@@ -204,7 +219,10 @@ impl Clock {
 
 /// Parses `YYYY-MM-DD`.
 pub fn parse_date(text: &str) -> Result<NaiveDate, TimeError> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| TimeError::Date { text: text.into() })
+    if !has_shape(text, "dddd-dd-dd") {
+        return Err(TimeError::Date { text: text.into() });
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| TimeError::NoSuchDate { text: text.into() })
 }
 
 /// Parses a time of day `HH:MM` into minutes after midnight, 0..=1440 (`24:00` ends a day).
@@ -292,6 +310,23 @@ mod tests {
 
     fn clock(d: &str) -> Clock {
         Clock::new(parse_date(d).unwrap())
+    }
+
+    #[test]
+    fn dates_and_times_must_have_the_schemas_exact_shape() {
+        assert!(matches!(parse_date("2026-6-9"), Err(TimeError::Date { .. })));
+        assert!(matches!(parse_date(" 2026-06-09"), Err(TimeError::Date { .. })));
+        assert!(matches!(parse_date("2026-02-30"), Err(TimeError::NoSuchDate { .. })));
+        assert!(TimeError::NoSuchDate {
+            text: "2026-02-30".into()
+        }
+        .to_string()
+        .contains("not a day of the calendar"));
+        let c = clock("2026-06-09");
+        assert!(matches!(c.parse("2026-6-9T7:30"), Err(TimeError::Syntax { .. })));
+        assert!(matches!(c.parse("2026-06-09T7:30"), Err(TimeError::Syntax { .. })));
+        assert_eq!(c.parse("2026-06-09T07:30").unwrap(), Seconds::from_minutes(450));
+        assert_eq!(c.parse("2026-06-09T07:30:15+01:00").unwrap(), Seconds(450 * 60 + 15));
     }
 
     #[test]
