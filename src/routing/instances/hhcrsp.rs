@@ -236,6 +236,12 @@ pub fn validate(inst: &HhcrspInstance, path: &Path) -> Result<(), InstanceError>
                 }
             }
         }
+        if p.required_caregivers.len() == 2 && p.synchronization.is_none() {
+            return Err(at(
+                format!("{pp}.synchronization"),
+                "missing: a patient with two services needs `simultaneous` or `sequential`".into(),
+            ));
+        }
         if let Some(sync) = &p.synchronization {
             let sp = format!("{pp}.synchronization");
             match (sync.kind.as_str(), sync.distance) {
@@ -543,6 +549,12 @@ mod tests {
         assert_eq!(path, "$.patients[0].required_caregivers");
         let path = refusal(|v| v["patients"][3]["synchronization"]["type"] = "together".into());
         assert_eq!(path, "$.patients[3].synchronization.type");
+        let path = refusal(|v| {
+            let patient = v["patients"][3].as_object_mut().unwrap();
+            let sync = patient.remove("synchronization").unwrap();
+            patient.insert(String::new(), sync);
+        });
+        assert_eq!(path, "$.patients[3].synchronization");
         let path = refusal(|v| v["patients"][4]["synchronization"]["distance"] = serde_json::json!([45, 30]));
         assert_eq!(path, "$.patients[4].synchronization.distance");
         let path = refusal(|v| v["caregivers"][0]["abilities"][0] = "s9".into());
