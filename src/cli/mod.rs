@@ -8,6 +8,7 @@ mod flags;
 mod graph;
 mod output;
 mod plan;
+mod plan_file;
 mod plan_network;
 mod progress;
 mod roster;

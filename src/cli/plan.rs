@@ -24,8 +24,8 @@ use carerota::routing::search::Progress;
 use carerota::scenario::{self, availability::shifts_from_availability, model::Scenario};
 use carerota::units::Meters;
 
-use crate::cli::check::carry_over_from;
 use crate::cli::graph::NetworkSource;
+use crate::cli::plan_file::carry_over_from;
 use crate::cli::progress::Steps;
 use crate::cli::route::{check_rule_fit, plan_json, solve_days, warn_if_empty, DayRequest, SolvedDays};
 use crate::cli::{flags, output};

@@ -21,8 +21,8 @@ use carerota::routing::{self, SolveConfig};
 use carerota::scenario::{self, model::Scenario, network};
 use carerota::units::{Meters, Seconds};
 
-use crate::cli::check::carry_over_from;
 use crate::cli::graph::NetworkSource;
+use crate::cli::plan_file::carry_over_from;
 use crate::cli::progress::{self, Steps};
 use crate::cli::{flags, output};
 

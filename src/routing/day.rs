@@ -37,7 +37,6 @@ use crate::config::{ObjectiveSettings, RoutingSettings, WorkRuleSettings};
 use crate::ids::{JobIdx, LocIdx, StaffIdx, VehicleIdx, VisitIdx};
 use crate::matrix::TravelMatrix;
 use crate::routing::constraints::continuity::continuity;
-use crate::routing::days::CarryOver;
 use crate::routing::problem::{
     BreakRule, Duration, Job, JobPart, Objective, Pin, Problem, ProblemBuilder, ProblemError, RouteMatrix, Rules,
     SkillSet, Sync, Vehicle, WindowKind, WorkRules,
@@ -45,6 +44,7 @@ use crate::routing::problem::{
 use crate::routing::solution::UnassignedReason;
 use crate::scenario::model::{Crew, Scenario, Shift, Sync as CrewSync};
 use crate::scenario::tier::{Tier, TimeWindow};
+use crate::units::Seconds;
 
 /// Cost of leaving a visit unplaced, by tier, in seconds of travel: rapid, fast, normal, planned.
 /// Each is a hundred times the next, and the smallest exceeds a hundred staff driving for a day.
@@ -67,6 +67,40 @@ pub struct DayProblem {
     pub jobs: Vec<VisitIdx>,
     /// What the previous day's plan carried over, when the day was built with it.
     pub previous: Option<CarryOver>,
+}
+
+/// A stop the previous day's plan fixed: the part of `visit` is done on `staff`'s shift that
+/// starts at `shift_start`, starting at `start`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FixedStop {
+    pub visit: VisitIdx,
+    pub part: u8,
+    pub staff: StaffIdx,
+    pub shift_start: Seconds,
+    pub start: Seconds,
+}
+
+/// What the previous day's plan hands to a day (see [`crate::routing::days`]); built there
+/// from a plan's stops (`CarryOver::from_stops`, `CarryOver::after`). `fixed` is sorted by
+/// visit and part; `done` is sorted and holds no visit of `fixed`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CarryOver {
+    pub fixed: Vec<FixedStop>,
+    pub done: Vec<VisitIdx>,
+}
+
+impl CarryOver {
+    /// The fixed stops of `visit`, in part order.
+    pub fn fixed_of(&self, visit: VisitIdx) -> &[FixedStop] {
+        let first = self.fixed.partition_point(|f| f.visit < visit);
+        let last = self.fixed.partition_point(|f| f.visit <= visit);
+        &self.fixed[first..last]
+    }
+
+    /// True when the previous day's plan already did `visit`.
+    pub fn is_done(&self, visit: VisitIdx) -> bool {
+        self.done.binary_search(&visit).is_ok()
+    }
 }
 
 /// Why a day could not be mapped.

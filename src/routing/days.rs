@@ -24,6 +24,7 @@ use crate::ids::{StaffIdx, VisitIdx};
 use crate::matrix::TravelMatrix;
 use crate::routing::check::{check_plan, CheckedCost, Violation};
 use crate::routing::day::{map_day, DayConfig, DayError, DayProblem, DayRules};
+pub use crate::routing::day::{CarryOver, FixedStop};
 use crate::routing::solution::Plan;
 use crate::routing::SolveStats;
 use crate::scenario::model::Scenario;
@@ -41,25 +42,6 @@ pub struct PlannedStop {
     /// The shift the stop lies on.
     pub shift: TimeWindow,
     pub start: Seconds,
-}
-
-/// A stop the previous day's plan fixed: the part of `visit` is done on `staff`'s shift that
-/// starts at `shift_start`, starting at `start`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct FixedStop {
-    pub visit: VisitIdx,
-    pub part: u8,
-    pub staff: StaffIdx,
-    pub shift_start: Seconds,
-    pub start: Seconds,
-}
-
-/// What the previous day's plan hands to a day (see the module docs). `fixed` is sorted by
-/// visit and part; `done` is sorted and holds no visit of `fixed`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CarryOver {
-    pub fixed: Vec<FixedStop>,
-    pub done: Vec<VisitIdx>,
 }
 
 impl CarryOver {
@@ -91,18 +73,6 @@ impl CarryOver {
     /// The carry-over onto the day after `day` from its checked `plan`.
     pub fn after(s: &Scenario, day: &DayProblem, plan: &Plan) -> Self {
         Self::from_stops(s, day.day + 1, planned_stops(day, plan))
-    }
-
-    /// The fixed stops of `visit`, in part order.
-    pub fn fixed_of(&self, visit: VisitIdx) -> &[FixedStop] {
-        let first = self.fixed.partition_point(|f| f.visit < visit);
-        let last = self.fixed.partition_point(|f| f.visit <= visit);
-        &self.fixed[first..last]
-    }
-
-    /// True when the previous day's plan already did `visit`.
-    pub fn is_done(&self, visit: VisitIdx) -> bool {
-        self.done.binary_search(&visit).is_ok()
     }
 }
 
