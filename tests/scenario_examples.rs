@@ -63,25 +63,21 @@ fn schema_requires_the_keys_validation_requires() {
 }
 
 /// Every reason a plan gives an unplaced visit; the match makes a new reason a compile error
-/// here until it is listed.
+/// here until it is listed in `UnassignedReason::ALL` and checked below.
 fn every_reason() -> Vec<UnassignedReason> {
     use UnassignedReason::*;
-    let all = vec![
-        NoSkilledStaff,
-        NoCompatiblePair,
-        NoCapacity,
-        WindowUnreachable,
-        NoFeasibleInsertion,
-        PinnedStaffOffShift,
-        LocationUnreachable,
-    ];
-    for r in &all {
+    for r in UnassignedReason::ALL {
         match r {
             NoSkilledStaff | NoCompatiblePair | NoCapacity | WindowUnreachable | NoFeasibleInsertion
             | PinnedStaffOffShift | LocationUnreachable => {}
         }
     }
-    all
+    assert_eq!(
+        UnassignedReason::ALL.len(),
+        7,
+        "a reason is missing from UnassignedReason::ALL"
+    );
+    UnassignedReason::ALL.to_vec()
 }
 
 #[test]

@@ -128,6 +128,17 @@ pub enum UnassignedReason {
 }
 
 impl UnassignedReason {
+    /// Every reason, in the order the README lists them.
+    pub const ALL: [Self; 7] = [
+        Self::NoSkilledStaff,
+        Self::NoCompatiblePair,
+        Self::NoCapacity,
+        Self::WindowUnreachable,
+        Self::NoFeasibleInsertion,
+        Self::PinnedStaffOffShift,
+        Self::LocationUnreachable,
+    ];
+
     /// Stable code for outputs.
     pub fn code(self) -> &'static str {
         match self {
@@ -143,17 +154,7 @@ impl UnassignedReason {
 
     /// The reason with this [`code`](Self::code).
     pub fn from_code(code: &str) -> Option<Self> {
-        [
-            Self::NoSkilledStaff,
-            Self::NoCompatiblePair,
-            Self::NoCapacity,
-            Self::WindowUnreachable,
-            Self::NoFeasibleInsertion,
-            Self::PinnedStaffOffShift,
-            Self::LocationUnreachable,
-        ]
-        .into_iter()
-        .find(|r| r.code() == code)
+        Self::ALL.into_iter().find(|r| r.code() == code)
     }
 
     /// True for the reasons only a caller can give, by [withholding](Problem::withhold) the
