@@ -37,6 +37,42 @@ pub struct SolverProfile {
     pub description: String,
     pub routing: RoutingSettings,
     pub roster: RosterSettings,
+    pub replan: ReplanSettings,
+}
+
+/// Re-planning the day (`[replan]`): how options are ranked and how far a new version may move
+/// the published plan. Disruption is priced in the objective's points (one point is one second
+/// of travel) and added to the objective when ranking options and choosing a new version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReplanSettings {
+    /// How many options for a referral (`k`).
+    pub options: usize,
+    /// Per visit handed to someone else.
+    pub handover: i64,
+    /// Per minute a visit's start moves beyond `tolerance`.
+    pub move_per_min: i64,
+    /// A start may move this much without counting as a change worth telling anyone.
+    pub tolerance: Seconds,
+    /// Per person (cared-for) whose visit time or staff changes.
+    pub person_told: i64,
+    /// Wall-clock budget of the bounded search that applies an event.
+    pub time_limit: Duration,
+    /// Iterations of that search (the time limit applies as well).
+    pub max_iterations: u64,
+}
+
+impl Default for ReplanSettings {
+    fn default() -> Self {
+        Self {
+            options: 5,
+            handover: 1_800,
+            move_per_min: 60,
+            tolerance: Seconds(15 * 60),
+            person_told: 600,
+            time_limit: Duration::from_millis(1_500),
+            max_iterations: 2_000,
+        }
+    }
 }
 
 /// The daily routing search.
@@ -201,6 +237,35 @@ struct ProfileFile {
     description: String,
     routing: RoutingFile,
     roster: RosterFile,
+    #[serde(default)]
+    replan: ReplanFile,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct ReplanFile {
+    options: usize,
+    handover: i64,
+    move_per_min: i64,
+    tolerance_min: i64,
+    person_told: i64,
+    time_limit_s: f64,
+    max_iterations: u64,
+}
+
+impl Default for ReplanFile {
+    fn default() -> Self {
+        let d = ReplanSettings::default();
+        Self {
+            options: d.options,
+            handover: d.handover,
+            move_per_min: d.move_per_min,
+            tolerance_min: d.tolerance.0 / 60,
+            person_told: d.person_told,
+            time_limit_s: d.time_limit.as_secs_f64(),
+            max_iterations: d.max_iterations,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -454,6 +519,7 @@ pub fn parse(text: &str, path: &Path) -> Result<SolverProfile, ConfigError> {
     let routing_time = seconds("routing.time_limit_s", file.routing.time_limit_s, false);
     let milp_time = seconds("routing.milp_time_limit_s", file.routing.milp_time_limit_s, true);
     let roster_time = seconds("roster.time_limit_s", file.roster.time_limit_s, false);
+    let replan_time = seconds("replan.time_limit_s", file.replan.time_limit_s, false);
     if file.routing.runs == 0 || file.routing.runs > MAX_RUNS {
         problems.push(FieldProblem {
             field: "routing.runs",
@@ -521,6 +587,37 @@ pub fn parse(text: &str, path: &Path) -> Result<SolverProfile, ConfigError> {
             ),
         });
     }
+    let rp = &file.replan;
+    if !(1..=100).contains(&rp.options) {
+        problems.push(FieldProblem {
+            field: "replan.options",
+            message: format!("is {}: give 1 to 100", rp.options),
+        });
+    }
+    if rp.max_iterations == 0 {
+        problems.push(FieldProblem {
+            field: "replan.max_iterations",
+            message: "is 0: give at least 1".into(),
+        });
+    }
+    for (field, v) in [
+        ("replan.handover", rp.handover),
+        ("replan.move_per_min", rp.move_per_min),
+        ("replan.person_told", rp.person_told),
+    ] {
+        if !(0..=1_000_000).contains(&v) {
+            problems.push(FieldProblem {
+                field,
+                message: format!("is {v}: give 0 to 1000000 points"),
+            });
+        }
+    }
+    if !(0..=24 * 60).contains(&rp.tolerance_min) {
+        problems.push(FieldProblem {
+            field: "replan.tolerance_min",
+            message: format!("is {}: give 0 to 1440 minutes", rp.tolerance_min),
+        });
+    }
     let shift_types = shift_types(&r.shift_types, &mut problems);
     let objective = objective_settings(&file.routing.objective, &mut problems);
     let rules = rule_settings(&file.routing.rules, &mut problems);
@@ -559,6 +656,15 @@ pub fn parse(text: &str, path: &Path) -> Result<SolverProfile, ConfigError> {
                 weekend_weight: r.weekend_weight,
                 max_consecutive_days: r.max_consecutive_days,
             },
+        },
+        replan: ReplanSettings {
+            options: rp.options,
+            handover: rp.handover,
+            move_per_min: rp.move_per_min,
+            tolerance: Seconds(rp.tolerance_min * 60),
+            person_told: rp.person_told,
+            time_limit: replan_time,
+            max_iterations: rp.max_iterations,
         },
     })
 }

@@ -4,10 +4,10 @@
 //! kernel (`ids`, `units`, `spatial`, `input`, `tabular`):
 //!
 //! ```text
-//! osm ──► roads ──► matrix ──► scenario ──► roster / routing ──► replan / bases ──► report / api
-//! PBF     CSR graph  durations   bases,       shifts over weeks,   urgent referrals,   HTML, CSV,
-//!         + CH,      and         staff,       routes for a day     base sets           GeoJSON,
-//!         snapping   distances   visits                                                HTTP
+//! osm ──► roads ──► matrix ──► scenario ──► roster / routing ──► dayplan ──► replan / bases ──► report / api
+//! PBF     CSR graph  durations   bases,       shifts over weeks,   checked day  urgent referrals,   HTML, CSV,
+//!         + CH,      and         staff,       routes for a day     solve,       base sets           GeoJSON,
+//!         snapping   distances   visits                            plan.json                        HTTP
 //! ```
 //!
 //! Every stage has its own error type; invalid input is reported with a stable code, the path
@@ -17,6 +17,7 @@ pub mod ids;
 pub mod input;
 
 pub mod config;
+pub mod dayplan;
 pub mod matrix;
 pub mod osm;
 pub mod report;

@@ -14,7 +14,14 @@ use serde_json::Value;
 
 const DEFAULT_SCENARIO: &str = "data/scenarios/rutland-2026-06-09.json";
 const DATE: &str = "2026-06-09";
-const FILES: [&str; 5] = ["plan.json", "rota.csv", "visits.csv", "routes.geojson", "report.html"];
+const FILES: [&str; 6] = [
+    "plan.json",
+    "rota.csv",
+    "visits.csv",
+    "routes.geojson",
+    "report.html",
+    "scenario.json",
+];
 /// Rutland and a margin: lon, lat.
 const RUTLAND_BBOX: ([f64; 2], [f64; 2]) = ([-0.95, 52.45], [-0.35, 52.85]);
 
@@ -89,7 +96,7 @@ fn num(s: &str) -> f64 {
 }
 
 #[test]
-fn readme_command_writes_all_five_files_and_a_summary() {
+fn readme_command_writes_all_six_files_and_a_summary() {
     let run = planned();
     for f in FILES {
         let meta = std::fs::metadata(run.dir.join(f)).unwrap();

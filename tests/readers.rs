@@ -131,7 +131,7 @@ const SOLOMON: &str = "T1\r\n\r\nVEHICLE\r\nNUMBER     CAPACITY\r\n  2         1
 
 /// A line-labelled error points at a line of the text.
 fn line_in_text(line: Option<usize>, text: &str) -> bool {
-    line.map_or(true, |l| (1..=text.lines().count().max(1)).contains(&l))
+    line.is_none_or(|l| (1..=text.lines().count().max(1)).contains(&l))
 }
 
 proptest! {

@@ -69,12 +69,12 @@ fn every_reason() -> Vec<UnassignedReason> {
     for r in UnassignedReason::ALL {
         match r {
             NoSkilledStaff | NoCompatiblePair | NoCapacity | WindowUnreachable | NoFeasibleInsertion
-            | PinnedStaffOffShift | LocationUnreachable => {}
+            | PinnedStaffOffShift | LocationUnreachable | WindowClosed => {}
         }
     }
     assert_eq!(
         UnassignedReason::ALL.len(),
-        7,
+        8,
         "a reason is missing from UnassignedReason::ALL"
     );
     UnassignedReason::ALL.to_vec()

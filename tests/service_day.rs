@@ -246,7 +246,7 @@ fn solve_cfg() -> (DayRules, SolveConfig) {
     let profile = config::load(Path::new(QUICK)).unwrap();
     (
         DayRules::from_settings(&profile.routing),
-        SolveConfig::from_settings(&profile.routing, routing::search::Progress::Silent),
+        SolveConfig::from_settings(&profile.routing, routing::search::Progress::silent()),
     )
 }
 
@@ -373,6 +373,8 @@ fn a_visit_the_previous_day_finished_on_a_shift_that_ended_is_left_out() {
             rules,
             previous: Some(&carry),
             unreachable: &[],
+            remainder: None,
+            handover: None,
         },
     )
     .unwrap();

@@ -28,7 +28,7 @@ fn every_committed_profile_validates_and_builds_both_solver_configs() {
         assert!(!profile.description.is_empty());
         let routing = carerota::routing::SolveConfig::from_settings(
             &profile.routing,
-            carerota::routing::search::Progress::Silent,
+            carerota::routing::search::Progress::silent(),
         );
         assert_eq!(routing.search.seed, profile.routing.seed);
         assert_eq!(routing.search.time_limit, profile.routing.time_limit);

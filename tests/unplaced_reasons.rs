@@ -89,7 +89,7 @@ fn outcomes(file: &Value) -> BTreeMap<String, String> {
     let day = day_problem_with(&s, &m, 0, &DayRules::from_settings(&profile.routing)).unwrap();
     let (plan, _) = routing::solve(
         &day.problem,
-        &SolveConfig::from_settings(&profile.routing, Progress::Silent),
+        &SolveConfig::from_settings(&profile.routing, Progress::silent()),
     );
     check_plan(&day.problem, &plan).unwrap();
     let mut out: BTreeMap<String, String> = day

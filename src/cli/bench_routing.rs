@@ -111,9 +111,9 @@ fn solve_config(args: &RoutingBenchArgs, hierarchy: Hierarchy, t0: f64, tf: f64)
             tf: args.tf.unwrap_or(tf),
             fleet_share: args.fleet_share,
             progress: if args.progress {
-                Progress::Stderr
+                crate::cli::progress::search_lines()
             } else {
-                Progress::Silent
+                Progress::silent()
             },
             ..SearchConfig::default()
         },

@@ -10,6 +10,7 @@ use anyhow::bail;
 use clap::Args;
 
 use carerota::config;
+use carerota::dayplan::solve::locate;
 use carerota::ids::VisitIdx;
 use carerota::matrix;
 use carerota::routing::check::check_plan;
@@ -20,8 +21,7 @@ use carerota::units::Meters;
 use crate::cli::flags;
 use crate::cli::graph::NetworkSource;
 use crate::cli::plan_file::load_plan_file;
-use crate::cli::plan_network::load_for_plan;
-use crate::cli::route::snap_or_refuse;
+use crate::cli::plan_network::{load_for_plan, RecordedNetwork};
 
 #[derive(Args)]
 pub struct CheckArgs {
@@ -48,13 +48,16 @@ pub struct CheckArgs {
 pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
     let profile = config::load(&args.config)?;
     let s = scenario::load(&args.scenario)?;
-    let file = load_plan_file(&s, &args.plan)?;
-    let day = file.day(&s, &args.scenario)?;
+    let (doc, file) = load_plan_file(&s, &args.plan)?;
+    let day = file.day;
     let previous = file.carry_over();
-    let net = load_for_plan(&args.network, file.network.as_ref(), &args.plan)?;
-    let located = snap_or_refuse(&s, &net, Meters(args.snap_radius_m))?;
+    let recorded = RecordedNetwork::from_plan(&doc)?;
+    let net = load_for_plan(&args.network, recorded.as_ref(), &args.plan)?;
+    let located = locate(&s, &net, Meters(args.snap_radius_m))?;
     let m = matrix::compute(&net, &located.snaps);
     let unreachable: Vec<VisitIdx> = located.unreachable.iter().map(|(v, _)| *v).collect();
+    // A re-planned version is checked on the part of the day after its frozen stops.
+    let remainder = file.remainder(&s);
     // The day as it was planned: with what the previous day's plan carried over, if anything,
     // and its unreachable visits withheld.
     let dp = map_day(
@@ -65,6 +68,8 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
             rules: DayRules::from_settings(&profile.routing),
             previous: previous.as_ref(),
             unreachable: &unreachable,
+            remainder: remainder.as_ref(),
+            handover: None,
         },
     )?;
     let plan = file.to_plan(&s, &dp)?;

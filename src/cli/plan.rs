@@ -17,17 +17,21 @@ use chrono::NaiveDate;
 use clap::Args;
 
 use carerota::config;
+use carerota::dayplan::solve::check_rules;
+use carerota::dayplan::write::plan_doc;
+use carerota::dayplan::{DayRequest, SolvedDays};
 use carerota::report::daily::{self, DailyInput};
+use carerota::roads::RoadNetwork;
 use carerota::roster::rota;
 use carerota::routing::days::PlannedDay;
 use carerota::routing::search::Progress;
-use carerota::scenario::{self, availability::shifts_from_availability, model::Scenario};
+use carerota::scenario::{self, availability::shifts_from_availability, file::ScenarioFile, model::Scenario};
 use carerota::units::Meters;
 
 use crate::cli::graph::NetworkSource;
 use crate::cli::plan_file::carry_over_from;
 use crate::cli::progress::Steps;
-use crate::cli::route::{check_rule_fit, plan_json, solve_days, warn_if_empty, DayRequest, SolvedDays};
+use crate::cli::route::{doc_context, load_network, solve_days, warn_if_empty};
 use crate::cli::{flags, output};
 
 #[derive(Args)]
@@ -116,8 +120,9 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
         eprintln!("note: {note}");
         notes.push(note);
     }
+    // Refuse rules no shift can meet before the long steps (the solve repeats it).
     for d in day..day + i64::from(count) {
-        check_rule_fit(&s, d, &profile)?;
+        check_rules(&s, d, &profile)?;
     }
     let previous = match &args.previous_plan {
         Some(path) => Some(carry_over_from(&s, path, day)?),
@@ -133,23 +138,27 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
     for dir in &dirs {
         output::prepare_dir(dir)?;
     }
+    let net = load_network(&args.network, Steps::on_stderr())?;
     let solved = solve_days(
         &s,
         &profile,
-        DayRequest {
+        &net,
+        &DayRequest {
             day,
             days: count,
             previous,
-            network: &args.network,
             snap_radius: Meters(args.snap_radius_m),
-            search_progress: Progress::Silent,
         },
-        Steps::on_stderr(),
+        Progress::silent(),
     )?;
     let mut files: Vec<(PathBuf, String)> = Vec::new();
     let mut summaries = Vec::new();
+    // The scenario as planned (shifts from a rota or availability included): what `check` and
+    // `replan` read the plan with.
+    let planned_scenario = ScenarioFile::from_model(&s).to_json();
     for (planned, dir) in solved.days.iter().zip(&dirs) {
-        let (day_files, summary) = render_day(args, &s, &profile, &solved, planned, &notes)?;
+        let (day_files, summary) = render_day(args, &s, &profile, &net, &solved, planned, &notes)?;
+        files.push((dir.join("scenario.json"), planned_scenario.clone()));
         files.extend(day_files.into_iter().map(|(name, text)| (dir.join(name), text)));
         summaries.push((dir, summary));
     }
@@ -157,7 +166,7 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
     output::write_all(&bytes)?;
     for (dir, summary) in summaries {
         println!(
-            "wrote plan.json, rota.csv, visits.csv, routes.geojson, report.html to {}",
+            "wrote plan.json, rota.csv, visits.csv, routes.geojson, report.html, scenario.json to {}",
             dir.display()
         );
         println!("{summary}");
@@ -170,6 +179,7 @@ fn render_day(
     args: &PlanArgs,
     s: &Scenario,
     profile: &config::SolverProfile,
+    net: &RoadNetwork,
     solved: &SolvedDays,
     planned: &PlannedDay,
     notes: &[String],
@@ -184,7 +194,7 @@ fn render_day(
             c.done.len()
         )
     });
-    let plan = serde_json::to_string_pretty(&plan_json(s, solved, planned, &profile.description))?;
+    let plan = plan_doc(s, &doc_context(s, net, solved, profile), planned).to_json();
     let stats = &planned.stats;
     let name = args
         .scenario
@@ -195,7 +205,7 @@ fn render_day(
         day: &planned.day,
         day_number: planned.day.day,
         plan: &planned.plan,
-        network: &solved.network,
+        network: net,
         snaps: &solved.snaps,
         title: format!("Daily plan: {name}"),
         notes: notes

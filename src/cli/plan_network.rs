@@ -9,8 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail};
-use serde_json::Value;
-
+use carerota::dayplan::PlanDoc;
 use carerota::roads::{self, RoadNetwork};
 
 use crate::cli::graph::{default_osm, NetworkSource};
@@ -25,19 +24,15 @@ pub struct RecordedNetwork {
 
 impl RecordedNetwork {
     /// Reads `$.road_network` from a plan: `None` when absent (an older plan).
-    pub fn from_plan(plan: &Value) -> anyhow::Result<Option<Self>> {
-        let rec = &plan["road_network"];
-        if rec.is_null() {
+    pub fn from_plan(plan: &PlanDoc) -> anyhow::Result<Option<Self>> {
+        let Some(rec) = &plan.road_network else {
             return Ok(None);
-        }
-        let source = rec["source"]
-            .as_str()
-            .ok_or_else(|| anyhow!("$.road_network.source: expected the extract's file name"))?;
-        let hex = rec["sha256"].as_str().unwrap_or_default();
+        };
+        let hex = rec.sha256.as_str();
         let sha256 = parse_sha256(hex)
             .ok_or_else(|| anyhow!("$.road_network.sha256: expected 64 hexadecimal digits, got `{hex}`"))?;
         Ok(Some(RecordedNetwork {
-            source: source.to_string(),
+            source: rec.source.clone(),
             sha256,
         }))
     }
@@ -126,16 +121,32 @@ pub fn load_for_plan(
 mod tests {
     use super::*;
 
+    fn plan_with(network: Option<(&str, &str)>) -> PlanDoc {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/plan-v1-rutland-2026-06-09.json"
+        ))
+        .unwrap();
+        let mut plan = PlanDoc::parse(&text).unwrap();
+        plan.road_network = network.map(|(source, sha256)| carerota::dayplan::doc::NetworkRef {
+            source: source.to_string(),
+            sha256: sha256.to_string(),
+        });
+        plan
+    }
+
     #[test]
     fn reads_the_record_and_refuses_a_malformed_hash() {
         let hex = "ab".repeat(32);
-        let plan = serde_json::json!({"road_network": {"source": "map.osm.pbf", "sha256": hex}});
-        let rec = RecordedNetwork::from_plan(&plan).unwrap().unwrap();
+        let rec = RecordedNetwork::from_plan(&plan_with(Some(("map.osm.pbf", &hex))))
+            .unwrap()
+            .unwrap();
         assert_eq!(rec.source, "map.osm.pbf");
         assert_eq!(rec.sha256, [0xab; 32]);
-        assert_eq!(RecordedNetwork::from_plan(&serde_json::json!({})).unwrap(), None);
-        let bad = serde_json::json!({"road_network": {"source": "m", "sha256": "xyz"}});
-        let err = RecordedNetwork::from_plan(&bad).unwrap_err().to_string();
+        assert_eq!(RecordedNetwork::from_plan(&plan_with(None)).unwrap(), None);
+        let err = RecordedNetwork::from_plan(&plan_with(Some(("m", "xyz"))))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("$.road_network.sha256"), "{err}");
     }
 }

@@ -1,12 +1,15 @@
 //! Progress on the long steps of a command (graph import or cache load, travel matrix, routing
 //! search) with `indicatif`, drawn only when stderr is a terminal: redirected to a file or a
-//! pipe (tests, CI logs) every bar is hidden and nothing is written.
+//! pipe (tests, CI logs) every bar is hidden and nothing is written. [`search_lines`] prints
+//! the search's own progress reports.
 
 use std::io::IsTerminal;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use carerota::routing::search::{Progress, ProgressReport};
 
 /// Where bars go: stderr when it is a terminal, nowhere otherwise.
 #[derive(Clone, Copy, Debug)]
@@ -43,7 +46,7 @@ impl Steps {
     }
 
     /// Runs `work` while a bar fills over `limit` of wall-clock time (the step's time budget).
-    pub fn timed<T: Send>(self, message: &str, limit: Duration, work: impl FnOnce() -> T + Send) -> T {
+    pub fn timed<T>(self, message: &str, limit: Duration, work: impl FnOnce() -> T) -> T {
         let limit_ms = u64::try_from(limit.as_millis()).unwrap_or(u64::MAX).max(1);
         let bar = ProgressBar::with_draw_target(Some(limit_ms), self.target()).with_style(
             ProgressStyle::with_template("{msg} [{bar:30}] {elapsed} of {prefix}")
@@ -79,4 +82,27 @@ impl Steps {
 pub fn done(bar: &ProgressBar, message: &str) {
     bar.set_style(ProgressStyle::with_template("{msg}").expect("invariant: a valid template"));
     bar.finish_with_message(format!("{message}: {:.1} s", bar.elapsed().as_secs_f64()));
+}
+
+/// A search observer that prints the first run's progress on stderr, one line a report:
+/// elapsed time, iteration, phase, routes used, jobs served per priority class (highest first)
+/// and the objective in reported units.
+pub fn search_lines() -> Progress {
+    Progress::observed(|r: &ProgressReport| {
+        let served: Vec<String> = r
+            .served_by_priority
+            .iter()
+            .map(|(ok, total)| format!("{ok}/{total}"))
+            .collect();
+        eprintln!(
+            "[search {}] {:>7.2}s iter {:>8} {:<9} vehicles {:>3} served by priority {} cost {:.3}",
+            r.problem,
+            r.elapsed.as_secs_f64(),
+            r.iteration,
+            r.phase,
+            r.vehicles,
+            served.join(" "),
+            r.cost as f64 / r.unit.max(1) as f64
+        );
+    })
 }

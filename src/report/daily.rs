@@ -164,6 +164,7 @@ pub fn reason_in_words(r: UnassignedReason) -> &'static str {
         UnassignedReason::LocationUnreachable => {
             "its location cannot be reached by road on this map (off the road network, or on a part of it not joined to the rest)"
         }
+        UnassignedReason::WindowClosed => "its time window closed before the day was re-planned, and no one had started it",
     }
 }
 

@@ -67,6 +67,54 @@ pub struct DayProblem {
     pub jobs: Vec<VisitIdx>,
     /// What the previous day's plan carried over, when the day was built with it.
     pub previous: Option<CarryOver>,
+    /// For a re-plan: the work frozen before `now` and where each shift resumes.
+    pub remainder: Option<Remainder>,
+}
+
+/// The day after `now`, for a re-plan (see `crate::replan`): the problem holds only what may
+/// still change. Frozen work (done, under way, or being driven to at `now`) and cancelled
+/// visits are left out; each shift resumes where and when its frozen work ends, or at its base
+/// from `now`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Remainder {
+    /// The re-plan's wall-clock instant: no new work starts, and no one leaves, before it.
+    pub now: Seconds,
+    /// Visits not in the problem (frozen or cancelled), sorted.
+    pub out: Vec<VisitIdx>,
+    /// Where shifts with frozen work resume, one per shift.
+    pub resume: Vec<Resume>,
+    /// Staff who may not work past their (cut) shift end: no overtime allowance.
+    pub no_overtime: Vec<StaffIdx>,
+}
+
+/// Where and when a shift with frozen work resumes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Resume {
+    pub staff: StaffIdx,
+    /// The start of the shift (which shift of theirs).
+    pub shift_start: Seconds,
+    /// The location of the last frozen stop (the route continues from there).
+    pub location: LocIdx,
+    /// The end of the last frozen stop: the earliest the route moves on (and not before `now`).
+    pub at: Seconds,
+    /// Working time before `at` (first departure to `at`, less a break taken), counted against
+    /// the working-time cap.
+    pub worked: Seconds,
+    /// The frozen work includes the shift's break.
+    pub break_taken: bool,
+}
+
+impl Remainder {
+    /// True when `visit` is frozen or cancelled.
+    pub fn is_out(&self, visit: VisitIdx) -> bool {
+        self.out.binary_search(&visit).is_ok()
+    }
+
+    fn resume_of(&self, staff: StaffIdx, shift_start: Seconds) -> Option<&Resume> {
+        self.resume
+            .iter()
+            .find(|r| r.staff == staff && r.shift_start == shift_start)
+    }
 }
 
 /// A stop the previous day's plan fixed: the part of `visit` is done on `staff`'s shift that
@@ -170,6 +218,8 @@ pub fn day_problem_with(s: &Scenario, m: &TravelMatrix, day: i64, rules: &DayRul
             rules: *rules,
             previous: None,
             unreachable: &[],
+            remainder: None,
+            handover: None,
         },
     )
 }
@@ -187,6 +237,22 @@ pub struct DayConfig<'a> {
     /// roads; the engine does not): their jobs are withheld as
     /// [`UnassignedReason::LocationUnreachable`], so the rest of the day is planned.
     pub unreachable: &'a [VisitIdx],
+    /// For a re-plan: only the day after `now` ([`Remainder`]).
+    pub remainder: Option<&'a Remainder>,
+    /// For a re-plan: the price of handing a visit to someone else ([`Handover`]).
+    pub handover: Option<Handover<'a>>,
+}
+
+/// Disruption priced in the day's objective: a visit done by someone who did not have it in
+/// the published plan costs `points`. Added to the substitution table (the weight of
+/// substitution becomes 1, the scenario's substitution costs multiplied by the profile's
+/// weight), so every operator and check prices it per (visit, staff member) as it prices a
+/// stand-in discipline.
+#[derive(Clone, Copy, Debug)]
+pub struct Handover<'a> {
+    /// Who had each visit in the published plan: (visit, staff), sorted.
+    pub previous: &'a [(VisitIdx, StaffIdx)],
+    pub points: i64,
 }
 
 /// Maps a scenario day onto the engine. See the module docs.
@@ -224,7 +290,7 @@ pub fn map_day(s: &Scenario, m: &TravelMatrix, cfg: &DayConfig<'_>) -> Result<Da
         overtime_weight: o.overtime_per_s,
         new_face_weight: o.new_face,
         balance_weight: o.balance_per_1000_s,
-        substitution_weight: o.substitution,
+        substitution_weight: if cfg.handover.is_some() { 1 } else { o.substitution },
     };
     let w = &rules.work;
     let mut work = Vec::new();
@@ -236,27 +302,53 @@ pub fn map_day(s: &Scenario, m: &TravelMatrix, cfg: &DayConfig<'_>) -> Result<Da
         for shift in staff.shifts.iter().flatten().filter(|sh| sh.window.overlaps(&the_day)) {
             let base = LocIdx::new(s.bases[staff.base.get()].location.get());
             let (start, end) = (shift.window.start.0, shift.window.end.0);
-            b.vehicles.push(Vehicle {
-                name: staff.id.to_string(),
-                start: base,
-                end: base,
-                shift_start: start,
-                shift_end: end + w.max_overtime.0,
-                skills: SkillSet::default(),
-                capacity: None,
-                fixed_cost: 0,
-            });
-            let brk = w.brk.filter(|bs| end - start > bs.shifts_over.0).map(|bs| BreakRule {
+            let overtime = match cfg.remainder {
+                Some(r) if r.no_overtime.contains(&StaffIdx::new(si)) => 0,
+                _ => w.max_overtime.0,
+            };
+            let mut brk = w.brk.filter(|bs| end - start > bs.shifts_over.0).map(|bs| BreakRule {
                 length: bs.length.0,
                 earliest: start + bs.window_start.0,
                 latest: (start + bs.window_end.0)
                     .min(end - bs.length.0)
                     .max(start + bs.window_start.0),
             });
+            let mut max_working = w.max_working.map(|c| c.0);
+            let (mut from, mut leave) = (base, start);
+            if let Some(r) = cfg.remainder {
+                // The route goes on from where its frozen work ends, never before `now`.
+                leave = start.max(r.now.0);
+                if let Some(res) = r.resume_of(StaffIdx::new(si), shift.window.start) {
+                    from = res.location;
+                    leave = res.at.0.max(r.now.0);
+                    max_working = max_working.map(|c| (c - res.worked.0).max(0));
+                    if res.break_taken {
+                        brk = None;
+                    }
+                }
+                leave = leave.min(end + overtime);
+                // A break whose window has passed can no longer be taken.
+                brk = brk
+                    .map(|b| BreakRule {
+                        earliest: b.earliest.max(leave),
+                        ..b
+                    })
+                    .filter(|b| b.earliest <= b.latest);
+            }
+            b.vehicles.push(Vehicle {
+                name: staff.id.to_string(),
+                start: from,
+                end: base,
+                shift_start: leave,
+                shift_end: end + overtime,
+                skills: SkillSet::default(),
+                capacity: None,
+                fixed_cost: 0,
+            });
             work.push(Some(WorkRules {
                 contracted_end: end,
                 brk,
-                max_working: w.max_working.map(|c| c.0),
+                max_working,
             }));
             vehicles.push((StaffIdx::new(si), *shift));
         }
@@ -270,7 +362,7 @@ pub fn map_day(s: &Scenario, m: &TravelMatrix, cfg: &DayConfig<'_>) -> Result<Da
         let visit_idx = VisitIdx::new(vi);
         let fixed = carry.fixed_of(visit_idx);
         let due = visit.earliest_start < day_end && visit.latest_start >= day_start && !carry.is_done(visit_idx);
-        if !due && fixed.is_empty() {
+        if (!due && fixed.is_empty()) || cfg.remainder.is_some_and(|r| r.is_out(visit_idx)) {
             continue;
         }
         let n_parts = visit.crew.staff_count() as usize;
@@ -319,12 +411,18 @@ pub fn map_day(s: &Scenario, m: &TravelMatrix, cfg: &DayConfig<'_>) -> Result<Da
                 None
             });
         }
-        // With a carry-over, the time before the day's start was the previous plan's.
-        let earliest = if cfg.previous.is_some() && fixed.len() < n_parts {
+        // With a carry-over, the time before the day's start was the previous plan's; in a
+        // re-plan, the time before `now` is past.
+        let mut earliest = if cfg.previous.is_some() && fixed.len() < n_parts {
             visit.earliest_start.max(day_start).min(visit.latest_start)
         } else {
             visit.earliest_start
         };
+        let mut window_closed = false;
+        if let Some(r) = cfg.remainder {
+            window_closed = visit.latest_start < r.now;
+            earliest = earliest.max(r.now).min(visit.latest_start);
+        }
         let part = |k: usize, label: &str| JobPart {
             skills: SkillSet::default(),
             duration: Duration::Fixed(visit.duration.0),
@@ -356,6 +454,8 @@ pub fn map_day(s: &Scenario, m: &TravelMatrix, cfg: &DayConfig<'_>) -> Result<Da
         });
         if cfg.unreachable.contains(&visit_idx) {
             withheld.push((JobIdx::new(jobs.len()), UnassignedReason::LocationUnreachable));
+        } else if window_closed {
+            withheld.push((JobIdx::new(jobs.len()), UnassignedReason::WindowClosed));
         } else if off_shift {
             withheld.push((JobIdx::new(jobs.len()), UnassignedReason::PinnedStaffOffShift));
         }
@@ -372,16 +472,29 @@ pub fn map_day(s: &Scenario, m: &TravelMatrix, cfg: &DayConfig<'_>) -> Result<Da
                     .flat_map(|v| v.preferred.iter().map(|st| (v.person.get() as u32, st.get() as u32))),
             )
         }),
-        substitution: if o.substitution == 0 {
-            Vec::new()
-        } else {
-            jobs.iter()
+        substitution: match cfg.handover {
+            None if o.substitution == 0 => Vec::new(),
+            None => jobs
+                .iter()
                 .flat_map(|&v| {
                     vehicles
                         .iter()
                         .map(move |(st, _)| s.qualification(*st, v).map_or(0, |c| i64::from(c.0)))
                 })
-                .collect()
+                .collect(),
+            Some(h) => jobs
+                .iter()
+                .flat_map(|&v| {
+                    let first = h.previous.partition_point(|(pv, _)| *pv < v);
+                    let last = h.previous.partition_point(|(pv, _)| *pv <= v);
+                    let had = &h.previous[first..last];
+                    vehicles.iter().map(move |(st, _)| {
+                        let stand_in = o.substitution * s.qualification(*st, v).map_or(0, |c| i64::from(c.0));
+                        let handed = !had.is_empty() && !had.iter().any(|(_, ps)| ps == st);
+                        stand_in + if handed { h.points } else { 0 }
+                    })
+                })
+                .collect(),
         },
     };
     let mut problem = b.build()?;
@@ -394,5 +507,6 @@ pub fn map_day(s: &Scenario, m: &TravelMatrix, cfg: &DayConfig<'_>) -> Result<Da
         vehicles,
         jobs,
         previous: cfg.previous.cloned(),
+        remainder: cfg.remainder.cloned(),
     })
 }

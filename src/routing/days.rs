@@ -166,6 +166,8 @@ pub fn plan_days(
                 rules: cfg.rules,
                 previous: previous.as_ref(),
                 unreachable: &cfg.unreachable,
+                remainder: None,
+                handover: None,
             },
         )
         .map_err(|source| DaysError::Day { day, source })?;

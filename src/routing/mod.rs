@@ -83,11 +83,30 @@ pub struct SolveStats {
     pub curve: Vec<search::CurvePoint>,
 }
 
-/// Solves a problem: search, then set-partitioning recombination over the route pool.
+impl SolveStats {
+    /// The statistics of no search at all (a plan kept as it was).
+    pub fn none(seed: u64) -> Self {
+        Self {
+            seed,
+            runs: 0,
+            best_run: 0,
+            iterations: 0,
+            search_time: Duration::ZERO,
+            milp_time: Duration::ZERO,
+            milp_status: MilpStatus::NotApplicable,
+            milp_improved: false,
+            pool_size: 0,
+            curve: Vec::new(),
+        }
+    }
+}
+
+/// Solves a problem: search, then set-partitioning recombination over the route pool (skipped
+/// once the search was cancelled through its [`search::Progress`]).
 pub fn solve(p: &Problem, cfg: &SolveConfig) -> (Plan, SolveStats) {
     let out = search(p, &cfg.search);
     let started = std::time::Instant::now();
-    let rec = if cfg.milp_time_limit.is_zero() {
+    let rec = if cfg.milp_time_limit.is_zero() || cfg.search.progress.is_cancelled() {
         None
     } else {
         Some(recombine(p, &out.solution, &out.pool, cfg.milp_time_limit))

@@ -16,15 +16,24 @@
 //! Run `i` uses seed `seed + i`; results are collected in run order. With no time limit
 //! (iteration limit only) the outcome is deterministic for a seed and run count.
 //! Every run records its best objective over time ([`CurvePoint`]s, at most one per 100 ms,
-//! into [`SearchOutcome::curve`] for the plan's statistics); with [`Progress::Stderr`] the
-//! first run also prints elapsed time, iteration, jobs served per priority class (distinct
-//! `unassigned_cost`, highest first: the care tiers on a scenario day) and the objective to
-//! stderr, at most once a second (construction included).
+//! into [`SearchOutcome::curve`] for the plan's statistics). A caller follows a search through
+//! [`Progress`]: the first run hands its observer a [`ProgressReport`] (elapsed time, iteration,
+//! jobs served per priority class, i.e. distinct `unassigned_cost`, highest first: the care
+//! tiers on a scenario day, and the objective) at most once a second, construction included;
+//! its cancel flag stops every run at its next iteration, keeping the best found so far. The
+//! engine prints nothing itself.
+//!
+//! With [`SearchConfig::initial`] every run starts from the given solution (its unassigned
+//! jobs inserted by the same construction) instead of from empty routes: re-planning starts
+//! from the published plan, so the result is never worse than it.
 //!
 //! Construction gets half the budget for regret insertion and stops at the full budget;
 //! on problems that are not simple, jobs left over from before a ruin are re-tried only on the
 //! routes changed since (see [`recreate`]).
 
+use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rand::seq::{IndexedRandom, SliceRandom};
@@ -50,11 +59,82 @@ pub enum Hierarchy {
     FleetFirst,
 }
 
-/// Whether to report progress.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Progress {
-    Silent,
-    Stderr,
+/// How far a search has got: what its observer receives (see [`Progress`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProgressReport {
+    /// The problem's name.
+    pub problem: String,
+    /// Since the search started.
+    pub elapsed: Duration,
+    pub iteration: u64,
+    /// `construct`, `fleet`, `improve` or `final`.
+    pub phase: &'static str,
+    /// Routes with at least one task.
+    pub vehicles: usize,
+    /// Per priority class (distinct `unassigned_cost`), highest first: (jobs served, jobs).
+    pub served_by_priority: Vec<(usize, usize)>,
+    /// The objective, in problem units.
+    pub cost: i64,
+    /// Problem units per reported unit ([`Problem::unit`]).
+    pub unit: i64,
+}
+
+/// A callback receiving [`ProgressReport`]s.
+pub type Observer = Arc<dyn Fn(&ProgressReport) + Send + Sync>;
+
+/// How a caller follows and stops a search: an observer called with the first run's progress
+/// (at most once a second, plus the first and the last), and a flag that, once set, stops
+/// every run at its next iteration (the best solution found so far is kept). The default is
+/// silent and cannot be cancelled.
+#[derive(Clone, Default)]
+pub struct Progress {
+    observer: Option<Observer>,
+    cancel: Option<Arc<AtomicBool>>,
+}
+
+impl fmt::Debug for Progress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Progress")
+            .field("observed", &self.observer.is_some())
+            .field("cancel", &self.cancel)
+            .finish()
+    }
+}
+
+impl Progress {
+    /// No reports, no cancel flag.
+    pub fn silent() -> Self {
+        Self::default()
+    }
+
+    /// Reports to `observer`.
+    pub fn observed(observer: impl Fn(&ProgressReport) + Send + Sync + 'static) -> Self {
+        Self {
+            observer: Some(Arc::new(observer)),
+            cancel: None,
+        }
+    }
+
+    /// The same, stopped when `flag` is set.
+    pub fn with_cancel(mut self, flag: Arc<AtomicBool>) -> Self {
+        self.cancel = Some(flag);
+        self
+    }
+
+    /// True once the caller asked the search to stop.
+    pub fn is_cancelled(&self) -> bool {
+        self.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed))
+    }
+
+    fn report(&self, r: &ProgressReport) {
+        if let Some(o) = &self.observer {
+            o(r);
+        }
+    }
+
+    fn is_observed(&self) -> bool {
+        self.observer.is_some()
+    }
 }
 
 /// Knobs of the search.
@@ -82,6 +162,8 @@ pub struct SearchConfig {
     /// Routes kept for the MILP pool (0: none).
     pub pool_capacity: usize,
     pub progress: Progress,
+    /// Where every run starts (a solution of this problem); `None`: from empty routes.
+    pub initial: Option<Solution>,
 }
 
 impl Default for SearchConfig {
@@ -100,7 +182,8 @@ impl Default for SearchConfig {
             blink: 0.01,
             split_growth: 0.5,
             pool_capacity: 30_000,
-            progress: Progress::Silent,
+            progress: Progress::silent(),
+            initial: None,
         }
     }
 }
@@ -185,13 +268,14 @@ struct RunResult {
 /// Budget tracking. With an iteration limit the schedule (temperature, phase shares) follows
 /// iterations alone, so a run that reaches its limit repeats exactly for a seed whatever the
 /// machine's speed; the time limit then only stops a run early. Without one it follows time.
-struct Budget {
+struct Budget<'a> {
     started: Instant,
     time: Duration,
     iterations: u64,
+    progress: &'a Progress,
 }
 
-impl Budget {
+impl Budget<'_> {
     /// The share of the budget used after `iter` iterations, in [0, ∞).
     fn fraction(&self, iter: u64) -> f64 {
         if self.iterations == u64::MAX {
@@ -201,9 +285,10 @@ impl Budget {
         }
     }
 
-    /// True while the run may go on to share `share` of its budget: under it, and in time.
+    /// True while the run may go on to share `share` of its budget: under it, in time, and
+    /// not cancelled.
     fn within(&self, iter: u64, share: f64) -> bool {
-        self.fraction(iter) < share && self.started.elapsed() < self.time
+        self.fraction(iter) < share && self.started.elapsed() < self.time && !self.progress.is_cancelled()
     }
 }
 
@@ -214,9 +299,12 @@ fn run(p: &Problem, cfg: &SearchConfig, nb: &Neighbours, index: usize, started: 
         started,
         time: cfg.time_limit,
         iterations: cfg.max_iterations,
+        progress: &cfg.progress,
     };
-    let mut trace = Trace::new(p, started, cfg.progress == Progress::Stderr && index == 0);
-    let mut cur = State::new(p, Solution::empty(p), p.n_vehicles());
+    let observer = (index == 0 && cfg.progress.is_observed()).then_some(&cfg.progress);
+    let mut trace = Trace::new(p, started, observer);
+    let start = cfg.initial.clone().unwrap_or_else(|| Solution::empty(p));
+    let mut cur = State::new(p, start, p.n_vehicles());
     // Construction may use half the budget; past that, the rest is placed greedily, and it
     // stops at the end of the budget.
     let construct_budget = ConstructBudget {
@@ -273,14 +361,14 @@ fn run(p: &Problem, cfg: &SearchConfig, nb: &Neighbours, index: usize, started: 
     }
 }
 
-/// The best objective over time of one run, and the progress lines on stderr (at most one a
-/// second, plus the first and the last).
-struct Trace {
+/// The best objective over time of one run, and its progress reports (at most one a second,
+/// plus the first and the last).
+struct Trace<'a> {
     started: Instant,
-    to_stderr: bool,
+    observer: Option<&'a Progress>,
     last_line: Option<Instant>,
     name: String,
-    unit: f64,
+    unit: i64,
     /// Distinct priorities (`unassigned_cost`), highest first, with their job counts.
     classes: Vec<(i64, usize)>,
     curve: Vec<CurvePoint>,
@@ -299,8 +387,8 @@ pub struct CurvePoint {
 /// Points closer than this in time replace each other (the curve stays short).
 const CURVE_RESOLUTION: Duration = Duration::from_millis(100);
 
-impl Trace {
-    fn new(p: &Problem, started: Instant, to_stderr: bool) -> Self {
+impl<'a> Trace<'a> {
+    fn new(p: &Problem, started: Instant, observer: Option<&'a Progress>) -> Self {
         let mut classes: Vec<(i64, usize)> = Vec::new();
         for job in &p.jobs {
             match classes.iter_mut().find(|c| c.0 == job.unassigned_cost) {
@@ -311,17 +399,17 @@ impl Trace {
         classes.sort_by_key(|c| std::cmp::Reverse(c.0));
         Self {
             started,
-            to_stderr,
+            observer,
             last_line: None,
             name: p.name.clone(),
-            unit: p.unit as f64,
+            unit: p.unit,
             classes,
             curve: Vec::new(),
         }
     }
 
     /// A new best solution: a point on the curve, and a line if one is due.
-    fn improved(&mut self, iteration: u64, what: &str, s: &State<'_>) {
+    fn improved(&mut self, iteration: u64, what: &'static str, s: &State<'_>) {
         let point = CurvePoint {
             elapsed: self.started.elapsed(),
             iteration,
@@ -338,7 +426,7 @@ impl Trace {
     }
 
     /// A progress line if one is due (at most one a second).
-    fn report(&mut self, iteration: u64, what: &str, s: &State<'_>) {
+    fn report(&mut self, iteration: u64, what: &'static str, s: &State<'_>) {
         if self.last_line.is_none_or(|t| t.elapsed() >= Duration::from_secs(1)) {
             self.line(iteration, what, s);
         }
@@ -351,12 +439,12 @@ impl Trace {
         self.line(iteration, "final", best);
     }
 
-    fn line(&mut self, iteration: u64, what: &str, s: &State<'_>) {
-        if !self.to_stderr {
+    fn line(&mut self, iteration: u64, what: &'static str, s: &State<'_>) {
+        let Some(progress) = self.observer else {
             return;
-        }
+        };
         self.last_line = Some(Instant::now());
-        let served: Vec<String> = self
+        let served_by_priority = self
             .classes
             .iter()
             .map(|&(cost, total)| {
@@ -365,19 +453,19 @@ impl Trace {
                     .iter()
                     .filter(|&&j| s.p.job(j).unassigned_cost == cost)
                     .count();
-                format!("{}/{}", total - missing, total)
+                (total - missing, total)
             })
             .collect();
-        eprintln!(
-            "[search {}] {:>7.2}s iter {:>8} {:<9} vehicles {:>3} served by priority {} cost {:.3}",
-            self.name,
-            self.started.elapsed().as_secs_f64(),
+        progress.report(&ProgressReport {
+            problem: self.name.clone(),
+            elapsed: self.started.elapsed(),
             iteration,
-            what,
-            s.sol.used_vehicles(),
-            served.join(" "),
-            s.cost as f64 / self.unit
-        );
+            phase: what,
+            vehicles: s.sol.used_vehicles(),
+            served_by_priority,
+            cost: s.cost,
+            unit: self.unit,
+        });
     }
 }
 
@@ -626,10 +714,12 @@ mod tests {
         let started = Instant::now()
             .checked_sub(Duration::from_secs(10))
             .expect("the clock is past ten seconds");
+        let silent = Progress::silent();
         let by_iterations = Budget {
             started,
             time: Duration::from_secs(20),
             iterations: 100,
+            progress: &silent,
         };
         // Half the time is gone, a tenth of the iterations: the schedule reads a tenth.
         assert_eq!(by_iterations.fraction(10), 0.1);
@@ -647,6 +737,63 @@ mod tests {
             by_time.fraction(10) >= 0.5,
             "without an iteration limit, time sets the schedule"
         );
+        let flag = Arc::new(AtomicBool::new(false));
+        let cancellable = Progress::silent().with_cancel(flag.clone());
+        let cancelled = Budget {
+            progress: &cancellable,
+            ..by_iterations
+        };
+        assert!(cancelled.within(10, 1.0));
+        flag.store(true, Ordering::Relaxed);
+        assert!(!cancelled.within(10, 1.0), "a set cancel flag stops the run");
+    }
+
+    #[test]
+    fn a_cancelled_search_stops_at_once_and_keeps_a_complete_answer() {
+        let p = line_problem(12, 3, &[(0, 1000), (50, 120), (0, 1000), (300, 400)]);
+        let flag = Arc::new(AtomicBool::new(true));
+        let cfg = SearchConfig {
+            max_iterations: u64::MAX,
+            time_limit: Duration::from_secs(3600),
+            progress: Progress::silent().with_cancel(flag),
+            ..quick(2)
+        };
+        let out = search(&p, &cfg);
+        assert_eq!(out.iterations, 0, "no iteration after the flag was set");
+        let placed: usize = out.solution.routes.iter().map(Vec::len).sum();
+        assert_eq!(placed + out.solution.unassigned_jobs(&p).len(), p.n_tasks());
+    }
+
+    #[test]
+    fn the_observer_hears_the_first_run_from_construction_to_the_final_report() {
+        let p = line_problem(12, 3, &[(0, 1000), (50, 120), (0, 1000), (300, 400)]);
+        let heard = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = heard.clone();
+        let cfg = SearchConfig {
+            progress: Progress::observed(move |r| sink.lock().unwrap().push((r.phase, r.iteration, r.cost))),
+            ..quick(2)
+        };
+        let out = search(&p, &cfg);
+        let heard = heard.lock().unwrap();
+        assert_eq!(heard.first().map(|h| h.0), Some("construct"));
+        let last = heard.last().unwrap();
+        assert_eq!((last.0, last.1), ("final", 300));
+        assert!(heard.iter().all(|h| h.2 >= out.cost), "no report below the best found");
+    }
+
+    #[test]
+    fn a_search_from_an_initial_solution_is_never_worse_than_it() {
+        let p = line_problem(12, 3, &[(0, 1000), (50, 120), (0, 1000), (300, 400)]);
+        let first = search(&p, &quick(1));
+        let again = search(
+            &p,
+            &SearchConfig {
+                initial: Some(first.solution.clone()),
+                max_iterations: 5,
+                ..quick(1)
+            },
+        );
+        assert!(again.cost <= first.cost);
     }
 
     #[test]

@@ -125,11 +125,14 @@ pub enum UnassignedReason {
     /// joined to the rest). The engine never finds this itself: the caller, who knows the
     /// roads, [withholds](Problem::withhold) the job with it.
     LocationUnreachable,
+    /// Re-planning: the visit's start window closed before the re-plan's `now` and it had not
+    /// been started. The caller [withholds](Problem::withhold) the job with it.
+    WindowClosed,
 }
 
 impl UnassignedReason {
     /// Every reason, in the order the README lists them.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::NoSkilledStaff,
         Self::NoCompatiblePair,
         Self::NoCapacity,
@@ -137,6 +140,7 @@ impl UnassignedReason {
         Self::NoFeasibleInsertion,
         Self::PinnedStaffOffShift,
         Self::LocationUnreachable,
+        Self::WindowClosed,
     ];
 
     /// Stable code for outputs.
@@ -149,6 +153,7 @@ impl UnassignedReason {
             Self::NoFeasibleInsertion => "no_feasible_insertion",
             Self::PinnedStaffOffShift => "pinned_staff_off_shift",
             Self::LocationUnreachable => "location_unreachable",
+            Self::WindowClosed => "window_closed",
         }
     }
 
@@ -160,7 +165,10 @@ impl UnassignedReason {
     /// True for the reasons only a caller can give, by [withholding](Problem::withhold) the
     /// job: the engine never finds them on its own.
     pub fn is_withheld_only(self) -> bool {
-        matches!(self, Self::PinnedStaffOffShift | Self::LocationUnreachable)
+        matches!(
+            self,
+            Self::PinnedStaffOffShift | Self::LocationUnreachable | Self::WindowClosed
+        )
     }
 
     /// The first reason that applies to job `j`, judged on the job alone; a withheld job's

@@ -465,6 +465,22 @@ impl<'p> State<'p> {
         self.pair_trials(tasks, &lists[0], &lists[1])
     }
 
+    /// Total cost with each `(vehicle, position, task)` inserted (distinct vehicles), if every
+    /// hard rule holds: exact on every problem (incremental re-timing of the touched routes
+    /// where the problem is not simple, a full evaluation otherwise). Re-planning prices every
+    /// place of a referral with it.
+    pub fn price(&mut self, places: &[(VehicleIdx, usize, TaskIdx)]) -> Option<i64> {
+        if self.inc.is_some() {
+            return self.trial(places);
+        }
+        let mut routes = self.sol.routes.clone();
+        for &(v, i, t) in places {
+            routes[v.get()].insert(i, t);
+        }
+        let e = Evaluator::new(self.p).evaluate_routes(&routes);
+        (e.feasible && e.half_assigned == 0).then_some(e.cost.total)
+    }
+
     /// Total cost with each `(vehicle, position, task)` inserted, if feasible (exact,
     /// incremental; non-simple problems).
     fn trial(&mut self, places: &[(VehicleIdx, usize, TaskIdx)]) -> Option<i64> {
