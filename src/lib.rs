@@ -20,6 +20,7 @@ pub mod config;
 pub mod dayplan;
 pub mod matrix;
 pub mod osm;
+pub mod replan;
 pub mod report;
 pub mod roads;
 pub mod roster;

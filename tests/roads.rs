@@ -498,3 +498,19 @@ fn an_island_over_a_car_ferry_is_reached_in_the_crossing_time_and_a_foot_ferry_j
         Err(SnapError::NotConnected { .. })
     ));
 }
+
+#[test]
+fn extending_a_matrix_by_new_points_equals_computing_it_whole() {
+    let net = roads::build(&leeds_path()).unwrap();
+    let snaps: Vec<_> = net
+        .sample_points(14, 5)
+        .iter()
+        .map(|p| net.snap(*p, FAR).unwrap())
+        .collect();
+    let whole = matrix::compute(&net, &snaps);
+    for split in [0, 1, 9, 14] {
+        let (old, added) = snaps.split_at(split);
+        let grown = matrix::extend(&net, &matrix::compute(&net, old), old, added);
+        assert_eq!(grown, whole, "{split} old points, {} added", added.len());
+    }
+}

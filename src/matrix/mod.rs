@@ -7,6 +7,7 @@
 //! the nodes it settles. Both phases run in parallel on rayon with per-thread scratch, and rows
 //! are collected in index order, so the result never depends on the thread count.
 //! [`Algorithm::Dijkstra`] runs one plain search per source over the whole graph: the oracle.
+//! [`extend`] grows a square matrix by new points, computing only the new rows and columns.
 //!
 //! Units: durations in whole seconds, distances in whole metres, each rounded (half up) from
 //! the exact millisecond / decimetre sums of the fastest path. Invariant: every entry between
@@ -97,6 +98,35 @@ impl TravelMatrix {
 /// The square matrix between `points`.
 pub fn compute(net: &RoadNetwork, points: &[Snap]) -> TravelMatrix {
     compute_between(net, points, points, Algorithm::Ch)
+}
+
+/// The square matrix over `snaps` followed by `added`, from `m`, the square matrix over
+/// `snaps`: the old entries are copied and only the new rows and columns are computed (on the
+/// contraction hierarchy, from the old points to the new and from the new to all), so the
+/// result equals [`compute`] over the joined points at the cost of the new entries alone. For a
+/// scenario that gains visits (a referral), whose locations are appended after the old ones.
+///
+/// Panics when `m` is not the square matrix over `snaps` (a caller's mix-up, not input).
+pub fn extend(net: &RoadNetwork, m: &TravelMatrix, snaps: &[Snap], added: &[Snap]) -> TravelMatrix {
+    let n = snaps.len();
+    assert!(
+        m.rows == n && m.cols == n,
+        "invariant: the matrix to extend is the square matrix over its points"
+    );
+    let all: Vec<Snap> = snaps.iter().chain(added).copied().collect();
+    let to_new = compute_between(net, snaps, added, Algorithm::Ch);
+    let from_new = compute_between(net, added, &all, Algorithm::Ch);
+    let mut costs = Vec::with_capacity(all.len() * all.len());
+    for i in 0..n {
+        costs.extend_from_slice(&m.costs[i * n..(i + 1) * n]);
+        costs.extend_from_slice(&to_new.costs[i * added.len()..(i + 1) * added.len()]);
+    }
+    costs.extend_from_slice(&from_new.costs);
+    TravelMatrix {
+        rows: all.len(),
+        cols: all.len(),
+        costs,
+    }
 }
 
 /// The matrix from every source to every target.

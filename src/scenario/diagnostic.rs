@@ -1,7 +1,8 @@
 //! Validation problems: a stable code, the JSON path, a message and what to do.
 //!
-//! Codes are part of the file format's contract (`api/scenario.schema.json` lists them): a
-//! code is never renamed or reused for another rule. The hint and the severity belong to the
+//! Codes are part of the file formats' contract (`api/scenario.schema.json` lists them; the
+//! re-planning events file, `api/events.schema.json`, reports with the same codes): a code is
+//! never renamed or reused for another rule. The hint and the severity belong to the
 //! code; the message names the values at fault.
 //!
 //! Severity: an error is what can never be right (malformed, contradictory or impossible
@@ -11,7 +12,7 @@
 
 use std::fmt;
 
-/// A rule a scenario file broke.
+/// A rule a scenario file (or an events file against its scenario) broke.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Code {
     JsonSyntax,
@@ -73,11 +74,18 @@ pub enum Code {
     PinnedStaffUnqualified,
     PinnedStaffNotOnShift,
     PinnedStartOutsideWindow,
+    EmptyEvents,
+    UnknownEventType,
+    UnknownVisit,
+    EventTimeOutsideDay,
+    EventEndsBeforeStart,
+    MissingActualTime,
+    VisitAlreadyCancelled,
 }
 
 impl Code {
     /// Every code, in declaration order.
-    pub const ALL: [Code; 59] = [
+    pub const ALL: [Code; 66] = [
         Code::JsonSyntax,
         Code::NotAnObject,
         Code::UnknownField,
@@ -137,6 +145,13 @@ impl Code {
         Code::PinnedStaffUnqualified,
         Code::PinnedStaffNotOnShift,
         Code::PinnedStartOutsideWindow,
+        Code::EmptyEvents,
+        Code::UnknownEventType,
+        Code::UnknownVisit,
+        Code::EventTimeOutsideDay,
+        Code::EventEndsBeforeStart,
+        Code::MissingActualTime,
+        Code::VisitAlreadyCancelled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -201,6 +216,13 @@ impl Code {
             PinnedStaffUnqualified => "pinned_staff_unqualified",
             PinnedStaffNotOnShift => "pinned_staff_not_on_shift",
             PinnedStartOutsideWindow => "pinned_start_outside_window",
+            EmptyEvents => "empty_events",
+            UnknownEventType => "unknown_event_type",
+            UnknownVisit => "unknown_visit",
+            EventTimeOutsideDay => "event_time_outside_day",
+            EventEndsBeforeStart => "event_ends_before_start",
+            MissingActualTime => "missing_actual_time",
+            VisitAlreadyCancelled => "visit_already_cancelled",
         }
     }
 
@@ -209,10 +231,10 @@ impl Code {
         use Code::*;
         match self {
             JsonSyntax => "fix the JSON syntax at the line and column given, or keep one of a key given twice",
-            NotAnObject => "the scenario must be a JSON object with keys format, date, days, bases, staff, visits",
-            UnknownField => "remove the field or check its spelling against api/scenario.schema.json",
-            MissingField => "add the field; api/scenario.schema.json lists the required keys",
-            MalformedEntry => "make the entry match its schema in api/scenario.schema.json",
+            NotAnObject => "the scenario must be a JSON object with keys format, date, days, bases, staff, visits (an events file: an object with the key events)",
+            UnknownField => "remove the field or check its spelling against api/scenario.schema.json (events: api/events.schema.json)",
+            MissingField => "add the field; api/scenario.schema.json (events: api/events.schema.json) lists the required keys",
+            MalformedEntry => "make the entry match its schema in api/scenario.schema.json (events: api/events.schema.json)",
             UnsupportedFormat => "set \"format\": \"carerota-scenario/1\"",
             InvalidDate => "write dates as YYYY-MM-DD",
             InvalidDays => "give the period's length as a whole number of days from 1 to 42",
@@ -267,6 +289,13 @@ impl Code {
             PinnedStaffUnqualified => "pin a staff member whose discipline (or a stand-in), competences and exclusions allow the visit",
             PinnedStaffNotOnShift => "a warning: the plan leaves the visit unplaced unless the pinned staff member's shift that day contains the visit (from the pinned start to its end, or somewhere in its window)",
             PinnedStartOutsideWindow => "give a pinned start inside the visit's start window, or remove the start to pin the staff member only",
+            EmptyEvents => "list at least one event under `events` (api/events.schema.json gives their shapes)",
+            UnknownEventType => "give each event a `type`: referral, staff_unavailable, visit_cancelled or visit_actual",
+            UnknownVisit => "name a visit listed under visits in the scenario, or one referred by an earlier event of the same file",
+            EventTimeOutsideDay => "give a time on the day being re-planned, widened by its night shifts: from 12:00 the day before to 12:00 the day after",
+            EventEndsBeforeStart => "an event's `until` must come after its `from`, and a visit's actual `end` after its actual `start`",
+            MissingActualTime => "a visit_actual event gives the visit's actual `start`, its `end`, or both",
+            VisitAlreadyCancelled => "an earlier event of the same file cancels this visit: remove one of the two events",
         }
     }
 

@@ -43,7 +43,7 @@ use crate::scenario::tier::TimeWindow;
 use crate::scenario::time::{parse_date, Clock};
 use crate::units::Seconds;
 
-pub use structure::parse_structure;
+pub use structure::{parse_structure, read_json};
 use visits::People;
 
 /// The longest scenario period, in days (an episode's six weeks).

@@ -12,21 +12,27 @@ use crate::scenario::file::{
 };
 use crate::scenario::time::parse_date;
 
-/// Phase one: the file's text to its typed mirror, or every structural problem.
-pub fn parse_structure(text: &str) -> Result<ScenarioFile, Vec<Diagnostic>> {
+/// A JSON file's text to its value, as scenario and events files are read: a leading
+/// byte-order mark dropped, a key given twice refused at its path, bad syntax refused with its
+/// line and column (each `json_syntax`).
+pub fn read_json(text: &str) -> Result<Value, Vec<Diagnostic>> {
     let text = crate::input::strip_bom(text);
     if let Some(path) = crate::input::duplicate_json_key(text) {
         let message = "this key is given twice in the same object: keep one";
         return Err(vec![Diagnostic::new(Code::JsonSyntax, path, message)]);
     }
-    let root: Value = serde_json::from_str(text).map_err(|e| {
+    serde_json::from_str(text).map_err(|e| {
         vec![Diagnostic::new(
             Code::JsonSyntax,
             "$",
             format!("line {}, column {}: {e}", e.line(), e.column()),
         )]
-    })?;
-    let Value::Object(obj) = root else {
+    })
+}
+
+/// Phase one: the file's text to its typed mirror, or every structural problem.
+pub fn parse_structure(text: &str) -> Result<ScenarioFile, Vec<Diagnostic>> {
+    let Value::Object(obj) = read_json(text)? else {
         return Err(vec![Diagnostic::new(
             Code::NotAnObject,
             "$",
