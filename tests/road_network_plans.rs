@@ -44,17 +44,7 @@ fn route(scenario: &Path, more: &[&str]) -> (bool, String, String) {
 }
 
 fn check(scenario: &Path, plan: &Path, more: &[&str]) -> (bool, String, String) {
-    let mut args = vec![
-        "check",
-        "--scenario",
-        scenario.to_str().unwrap(),
-        "--plan",
-        plan.to_str().unwrap(),
-        "--config",
-        "solver-configs/quick.toml",
-    ];
-    args.extend_from_slice(more);
-    carerota(&args)
+    common::on_plan("check", scenario, plan, more)
 }
 
 /// The minimal example's places on a small map of their own: a triangle of streets through

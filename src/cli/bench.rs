@@ -8,6 +8,7 @@
 use clap::{Args, Subcommand};
 
 use crate::cli::bench_graph::{self, GraphBenchArgs};
+use crate::cli::bench_replan::{self, ReplanBenchArgs};
 use crate::cli::bench_routing::{self, RoutingBenchArgs};
 use crate::cli::roster::{self, RosterBenchArgs};
 
@@ -22,6 +23,9 @@ pub enum BenchCommand {
     Hhcrsp(RoutingBenchArgs),
     /// Curtois & Qu shift scheduling instances through the rostering MILP.
     Roster(RosterBenchArgs),
+    /// Re-planning a published day, event after event: options and apply latency, disruption
+    /// against a from-scratch re-solve with the same budget (its instances are the events).
+    Replan(ReplanBenchArgs),
 }
 
 pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
@@ -30,6 +34,7 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Solomon(args) => bench_routing::bench_solomon(&args),
         BenchCommand::Hhcrsp(args) => bench_routing::bench_hhcrsp(&args),
         BenchCommand::Roster(args) => roster::bench(&args),
+        BenchCommand::Replan(args) => bench_replan::run(&args),
     }
 }
 

@@ -122,6 +122,12 @@ pub const REPEAT: Whole = Whole {
     min: 1,
     max: 1000,
 };
+/// Options ranked for a referral (the profile's `replan.options` range).
+pub const OPTIONS: Whole = Whole {
+    unit: "options",
+    min: 1,
+    max: 100,
+};
 /// How far a location may be from a road (the area files' limit, `snap_radius_m`).
 pub const SNAP_RADIUS_M: Whole = Whole {
     unit: "metres",

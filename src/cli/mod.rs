@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_graph;
+mod bench_replan;
 mod bench_routing;
 mod check;
 mod flags;
@@ -11,6 +12,7 @@ mod plan;
 mod plan_file;
 mod plan_network;
 mod progress;
+mod replan;
 mod roster;
 mod route;
 mod scenario;
@@ -43,6 +45,9 @@ enum Command {
     /// The team manager's daily plan: routes for everyone on shift, written as plan.json,
     /// rota.csv, visits.csv, routes.geojson and report.html.
     Plan(plan::PlanArgs),
+    /// Re-plan a published day at a time: ranked options for an urgent referral, or (--apply)
+    /// the next version with the least disruption, its diff and who must be told.
+    Replan(replan::ReplanArgs),
     /// Check a plan against its scenario: every time, rule and the objective, recomputed.
     Check(check::CheckArgs),
     /// A rota for a scenario over 1 to 6 weeks: who works which shift, checked, as JSON and CSV.
@@ -79,6 +84,7 @@ pub fn run() -> ExitCode {
         Command::Scenario(cmd) => scenario::run(cmd),
         Command::Route(args) => route::run(&args),
         Command::Plan(args) => plan::run(&args),
+        Command::Replan(args) => replan::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Roster(args) => roster::roster(&args),
         Command::CheckRoster(args) => roster::check_roster(&args),

@@ -276,7 +276,7 @@ impl ScenarioPlan {
             .iter()
             .filter_map(|rt| {
                 let res = rt.resume?;
-                let last = rt.stops.iter().filter(|st| st.frozen).last()?;
+                let last = rt.stops.iter().rfind(|st| st.frozen)?;
                 Some(Resume {
                     staff: rt.staff,
                     shift_start: rt.shift.start,

@@ -1,16 +1,32 @@
-//! Re-planning the day: events, freeze at now, options, apply, diff, readiness.
+//! Re-planning the day: fit an urgent referral, cover a colleague off sick, keep the plan
+//! stable.
 //!
-//! Input: a scenario, the published plan of one of its days, a time `now` and what happened
-//! since the plan was made (an events file). Output: ranked options for fitting a referral, or
-//! the next version of the plan with the frozen part unchanged, and the difference between
-//! the two versions. Each step has its own module; more are added as the stage grows.
+//! ```text
+//! published plan.json + scenario + events.json + now
+//!     └─► events::resolve ─► session::Session::prepare (freeze at now, cut shifts, repair)
+//!             ├─► Session::options (ranked places for a referral, with what else moves)
+//!             └─► Session::apply ─► apply::Version (checked) ─► diff::diff (who must be told)
+//! ```
+//! - [`events`]: the events file (`api/events.schema.json`) resolved onto the scenario.
+//! - [`freeze`]: what may not change at `now`.
+//! - [`session`]: the rest of the day as an engine problem, the published plan repaired onto
+//!   it, disruption against the published plan.
+//! - [`options`]: every place for a referral, ranked by objective plus disruption.
+//! - [`apply`]: the next version, never worse on visits served by tier, checked.
+//! - [`diff`]: per visit and per person, what changed between two versions.
+//! - [`readiness`]: where and when a new Rapid referral could be reached from a plan.
 //!
-//! - [`events`]: the events file (`api/events.schema.json`): its serde mirror, its reader with
-//!   every problem coded at its JSON path, its resolution onto the scenario (referrals become
-//!   visits, ids become indices, times become seconds), and the scenario change a staff
-//!   member's unavailability makes to their shifts.
-//!
-//! Invariant: a re-planning step never changes what happened before `now`; events are applied
-//! in file order.
+//! Architecture invariant: re-planning uses the routing engine and the day plan's document;
+//! the engine knows nothing of events or versions (it sees a smaller day: the
+//! [`crate::routing::day::Remainder`]).
 
+pub mod apply;
+pub mod diff;
 pub mod events;
+pub mod freeze;
+pub mod options;
+pub mod session;
+
+pub use apply::Version;
+pub use options::{OptionsAnswer, ReferralOption};
+pub use session::{Changes, ReplanError, ReplanInput, Session};

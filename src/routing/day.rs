@@ -314,6 +314,7 @@ pub fn map_day(s: &Scenario, m: &TravelMatrix, cfg: &DayConfig<'_>) -> Result<Da
                     .max(start + bs.window_start.0),
             });
             let mut max_working = w.max_working.map(|c| c.0);
+            let mut on_duty_from = None;
             let (mut from, mut leave) = (base, start);
             if let Some(r) = cfg.remainder {
                 // The route goes on from where its frozen work ends, never before `now`.
@@ -322,6 +323,7 @@ pub fn map_day(s: &Scenario, m: &TravelMatrix, cfg: &DayConfig<'_>) -> Result<Da
                     from = res.location;
                     leave = res.at.0.max(r.now.0);
                     max_working = max_working.map(|c| (c - res.worked.0).max(0));
+                    on_duty_from = Some(res.at.0);
                     if res.break_taken {
                         brk = None;
                     }
@@ -346,9 +348,12 @@ pub fn map_day(s: &Scenario, m: &TravelMatrix, cfg: &DayConfig<'_>) -> Result<Da
                 fixed_cost: 0,
             });
             work.push(Some(WorkRules {
-                contracted_end: end,
+                // In a re-plan, time already past the contracted end is sunk: overtime counts
+                // from when the route can move on.
+                contracted_end: end.max(leave),
                 brk,
                 max_working,
+                on_duty_from,
             }));
             vehicles.push((StaffIdx::new(si), *shift));
         }

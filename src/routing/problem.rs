@@ -245,6 +245,9 @@ pub struct WorkRules {
     pub brk: Option<BreakRule>,
     /// Hard cap on working time: first departure to last return, less a break taken in between.
     pub max_working: Option<i64>,
+    /// On duty from this instant whatever the first departure (a re-planned shift already under
+    /// way): working time counts from the earlier of the two.
+    pub on_duty_from: Option<i64>,
 }
 
 /// Continuity of care: who each job is for, who each vehicle is, and the known faces.

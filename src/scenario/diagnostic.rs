@@ -81,11 +81,17 @@ pub enum Code {
     EventEndsBeforeStart,
     MissingActualTime,
     VisitAlreadyCancelled,
+    NowOutsideDay,
+    PlanOfOtherScenario,
+    PlanRejected,
+    VisitAlreadyStarted,
+    VisitNotPlanned,
+    ReferralNotOnDay,
 }
 
 impl Code {
     /// Every code, in declaration order.
-    pub const ALL: [Code; 66] = [
+    pub const ALL: [Code; 72] = [
         Code::JsonSyntax,
         Code::NotAnObject,
         Code::UnknownField,
@@ -152,6 +158,12 @@ impl Code {
         Code::EventEndsBeforeStart,
         Code::MissingActualTime,
         Code::VisitAlreadyCancelled,
+        Code::NowOutsideDay,
+        Code::PlanOfOtherScenario,
+        Code::PlanRejected,
+        Code::VisitAlreadyStarted,
+        Code::VisitNotPlanned,
+        Code::ReferralNotOnDay,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -223,6 +235,12 @@ impl Code {
             EventEndsBeforeStart => "event_ends_before_start",
             MissingActualTime => "missing_actual_time",
             VisitAlreadyCancelled => "visit_already_cancelled",
+            NowOutsideDay => "now_outside_day",
+            PlanOfOtherScenario => "plan_of_other_scenario",
+            PlanRejected => "plan_rejected",
+            VisitAlreadyStarted => "visit_already_started",
+            VisitNotPlanned => "visit_not_planned",
+            ReferralNotOnDay => "referral_not_on_day",
         }
     }
 
@@ -296,6 +314,12 @@ impl Code {
             EventEndsBeforeStart => "an event's `until` must come after its `from`, and a visit's actual `end` after its actual `start`",
             MissingActualTime => "a visit_actual event gives the visit's actual `start`, its `end`, or both",
             VisitAlreadyCancelled => "an earlier event of the same file cancels this visit: remove one of the two events",
+            NowOutsideDay => "give a time on the plan's day, at or after the time its version was made (re-plans go forward in time)",
+            PlanOfOtherScenario => "give the scenario the plan was made on: the scenario.json written beside plan.json",
+            PlanRejected => "the plan breaks a rule as it stands (edited by hand?): give the plan as carerota wrote it, or plan the day again",
+            VisitAlreadyStarted => "a visit that started before now cannot be cancelled: report what happened with visit_actual",
+            VisitNotPlanned => "name a visit with a stop in the plan; a visit left unplaced has no actual times",
+            ReferralNotOnDay => "a referral's start window must meet the plan's day after now: check its referral time, tier and window",
         }
     }
 

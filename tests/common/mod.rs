@@ -66,6 +66,27 @@ pub fn plan_quick_with(scenario: &str, date: &str, out: &std::path::Path, more: 
     carerota(&args)
 }
 
+/// Runs `carerota COMMAND --scenario SCENARIO --plan PLAN --config solver-configs/quick.toml
+/// MORE...`; returns (exit success, stdout, stderr).
+pub fn on_plan(
+    command: &str,
+    scenario: &std::path::Path,
+    plan: &std::path::Path,
+    more: &[&str],
+) -> (bool, String, String) {
+    let mut args = vec![
+        command,
+        "--scenario",
+        scenario.to_str().expect("a UTF-8 path"),
+        "--plan",
+        plan.to_str().expect("a UTF-8 path"),
+        "--config",
+        "solver-configs/quick.toml",
+    ];
+    args.extend_from_slice(more);
+    carerota(&args)
+}
+
 /// Runs `carerota check` of `plan` for `scenario` with the quick profile the plans are made
 /// with; returns (exit success, stdout, stderr).
 pub fn check_quick(scenario: &str, plan: &std::path::Path) -> (bool, String, String) {

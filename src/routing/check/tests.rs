@@ -133,6 +133,7 @@ pub(crate) fn with_rules(p: Problem) -> Problem {
                         latest: 600,
                     }),
                     max_working: Some(v.shift_end - 100),
+                    on_duty_from: None,
                 })
             })
             .collect(),

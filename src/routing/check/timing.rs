@@ -56,8 +56,15 @@ pub(super) fn walk(
         c.distance += m.dist(loc, job.location);
         c.travel_time += travel;
         if si == 0 {
-            // Leaving just in time for the first stop.
-            work -= stop.start - travel;
+            // Leaving just in time for the first stop, unless on duty before then.
+            let on_duty = p
+                .rules
+                .work
+                .get(route.vehicle.get())
+                .copied()
+                .flatten()
+                .and_then(|w| w.on_duty_from);
+            work -= on_duty.map_or(stop.start - travel, |t| t.min(stop.start - travel));
         }
         let arrival = free_at + travel;
         if stop.arrival != arrival {

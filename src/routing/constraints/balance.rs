@@ -65,6 +65,7 @@ mod tests {
                 contracted_end,
                 brk: None,
                 max_working: None,
+                on_duty_from: None,
             })
         };
         b.rules = Rules {

@@ -231,6 +231,7 @@ pub(crate) mod tests {
                     latest,
                 }),
                 max_working: None,
+                on_duty_from: None,
             })],
             ..Rules::default()
         };

@@ -41,7 +41,8 @@ pub fn assess(
         };
     };
     let veh = p.vehicle(v);
-    let depart = start[first.get()] - p.matrix.time(veh.start, p.task(first).location);
+    let just_in_time = start[first.get()] - p.matrix.time(veh.start, p.task(first).location);
+    let depart = rules.on_duty_from.map_or(just_in_time, |t| t.min(just_in_time));
     let inside = brk.filter(|b| matches!(b.at(route.len()), BreakAt::AfterStop(_)));
     let pause = match (inside, rules.brk) {
         (Some(_), Some(rule)) => rule.length,
@@ -76,6 +77,7 @@ mod tests {
                 contracted_end: 100,
                 brk,
                 max_working: cap,
+                on_duty_from: None,
             })],
             ..Rules::default()
         };
