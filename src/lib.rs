@@ -19,6 +19,7 @@ pub mod input;
 pub mod config;
 pub mod matrix;
 pub mod osm;
+pub mod replan;
 pub mod report;
 pub mod roads;
 pub mod roster;

@@ -220,6 +220,7 @@ fn render_day(
             ),
         ])
         .collect(),
+        readiness: None,
     });
     let tiers: Vec<String> = outputs
         .served_by_tier
