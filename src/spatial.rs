@@ -72,6 +72,15 @@ impl LocalFrame {
             (to.lat - from.lat) * M_PER_DEG_LAT,
         ]
     }
+
+    /// The position `east_m` metres east and `north_m` metres north of `from`: the inverse of
+    /// [`offset`](Self::offset).
+    pub fn displace(&self, from: LonLat, east_m: f64, north_m: f64) -> LonLat {
+        LonLat::new(
+            from.lon + east_m / self.m_per_deg_lon,
+            from.lat + north_m / M_PER_DEG_LAT,
+        )
+    }
 }
 
 /// The closest point to `p` on the segment `a`-`b`: its position along the segment as a
@@ -151,6 +160,15 @@ mod tests {
         assert!((mid.distance_m - 111.2).abs() < 0.5, "got {}", mid.distance_m);
         let before = project_onto_segment(LonLat::new(-0.01, 52.0), a, b);
         assert_eq!(before.fraction, 0.0);
+    }
+
+    #[test]
+    fn displace_undoes_offset() {
+        let frame = LocalFrame::at_latitude(52.6);
+        let from = LonLat::new(-0.75, 52.6);
+        let to = frame.displace(from, 5_000.0, -2_500.0);
+        let [x, y] = frame.offset(from, to);
+        assert!((x - 5_000.0).abs() < 1e-6 && (y + 2_500.0).abs() < 1e-6, "{x} {y}");
     }
 
     #[test]

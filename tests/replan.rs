@@ -272,6 +272,10 @@ proptest! {
         let sess = session(p, &now, &ev);
         let v = sess.apply(None, Progress::silent()).unwrap();
         prop_assert!(check_version(&sess, &v.doc).is_empty());
+        if kind == 0 {
+            let (a, b) = (served_by_tier(&v.doc), served_by_tier(&p.doc));
+            prop_assert!(a.iter().zip(&b).all(|(x, y)| x >= y), "a referral serves no fewer: {:?} {:?}", a, b);
+        }
         let after = stops(&v.doc);
         for (key, (staff, start)) in &all {
             let frozen = sess.frozen.stops.iter().any(|f| sess.scenario.visits[f.visit.get()].id.as_str() == key.0 && f.part == key.1);
@@ -363,6 +367,12 @@ fn replan_prints_ranked_options_as_json_and_applies_the_first_into_a_new_folder(
         "solver-configs/quick.toml",
     ]);
     assert!(ok, "check accepts the new version: {out}{err}");
+    let html = std::fs::read_to_string(next.join("report.html")).unwrap();
+    assert!(html.contains("<h2>Changes from version 1</h2>") && html.contains("<td>R00001</td>"));
+    assert!(
+        html.contains("class=\"visit changed\""),
+        "the referral is outlined on the timeline"
+    );
     let csv = std::fs::read_to_string(next.join("diff.csv")).unwrap();
     assert!(
         csv.lines().any(|l| l.starts_with("R00001,0,P09001,rapid,added")),
@@ -431,4 +441,69 @@ fn replan_refuses_bad_input_with_a_code_and_writes_nothing() {
     let (ok, _, err) = run(&cancel("V00001"), "2026-06-09T06:00");
     assert!(!ok && err.contains("plan_of_other_scenario"), "{err}");
     assert!(!next.exists());
+}
+
+/// A Rapid referral is served by its deadline whenever some qualified staff member could take
+/// it there (brute force over every route and position of the rest of the day).
+#[test]
+fn a_rapid_referral_is_served_by_its_deadline_whenever_someone_could_reach_it() {
+    let p = published();
+    let mut checked = 0;
+    for (k, now) in [
+        "2026-06-09T08:10",
+        "2026-06-09T11:20",
+        "2026-06-09T14:30",
+        "2026-06-09T17:45",
+    ]
+    .iter()
+    .enumerate()
+    {
+        for pick in [3usize, 29, 61] {
+            let v = &p.s.visits[(pick + 7 * k) % p.s.visits.len()];
+            let loc = p.s.locations[v.location.get()];
+            let ev = events_of(&format!(
+                r#"{{"events": [{{"type": "referral", "visit": {{"id": "RB", "person": "PB", "location": {{"lat": {}, "lon": {}}}, "tier": "rapid", "referral": "{now}", "duration_min": 45, "discipline": "{}", "staff_count": 1}}}}]}}"#,
+                loc.lat,
+                loc.lon,
+                v.need.discipline.code()
+            ));
+            let sess = session(p, now, &ev);
+            let r = sess.changes.referrals[0];
+            let job = sess.job_of(r).unwrap();
+            let pp = &sess.priced.problem;
+            let t = TaskIdx::new(pp.job_tasks(job).start);
+            let reachable = (0..pp.n_vehicles()).any(|v| {
+                pp.eligible(t, VehicleIdx::new(v))
+                    && (0..=sess.start.routes[v].len()).any(|i| {
+                        let mut sol = sess.start.clone();
+                        sol.routes[v].insert(i, t);
+                        let e = Evaluator::new(pp).evaluate(&sol);
+                        e.feasible && e.half_assigned == 0
+                    })
+            });
+            let answer = sess.options(r, 5).unwrap();
+            assert_eq!(
+                answer.on_time, reachable,
+                "{now} {}: on time exactly when reachable",
+                v.id
+            );
+            if !reachable {
+                assert!(answer.why.is_some());
+                continue;
+            }
+            let version = sess.apply(answer.options.first(), Progress::silent()).unwrap();
+            let deadline = p.s.clock.format(answer.deadline);
+            let start = stops(&version.doc)
+                .into_iter()
+                .find(|((visit, _), _)| visit == "RB")
+                .map(|(_, (_, start))| start);
+            assert!(
+                start.as_ref().is_some_and(|s| *s <= deadline),
+                "{now}: served by {deadline}: {start:?}"
+            );
+            assert!(served_by_tier(&version.doc)[0] > served_by_tier(&p.doc)[0]);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 3, "enough reachable referrals were tried ({checked})");
 }

@@ -555,6 +555,8 @@ fn a_pin_to_someone_off_shift_leaves_that_visit_unplaced_with_its_reason_and_pla
         snaps: &snaps,
         title: "pinned".into(),
         notes: Vec::new(),
+        readiness: None,
+        changes: None,
     });
     let row = files.visits_csv.lines().find(|l| l.starts_with("v-0200,")).unwrap();
     assert!(

@@ -20,6 +20,7 @@ use carerota::config;
 use carerota::dayplan::solve::check_rules;
 use carerota::dayplan::write::plan_doc;
 use carerota::dayplan::{DayRequest, SolvedDays};
+use carerota::replan::readiness::{self, ReadinessConfig, ReadinessInput};
 use carerota::report::daily::{self, DailyInput};
 use carerota::roads::RoadNetwork;
 use carerota::roster::rota;
@@ -200,6 +201,17 @@ fn render_day(
         .scenario
         .file_stem()
         .map_or_else(|| "scenario".to_string(), |n| n.to_string_lossy().into_owned());
+    let readiness = readiness::assess(
+        &ReadinessInput {
+            scenario: s,
+            day: &planned.day,
+            plan: &planned.plan,
+            network: net,
+            snaps: &solved.snaps,
+        },
+        &ReadinessConfig::default(),
+    )
+    .map_err(|e| anyhow::anyhow!("readiness for a Rapid call on {date}: {e}"))?;
     let outputs = daily::render(&DailyInput {
         scenario: s,
         day: &planned.day,
@@ -230,6 +242,8 @@ fn render_day(
             ),
         ])
         .collect(),
+        readiness: Some(&readiness),
+        changes: None,
     });
     let tiers: Vec<String> = outputs
         .served_by_tier

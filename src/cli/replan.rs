@@ -195,6 +195,9 @@ pub fn run(args: &ReplanArgs) -> anyhow::Result<()> {
         snaps: &session.snaps,
         title: format!("Daily plan, version {}", version.doc.version),
         notes,
+        // Readiness is assessed on a day as planned whole (`plan`), not on a re-planned one.
+        readiness: None,
+        changes: Some(&d),
     });
     let files: Vec<(PathBuf, String)> = vec![
         (out.join("plan.json"), version.doc.to_json()),

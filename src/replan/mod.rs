@@ -25,6 +25,7 @@ pub mod diff;
 pub mod events;
 pub mod freeze;
 pub mod options;
+pub mod readiness;
 pub mod session;
 
 pub use apply::Version;

@@ -18,7 +18,14 @@
 //! - lateness: how far a start falls after the visit's latest start (zero while windows are
 //!   hard), in minutes;
 //! - a route's line follows the roads between the snapped points of consecutive stops, from
-//!   the base and back to it.
+//!   the base and back to it;
+//! - readiness, when given ([`crate::replan::readiness`]): minutes from a Rapid call to the
+//!   first arrival, rounded up; "within 2 h" and "within 3 h" include the limit. The section
+//!   "Readiness for a Rapid call" holds the shares of the area (squares, and the caseload by
+//!   square) by half hour and a heat-table of squares by half hour, each cell writing its
+//!   minutes ("full": no room in any qualified route; "off": no one qualified on shift) on a
+//!   band colour from ColorBrewer's RdYlBu (colour-blind safe); the map gains a layer of the
+//!   squares, each shaded by its worst half hour in core hours (08:00 to 20:00).
 //!
 //! Invariants: every visit of the day appears once in `visits.csv`, served (with every
 //! staff member on it) or unassigned (with the reason); every vehicle has one `rota.csv` row.
@@ -36,10 +43,14 @@ use crate::scenario::tier::Tier;
 use crate::spatial::LonLat;
 use crate::units::Seconds;
 
+use crate::replan::diff::{ChangeKind, Diff};
+use crate::replan::readiness::{Lead, Reach, Readiness, SlotSummary, Unreachable, CORE_HOURS, RAPID_LIMIT, UCR_LIMIT};
+use crate::scenario::time::format_time_of_day;
+
 use super::csv::{self, Table};
 use super::geojson::{self, Feature, Geometry};
-use super::html::{self, Page, Section};
-use super::svg_map::{self, MapLine, MapMarker, MapSize, MarkerKind};
+use super::html::{self, Band, HeatCell, HeatSection, Page, Section};
+use super::svg_map::{self, MapArea, MapLine, MapMarker, MapSize, MarkerKind};
 use super::timeline::{self, Block, BlockKind, TimelineRow};
 
 /// Route colours, distinct on screen and in print; routes cycle through them.
@@ -47,6 +58,56 @@ const PALETTE: [&str; 12] = [
     "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f00", "#393b79",
     "#ad494a", "#637939",
 ];
+
+/// Readiness bands (fill, ink, meaning): ColorBrewer's RdYlBu, five classes, which it marks
+/// safe for colour-blind readers (Brewer & Harrower, colorbrewer2.org); each cell also writes
+/// its minutes, so the colour never carries the figure alone.
+const READINESS_BANDS: [(&str, &str, &str); 5] = [
+    ("#2c7bb6", "#ffffff", "within 1 h"),
+    ("#abd9e9", "#1b1b1b", "1 h to 2 h"),
+    ("#ffffbf", "#1b1b1b", "2 h to 3 h"),
+    ("#fdae61", "#1b1b1b", "over 3 h"),
+    (
+        "#d7191c",
+        "#ffffff",
+        "no one: \"full\" (all booked or too far), \"off\" (no one qualified on shift)",
+    ),
+];
+
+/// The band of an answer: within 1 h, 2 h, 3 h, later, or no one.
+fn readiness_band(r: &Reach) -> usize {
+    match r {
+        Ok(a) if a.after <= Seconds::from_hours(1) => 0,
+        Ok(a) if a.after <= UCR_LIMIT => 1,
+        Ok(a) if a.after <= RAPID_LIMIT => 2,
+        Ok(_) => 3,
+        Err(_) => 4,
+    }
+}
+
+/// An answer as a heat-table cell writes it: minutes, or why no one.
+fn readiness_text(r: &Reach) -> String {
+    match r {
+        Ok(a) => ((a.after.0 + 59) / 60).to_string(),
+        Err(Unreachable::NoRoom) => "full".into(),
+        Err(Unreachable::NoQualifiedStaffOnShift) => "off".into(),
+    }
+}
+
+/// A duration as `2 h 35 min`, `45 min`.
+fn h_min(seconds: i64) -> String {
+    let m = (seconds + 59) / 60;
+    match (m / 60, m % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+/// `part of whole (pct %)`.
+fn of_whole(part: u64, whole: u64) -> String {
+    format!("{part} of {whole} ({} %)", percent(part as i64, whole as i64))
+}
 
 /// A solved day and what the report needs beside it.
 pub struct DailyInput<'a> {
@@ -63,6 +124,12 @@ pub struct DailyInput<'a> {
     pub title: String,
     /// Footnotes for the page (solver profile, seed, timings).
     pub notes: Vec<String>,
+    /// The plan's readiness for a Rapid call, when assessed: a section of the page and a
+    /// layer of the map.
+    pub readiness: Option<&'a Readiness>,
+    /// For a re-planned version, the diff from the version before: its changed visits are
+    /// outlined on the timeline and listed in a section.
+    pub changes: Option<&'a Diff>,
 }
 
 /// The rendered files and headline figures.
@@ -146,6 +213,57 @@ fn percent(part: i64, whole: i64) -> String {
 /// A file-format code (`registered_nurse`) as words (`registered nurse`) for the page.
 fn words(code: &str) -> String {
     code.replace('_', " ")
+}
+
+/// The changes of a re-planned version as a table: one row per changed visit part.
+fn changes_section(d: &Diff) -> Section {
+    let count = |k: &str| d.counts.get(k).copied().unwrap_or(0);
+    Section {
+        heading: format!("Changes from version {}", d.from_version),
+        summary: format!(
+            "{} retimed, {} reassigned, {} added, {} dropped; {} staff and {} person(s) to tell.",
+            count("retimed"),
+            count("reassigned"),
+            count("added"),
+            count("dropped"),
+            d.staff_to_tell.len(),
+            d.persons_to_tell.len()
+        ),
+        columns: [
+            "visit",
+            "person",
+            "change",
+            "staff before",
+            "staff now",
+            "start before",
+            "start now",
+            "moved min",
+            "why",
+            "tell",
+        ]
+        .iter()
+        .map(|c| (*c).to_string())
+        .collect(),
+        rows: d
+            .visits
+            .iter()
+            .filter(|c| c.change != ChangeKind::Unchanged)
+            .map(|c| {
+                vec![
+                    c.visit.clone(),
+                    c.person.clone(),
+                    c.change.code().to_string(),
+                    c.old_staff.clone().unwrap_or_default(),
+                    c.new_staff.clone().unwrap_or_default(),
+                    c.old_start.clone().unwrap_or_default(),
+                    c.new_start.clone().unwrap_or_default(),
+                    c.moved_min.map(|m| m.to_string()).unwrap_or_default(),
+                    c.reason.clone().unwrap_or_default(),
+                    if c.tell { "yes" } else { "no" }.to_string(),
+                ]
+            })
+            .collect(),
+    }
 }
 
 /// The reason in a manager's words.
@@ -557,29 +675,39 @@ impl<'a> Ctx<'a> {
             .map(|r| {
                 let staff = self.staff_of(r.vehicle);
                 let mut blocks = Vec::new();
-                let mut block = |start: i64, end: i64, kind: BlockKind, label: String| {
+                let mut block = |start: i64, end: i64, kind: BlockKind, label: String, changed: bool| {
                     if end > start {
                         blocks.push(Block {
                             start: Seconds(start),
                             end: Seconds(end),
                             kind,
                             label,
+                            changed,
                         });
                     }
                 };
                 for s in &r.stops {
                     let v = self.visit_of(s.job);
+                    let changed = self.input.changes.is_some_and(|d| {
+                        d.visits.iter().any(|c| {
+                            c.visit == v.id.as_str()
+                                && c.new_staff.as_deref() == Some(staff.id.as_str())
+                                && c.change != ChangeKind::Unchanged
+                        })
+                    });
                     block(
                         s.arrival - s.travel_in,
                         s.arrival,
                         BlockKind::Travel,
                         format!("drive {} min to {}", minutes(s.travel_in), v.id),
+                        false,
                     );
                     block(
                         s.arrival,
                         s.start,
                         BlockKind::Wait,
                         format!("wait {} min at {}", minutes(s.start - s.arrival), v.id),
+                        false,
                     );
                     block(
                         s.start,
@@ -593,6 +721,7 @@ impl<'a> Ctx<'a> {
                             self.hm(s.start),
                             self.hm(s.end)
                         ),
+                        changed,
                     );
                 }
                 if let Some((start, end, place)) = &r.brk {
@@ -601,6 +730,7 @@ impl<'a> Ctx<'a> {
                         *end,
                         BlockKind::Break,
                         format!("break {}-{} {place}", self.hm(*start), self.hm(*end)),
+                        false,
                     );
                 }
                 if !r.stops.is_empty() {
@@ -609,6 +739,7 @@ impl<'a> Ctx<'a> {
                         r.end_arrival,
                         BlockKind::Travel,
                         format!("drive {} min back to base", minutes(r.return_travel)),
+                        false,
                     );
                 }
                 TimelineRow {
@@ -732,8 +863,10 @@ impl<'a> Ctx<'a> {
                 label: self.visit_label(j),
             });
         }
-        let map_svg = svg_map::render(
+        let areas = self.input.readiness.map_or_else(Vec::new, |r| self.readiness_areas(r));
+        let map_svg = svg_map::render_with_areas(
             self.input.network.graph(),
+            &areas,
             &map_lines,
             &markers,
             MapSize {
@@ -780,8 +913,146 @@ impl<'a> Ctx<'a> {
             unplaced_rows,
             route_tables: self.route_tables(),
             notes: self.input.notes.clone(),
+            heat: self.input.readiness.map(|r| self.readiness_section(r)),
+            changes: self.input.changes.map(changes_section),
         };
         html::render(&page)
+    }
+
+    /// The map layer: each cell shaded by its worst half hour in core hours.
+    fn readiness_areas(&self, r: &Readiness) -> Vec<MapArea> {
+        let core = r.core_slots();
+        r.cells
+            .iter()
+            .enumerate()
+            .filter_map(|(c, cell)| {
+                let (slot, worst) = r.worst(c, &core)?;
+                let at = self.hm(r.slots[slot].at.0);
+                let label = match worst {
+                    Ok(a) => format!(
+                        "{}: at worst {} after a Rapid call at {at} (between {} and {})",
+                        cell.name(),
+                        h_min(a.after.0),
+                        format_time_of_day(CORE_HOURS.0),
+                        format_time_of_day(CORE_HOURS.1)
+                    ),
+                    Err(why) => format!("{}: for a Rapid call at {at}, {}", cell.name(), why.in_words()),
+                };
+                Some(MapArea {
+                    bounds: cell.bounds,
+                    fill: READINESS_BANDS[readiness_band(worst)].0.to_string(),
+                    label,
+                })
+            })
+            .collect()
+    }
+
+    /// The section "Readiness for a Rapid call": what it assumes, the share of the area
+    /// reachable by half hour, and the heat-table of cells by half hour.
+    fn readiness_section(&self, r: &Readiness) -> HeatSection {
+        let lead: Vec<String> = r.lead.disciplines().iter().map(|d| words(d.code())).collect();
+        let who = match &r.lead {
+            Lead::RapidVisits(_) => format!(
+                "staff who may lead a Rapid visit ({}, or a discipline that may stand in for it)",
+                lead.join(", ")
+            ),
+            Lead::AnyOnShift(_) => {
+                "any staff member on shift (the scenario has no Rapid visit to say who leads one)".to_string()
+            }
+        };
+        let core = r.core_slots();
+        let (from, to) = (format_time_of_day(CORE_HOURS.0), format_time_of_day(CORE_HOURS.1));
+        let mut paragraphs = vec![
+            format!(
+                "For a new Rapid referral at each half hour of the day, the earliest that {who} could be there,                  in minutes after the call, without breaking the plan: the visit ({} long) goes into a route after                  the visit in progress or being driven to; later visits may move later within their windows, a                  two-person visit never, the break stays within its window, and everyone is back by the end of                  their shift (with the overtime allowed) and within the working-time cap. {} shift(s) of the day                  qualify.",
+                h_min(r.duration.0),
+                r.qualified_shifts
+            ),
+            format!(
+                "Rapid means someone there within 3 hours; the urgent community response standard (NHS England)                  within 2 hours, {from} to {to}. The area is a grid of {} km squares ({} near a road), named by                  grid reference (letters west to east, numbers north to south) and the settlement nearby. On the                  map above, each square is shaded by its worst half hour between {from} and {to}.",
+                r.config.cell.0 as f64 / 1000.0,
+                r.cells.len()
+            ),
+        ];
+        let worst_of = |pick: fn(&SlotSummary) -> usize| core.iter().copied().min_by_key(|&s| pick(&r.summary[s]));
+        if let (Some(s2), Some(s3), false) = (
+            worst_of(|x| x.cells_within_2h),
+            worst_of(|x| x.cells_within_3h),
+            r.cells.is_empty(),
+        ) {
+            let n = r.cells.len() as u64;
+            paragraphs.push(format!(
+                "Between {from} and {to}, the worst half hour for the 2-hour standard is {}: {} of the area within                  2 hours; for the 3-hour Rapid response it is {}: {} within 3 hours.",
+                self.hm(r.slots[s2].at.0),
+                of_whole(r.summary[s2].cells_within_2h as u64, n),
+                self.hm(r.slots[s3].at.0),
+                of_whole(r.summary[s3].cells_within_3h as u64, n),
+            ));
+        }
+        let figures = Section {
+            heading: "Share of the area reachable, by half hour".into(),
+            summary: "Squares, and people on the caseload by the square they live in, that someone could reach                       within 2 hours and within 3 hours of a call at that time."
+                .into(),
+            columns: [
+                "call at",
+                "squares within 2 h",
+                "squares within 3 h",
+                "caseload within 2 h",
+                "caseload within 3 h",
+            ]
+            .iter()
+            .map(|c| (*c).to_string())
+            .collect(),
+            rows: r
+                .slots
+                .iter()
+                .zip(&r.summary)
+                .map(|(slot, x)| {
+                    vec![
+                        self.hm(slot.at.0),
+                        of_whole(x.cells_within_2h as u64, x.cells as u64),
+                        of_whole(x.cells_within_3h as u64, x.cells as u64),
+                        of_whole(u64::from(x.caseload_within_2h), u64::from(x.caseload)),
+                        of_whole(u64::from(x.caseload_within_3h), u64::from(x.caseload)),
+                    ]
+                })
+                .collect(),
+        };
+        HeatSection {
+            id: "readiness".into(),
+            heading: "Readiness for a Rapid call".into(),
+            paragraphs,
+            bands: READINESS_BANDS
+                .iter()
+                .map(|(fill, ink, label)| Band {
+                    fill: (*fill).to_string(),
+                    ink: (*ink).to_string(),
+                    label: (*label).to_string(),
+                })
+                .collect(),
+            figures,
+            caption: "Minutes from a call to the first arrival, by square (rows) and time of the call (columns)."
+                .into(),
+            columns: r.slots.iter().map(|slot| self.hm(slot.at.0)).collect(),
+            row_heading: "square".into(),
+            rows: r
+                .cells
+                .iter()
+                .enumerate()
+                .map(|(c, cell)| {
+                    let cells = (0..r.slots.len())
+                        .map(|slot| {
+                            let reach = r.reach(slot, c);
+                            HeatCell {
+                                text: readiness_text(reach),
+                                band: readiness_band(reach),
+                            }
+                        })
+                        .collect();
+                    (cell.name(), cells)
+                })
+                .collect(),
+        }
     }
 }
 

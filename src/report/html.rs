@@ -23,6 +23,46 @@ pub struct Page {
     pub route_tables: Vec<Section>,
     /// Footnotes (sources, settings); the OpenStreetMap credit follows them.
     pub notes: Vec<String>,
+    /// A heat-table section after the unplaced visits (readiness for a Rapid call), if any.
+    pub heat: Option<HeatSection>,
+    /// For a re-planned version: what changed from the version before, after the timeline.
+    pub changes: Option<Section>,
+}
+
+/// A colour band of a heat-table: its fill, the text colour on it, and what it means.
+#[derive(Clone, Debug, Default)]
+pub struct Band {
+    pub fill: String,
+    pub ink: String,
+    pub label: String,
+}
+
+/// One cell of a heat-table: the figure written in it (the colour never carries it alone)
+/// and its band.
+#[derive(Clone, Debug, Default)]
+pub struct HeatCell {
+    pub text: String,
+    pub band: usize,
+}
+
+/// A titled section: paragraphs, a legend of bands, a table of figures and a heat-table whose
+/// rows are labelled and whose cells are coloured by band.
+#[derive(Clone, Debug, Default)]
+pub struct HeatSection {
+    /// The element id of the section and the prefix of its tables' ids.
+    pub id: String,
+    pub heading: String,
+    pub paragraphs: Vec<String>,
+    pub bands: Vec<Band>,
+    /// A plain table before the heat-table (e.g. shares by column), with its caption.
+    pub figures: Section,
+    /// A line above the heat-table saying what its cells hold.
+    pub caption: String,
+    /// Column headings of the heat-table (after the row label's).
+    pub columns: Vec<String>,
+    pub row_heading: String,
+    /// Row label and cells.
+    pub rows: Vec<(String, Vec<HeatCell>)>,
 }
 
 /// A titled table.
@@ -66,12 +106,83 @@ fn table(h: &mut String, id: &str, columns: &[String], rows: &[Vec<String>]) {
     h.push_str("</tbody></table>");
 }
 
+/// The CSS classes of a heat section's bands: `.{id}-b{k}` per band.
+fn band_css(sec: &HeatSection) -> String {
+    let mut css = String::from(".heat-wrap{overflow-x:auto}table.heat td{text-align:right;padding:2px 4px;font-size:11px}\
+         table.heat th{font-size:11px;padding:2px 4px}.heat-legend span{display:inline-block;padding:1px 6px;margin:0 6px 0 0;font-size:12px}");
+    for (k, b) in sec.bands.iter().enumerate() {
+        let _ = write!(
+            css,
+            ".{}-b{k}{{background:{};color:{}}}",
+            css_ident(&sec.id),
+            css_value(&b.fill),
+            css_value(&b.ink)
+        );
+    }
+    css
+}
+
+/// `s` with only the characters of a CSS identifier kept.
+fn css_ident(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+/// `s` with only the characters of a CSS colour kept (`#1f77b4`, `rgb(1,2,3)`, `white`).
+fn css_value(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '#' | '(' | ')' | ',' | '.' | ' ' | '%'))
+        .collect()
+}
+
+fn heat_section(h: &mut String, sec: &HeatSection) {
+    let id = css_ident(&sec.id);
+    let _ = write!(h, "<section id=\"{id}\"><h2>{}</h2>", xml_escape(&sec.heading));
+    for p in &sec.paragraphs {
+        let _ = write!(h, "<p>{}</p>", xml_escape(p));
+    }
+    h.push_str("<p class=\"heat-legend\">");
+    for (k, b) in sec.bands.iter().enumerate() {
+        let _ = write!(h, "<span class=\"{id}-b{k}\">{}</span>", xml_escape(&b.label));
+    }
+    h.push_str("</p>");
+    if !sec.figures.rows.is_empty() {
+        let _ = write!(
+            h,
+            "<h3>{}</h3><p>{}</p>",
+            xml_escape(&sec.figures.heading),
+            xml_escape(&sec.figures.summary)
+        );
+        table(h, &format!("{id}-figures"), &sec.figures.columns, &sec.figures.rows);
+    }
+    let _ = write!(
+        h,
+        "<p>{}</p><div class=\"heat-wrap\"><table id=\"{id}-heat\" class=\"heat\"><thead><tr><th scope=\"col\">{}</th>",
+        xml_escape(&sec.caption),
+        xml_escape(&sec.row_heading)
+    );
+    for c in &sec.columns {
+        let _ = write!(h, "<th scope=\"col\">{}</th>", xml_escape(c));
+    }
+    h.push_str("</tr></thead><tbody>");
+    for (label, cells) in &sec.rows {
+        let _ = write!(h, "<tr><th scope=\"row\">{}</th>", xml_escape(label));
+        for c in cells {
+            let _ = write!(h, "<td class=\"{id}-b{}\">{}</td>", c.band, xml_escape(&c.text));
+        }
+        h.push_str("</tr>");
+    }
+    h.push_str("</tbody></table></div></section>");
+}
+
 /// Renders the page.
 pub fn render(page: &Page) -> String {
     let mut h = String::new();
+    let extra_css = page.heat.as_ref().map(band_css).unwrap_or_default();
     let _ = write!(
         h,
-        "<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>{}</title><style>{CSS}</style></head><body>",
+        "<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>{}</title><style>{CSS}{extra_css}</style></head><body>",
         xml_escape(&page.title)
     );
     let _ = write!(
@@ -96,12 +207,33 @@ pub fn render(page: &Page) -> String {
          <span style=\"background:#2a9d8f\"></span>visit<span style=\"background:#8d99ae\"></span>break\
          <span style=\"background:#e9ecef\"></span>waiting</p>",
     );
+    if page.changes.is_some() {
+        h.push_str(
+            "<p class=\"legend\"><span style=\"background:#2a9d8f;outline:2px dashed #000\"></span>changed in this version</p>",
+        );
+    }
     let _ = write!(h, "<div id=\"timeline\">{}</div>", page.timeline_svg);
+    if let Some(changes) = &page.changes {
+        let _ = write!(
+            h,
+            "<h2>{}</h2><p>{}</p>",
+            xml_escape(&changes.heading),
+            xml_escape(&changes.summary)
+        );
+        if changes.rows.is_empty() {
+            h.push_str("<p id=\"changes\">Nothing changed.</p>");
+        } else {
+            table(&mut h, "changes", &changes.columns, &changes.rows);
+        }
+    }
     let _ = write!(h, "<h2>Not placed ({})</h2>", page.unplaced_rows.len());
     if page.unplaced_rows.is_empty() {
         h.push_str("<p id=\"unplaced\">Every visit has a place in the plan.</p>");
     } else {
         table(&mut h, "unplaced", &page.unplaced_columns, &page.unplaced_rows);
+    }
+    if let Some(sec) = &page.heat {
+        heat_section(&mut h, sec);
     }
     if !page.route_tables.is_empty() {
         h.push_str("<h2>Routes by staff member</h2>");
@@ -133,6 +265,65 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_heat_section_writes_each_figure_in_its_band_and_escapes_text() {
+        let page = Page {
+            title: "t".into(),
+            heat: Some(HeatSection {
+                id: "ready".into(),
+                heading: "Readiness <soon>".into(),
+                paragraphs: vec!["what it shows".into()],
+                bands: vec![
+                    Band {
+                        fill: "#2c7bb6".into(),
+                        ink: "#ffffff".into(),
+                        label: "within 1 h".into(),
+                    },
+                    Band {
+                        fill: "#d7191c;}body{x".into(),
+                        ink: "#fff".into(),
+                        label: "no one".into(),
+                    },
+                ],
+                figures: Section {
+                    heading: "Shares".into(),
+                    summary: "by half hour".into(),
+                    columns: vec!["call at".into(), "within 2 h".into()],
+                    rows: vec![vec!["09:00".into(), "3 of 4 (75.0 %)".into()]],
+                },
+                caption: "minutes".into(),
+                columns: vec!["09:00".into(), "09:30".into()],
+                row_heading: "square".into(),
+                rows: vec![(
+                    "Oakham & Barleythorpe (B2)".into(),
+                    vec![
+                        HeatCell {
+                            text: "42".into(),
+                            band: 0,
+                        },
+                        HeatCell {
+                            text: "off".into(),
+                            band: 1,
+                        },
+                    ],
+                )],
+            }),
+            ..Page::default()
+        };
+        let html = render(&page);
+        assert!(html.contains(".ready-b0{background:#2c7bb6;color:#ffffff}"));
+        assert!(
+            html.contains(".ready-b1{background:#d7191cbodyx;color:#fff}"),
+            "no CSS injection"
+        );
+        assert!(html.contains("<section id=\"ready\"><h2>Readiness &lt;soon&gt;</h2>"));
+        assert!(html.contains("<span class=\"ready-b0\">within 1 h</span>"));
+        assert!(html.contains("<table id=\"ready-figures\">") && html.contains("<td>3 of 4 (75.0 %)</td>"));
+        assert!(html.contains(
+            "<tr><th scope=\"row\">Oakham &amp; Barleythorpe (B2)</th><td class=\"ready-b0\">42</td><td class=\"ready-b1\">off</td></tr>"
+        ));
+    }
+
+    #[test]
     fn renders_every_part_and_escapes_text() {
         let page = Page {
             title: "Plan for <Rutland>".into(),
@@ -149,8 +340,20 @@ mod tests {
                 rows: vec![vec!["v1".into()]],
             }],
             notes: vec!["seed 1".into()],
+            heat: None,
+            changes: Some(Section {
+                heading: "Changes from version 1".into(),
+                summary: "1 added".into(),
+                columns: vec!["visit".into(), "change".into()],
+                rows: vec![vec!["R<1>".into(), "added".into()]],
+            }),
         };
         let html = render(&page);
+        assert!(html.contains("<h2>Changes from version 1</h2>") && html.contains("<td>R&lt;1&gt;</td>"));
+        assert!(
+            html.contains("changed in this version"),
+            "the timeline's mark is explained"
+        );
         assert!(html.starts_with("<!DOCTYPE html>"));
         assert!(html.contains("Plan for &lt;Rutland&gt;"));
         assert!(html.contains("<svg class=\"map\">") && html.contains("<svg class=\"timeline\">"));

@@ -4,7 +4,8 @@
 //! The renderers take their own view model ([`svg_map::MapLine`], [`timeline::TimelineRow`],
 //! [`html::Page`], [`csv::Table`], [`geojson::Feature`]) rather than planning types, so the
 //! planners on its left can change without touching how a page is drawn; [`daily`] is the one
-//! adapter from a solved day (scenario, day problem, checked plan, roads) to those models.
+//! adapter from a solved day (scenario, day problem, checked plan, roads, and the plan's
+//! readiness for a Rapid call when assessed) to those models.
 //! Everything renders to strings; writing files is the caller's.
 //!
 //! Architecture invariant: a report never reaches the network: no tiles, fonts or scripts from

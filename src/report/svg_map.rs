@@ -1,5 +1,6 @@
-//! An SVG map: the road network drawn from the graph (major roads heavier), with route lines and
-//! point markers on top, and the OpenStreetMap credit in the corner. Self-contained: no tiles, no
+//! An SVG map: the road network drawn from the graph (major roads heavier), shaded areas over
+//! it (grid cells coloured by a figure), route lines and point markers on top, and the
+//! OpenStreetMap credit in the corner. Self-contained: no tiles, no
 //! network access.
 //!
 //! Coordinates are projected equirectangularly at the view's mid latitude, which keeps a county
@@ -19,6 +20,17 @@ pub struct MapLine {
     pub points: Vec<LonLat>,
     /// A CSS colour.
     pub colour: String,
+    pub label: String,
+}
+
+/// A shaded area under the routes (e.g. a grid cell coloured by a figure).
+#[derive(Clone, Debug)]
+pub struct MapArea {
+    /// The area's box, south-west and north-east corners.
+    pub bounds: BBox,
+    /// A CSS colour.
+    pub fill: String,
+    /// Tooltip text.
     pub label: String,
 }
 
@@ -91,11 +103,12 @@ pub fn xml_escape(s: &str) -> String {
 
 /// The view: the overlays' bounding box with a 10% margin, or the whole graph when there are
 /// no overlays.
-fn view_of(graph: &RoadGraph, lines: &[MapLine], markers: &[MapMarker]) -> BBox {
+fn view_of(graph: &RoadGraph, areas: &[MapArea], lines: &[MapLine], markers: &[MapMarker]) -> BBox {
     let pts = lines
         .iter()
         .flat_map(|l| l.points.iter().copied())
-        .chain(markers.iter().map(|m| m.at));
+        .chain(markers.iter().map(|m| m.at))
+        .chain(areas.iter().flat_map(|a| [a.bounds.min, a.bounds.max]));
     let b = BBox::around(pts)
         .or_else(|| BBox::around((0..graph.node_count()).map(|i| graph.coord(NodeIdx::new(i)))))
         .unwrap_or(BBox {
@@ -124,7 +137,18 @@ fn road_style(class: RoadClass) -> (&'static str, f64) {
 
 /// Renders the map as an `<svg>` element.
 pub fn render(graph: &RoadGraph, lines: &[MapLine], markers: &[MapMarker], size: MapSize) -> String {
-    let view = view_of(graph, lines, markers);
+    render_with_areas(graph, &[], lines, markers, size)
+}
+
+/// Renders the map with shaded areas between the roads and the routes.
+pub fn render_with_areas(
+    graph: &RoadGraph,
+    areas: &[MapArea],
+    lines: &[MapLine],
+    markers: &[MapMarker],
+    size: MapSize,
+) -> String {
+    let view = view_of(graph, areas, lines, markers);
     let proj = Projection::new(view, size);
     let mut svg = String::new();
     let _ = write!(
@@ -166,6 +190,22 @@ pub fn render(graph: &RoadGraph, lines: &[MapLine], markers: &[MapMarker], size:
         let _ = write!(svg, r#"<path d="{d}" stroke="{colour}" stroke-width="{width}"/>"#);
     }
     svg.push_str("</g>");
+    if !areas.is_empty() {
+        svg.push_str(r##"<g class="areas" fill-opacity="0.45" stroke="#ffffff" stroke-width="0.8">"##);
+        for a in areas {
+            let (x1, y1) = proj.xy(LonLat::new(a.bounds.min.lon, a.bounds.max.lat));
+            let (x2, y2) = proj.xy(LonLat::new(a.bounds.max.lon, a.bounds.min.lat));
+            let _ = write!(
+                svg,
+                r#"<rect class="area" x="{x1:.1}" y="{y1:.1}" width="{:.1}" height="{:.1}" fill="{}"><title>{}</title></rect>"#,
+                x2 - x1,
+                y2 - y1,
+                xml_escape(&a.fill),
+                xml_escape(&a.label)
+            );
+        }
+        svg.push_str("</g>");
+    }
     svg.push_str(r#"<g class="routes" fill="none" stroke-linejoin="round" stroke-linecap="round">"#);
     for line in lines {
         let mut d = String::new();

@@ -45,6 +45,8 @@ pub struct Block {
     pub kind: BlockKind,
     /// Tooltip text.
     pub label: String,
+    /// Changed in this version of the plan (drawn with a dashed black outline).
+    pub changed: bool,
 }
 
 /// One staff member's day.
@@ -108,10 +110,18 @@ pub fn render(rows: &[TimelineRow], width: f64, tick_label: impl Fn(Seconds) -> 
         );
         for b in &row.blocks {
             let w = (x(b.end.0) - x(b.start.0)).max(0.8);
+            let (class, outline) = if b.changed {
+                (
+                    format!("{} changed", b.kind.class()),
+                    r##" stroke="#000" stroke-width="2" stroke-dasharray="3 2""##,
+                )
+            } else {
+                (b.kind.class().to_string(), "")
+            };
             let _ = write!(
                 svg,
-                r#"<rect class="{}" x="{:.1}" y="{:.1}" width="{w:.1}" height="{:.1}" fill="{}"><title>{}</title></rect>"#,
-                b.kind.class(),
+                r#"<rect class="{}" x="{:.1}" y="{:.1}" width="{w:.1}" height="{:.1}" fill="{}"{outline}><title>{}</title></rect>"#,
+                class,
                 x(b.start.0),
                 y + 4.0,
                 ROW_H - 8.0,
@@ -140,19 +150,26 @@ mod tests {
                     end: Seconds(7 * 3600 + 900),
                     kind: BlockKind::Travel,
                     label: "drive".into(),
+                    changed: false,
                 },
                 Block {
                     start: Seconds(7 * 3600 + 900),
                     end: Seconds::from_hours(8),
                     kind: BlockKind::Visit,
                     label: "v1".into(),
+                    changed: true,
                 },
             ],
         }];
         let svg = render(&rows, 900.0, |t| format!("{:02}:00", t.0 / 3600));
         assert_eq!(svg.matches("<g class=\"row\">").count(), 1);
         assert_eq!(svg.matches("class=\"travel\"").count(), 1);
-        assert_eq!(svg.matches("class=\"visit\"").count(), 1);
+        assert_eq!(
+            svg.matches("class=\"visit changed\"").count(),
+            1,
+            "a changed visit is marked"
+        );
+        assert_eq!(svg.matches("stroke-dasharray").count(), 1);
         assert!(svg.contains("Nurse &lt;A&gt;"), "labels are escaped");
         assert!(svg.contains(">07:00<") && svg.contains(">15:00<"));
     }
