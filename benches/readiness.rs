@@ -61,6 +61,7 @@ fn bench(c: &mut Criterion) {
             unreachable: &unreachable,
             remainder: None,
             handover: None,
+            route_matrix: None,
         },
     )
     .unwrap();

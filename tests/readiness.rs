@@ -205,6 +205,7 @@ fn solve_under(json: Value, rules: DayRules, cfg: ReadinessConfig) -> Day {
             unreachable: &[],
             remainder: None,
             handover: None,
+            route_matrix: None,
         },
     )
     .unwrap();
@@ -290,6 +291,7 @@ fn refer_at(d: &Day, w: &mut WithReferral, t: Seconds) -> (DayProblem, TaskIdx) 
             unreachable: &[],
             remainder: None,
             handover: None,
+            route_matrix: None,
         },
     )
     .unwrap();

@@ -95,6 +95,7 @@ fn session(p: &Published, now: &str, events: &EventsFile) -> Session {
         events,
         snap_radius: Meters(400),
         matrix: Some(&p.matrix),
+        route_matrix: None,
     })
     .unwrap()
 }

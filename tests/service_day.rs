@@ -375,6 +375,7 @@ fn a_visit_the_previous_day_finished_on_a_shift_that_ended_is_left_out() {
             unreachable: &[],
             remainder: None,
             handover: None,
+            route_matrix: None,
         },
     )
     .unwrap();

@@ -78,6 +78,8 @@ struct Replay {
     s: Scenario,
     doc: PlanDoc,
     matrix: carerota::matrix::TravelMatrix,
+    /// The engine matrix over the same points, once a re-plan built it.
+    route: Option<carerota::routing::problem::RouteMatrix>,
 }
 
 pub fn run(args: &ReplanBenchArgs) -> anyhow::Result<()> {
@@ -115,6 +117,7 @@ pub fn run(args: &ReplanBenchArgs) -> anyhow::Result<()> {
         s: s.clone(),
         doc,
         matrix: solved.matrix,
+        route: None,
     };
     let mut rng = Pcg64Mcg::seed_from_u64(args.seed);
     let day_start = s.clock.day_start(0);
@@ -191,7 +194,17 @@ pub fn run(args: &ReplanBenchArgs) -> anyhow::Result<()> {
                 })
                 .collect();
             let under_way: Vec<_> = stops.iter().filter(|(_, a, b)| *a <= now && now < *b).collect();
-            let later: Vec<_> = stops.iter().filter(|(_, a, _)| *a > now + Seconds(1800)).collect();
+            // A visit every part of which starts later, and none frozen.
+            let later: Vec<_> = stops
+                .iter()
+                .filter(|(v, a, _)| {
+                    *a > now + Seconds(1800)
+                        && cur.doc.routes.iter().flat_map(|r| r.stops.iter()).all(|st| {
+                            st.visit != *v
+                                || (!st.frozen && cur.s.clock.parse(&st.start).is_ok_and(|t| t > now + Seconds(1800)))
+                        })
+                })
+                .collect();
             if rng.random_bool(0.5) && !under_way.is_empty() {
                 let (v, a, b) = under_way[rng.random_range(0..under_way.len())];
                 let over = Seconds(60 * rng.random_range(20..=40));
@@ -222,6 +235,7 @@ pub fn run(args: &ReplanBenchArgs) -> anyhow::Result<()> {
             events: &file,
             snap_radius: req.snap_radius,
             matrix: Some(&cur.matrix),
+            route_matrix: cur.route.as_ref(),
         }) {
             Ok(sess) => sess,
             Err(e) if e.is_invalid() => {
@@ -311,6 +325,12 @@ pub fn run(args: &ReplanBenchArgs) -> anyhow::Result<()> {
                 }
             }
         }
+        eprintln!(
+            "e{n:03} {at} {kind:<17} prepare {prep:>7.1} ms, options {:>7.1} ms, apply {ms:>7.1} ms; handed on {} / {} from scratch",
+            option_ms.unwrap_or(0.0),
+            d_inc.handed_on,
+            d_scratch.handed_on
+        );
         instances.push(json!({
             "instance": format!("e{n:03}-{kind}"), "now": at, "prepare_ms": prep, "options_ms": option_ms,
             "apply_ms": ms, "version": version.doc.version,
@@ -321,6 +341,7 @@ pub fn run(args: &ReplanBenchArgs) -> anyhow::Result<()> {
             doc: version.doc,
             s: session.scenario,
             matrix: session.matrix,
+            route: Some(session.route_matrix),
         };
     }
     let summary = json!({

@@ -70,6 +70,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
             unreachable: &unreachable,
             remainder: remainder.as_ref(),
             handover: None,
+            route_matrix: None,
         },
     )?;
     let plan = file.to_plan(&s, &dp)?;

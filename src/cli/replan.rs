@@ -112,6 +112,7 @@ pub fn run(args: &ReplanArgs) -> anyhow::Result<()> {
         events: &events,
         snap_radius: Meters(args.snap_radius_m),
         matrix: None,
+        route_matrix: None,
     })
     .map_err(|e| replan_error(e, &args.plan))?;
     let k = args.options.unwrap_or(profile.replan.options);
@@ -152,6 +153,7 @@ pub fn run(args: &ReplanArgs) -> anyhow::Result<()> {
             unreachable: &session.unreachable.iter().map(|(v, _)| *v).collect::<Vec<_>>(),
             remainder: None,
             handover: None,
+            route_matrix: None,
         },
     )?;
     let whole = ScenarioPlan::read(s2, &version.doc)?.to_plan(s2, &day_all)?;

@@ -62,22 +62,6 @@ impl TravelMatrix {
         self.costs[from * self.cols + to]
     }
 
-    /// The top-left `n` by `n` block: the matrix over the first `n` points (`n` at most both
-    /// dimensions).
-    pub fn prefix(&self, n: usize) -> TravelMatrix {
-        assert!(
-            n <= self.rows && n <= self.cols,
-            "invariant: a prefix within the matrix"
-        );
-        TravelMatrix {
-            rows: n,
-            cols: n,
-            costs: (0..n)
-                .flat_map(|r| self.costs[r * self.cols..r * self.cols + n].iter().copied())
-                .collect(),
-        }
-    }
-
     /// Each row's durations in seconds.
     pub fn duration_rows(&self) -> Vec<Vec<i64>> {
         self.costs

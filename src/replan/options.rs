@@ -3,10 +3,10 @@
 //! Every place is tried: each staff member (each pair of distinct staff members for a
 //! two-person visit) qualified and on shift, each position in their route after the frozen
 //! work, priced exactly by the incremental evaluation on the rest of the day with handovers
-//! priced ([`crate::routing::state::State::price`]). On top, one ejection per place on the
-//! nearest routes ([`EJECTION_ROUTES`]): one unfrozen, unpinned one-person visit moves to its
-//! best place elsewhere to make room, or, if it is of a lower tier than the referral and fits
-//! nowhere, is pushed out. The cheapest candidates ([`DETAILED`] per option asked, all of them
+//! priced ([`crate::routing::state::State::price`]). When that gives fewer places than options
+//! asked for, one ejection per place on the nearest routes ([`EJECTION_ROUTES`]): one unfrozen,
+//! unpinned one-person visit moves to its best place elsewhere to make room, or, if it is of a
+//! lower tier than the referral and fits nowhere, is pushed out. The cheapest candidates ([`DETAILED`] per option asked, all of them
 //! on small days) are then timed in full under the profile's objective: their arrival and
 //! start, slack to the deadline, the change in each objective part, what else moves (visits
 //! retimed, handed on, pushed out) and the disruption in points (`[replan]`), and ranked by
@@ -31,14 +31,14 @@ use crate::scenario::diagnostic::Code;
 use crate::scenario::Diagnostic;
 use crate::units::Seconds;
 
-use super::session::{disruption, Disruption, ReplanError, Session};
+use super::session::{disruption_of, Disruption, ReplanError, Session};
 
 /// Routes (nearest to the referral first) on which an ejection is tried.
 pub const EJECTION_ROUTES: usize = 12;
 /// Candidates timed in full per option asked for.
 pub const DETAILED: usize = 4;
-/// Up to this many candidates, every one is timed in full (small days: exhaustive).
-pub const EXHAUSTIVE: usize = 400;
+/// On days of up to this many tasks, every candidate is timed in full (exhaustive).
+pub const EXHAUSTIVE_TASKS: usize = 400;
 /// Staff tried per part of a two-person referral on large days (nearest first).
 pub const PAIR_STAFF: usize = 16;
 
@@ -95,7 +95,9 @@ pub struct OptionsAnswer {
 }
 
 struct Candidate {
-    sol: Solution,
+    /// The rest of the day with the candidate taken, for ejections; a direct place is the
+    /// start solution with `places` inserted.
+    sol: Option<Solution>,
     cost: i64,
     places: Vec<(VehicleIdx, usize)>,
     pushed: Vec<JobIdx>,
@@ -158,7 +160,7 @@ impl Session {
             answer.why = Some(format!("the visit cannot be planned: {}", reason.code()));
             return Ok(answer);
         }
-        let mut candidates = self.candidates(p, job, true);
+        let mut candidates = self.candidates(p, job, true, k);
         if candidates.is_empty() {
             // Lift the deadline and offer the least-late places.
             let mut relaxed = p.clone();
@@ -167,7 +169,7 @@ impl Session {
             for &t in &tasks {
                 relaxed.tasks[t.get()].latest = horizon;
             }
-            candidates = self.candidates(&relaxed, job, false);
+            candidates = self.candidates(&relaxed, job, false, k);
             answer.on_time = false;
             answer.why = Some(if staff_on.is_empty() {
                 "no qualified staff member is on shift".to_string()
@@ -192,10 +194,7 @@ impl Session {
                 .then_with(|| a.ejected.is_some().cmp(&b.ejected.is_some()))
                 .then_with(|| a.places.cmp(&b.places))
         });
-        // An ejection whose visit went back where it was is a direct place found twice.
-        let mut seen = std::collections::HashSet::new();
-        candidates.retain(|c| seen.insert(c.sol.routes.clone()));
-        let detailed = if candidates.len() <= EXHAUSTIVE {
+        let detailed = if p.n_tasks() <= EXHAUSTIVE_TASKS {
             candidates.len()
         } else {
             (DETAILED * k).max(k)
@@ -225,7 +224,7 @@ impl Session {
 
     /// Every place of `job` on `p` (the priced rest of the day, or a copy with its deadline
     /// lifted), and ejections when `eject`.
-    fn candidates(&self, p: &Problem, job: JobIdx, eject: bool) -> Vec<Candidate> {
+    fn candidates(&self, p: &Problem, job: JobIdx, eject: bool, k: usize) -> Vec<Candidate> {
         let tasks: Vec<TaskIdx> = p.job_tasks(job).map(TaskIdx::new).collect();
         let mut st = State::new(p, self.start.clone(), p.n_vehicles());
         let loc = p.job(job).location;
@@ -245,20 +244,13 @@ impl Session {
                 .collect()
         };
         let mut out = Vec::new();
-        let with = |st: &State<'_>, places: &[(VehicleIdx, usize, TaskIdx)]| {
-            let mut sol = st.sol.clone();
-            for &(v, i, t) in places {
-                sol.routes[v.get()].insert(i, t);
-            }
-            sol
-        };
         if tasks.len() == 1 {
             let t = tasks[0];
             for v in eligible(t) {
                 for i in 0..=st.sol.routes[v.get()].len() {
                     if let Some(cost) = st.price(&[(v, i, t)]) {
                         out.push(Candidate {
-                            sol: with(&st, &[(v, i, t)]),
+                            sol: None,
                             cost,
                             places: vec![(v, i)],
                             pushed: Vec::new(),
@@ -289,7 +281,7 @@ impl Session {
                             let places = [(va, ia, tasks[0]), (vb, ib, tasks[1])];
                             if let Some(cost) = st.price(&places) {
                                 out.push(Candidate {
-                                    sol: with(&st, &places),
+                                    sol: None,
                                     cost,
                                     places: vec![(va, ia), (vb, ib)],
                                     pushed: Vec::new(),
@@ -301,7 +293,9 @@ impl Session {
                 }
             }
         }
-        if eject && tasks.len() == 1 {
+        // Ejections only when fewer than `k` direct places exist: moving another visit costs
+        // disruption a direct place does not.
+        if eject && tasks.len() == 1 && out.len() < k {
             let t = tasks[0];
             let mut near = eligible(t);
             near.sort_by_key(|&v| (nearness(&st, v), v));
@@ -332,9 +326,15 @@ impl Session {
                         _ if p.job(u).unassigned_cost < own => pushed.push(u),
                         _ => continue,
                     }
+                    // Back where it was: that is a direct place, already found.
+                    let mut back = trial.sol.routes[v.get()].clone();
+                    back.retain(|&x| x != t);
+                    if back == route {
+                        continue;
+                    }
                     let cost = trial.evaluate().cost.total;
                     out.push(Candidate {
-                        sol: trial.sol.clone(),
+                        sol: Some(trial.sol.clone()),
                         cost,
                         places: vec![(v, i)],
                         pushed,
@@ -356,7 +356,15 @@ impl Session {
         c: Candidate,
     ) -> ReferralOption {
         let p = &self.day.problem;
-        let plan = Evaluator::new(p).plan(&c.sol);
+        let tasks: Vec<TaskIdx> = p.job_tasks(job).map(TaskIdx::new).collect();
+        let sol = c.sol.unwrap_or_else(|| {
+            let mut sol = self.start.clone();
+            for (&(v, i), &t) in c.places.iter().zip(&tasks) {
+                sol.routes[v.get()].insert(i, t);
+            }
+            sol
+        });
+        let plan = Evaluator::new(p).plan(&sol);
         let starts = |plan: &Plan| -> BTreeMap<TaskIdx, (VehicleIdx, i64, i64)> {
             plan.routes
                 .iter()
@@ -368,7 +376,6 @@ impl Session {
                 .collect()
         };
         let (old, new) = (starts(base), starts(&plan));
-        let tasks: Vec<TaskIdx> = p.job_tasks(job).map(TaskIdx::new).collect();
         let (_, arrival, start) = new[&tasks[0]];
         let mut retimed = Vec::new();
         let mut handed_on = Vec::new();
@@ -392,7 +399,7 @@ impl Session {
             .iter()
             .map(|&u| (self.day.jobs[u.get()], UnassignedReason::NoFeasibleInsertion))
             .collect();
-        let d = disruption(self, p, &c.sol);
+        let d = disruption_of(self, p, &plan);
         let extra = Disruption {
             handed_on: d.handed_on.saturating_sub(base_disruption.handed_on),
             moved: d.moved.saturating_sub(base_disruption.moved),
@@ -434,7 +441,7 @@ impl Session {
             pushed_out,
             uses_overtime,
             made_room: c.ejected.map(|u| self.day.jobs[u.get()]),
-            solution: c.sol,
+            solution: sol,
         }
     }
 }

@@ -25,9 +25,10 @@ use crate::ids::{JobIdx, StaffIdx, TaskIdx, VehicleIdx, VisitIdx};
 use crate::matrix::{self, TravelMatrix};
 use crate::roads::{RoadNetwork, Snap, SnapError};
 use crate::routing::check::{check_plan, CheckedCost, Violation};
-use crate::routing::day::{map_day, DayConfig, DayProblem, DayRules, Handover};
+use crate::routing::day::{map_day, route_matrix_from, DayConfig, DayProblem, DayRules, Handover};
 use crate::routing::eval::Evaluator;
 use crate::routing::problem::Problem;
+use crate::routing::problem::RouteMatrix;
 use crate::routing::solution::{Plan, Solution};
 use crate::scenario::diagnostic::Code;
 use crate::scenario::model::Scenario;
@@ -53,6 +54,9 @@ pub struct ReplanInput<'a> {
     /// The travel matrix over `scenario`'s locations, when the caller has it; computed
     /// otherwise. Only the rows and columns of new locations are computed on top.
     pub matrix: Option<&'a TravelMatrix>,
+    /// The engine matrix over the same points as `matrix` (a previous session's
+    /// [`Session::route_matrix`]), when the caller has it; built otherwise.
+    pub route_matrix: Option<&'a RouteMatrix>,
 }
 
 /// Why a re-plan gave no answer.
@@ -121,6 +125,8 @@ pub struct Session {
     pub scenario: Scenario,
     /// Over `scenario.locations`.
     pub matrix: TravelMatrix,
+    /// The engine matrix over the same points (hand it to the next re-plan).
+    pub route_matrix: RouteMatrix,
     pub snaps: Vec<Snap>,
     pub unreachable: Vec<(VisitIdx, SnapError)>,
     pub now: Seconds,
@@ -213,8 +219,11 @@ impl Session {
         let unreachable_ids: Vec<VisitIdx> = located.unreachable.iter().map(|(v, _)| *v).collect();
         let rules = DayRules::from_settings(&input.profile.routing);
 
+        // One engine matrix for every problem below (the published scenario's locations are
+        // the first of the new one's).
+        let rm =
+            route_matrix_from(input.route_matrix.filter(|_| input.matrix.is_some()), &m).map_err(SolveError::Day)?;
         // The published plan must still check, on the scenario it was made on.
-        let m0 = m.prefix(n0);
         let prev_remainder = published0.remainder(s0);
         let unreachable0: Vec<VisitIdx> = unreachable_ids
             .iter()
@@ -224,7 +233,7 @@ impl Session {
         let carry = published0.carry_over();
         let dp0 = map_day(
             s0,
-            &m0,
+            &m,
             &DayConfig {
                 day,
                 rules,
@@ -232,6 +241,7 @@ impl Session {
                 unreachable: &unreachable0,
                 remainder: prev_remainder.as_ref(),
                 handover: None,
+                route_matrix: Some(&rm),
             },
         )
         .map_err(SolveError::Day)?;
@@ -315,7 +325,7 @@ impl Session {
             &published,
             &FreezeInput {
                 now: input.now,
-                unavailable: changes.unavailable.clone(),
+                unavailable: unavailable.clone(),
                 actuals: changes.actuals.clone(),
                 cancelled: cancelled.clone(),
                 break_length,
@@ -356,6 +366,7 @@ impl Session {
                     unreachable: &unreachable_ids,
                     remainder: Some(&frozen.remainder),
                     handover,
+                    route_matrix: Some(&rm),
                 },
             )
             .map_err(SolveError::Day)
@@ -369,6 +380,7 @@ impl Session {
         Ok(Session {
             scenario: s,
             matrix: m,
+            route_matrix: rm,
             snaps: located.snaps,
             unreachable: located.unreachable,
             now: input.now,
@@ -428,9 +440,13 @@ pub struct Disruption {
 
 /// The disruption of `sol`, a solution of `p` (the rest of the day), against the published plan.
 pub fn disruption(session: &Session, p: &Problem, sol: &Solution) -> Disruption {
+    disruption_of(session, p, &Evaluator::new(p).plan(sol))
+}
+
+/// As [`disruption`], of a solution already timed (`plan`, of `p`).
+pub fn disruption_of(session: &Session, p: &Problem, plan: &Plan) -> Disruption {
     let s = &session.scenario;
     let settings = &session.settings;
-    let plan = Evaluator::new(p).plan(sol);
     let mut d = Disruption::default();
     let mut persons: Vec<usize> = Vec::new();
     let mut placed: BTreeMap<(VisitIdx, u8), (StaffIdx, i64)> = BTreeMap::new();

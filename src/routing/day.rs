@@ -220,6 +220,7 @@ pub fn day_problem_with(s: &Scenario, m: &TravelMatrix, day: i64, rules: &DayRul
             unreachable: &[],
             remainder: None,
             handover: None,
+            route_matrix: None,
         },
     )
 }
@@ -241,6 +242,9 @@ pub struct DayConfig<'a> {
     pub remainder: Option<&'a Remainder>,
     /// For a re-plan: the price of handing a visit to someone else ([`Handover`]).
     pub handover: Option<Handover<'a>>,
+    /// The engine matrix over the travel matrix's points, when the caller built it already
+    /// ([`route_matrix`]); built here otherwise.
+    pub route_matrix: Option<&'a RouteMatrix>,
 }
 
 /// Disruption priced in the day's objective: a visit done by someone who did not have it in
@@ -255,23 +259,11 @@ pub struct Handover<'a> {
     pub points: i64,
 }
 
-/// Maps a scenario day onto the engine. See the module docs.
-///
-/// Errors: a matrix not over the scenario's locations, a day outside the scenario, a
-/// carry-over that does not fit the day (a fixed stop on a shift that is not the day's, or a
-/// part the visit does not have), or an engine problem that cannot be built.
-pub fn map_day(s: &Scenario, m: &TravelMatrix, cfg: &DayConfig<'_>) -> Result<DayProblem, DayError> {
-    let (day, rules) = (cfg.day, &cfg.rules);
-    let n = s.locations.len();
-    if m.rows() != n || m.cols() != n {
-        return Err(DayError::MatrixSize {
-            matrix: m.rows(),
-            scenario: n,
-        });
-    }
-    if day < 0 || day >= i64::from(s.days) {
-        return Err(DayError::DayOutOfRange { day, days: s.days });
-    }
+/// The engine's integer matrix over a travel matrix's points (seconds and metres). Build it
+/// once and hand it to [`map_day`] through [`DayConfig::route_matrix`] to map several days or
+/// re-plans over the same locations without copying it again.
+pub fn route_matrix(m: &TravelMatrix) -> Result<RouteMatrix, DayError> {
+    let n = m.rows();
     let mut time = Vec::with_capacity(n * n);
     let mut dist = Vec::with_capacity(n * n);
     for i in 0..n {
@@ -280,7 +272,44 @@ pub fn map_day(s: &Scenario, m: &TravelMatrix, cfg: &DayConfig<'_>) -> Result<Da
             dist.push(m.distance(i, j).0);
         }
     }
-    let matrix = RouteMatrix::new(n, time, dist)?;
+    Ok(RouteMatrix::new(n, time, dist)?)
+}
+
+/// The engine matrix over `m`'s points, reusing `previous` (over the first of them, e.g. the
+/// published scenario's locations before a referral added one) where given.
+pub fn route_matrix_from(previous: Option<&RouteMatrix>, m: &TravelMatrix) -> Result<RouteMatrix, DayError> {
+    match previous {
+        Some(rm) if rm.len() == m.rows() => Ok(rm.clone()),
+        Some(rm) if rm.len() < m.rows() => {
+            Ok(rm.extended(m.rows(), |i, j| m.duration(i, j).0, |i, j| m.distance(i, j).0)?)
+        }
+        _ => route_matrix(m),
+    }
+}
+
+/// Maps a scenario day onto the engine. See the module docs. The travel matrix may cover
+/// more points than the scenario's locations (a re-plan's, with referrals' locations after
+/// them); the scenario's are the first.
+///
+/// Errors: a matrix over fewer points than the scenario's locations, a day outside the scenario, a
+/// carry-over that does not fit the day (a fixed stop on a shift that is not the day's, or a
+/// part the visit does not have), or an engine problem that cannot be built.
+pub fn map_day(s: &Scenario, m: &TravelMatrix, cfg: &DayConfig<'_>) -> Result<DayProblem, DayError> {
+    let (day, rules) = (cfg.day, &cfg.rules);
+    let n = s.locations.len();
+    if m.rows() < n || m.cols() != m.rows() {
+        return Err(DayError::MatrixSize {
+            matrix: m.rows(),
+            scenario: n,
+        });
+    }
+    if day < 0 || day >= i64::from(s.days) {
+        return Err(DayError::DayOutOfRange { day, days: s.days });
+    }
+    let matrix = match cfg.route_matrix {
+        Some(rm) if rm.len() == m.rows() => rm.clone(),
+        _ => route_matrix(m)?,
+    };
     let mut b = ProblemBuilder::new(format!("{} day {day}", s.clock.date()), matrix, 1);
     let o = &rules.objective;
     b.objective = Objective {

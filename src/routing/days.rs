@@ -168,6 +168,7 @@ pub fn plan_days(
                 unreachable: &cfg.unreachable,
                 remainder: None,
                 handover: None,
+                route_matrix: None,
             },
         )
         .map_err(|source| DaysError::Day { day, source })?;

@@ -80,12 +80,14 @@ impl SkillSet {
     }
 }
 
-/// Square integer travel matrix: durations and distances between locations.
+/// Square integer travel matrix: durations and distances between locations. Immutable and
+/// shared: clones share the same storage, so problems over the same locations (a day and its
+/// re-plans) hold one copy.
 #[derive(Clone, Debug)]
 pub struct RouteMatrix {
     n: usize,
-    time: Vec<i64>,
-    dist: Vec<i64>,
+    time: std::sync::Arc<[i64]>,
+    dist: std::sync::Arc<[i64]>,
 }
 
 impl RouteMatrix {
@@ -99,10 +101,38 @@ impl RouteMatrix {
                 return Err(ProblemError::NegativeTravel { from: k / n, to: k % n });
             }
         }
-        Ok(Self { n, time, dist })
+        Ok(Self {
+            n,
+            time: time.into(),
+            dist: dist.into(),
+        })
     }
     pub fn len(&self) -> usize {
         self.n
+    }
+
+    /// The matrix over `n >= len()` locations: this one's entries kept, the rows and columns
+    /// of the new locations from `time` and `dist` (from, to).
+    pub fn extended(
+        &self,
+        n: usize,
+        time: impl Fn(usize, usize) -> i64,
+        dist: impl Fn(usize, usize) -> i64,
+    ) -> Result<Self, ProblemError> {
+        let old = self.n;
+        let grow = |have: &[i64], f: &dyn Fn(usize, usize) -> i64| {
+            let mut v = Vec::with_capacity(n * n);
+            for i in 0..n {
+                if i < old {
+                    v.extend_from_slice(&have[i * old..(i + 1) * old]);
+                    v.extend((old..n).map(|j| f(i, j)));
+                } else {
+                    v.extend((0..n).map(|j| f(i, j)));
+                }
+            }
+            v
+        };
+        Self::new(n, grow(&self.time, &time), grow(&self.dist, &dist))
     }
     pub fn is_empty(&self) -> bool {
         self.n == 0
@@ -775,6 +805,32 @@ pub(crate) mod tests {
                 latest: 5
             }
         );
+    }
+
+    #[test]
+    fn an_extended_matrix_keeps_the_old_entries_and_adds_the_new_rows_and_columns() {
+        let f = |i: usize, j: usize| (10 * i + j) as i64;
+        let g = |i: usize, j: usize| (100 * i + 3 * j) as i64;
+        let full = |n: usize| {
+            let all: Vec<(usize, usize)> = (0..n).flat_map(|i| (0..n).map(move |j| (i, j))).collect();
+            RouteMatrix::new(
+                n,
+                all.iter().map(|&(i, j)| f(i, j)).collect(),
+                all.iter().map(|&(i, j)| g(i, j)).collect(),
+            )
+            .unwrap()
+        };
+        let grown = full(3).extended(5, f, g).unwrap();
+        let whole = full(5);
+        for i in 0..5 {
+            for j in 0..5 {
+                let (a, b) = (LocIdx::new(i), LocIdx::new(j));
+                assert_eq!(
+                    (grown.time(a, b), grown.dist(a, b)),
+                    (whole.time(a, b), whole.dist(a, b))
+                );
+            }
+        }
     }
 
     #[test]
