@@ -2,7 +2,9 @@
 //!
 //! From the published plan repaired onto the rest of the day ([`Session::start`]), with the
 //! chosen option taken when there is one: every visit still unplaced is inserted at its
-//! cheapest place, highest tier first (greedy); then a bounded search (SISR from that
+//! cheapest place, highest tier first (greedy), and one still unplaced above the lowest tier
+//! gets the best single ejection on its nearest routes when that serves more (a fifth of the
+//! budget at most); then a bounded search (SISR from that
 //! solution, `[replan]` time and iteration limits, the profile's seed) minimises the objective
 //! with handovers priced. Of the two, the version keeps the one that serves more by tier, then
 //! costs less in objective plus disruption (handovers, minutes moved beyond the tolerance,
@@ -30,7 +32,7 @@ use crate::routing::state::State;
 use crate::routing::{pool::MilpStatus, SolveStats};
 use crate::units::Seconds;
 
-use super::options::ReferralOption;
+use super::options::{ejections, nearest_routes, ReferralOption, EJECTION_ROUTES};
 use super::session::{Changes, Disruption, ReplanError, Session};
 
 /// A new version of the day.
@@ -60,6 +62,7 @@ impl Session {
         }
         let base = chosen.map_or_else(|| self.start.clone(), |o| o.solution.clone());
         let greedy = insert_unplaced(priced, base, self.routing.seed);
+        let greedy = make_room(priced, greedy, self.routing.seed, self.settings.time_limit / 5);
         let started = std::time::Instant::now();
         let cfg = SearchConfig {
             seed: self.routing.seed,
@@ -266,6 +269,38 @@ fn insert_unplaced(p: &crate::routing::problem::Problem, base: Solution, seed: u
     for j in todo {
         if let Some(ins) = st.best_insertion(j, &mut rng, 0.0) {
             st.apply(j, &ins);
+        }
+    }
+    st.sol
+}
+
+/// For each visit still unplaced above the lowest priority, highest first: the best single
+/// ejection on its nearest routes ([`super::options::ejections`]) when it lowers the cost (serves
+/// more by tier). Stops after `budget` of wall-clock time.
+fn make_room(p: &crate::routing::problem::Problem, sol: Solution, seed: u64, budget: std::time::Duration) -> Solution {
+    let started = std::time::Instant::now();
+    let mut st = State::new(p, sol, p.n_vehicles());
+    let lowest = p.jobs.iter().map(|j| j.unassigned_cost).min().unwrap_or(0);
+    let mut todo: Vec<JobIdx> = st
+        .unassigned
+        .iter()
+        .copied()
+        .filter(|&j| p.withheld(j).is_none() && p.job_tasks(j).len() == 1 && p.job(j).unassigned_cost > lowest)
+        .collect();
+    todo.sort_by_key(|&j| (std::cmp::Reverse(p.job(j).unassigned_cost), j));
+    for j in todo {
+        if started.elapsed() >= budget {
+            break;
+        }
+        if !st.unassigned.contains(&j) {
+            continue;
+        }
+        let near = nearest_routes(p, &st, j, EJECTION_ROUTES);
+        let best = ejections(&st, j, &near, seed)
+            .into_iter()
+            .min_by_key(|e| (e.cost, e.place));
+        if let Some(e) = best.filter(|e| e.cost < st.cost) {
+            st = State::new(p, e.sol, p.n_vehicles());
         }
     }
     st.sol

@@ -296,51 +296,15 @@ impl Session {
         // Ejections only when fewer than `k` direct places exist: moving another visit costs
         // disruption a direct place does not.
         if eject && tasks.len() == 1 && out.len() < k {
-            let t = tasks[0];
-            let mut near = eligible(t);
-            near.sort_by_key(|&v| (nearness(&st, v), v));
-            near.truncate(EJECTION_ROUTES);
-            let mut rng = Pcg64Mcg::seed_from_u64(self.routing.seed);
-            let own = p.job(job).unassigned_cost;
-            for v in near {
-                let route = st.sol.routes[v.get()].clone();
-                for &u_task in &route {
-                    let u = p.task(u_task).job;
-                    if p.job_tasks(u).len() != 1 || p.is_pinned(u) {
-                        continue;
-                    }
-                    let mut trial = st.clone();
-                    trial.remove_jobs(&[u]);
-                    let best = (0..=trial.sol.routes[v.get()].len())
-                        .filter_map(|i| trial.price(&[(v, i, t)]).map(|c| (c, i)))
-                        .min();
-                    let Some((c, i)) = best else { continue };
-                    let ins = crate::routing::state::Insertion {
-                        places: vec![(v, i)],
-                        cost: c,
-                    };
-                    trial.apply(job, &ins);
-                    let mut pushed = Vec::new();
-                    match trial.best_insertion(u, &mut rng, 0.0) {
-                        Some(ins_u) => trial.apply(u, &ins_u),
-                        _ if p.job(u).unassigned_cost < own => pushed.push(u),
-                        _ => continue,
-                    }
-                    // Back where it was: that is a direct place, already found.
-                    let mut back = trial.sol.routes[v.get()].clone();
-                    back.retain(|&x| x != t);
-                    if back == route {
-                        continue;
-                    }
-                    let cost = trial.evaluate().cost.total;
-                    out.push(Candidate {
-                        sol: Some(trial.sol.clone()),
-                        cost,
-                        places: vec![(v, i)],
-                        pushed,
-                        ejected: Some(u),
-                    });
-                }
+            let near = nearest_routes(p, &st, job, EJECTION_ROUTES);
+            for e in ejections(&st, job, &near, self.routing.seed) {
+                out.push(Candidate {
+                    sol: Some(e.sol),
+                    cost: e.cost,
+                    places: vec![e.place],
+                    pushed: e.pushed,
+                    ejected: Some(e.ejected),
+                });
             }
         }
         out
@@ -444,6 +408,92 @@ impl Session {
             solution: sol,
         }
     }
+}
+
+/// A way to fit a job by moving one other visit (see the module docs).
+pub(crate) struct Ejection {
+    pub sol: Solution,
+    pub cost: i64,
+    /// Where the job went.
+    pub place: (VehicleIdx, usize),
+    /// The visit moved to make room.
+    pub ejected: JobIdx,
+    /// It, when it fits nowhere else and is of a lower tier (left unplaced).
+    pub pushed: Vec<JobIdx>,
+}
+
+/// The `n` routes eligible for one-part job `job` nearest to it: by the travel from the route's
+/// start or any of its stops.
+pub(crate) fn nearest_routes(p: &Problem, st: &State<'_>, job: JobIdx, n: usize) -> Vec<VehicleIdx> {
+    let t = TaskIdx::new(p.job_tasks(job).start);
+    let loc = p.job(job).location;
+    let mut near: Vec<(i64, VehicleIdx)> = (0..p.n_vehicles())
+        .map(VehicleIdx::new)
+        .filter(|&v| p.eligible(t, v))
+        .map(|v| {
+            let d = std::iter::once(p.vehicle(v).start)
+                .chain(st.sol.routes[v.get()].iter().map(|x| p.task(*x).location))
+                .map(|l| p.matrix.time(l, loc))
+                .min()
+                .unwrap_or(i64::MAX);
+            (d, v)
+        })
+        .collect();
+    near.sort_unstable();
+    near.into_iter().take(n).map(|(_, v)| v).collect()
+}
+
+/// Every way to fit unassigned one-part `job` on one of `routes` by moving one unfrozen,
+/// unpinned one-person visit of that route to its best place elsewhere, or by pushing it out
+/// when it fits nowhere and is of a lower tier. A move that puts the visit back where it was
+/// is left out (it is a direct place).
+pub(crate) fn ejections(st: &State<'_>, job: JobIdx, routes: &[VehicleIdx], seed: u64) -> Vec<Ejection> {
+    let p = st.p;
+    let t = TaskIdx::new(p.job_tasks(job).start);
+    let own = p.job(job).unassigned_cost;
+    let mut rng = Pcg64Mcg::seed_from_u64(seed);
+    let mut out = Vec::new();
+    for &v in routes {
+        let route = st.sol.routes[v.get()].clone();
+        for &u_task in &route {
+            let u = p.task(u_task).job;
+            if p.job_tasks(u).len() != 1 || p.is_pinned(u) {
+                continue;
+            }
+            let mut trial = st.clone();
+            trial.remove_jobs(&[u]);
+            let best = (0..=trial.sol.routes[v.get()].len())
+                .filter_map(|i| trial.price(&[(v, i, t)]).map(|c| (c, i)))
+                .min();
+            let Some((c, i)) = best else { continue };
+            trial.apply(
+                job,
+                &crate::routing::state::Insertion {
+                    places: vec![(v, i)],
+                    cost: c,
+                },
+            );
+            let mut pushed = Vec::new();
+            match trial.best_insertion(u, &mut rng, 0.0) {
+                Some(ins_u) => trial.apply(u, &ins_u),
+                _ if p.job(u).unassigned_cost < own => pushed.push(u),
+                _ => continue,
+            }
+            let mut back = trial.sol.routes[v.get()].clone();
+            back.retain(|&x| x != t);
+            if back == route {
+                continue;
+            }
+            out.push(Ejection {
+                cost: trial.evaluate().cost.total,
+                sol: trial.sol.clone(),
+                place: (v, i),
+                ejected: u,
+                pushed,
+            });
+        }
+    }
+    out
 }
 
 /// The change in each weighted part of the objective, and in the total (points).
