@@ -508,3 +508,130 @@ fn a_rapid_referral_is_served_by_its_deadline_whenever_someone_could_reach_it() 
     }
     assert!(checked >= 3, "enough reachable referrals were tried ({checked})");
 }
+
+/// Only what started, or what someone has had to set off for, is frozen: a staff member idle
+/// or waiting at `now` can still be sent elsewhere.
+#[test]
+fn only_work_started_or_set_off_for_is_frozen() {
+    let p = published();
+    let sess = session(p, "2026-06-09T10:40", &EventsFile { events: Vec::new() });
+    let now = at(p, "2026-06-09T10:40");
+    let routes = &sess.published_plan.routes;
+    for f in &sess.frozen.stops {
+        let r = &routes[f.route];
+        let base = p.s.bases[p.s.staff[r.staff.get()].base.get()].location.get();
+        let from = if f.index == 0 {
+            base
+        } else {
+            p.s.visits[r.stops[f.index - 1].visit.get()].location.get()
+        };
+        let leave_by = f.start.0 - sess.matrix.duration(from, p.s.visits[f.visit.get()].location.get()).0;
+        assert!(
+            f.start < now || leave_by <= now.0,
+            "{:?} is neither started nor set off for",
+            f
+        );
+    }
+}
+
+#[test]
+fn the_chosen_option_is_kept_and_a_late_one_leaves_the_referral_unplaced() {
+    let p = published();
+    let sess = session(p, "2026-06-09T10:40", &example("referral-rapid.json"));
+    let r = sess.changes.referrals[0];
+    let answer = sess.options(r, 5).unwrap();
+    let second = answer.options.get(1).expect("two options on the default day");
+    let v = sess.apply(Some(second), Progress::silent()).unwrap();
+    let staff = &p.s.staff[second.staff[0].get()].id;
+    let served = stops(&v.doc)
+        .into_iter()
+        .find(|((visit, _), _)| visit == "R00001")
+        .map(|(_, (st, _))| st);
+    assert_eq!(served.as_deref(), Some(staff.as_str()), "the scheduler's choice stands");
+    // A referral whose window no one can meet: late options only, and applying one leaves it
+    // unplaced, said so in the diff.
+    let late = events_of(
+        r#"{"events": [{"type": "referral", "visit": {"id": "RL", "person": "PL", "location": {"lat": 52.6693, "lon": -0.7262}, "tier": "rapid", "referral": "2026-06-09T13:00", "window": {"start": "2026-06-09T13:00", "end": "2026-06-09T13:50"}, "duration_min": 45, "discipline": "registered_nurse", "competences": ["wound_care"], "staff_count": 1}}]}"#,
+    );
+    let sess = session(p, "2026-06-09T13:00", &late);
+    let answer = sess.options(sess.changes.referrals[0], 5).unwrap();
+    if !answer.on_time {
+        assert!(answer.why.is_some());
+        assert!(answer.options.iter().all(|o| o.slack.0 < 0));
+        if let Some(o) = answer.options.first() {
+            let v = sess.apply(Some(o), Progress::silent()).unwrap();
+            assert!(v.doc.unassigned.iter().any(|u| u.visit == "RL"));
+            let d = diff(&sess.scenario.clock, &p.doc, &v.doc, p.profile.replan.tolerance);
+            assert!(d
+                .visits
+                .iter()
+                .any(|c| c.visit == "RL" && c.change.code() == "unplaced" && c.tell));
+        }
+    }
+    if let Some((t, _)) = answer.earliest_arrival {
+        assert!(t >= at(p, "2026-06-09T13:00"), "no one arrives before now");
+    }
+}
+
+#[test]
+fn replan_and_check_refuse_a_version_with_the_original_scenario_and_an_occupied_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    write_published(dir.path());
+    let ev = root().join("api/examples/events/referral-rapid.json");
+    let next = dir.path().join("v2");
+    let (ok, _, err) = replan(
+        dir.path(),
+        &[
+            "--now",
+            "2026-06-09T10:40",
+            "--event",
+            ev.to_str().unwrap(),
+            "--apply",
+            "--out",
+            next.to_str().unwrap(),
+        ],
+    );
+    assert!(ok, "{err}");
+    let original = root().join(SCENARIO);
+    for command in ["check", "replan"] {
+        let more: &[&str] = if command == "replan" {
+            &["--now", "2026-06-09T12:00"]
+        } else {
+            &[]
+        };
+        let (ok, _, err) = common::on_plan(command, &original, &next.join("plan.json"), more);
+        assert!(!ok && err.contains("plan_of_other_scenario"), "{command}: {err}");
+    }
+    // The next version never goes into a folder that holds a plan.
+    let (ok, _, err) = replan(
+        dir.path(),
+        &[
+            "--now",
+            "2026-06-09T10:40",
+            "--event",
+            ev.to_str().unwrap(),
+            "--apply",
+            "--out",
+            next.to_str().unwrap(),
+        ],
+    );
+    assert!(!ok && err.contains("already holds a plan"), "{err}");
+}
+
+#[test]
+fn a_version_whose_frozen_stops_were_edited_is_rejected() {
+    let p = published();
+    let sess = session(p, "2026-06-09T10:40", &example("referral-rapid.json"));
+    let v = sess.apply(None, Progress::silent()).unwrap();
+    assert!(carerota::replan::apply::check_frozen(&sess.scenario, &sess.matrix, &v.doc).is_empty());
+    let mut edited = v.doc.clone();
+    let stop = edited
+        .routes
+        .iter_mut()
+        .flat_map(|r| r.stops.iter_mut())
+        .find(|s| s.frozen)
+        .unwrap();
+    stop.travel_s += 60;
+    let bad = carerota::replan::apply::check_frozen(&sess.scenario, &sess.matrix, &edited);
+    assert!(bad.iter().any(|b| b.contains("the roads give")), "{bad:?}");
+}

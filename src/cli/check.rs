@@ -48,7 +48,7 @@ pub struct CheckArgs {
 pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
     let profile = config::load(&args.config)?;
     let s = scenario::load(&args.scenario)?;
-    let (doc, file) = load_plan_file(&s, &args.plan)?;
+    let (doc, file) = load_plan_file(&s, &args.plan, true)?;
     let day = file.day;
     let previous = file.carry_over();
     let recorded = RecordedNetwork::from_plan(&doc)?;
@@ -74,6 +74,18 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
         },
     )?;
     let plan = file.to_plan(&s, &dp)?;
+    // A re-planned version: its frozen stops too, against the roads.
+    let frozen = carerota::replan::apply::check_frozen(&s, &m, &doc);
+    for v in &frozen {
+        eprintln!("violation: {v}");
+    }
+    if !frozen.is_empty() {
+        bail!(
+            "plan {} breaks {} rule(s) in its frozen stops",
+            args.plan.display(),
+            frozen.len()
+        );
+    }
     match check_plan(&dp.problem, &plan) {
         Ok(c) => {
             println!(

@@ -82,6 +82,8 @@ pub fn run(args: &ReplanArgs) -> anyhow::Result<()> {
     let s = scenario::load(&args.scenario)?;
     let text = std::fs::read_to_string(&args.plan).with_context(|| format!("reading plan {}", args.plan.display()))?;
     let doc = PlanDoc::parse(&text).with_context(|| format!("plan {}", args.plan.display()))?;
+    doc.check_scenario(&s)
+        .with_context(|| format!("plan {} and scenario {}", args.plan.display(), args.scenario.display()))?;
     let read = ScenarioPlan::read(&s, &doc).with_context(|| format!("plan {}", args.plan.display()))?;
     let now = s
         .clock
@@ -156,7 +158,11 @@ pub fn run(args: &ReplanArgs) -> anyhow::Result<()> {
             route_matrix: None,
         },
     )?;
-    let whole = ScenarioPlan::read(s2, &version.doc)?.to_plan(s2, &day_all)?;
+    let mut whole = ScenarioPlan::read(s2, &version.doc)?.to_plan(s2, &day_all)?;
+    // The whole day's figures (new faces, overtime, ...) for the report's headline.
+    whole.cost = carerota::routing::eval::Evaluator::new(&day_all.problem)
+        .evaluate(&whole.solution())
+        .cost;
     let mut notes = vec![format!(
         "Version {} of {}, re-planned at {} from version {}: {} visit part(s) unchanged, {} retimed, {} reassigned, {} added, {} dropped; {} staff and {} person(s) to tell.",
         version.doc.version,
@@ -245,6 +251,12 @@ fn refuse_input_folder(out: &Path, plan: &Path) -> anyhow::Result<()> {
     if same {
         bail!(
             "--out {}: this is the published plan's folder; give a new folder for the next version",
+            out.display()
+        );
+    }
+    if out.join("plan.json").exists() {
+        bail!(
+            "--out {}: this folder already holds a plan (another version?); give a new folder for the next version",
             out.display()
         );
     }

@@ -113,6 +113,10 @@ pub struct ResumeDoc {
     /// The end of the last frozen stop: the route moves on from its location then (or at the
     /// re-plan's `now`, whichever is later).
     pub at: String,
+    /// The route goes on from the base (its stops so far done and the drive back begun, or a
+    /// break at the base begun), else from the last frozen stop.
+    #[serde(default)]
+    pub at_base: bool,
     /// Working time before `at`, counted against the working-time cap.
     pub worked_s: i64,
     /// The frozen stops hold the shift's break.
@@ -316,7 +320,7 @@ pub struct CurveDoc {
 
 /// Why a plan file could not be read: a stable code, the JSON path and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{path}: {message}")]
+#[error("{} at {path}: {message}", code.code())]
 pub struct PlanError {
     pub code: PlanErrorCode,
     /// JSON path of the field at fault (`$` for the whole file).
@@ -383,7 +387,7 @@ impl PlanErrorCode {
             Self::UnknownShift => "unknown_shift",
             Self::DuplicateRoute => "duplicate_route",
             Self::VisitNotOfDay => "visit_not_of_day",
-            Self::OtherScenario => "other_scenario",
+            Self::OtherScenario => "plan_of_other_scenario",
         }
     }
 }
@@ -437,6 +441,19 @@ impl PlanDoc {
     /// The document as pretty JSON, in the current format.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("invariant: a plan document serialises")
+    }
+
+    /// Refuses the plan when it records the fingerprint of another scenario than `s` (a plan
+    /// without one, format 1, is not refused here).
+    pub fn check_scenario(&self, s: &Scenario) -> Result<(), PlanError> {
+        match &self.scenario_sha256 {
+            Some(sha) if *sha != scenario_fingerprint(s) => Err(PlanError::new(
+                PlanErrorCode::OtherScenario,
+                "$.scenario_sha256",
+                "the plan was made on another scenario (or another rota, or before events were applied): give the scenario.json written beside this plan",
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// Visits served, by tier code.

@@ -49,6 +49,8 @@ pub struct Replanned {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RouteResume {
     pub at: Seconds,
+    /// From the base rather than the last frozen stop.
+    pub at_base: bool,
     pub worked: Seconds,
     pub break_taken: bool,
     pub travel: i64,
@@ -165,6 +167,7 @@ impl ScenarioPlan {
                 None => None,
                 Some(res) => Some(RouteResume {
                     at: time(&format!("{rp}.resume.at"), &res.at)?,
+                    at_base: res.at_base,
                     worked: Seconds(res.worked_s),
                     break_taken: res.break_taken,
                     travel: res.travel_s,
@@ -276,11 +279,15 @@ impl ScenarioPlan {
             .iter()
             .filter_map(|rt| {
                 let res = rt.resume?;
-                let last = rt.stops.iter().rfind(|st| st.frozen)?;
+                let base = s.bases[s.staff[rt.staff.get()].base.get()].location.get();
+                let location = match rt.stops.iter().rfind(|st| st.frozen) {
+                    Some(last) if !res.at_base => s.visits[last.visit.get()].location.get(),
+                    _ => base,
+                };
                 Some(Resume {
                     staff: rt.staff,
                     shift_start: rt.shift.start,
-                    location: LocIdx::new(s.visits[last.visit.get()].location.get()),
+                    location: LocIdx::new(location),
                     at: res.at,
                     worked: res.worked,
                     break_taken: res.break_taken,
@@ -405,19 +412,24 @@ impl ScenarioPlan {
                     start: stop.start.0,
                 });
             }
-            let resume = r.resume.filter(|_| n_frozen > 0);
+            let resume = r.resume.filter(|_| dp.remainder.is_some());
             // At the base after the last stop is after returning; a break the frozen stops
             // hold is not the remainder's.
             let brk = r
                 .brk
                 .filter(|_| !resume.is_some_and(|res| res.break_taken))
-                .map(|(after, at_base, start)| BreakPlace {
-                    after: if at_base && after > 0 {
-                        stops.len() + 1
-                    } else {
-                        after.saturating_sub(n_frozen)
-                    },
-                    start: start.0,
+                .map(|(after, at_base, start)| {
+                    // At the base where the rest of the route starts from it: before its
+                    // first stop; at the base otherwise: after returning.
+                    let at_start = resume.is_some_and(|res| res.at_base) && after == n_frozen;
+                    BreakPlace {
+                        after: if at_base && after > 0 && !at_start {
+                            stops.len() + 1
+                        } else {
+                            after.saturating_sub(n_frozen)
+                        },
+                        start: start.0,
+                    }
                 });
             routes.push(PlanRoute {
                 vehicle,

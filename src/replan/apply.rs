@@ -60,9 +60,15 @@ impl Session {
             // Nothing happened but time: the published plan, as it was.
             return self.version(self.start.clone(), SolveStats::none(self.routing.seed));
         }
+        // A late option cannot be kept (the window is a promise the plan cannot break): the
+        // referral is then left to the search, and unplaced if it fits nowhere in time.
+        let chosen = chosen.filter(|o| o.slack.0 >= 0);
         let base = chosen.map_or_else(|| self.start.clone(), |o| o.solution.clone());
         let greedy = insert_unplaced(priced, base, self.routing.seed);
-        let greedy = make_room(priced, greedy, self.routing.seed, self.settings.time_limit / 5);
+        let roomy = make_room(priced, greedy.clone(), self.routing.seed, self.settings.time_limit / 5);
+        // The scheduler's choice stands: the referral stays with whom they chose.
+        let keeps = |sol: &Solution| chosen.is_none_or(|o| self.keeps_choice(o, sol));
+        let greedy = if keeps(&roomy) { roomy } else { greedy };
         let started = std::time::Instant::now();
         let cfg = SearchConfig {
             seed: self.routing.seed,
@@ -82,7 +88,7 @@ impl Session {
             let d = self.disruption(sol);
             (e.cost.unassigned, e.cost.total + d.points)
         };
-        let searched = key(&out.solution) < key(&greedy);
+        let searched = keeps(&out.solution) && key(&out.solution) < key(&greedy);
         let best = if searched { out.solution.clone() } else { greedy };
         let stats = SolveStats {
             seed: cfg.seed,
@@ -116,6 +122,29 @@ impl Session {
             checked,
             stats,
         })
+    }
+
+    /// True when `sol` gives the option's referral to the staff the option names.
+    fn keeps_choice(&self, o: &ReferralOption, sol: &Solution) -> bool {
+        let p = &self.day.problem;
+        let placed: Vec<(crate::ids::StaffIdx, crate::ids::VisitIdx)> = sol
+            .routes
+            .iter()
+            .enumerate()
+            .flat_map(|(v, r)| r.iter().map(move |t| (v, *t)))
+            .map(|(v, t)| (self.day.vehicles[v].0, self.day.jobs[p.task(t).job.get()]))
+            .collect();
+        let Some(referral) = o
+            .solution
+            .routes
+            .iter()
+            .flatten()
+            .map(|t| self.day.jobs[p.task(*t).job.get()])
+            .find(|v| self.changes.referrals.contains(v))
+        else {
+            return true;
+        };
+        o.staff.iter().all(|st| placed.contains(&(*st, referral)))
     }
 
     /// The whole day's document: the published frozen stops, then the rest of each route.
@@ -161,29 +190,50 @@ impl Session {
             else {
                 continue;
             };
+            let Some(published_route) = self
+                .published
+                .routes
+                .iter()
+                .find(|r| r.staff == route.staff && r.shift_start == route.shift_start)
+            else {
+                continue;
+            };
+            let base = s.bases[s.staff[res.staff.get()].base.get()].location.get();
+            let at_base = res.location.get() == base;
             let frozen: Vec<_> = self
                 .frozen
                 .stops
                 .iter()
                 .filter(|f| f.staff == res.staff && f.shift_start == res.shift_start)
                 .collect();
-            let published_route = &self.published.routes[frozen[0].route];
-            let mut stops: Vec<StopDoc> = frozen
-                .iter()
-                .map(|f| {
-                    let mut stop = published_route.stops[f.index].clone();
-                    stop.frozen = true;
-                    stop.arrival = at(f.arrival);
-                    stop.start = at(f.start);
-                    stop.end = at(f.end);
-                    stop
-                })
-                .collect();
+            // Frozen stops as published, their legs from the stop before them that is kept
+            // (a cancelled visit between is not driven to).
+            let mut prev = base;
+            let mut stops: Vec<StopDoc> = Vec::with_capacity(frozen.len());
+            for f in &frozen {
+                let loc = s.visits[f.visit.get()].location.get();
+                let mut stop = published_route.stops[f.index].clone();
+                stop.frozen = true;
+                stop.arrival = at(f.arrival);
+                stop.start = at(f.start);
+                stop.end = at(f.end);
+                stop.wait_s = (f.start.0 - f.arrival.0).max(0);
+                stop.travel_s = self.matrix.duration(prev, loc).0;
+                stop.distance_m = self.matrix.distance(prev, loc).0;
+                prev = loc;
+                stops.push(stop);
+            }
             let n_frozen = stops.len();
-            let frozen_travel: i64 = stops.iter().map(|st| st.travel_s).sum();
-            let frozen_distance: i64 = stops.iter().map(|st| st.distance_m).sum();
+            let mut frozen_travel: i64 = stops.iter().map(|st| st.travel_s).sum();
+            let mut frozen_distance: i64 = stops.iter().map(|st| st.distance_m).sum();
+            if at_base && n_frozen > 0 {
+                // The drive back to base had begun.
+                frozen_travel += self.matrix.duration(prev, base).0;
+                frozen_distance += self.matrix.distance(prev, base).0;
+            }
             route.resume = Some(ResumeDoc {
                 at: at(res.at),
+                at_base,
                 worked_s: res.worked.0,
                 break_taken: res.break_taken,
                 travel_s: route.travel_s,
@@ -191,36 +241,37 @@ impl Session {
                 working_time_s: route.working_time_s,
             });
             if route.stops.is_empty() {
-                // Nothing after the frozen stops: the route ends with the drive back to base.
-                let last = s.visits[frozen[frozen.len() - 1].visit.get()].location.get();
-                let base = s.bases[s.staff[res.staff.get()].base.get()].location.get();
-                let (back_s, back_m) = (self.matrix.duration(last, base).0, self.matrix.distance(last, base).0);
+                // Nothing after the frozen stops: the route ends back at base.
+                let (back_s, back_m) = if at_base {
+                    (0, 0)
+                } else {
+                    (self.matrix.duration(prev, base).0, self.matrix.distance(prev, base).0)
+                };
                 route.return_travel_s = back_s;
                 route.back_at_base = at(Seconds(res.at.0 + back_s));
                 route.travel_s += back_s;
                 route.distance_m += back_m;
             }
-            let last_frozen = stops[n_frozen - 1].visit.clone();
+            let last_frozen = stops.last().map(|st| st.visit.clone());
             route.brk = if res.break_taken {
                 published_route.brk.clone()
             } else {
-                route.brk.take().map(|b| {
-                    if b.after_stops == 0 && b.at == "base" {
-                        // The rest of the route starts where the frozen stops end: a break
-                        // before its first stop is taken there.
-                        BreakDoc {
+                route
+                    .brk
+                    .take()
+                    .map(|b| match (&last_frozen, b.after_stops == 0 && b.at == "base") {
+                        // Before the rest's first stop, where the frozen stops end.
+                        (Some(visit), true) if !at_base => BreakDoc {
                             after_stops: n_frozen,
                             at: "visit".to_string(),
-                            location: last_frozen.clone(),
+                            location: visit.clone(),
                             ..b
-                        }
-                    } else {
-                        BreakDoc {
+                        },
+                        _ => BreakDoc {
                             after_stops: b.after_stops + n_frozen,
                             ..b
-                        }
-                    }
-                })
+                        },
+                    })
             };
             stops.append(&mut route.stops);
             route.stops = stops;
@@ -356,6 +407,66 @@ pub fn check_version(session: &Session, doc: &PlanDoc) -> Vec<String> {
                     r.staff, r.working_time_s, cap.0
                 ));
             }
+        }
+    }
+    bad
+}
+
+/// Checks the frozen stops a re-planned version's document states, route by route, against
+/// the road matrix `m` over `s`'s locations: each leg's travel and distance from the frozen
+/// stop before it (or the base), no arrival before the stop before ends plus the drive, no
+/// start before arrival, no end before start. Frozen work is what happened, so windows are
+/// not asked of it. Returns every violation, in words (empty for a plan never re-planned).
+pub fn check_frozen(
+    s: &crate::scenario::model::Scenario,
+    m: &crate::matrix::TravelMatrix,
+    doc: &PlanDoc,
+) -> Vec<String> {
+    let mut bad = Vec::new();
+    if doc.replanned.is_none() {
+        return bad;
+    }
+    for (ri, r) in doc.routes.iter().enumerate() {
+        let Some(staff) = s.staff_idx(&r.staff) else { continue };
+        let base = s.bases[s.staff[staff.get()].base.get()].location.get();
+        let mut prev: Option<(usize, i64)> = None;
+        for (k, st) in r.stops.iter().enumerate().filter(|(_, st)| st.frozen) {
+            let path = format!("$.routes[{ri}].stops[{k}]");
+            let Some(v) = s.visit_idx(&st.visit) else { continue };
+            let loc = s.visits[v.get()].location.get();
+            let (Ok(arrival), Ok(start), Ok(end)) = (
+                s.clock.parse(&st.arrival),
+                s.clock.parse(&st.start),
+                s.clock.parse(&st.end),
+            ) else {
+                bad.push(format!("{path}: a time is not one of the scenario's"));
+                continue;
+            };
+            let from = prev.map_or(base, |(l, _)| l);
+            let (travel, dist) = (m.duration(from, loc).0, m.distance(from, loc).0);
+            if st.travel_s != travel || st.distance_m != dist {
+                bad.push(format!(
+                    "{path}: the drive to {} is stated as {} s and {} m, the roads give {travel} s and {dist} m",
+                    st.visit, st.travel_s, st.distance_m
+                ));
+            }
+            if let Some((_, free)) = prev {
+                if arrival.0 < free + travel {
+                    bad.push(format!(
+                        "{path}: {} is reached at {}, before the stop before ends plus the drive ({})",
+                        st.visit,
+                        st.arrival,
+                        s.clock.format(crate::units::Seconds(free + travel))
+                    ));
+                }
+            }
+            if start < arrival || end < start {
+                bad.push(format!(
+                    "{path}: {} starts before it is reached or ends before it starts",
+                    st.visit
+                ));
+            }
+            prev = Some((loc, end.0));
         }
     }
     bad

@@ -4,7 +4,8 @@
 //! `retimed` (same staff member, another start: old and new), `reassigned` (another staff
 //! member: old and new, and the starts), `added` (served now, not before: a referral, or a
 //! visit that was unplaced), `dropped` (served before, not now: cancelled, or unplaced with
-//! the new version's reason). A start that moves by no more than the tolerance (`[replan]`
+//! the new version's reason), `unplaced` (new to this version, a referral, and left unplaced,
+//! with its reason). A start that moves by no more than the tolerance (`[replan]`
 //! `tolerance_min`) is still `retimed`, but nobody needs telling about it.
 //!
 //! Who must be told: each staff member with a part added, dropped or reassigned (the old and
@@ -29,6 +30,8 @@ pub enum ChangeKind {
     Reassigned,
     Added,
     Dropped,
+    /// New to this version (a referral) and unplaced, with its reason.
+    Unplaced,
 }
 
 impl ChangeKind {
@@ -39,6 +42,7 @@ impl ChangeKind {
             Self::Reassigned => "reassigned",
             Self::Added => "added",
             Self::Dropped => "dropped",
+            Self::Unplaced => "unplaced",
         }
     }
 }
@@ -133,16 +137,27 @@ pub fn diff(clock: &Clock, old: &PlanDoc, new: &PlanDoc, tolerance: Seconds) -> 
     let mut keys: Vec<(&str, u8)> = a.keys().chain(b.keys()).copied().collect();
     keys.sort_unstable();
     keys.dedup();
+    // A two-person visit done by the same two people is not reassigned if they swap parts.
+    let crew = |m: &BTreeMap<(&str, u8), Served<'_>>, visit: &str| {
+        let mut staff: Vec<String> = m
+            .iter()
+            .filter(|(k, _)| k.0 == visit)
+            .map(|(_, x)| x.staff.to_string())
+            .collect();
+        staff.sort();
+        staff
+    };
     let mut visits = Vec::new();
     for key in keys {
         let (o, n) = (a.get(&key), b.get(&key));
+        let same_crew = o.is_some() && n.is_some() && crew(&a, key.0) == crew(&b, key.0);
         let any = o.or(n).expect("invariant: the key is in one of them");
         let moved = match (o, n) {
             (Some(o), Some(n)) => minutes(o.start, n.start),
             _ => None,
         };
         let change = match (o, n) {
-            (Some(o), Some(n)) if o.staff != n.staff => ChangeKind::Reassigned,
+            (Some(o), Some(n)) if o.staff != n.staff && !same_crew => ChangeKind::Reassigned,
             (Some(o), Some(n)) if o.start != n.start => ChangeKind::Retimed,
             (Some(_), Some(_)) => ChangeKind::Unchanged,
             (None, Some(_)) => ChangeKind::Added,
@@ -174,6 +189,32 @@ pub fn diff(clock: &Clock, old: &PlanDoc, new: &PlanDoc, tolerance: Seconds) -> 
                 }
             }),
             tell,
+        });
+    }
+    // Visits new to this version that no one can take: the referrer must hear of it.
+    let known: Vec<&str> = old
+        .unassigned
+        .iter()
+        .map(|u| u.visit.as_str())
+        .chain(a.keys().map(|k| k.0))
+        .collect();
+    for u in &new.unassigned {
+        if known.contains(&u.visit.as_str()) || b.keys().any(|k| k.0 == u.visit) {
+            continue;
+        }
+        visits.push(VisitChange {
+            visit: u.visit.clone(),
+            part: 0,
+            person: String::new(),
+            tier: u.tier.clone(),
+            change: ChangeKind::Unplaced,
+            old_staff: None,
+            new_staff: None,
+            old_start: None,
+            new_start: None,
+            moved_min: None,
+            reason: Some(u.reason.clone()),
+            tell: true,
         });
     }
     let mut counts = BTreeMap::new();

@@ -3,9 +3,11 @@
 //! Rules (the scheduler's view of the day at `now`, Europe/London wall clock like every
 //! scenario time), route by route in the published plan's order:
 //! - a stop that started before `now` is frozen (done or under way), at its start;
-//! - so is the stop a staff member is driving to (or waiting at) at `now`: the first stop of a
-//!   route once its departure from base (`arrival - travel`) is past, a later stop once the
-//!   frozen stop before it has ended;
+//! - so is the stop a staff member is on the way to at `now`: free of the stop before (or at
+//!   the base) and past the time to leave for it just in time (`start - travel`); someone idle
+//!   or early may still be sent elsewhere;
+//! - a break begun before `now` is taken; a route whose stops are all done and whose drive back
+//!   has begun goes on from the base;
 //! - a reported actual start (`visit_actual`) freezes the stop at that start, and an actual end
 //!   sets when it ends (an overrun pushes the stop after it, if that one is frozen too);
 //! - a staff member unavailable from `from` keeps only what started before `from` (they are
@@ -129,10 +131,11 @@ pub fn freeze(s: &Scenario, m: &TravelMatrix, plan: &ScenarioPlan, input: &Freez
                     n += 1;
                     continue;
                 }
-                let left_for_it = match prev {
-                    None => Seconds(st.arrival.0 - m.duration(base, loc).0) <= now,
-                    Some((_, end)) => end <= now,
-                };
+                // On the way: free of the stop before, and past the time to leave (just in
+                // time) for this one. Someone idle or waiting is not on the way yet.
+                let from_loc = prev.map_or(base, |(l, _)| l);
+                let leave_by = Seconds(start.0 - m.duration(from_loc, loc).0);
+                let left_for_it = prev.is_none_or(|(_, end)| end <= now) && leave_by <= now;
                 let busy_elsewhere = unavailable_of(r.staff).any(|u| u.covers(now));
                 if !(started || (left_for_it && !busy_elsewhere)) {
                     break;
@@ -202,10 +205,23 @@ pub fn freeze(s: &Scenario, m: &TravelMatrix, plan: &ScenarioPlan, input: &Freez
     let mut resume = Vec::new();
     for (ri, r) in plan.routes.iter().enumerate() {
         let n = prefix[ri];
+        let base = s.bases[s.staff[r.staff.get()].base.get()].location.get();
+        // A break that began before now has been (or is being) taken.
+        let break_started = r.brk.filter(|&(_, _, start)| start < now);
         if n == 0 {
+            // Only a break at the base before the first stop can have begun.
+            if let Some((_, _, start)) = break_started {
+                resume.push(Resume {
+                    staff: r.staff,
+                    shift_start: r.shift.start,
+                    location: LocIdx::new(base),
+                    at: start + input.break_length,
+                    worked: Seconds(0),
+                    break_taken: true,
+                });
+            }
             continue;
         }
-        let base = s.bases[s.staff[r.staff.get()].base.get()].location.get();
         let mut prev: Option<(usize, Seconds)> = None;
         let mut first_departure = None;
         for (k, st) in r.stops[..n].iter().enumerate() {
@@ -241,11 +257,19 @@ pub fn freeze(s: &Scenario, m: &TravelMatrix, plan: &ScenarioPlan, input: &Freez
             });
             prev = Some((loc, end));
         }
-        let Some((loc, at)) = prev else {
+        let Some((mut loc, mut at)) = prev else {
             // Only cancelled visits: nothing frozen on this route.
             continue;
         };
-        let break_taken = r.brk.is_some_and(|(after, _, start)| after <= n && start < at.max(now));
+        let break_taken = break_started.is_some();
+        if n == r.stops.len() && at <= now {
+            // Every stop done and the drive back begun: the route goes on from the base.
+            at += m.duration(loc, base);
+            loc = base;
+        }
+        if let Some((_, _, start)) = break_started {
+            at = at.max(start + input.break_length);
+        }
         let break_len = if break_taken { input.break_length } else { Seconds(0) };
         resume.push(Resume {
             staff: r.staff,

@@ -86,9 +86,9 @@ pub struct OptionsAnswer {
     pub options: Vec<ReferralOption>,
     /// False when no option meets the deadline (the options are then the least late).
     pub on_time: bool,
-    /// Qualified staff with a shift on the day.
+    /// Qualified staff on shift with time left to go, do the visit and get back.
     pub qualified_on_shift: usize,
-    /// The earliest anyone qualified could arrive, their other visits aside.
+    /// The earliest any of them could arrive, their other visits aside.
     pub earliest_arrival: Option<(Seconds, StaffIdx)>,
     /// Why no option meets the deadline, in words; `None` when one does.
     pub why: Option<String>,
@@ -127,14 +127,21 @@ impl Session {
         let deadline = visit.latest_start;
         let p = &self.priced.problem;
         let tasks: Vec<TaskIdx> = p.job_tasks(job).map(TaskIdx::new).collect();
+        // Qualified and with time left on shift to go there, do it and come back.
+        let loc = p.job(job).location;
+        let duration = visit.duration.0;
         let qualified: Vec<VehicleIdx> = (0..p.n_vehicles())
             .map(VehicleIdx::new)
-            .filter(|&v| p.eligible(tasks[0], v))
+            .filter(|&v| {
+                let veh = p.vehicle(v);
+                p.eligible(tasks[0], v)
+                    && veh.shift_start + p.matrix.time(veh.start, loc) + duration + p.matrix.time(loc, veh.end)
+                        <= veh.shift_end
+            })
             .collect();
         let mut staff_on: Vec<StaffIdx> = qualified.iter().map(|v| self.day.vehicles[v.get()].0).collect();
         staff_on.sort_unstable();
         staff_on.dedup();
-        let loc = p.job(job).location;
         let earliest_arrival = qualified
             .iter()
             .map(|&v| {
@@ -172,7 +179,7 @@ impl Session {
             candidates = self.candidates(&relaxed, job, false, k);
             answer.on_time = false;
             answer.why = Some(if staff_on.is_empty() {
-                "no qualified staff member is on shift".to_string()
+                "no qualified staff member is on shift with time left for the visit".to_string()
             } else {
                 match earliest_arrival {
                     Some((t, st)) if t.0 > deadline.0 => format!(
@@ -271,9 +278,11 @@ impl Session {
                     l.truncate(PAIR_STAFF);
                 }
             }
+            // Simultaneous parts are alike: a pair of staff is tried once, not in both orders.
+            let alike = matches!(p.job(job).sync, Some(crate::routing::problem::Sync::Simultaneous));
             for &va in &lists[0] {
                 for &vb in &lists[1] {
-                    if va == vb {
+                    if va == vb || (alike && va > vb && lists[0].contains(&vb) && lists[1].contains(&va)) {
                         continue;
                     }
                     for ia in 0..=st.sol.routes[va.get()].len() {

@@ -246,13 +246,20 @@ impl Session {
         )
         .map_err(SolveError::Day)?;
         let plan0 = published0.to_plan(s0, &dp0)?;
-        if let Err(violations) = check_plan(&dp0.problem, &plan0) {
-            return Err(ReplanError::Invalid(
-                violations
-                    .iter()
-                    .map(|v| Diagnostic::new(Code::PlanRejected, "$.routes", v.to_string()))
-                    .collect(),
-            ));
+        let mut rejected: Vec<Diagnostic> = match check_plan(&dp0.problem, &plan0) {
+            Ok(_) => Vec::new(),
+            Err(violations) => violations
+                .iter()
+                .map(|v| Diagnostic::new(Code::PlanRejected, "$.routes", v.to_string()))
+                .collect(),
+        };
+        rejected.extend(
+            super::apply::check_frozen(s0, &m, input.plan)
+                .into_iter()
+                .map(|v| Diagnostic::new(Code::PlanRejected, "$.routes", v)),
+        );
+        if !rejected.is_empty() {
+            return Err(ReplanError::Invalid(rejected));
         }
 
         // Events against the plan.
