@@ -421,8 +421,38 @@ fn replan_refuses_bad_input_with_a_code_and_writes_nothing() {
         assert!(!ok && err.contains(code), "{code}: {err}");
         assert!(!next.exists(), "nothing written for {code}");
     }
-    // A plan edited so that the checker rejects it.
     let p = published();
+    // An actual start after now.
+    let later = p
+        .doc
+        .routes
+        .iter()
+        .flat_map(|r| r.stops.iter())
+        .find(|st| st.start.as_str() > "2026-06-09T12:00")
+        .unwrap();
+    let (ok, _, err) = run(
+        &format!(
+            r#"{{"events": [{{"type": "visit_actual", "visit": "{}", "start": "2026-06-09T13:00"}}]}}"#,
+            later.visit
+        ),
+        "2026-06-09T10:40",
+    );
+    assert!(!ok && err.contains("actual_start_after_now"), "{err}");
+    assert!(!next.exists());
+    // --choose means nothing without --apply: refused as an argument.
+    let (code, _, err) = common::carerota_code(&[
+        "replan",
+        "--scenario",
+        dir.path().join("scenario.json").to_str().unwrap(),
+        "--plan",
+        dir.path().join("plan.json").to_str().unwrap(),
+        "--now",
+        "2026-06-09T10:40",
+        "--choose",
+        "2",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    // A plan edited so that the checker rejects it.
     let mut edited = p.doc.clone();
     let r = edited.routes.iter_mut().find(|r| r.stops.len() > 1).unwrap();
     r.stops[1].start = r.stops[0].start.clone();

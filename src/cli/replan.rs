@@ -48,10 +48,10 @@ pub struct ReplanArgs {
     #[arg(long, value_parser = flags::OPTIONS.parser::<usize>(), allow_negative_numbers = true,
           help = flags::OPTIONS.help("How many options to rank for a referral [default: the profile's replan.options]"))]
     options: Option<usize>,
-    /// With --apply: take the option of this rank for the (first) referral.
-    #[arg(long, default_value_t = 1, value_parser = flags::OPTIONS.parser::<usize>(), allow_negative_numbers = true,
-          help = flags::OPTIONS.help("With --apply, take the option of this rank for the first referral"))]
-    choose: usize,
+    /// With --apply: take the option of this rank for the (first) referral [default: 1].
+    #[arg(long, requires = "apply", value_parser = flags::OPTIONS.parser::<usize>(), allow_negative_numbers = true,
+          help = flags::OPTIONS.help("With --apply, take the option of this rank for the first referral [default: 1]"))]
+    choose: Option<usize>,
     /// Make the next version of the plan (into --out).
     #[arg(long, requires = "out")]
     apply: bool,
@@ -130,10 +130,10 @@ pub fn run(args: &ReplanArgs) -> anyhow::Result<()> {
     let chosen = match answers.first() {
         None => None,
         Some(a) if a.options.is_empty() => None,
-        Some(a) => Some(a.options.get(args.choose - 1).with_context(|| {
+        Some(a) => Some(a.options.get(args.choose.unwrap_or(1) - 1).with_context(|| {
             format!(
                 "--choose {}: there are {} option(s) for referral {}",
-                args.choose,
+                args.choose.unwrap_or(1),
                 a.options.len(),
                 session.scenario.visits[a.referral.get()].id
             )

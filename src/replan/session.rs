@@ -288,6 +288,20 @@ impl Session {
                         ),
                     ));
                 }
+                Event::VisitActual {
+                    visit, start: Some(t), ..
+                } if t > input.now => {
+                    problems.push(Diagnostic::new(
+                        Code::ActualStartAfterNow,
+                        format!("$.events[{i}].start"),
+                        format!(
+                            "visit `{}`: an actual start at {} is after now ({})",
+                            s.visits[visit.get()].id,
+                            s.clock.format(t),
+                            s.clock.format(input.now)
+                        ),
+                    ));
+                }
                 Event::VisitActual { visit, .. } if !served_parts.iter().any(|&(v, _)| v == visit) => {
                     problems.push(Diagnostic::new(
                         Code::VisitNotPlanned,

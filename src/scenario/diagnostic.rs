@@ -87,11 +87,12 @@ pub enum Code {
     VisitAlreadyStarted,
     VisitNotPlanned,
     ReferralNotOnDay,
+    ActualStartAfterNow,
 }
 
 impl Code {
     /// Every code, in declaration order.
-    pub const ALL: [Code; 72] = [
+    pub const ALL: [Code; 73] = [
         Code::JsonSyntax,
         Code::NotAnObject,
         Code::UnknownField,
@@ -164,6 +165,7 @@ impl Code {
         Code::VisitAlreadyStarted,
         Code::VisitNotPlanned,
         Code::ReferralNotOnDay,
+        Code::ActualStartAfterNow,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -241,6 +243,7 @@ impl Code {
             VisitAlreadyStarted => "visit_already_started",
             VisitNotPlanned => "visit_not_planned",
             ReferralNotOnDay => "referral_not_on_day",
+            ActualStartAfterNow => "actual_start_after_now",
         }
     }
 
@@ -320,6 +323,7 @@ impl Code {
             VisitAlreadyStarted => "a visit that started before now cannot be cancelled: report what happened with visit_actual",
             VisitNotPlanned => "name a visit with a stop in the plan; a visit left unplaced has no actual times",
             ReferralNotOnDay => "a referral's start window must meet the plan's day after now: check its referral time, tier and window",
+            ActualStartAfterNow => "a visit cannot have started after now: report its actual start once it has started (an expected end may lie ahead)",
         }
     }
 
