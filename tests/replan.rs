@@ -302,6 +302,23 @@ fn write_published(dir: &Path) -> std::path::PathBuf {
     plan
 }
 
+/// `replan --apply` of the Rapid referral example at 10:40 on the plan in `dir`, into `out`.
+fn apply_rapid_example(dir: &Path, out: &Path) -> (bool, String, String) {
+    let ev = root().join("api/examples/events/referral-rapid.json");
+    replan(
+        dir,
+        &[
+            "--now",
+            "2026-06-09T10:40",
+            "--event",
+            ev.to_str().unwrap(),
+            "--apply",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    )
+}
+
 fn replan(dir: &Path, more: &[&str]) -> (bool, String, String) {
     common::on_plan("replan", &dir.join("scenario.json"), &dir.join("plan.json"), more)
 }
@@ -332,18 +349,7 @@ fn replan_prints_ranked_options_as_json_and_applies_the_first_into_a_new_folder(
         assert!(!first[key].is_null(), "{key} in {first}");
     }
     let next = dir.path().join("v2");
-    let (ok, out, err) = replan(
-        dir.path(),
-        &[
-            "--now",
-            "2026-06-09T10:40",
-            "--event",
-            ev.to_str().unwrap(),
-            "--apply",
-            "--out",
-            next.to_str().unwrap(),
-        ],
-    );
+    let (ok, out, err) = apply_rapid_example(dir.path(), &next);
     assert!(ok, "{err}");
     assert!(out.contains("wrote version 2 (from version 1)"), "{out}");
     for f in [
@@ -607,20 +613,8 @@ fn the_chosen_option_is_kept_and_a_late_one_leaves_the_referral_unplaced() {
 fn replan_and_check_refuse_a_version_with_the_original_scenario_and_an_occupied_folder() {
     let dir = tempfile::tempdir().unwrap();
     write_published(dir.path());
-    let ev = root().join("api/examples/events/referral-rapid.json");
     let next = dir.path().join("v2");
-    let (ok, _, err) = replan(
-        dir.path(),
-        &[
-            "--now",
-            "2026-06-09T10:40",
-            "--event",
-            ev.to_str().unwrap(),
-            "--apply",
-            "--out",
-            next.to_str().unwrap(),
-        ],
-    );
+    let (ok, _, err) = apply_rapid_example(dir.path(), &next);
     assert!(ok, "{err}");
     let original = root().join(SCENARIO);
     for command in ["check", "replan"] {
@@ -633,18 +627,7 @@ fn replan_and_check_refuse_a_version_with_the_original_scenario_and_an_occupied_
         assert!(!ok && err.contains("plan_of_other_scenario"), "{command}: {err}");
     }
     // The next version never goes into a folder that holds a plan.
-    let (ok, _, err) = replan(
-        dir.path(),
-        &[
-            "--now",
-            "2026-06-09T10:40",
-            "--event",
-            ev.to_str().unwrap(),
-            "--apply",
-            "--out",
-            next.to_str().unwrap(),
-        ],
-    );
+    let (ok, _, err) = apply_rapid_example(dir.path(), &next);
     assert!(!ok && err.contains("already holds a plan"), "{err}");
 }
 
