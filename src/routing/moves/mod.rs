@@ -128,6 +128,10 @@ mod tests {
     type Finder = fn(&State<'_>) -> Option<Move>;
 
     proptest! {
+        // About four in five random assignments break a window and are skipped: allow enough
+        // rejections for the default number of cases to pass.
+        #![proptest_config(ProptestConfig { max_global_rejects: 10_000, ..ProptestConfig::default() })]
+
         #[test]
         fn every_operator_delta_equals_full_reevaluation(
             windows in proptest::collection::vec((0i64..400, 0i64..400), 9),
