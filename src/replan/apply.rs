@@ -23,7 +23,7 @@ use crate::dayplan::doc::{
     scenario_fingerprint, BreakDoc, PlanDoc, ReplannedDoc, ResumeDoc, StopDoc, UnavailableDoc, FORMAT_VERSION,
 };
 use crate::dayplan::write::{day_doc, DocContext};
-use crate::ids::JobIdx;
+use crate::ids::{JobIdx, TaskIdx};
 use crate::routing::check::CheckedCost;
 use crate::routing::eval::Evaluator;
 use crate::routing::search::{search, Hierarchy, Progress, SearchConfig};
@@ -346,7 +346,7 @@ fn make_room(p: &crate::routing::problem::Problem, sol: Solution, seed: u64, bud
         if !st.unassigned.contains(&j) {
             continue;
         }
-        let near = nearest_routes(p, &st, j, EJECTION_ROUTES);
+        let near = nearest_routes(p, &st, TaskIdx::new(p.job_tasks(j).start), EJECTION_ROUTES);
         let best = ejections(&st, j, &near, seed)
             .into_iter()
             .min_by_key(|e| (e.cost, e.place));

@@ -257,9 +257,25 @@ impl Diff {
 
     /// One CSV row per changed visit part: `visit,part,person,tier,change,old_staff,new_staff,
     /// old_start,new_start,moved_min,reason,tell` (unchanged parts left out).
-    pub fn to_csv(&self) -> String {
-        let rows = self
-            .visits
+    /// The columns of [`Self::changed_rows`] (and of diff.csv).
+    pub const COLUMNS: [&'static str; 12] = [
+        "visit",
+        "part",
+        "person",
+        "tier",
+        "change",
+        "old_staff",
+        "new_staff",
+        "old_start",
+        "new_start",
+        "moved_min",
+        "reason",
+        "tell",
+    ];
+
+    /// One row per changed visit part (unchanged parts left out), in [`Self::COLUMNS`].
+    pub fn changed_rows(&self) -> Vec<Vec<String>> {
+        self.visits
             .iter()
             .filter(|v| v.change != ChangeKind::Unchanged)
             .map(|v| {
@@ -277,23 +293,12 @@ impl Diff {
                     v.reason.clone().unwrap_or_default(),
                     if v.tell { "yes" } else { "no" }.to_string(),
                 ]
-            });
-        crate::tabular::write(
-            &[
-                "visit",
-                "part",
-                "person",
-                "tier",
-                "change",
-                "old_staff",
-                "new_staff",
-                "old_start",
-                "new_start",
-                "moved_min",
-                "reason",
-                "tell",
-            ],
-            rows,
-        )
+            })
+            .collect()
+    }
+
+    /// [`Self::changed_rows`] as CSV with a header row.
+    pub fn to_csv(&self) -> String {
+        crate::tabular::write(&Self::COLUMNS, self.changed_rows())
     }
 }

@@ -89,11 +89,6 @@ pub struct Frozen {
 }
 
 impl Frozen {
-    /// True when some part of `visit` is frozen.
-    pub fn holds(&self, visit: VisitIdx) -> bool {
-        self.stops.iter().any(|f| f.visit == visit)
-    }
-
     /// The frozen stops as (visit, part).
     pub fn parts(&self) -> Vec<(VisitIdx, u8)> {
         self.stops.iter().map(|f| (f.visit, f.part)).collect()

@@ -234,16 +234,6 @@ impl Session {
     fn candidates(&self, p: &Problem, job: JobIdx, eject: bool, k: usize) -> Vec<Candidate> {
         let tasks: Vec<TaskIdx> = p.job_tasks(job).map(TaskIdx::new).collect();
         let mut st = State::new(p, self.start.clone(), p.n_vehicles());
-        let loc = p.job(job).location;
-        // Nearest first: by the travel from the route's start or any stop to the referral.
-        let nearness = |st: &State<'_>, v: VehicleIdx| {
-            let veh = p.vehicle(v);
-            std::iter::once(veh.start)
-                .chain(st.sol.routes[v.get()].iter().map(|t| p.task(*t).location))
-                .map(|l| p.matrix.time(l, loc))
-                .min()
-                .unwrap_or(i64::MAX)
-        };
         let eligible = |t: TaskIdx| -> Vec<VehicleIdx> {
             (0..p.n_vehicles())
                 .map(VehicleIdx::new)
@@ -273,9 +263,8 @@ impl Session {
                 .map(|l| l.iter().map(|v| st.sol.routes[v.get()].len() + 1).sum::<usize>())
                 .product();
             if positions > 40_000 {
-                for l in &mut lists {
-                    l.sort_by_key(|&v| (nearness(&st, v), v));
-                    l.truncate(PAIR_STAFF);
+                for (l, &t) in lists.iter_mut().zip(&tasks) {
+                    *l = nearest_routes(p, &st, t, PAIR_STAFF);
                 }
             }
             // Simultaneous parts are alike: a pair of staff is tried once, not in both orders.
@@ -305,7 +294,7 @@ impl Session {
         // Ejections only when fewer than `k` direct places exist: moving another visit costs
         // disruption a direct place does not.
         if eject && tasks.len() == 1 && out.len() < k {
-            let near = nearest_routes(p, &st, job, EJECTION_ROUTES);
+            let near = nearest_routes(p, &st, tasks[0], EJECTION_ROUTES);
             for e in ejections(&st, job, &near, self.routing.seed) {
                 out.push(Candidate {
                     sol: Some(e.sol),
@@ -431,11 +420,10 @@ pub(crate) struct Ejection {
     pub pushed: Vec<JobIdx>,
 }
 
-/// The `n` routes eligible for one-part job `job` nearest to it: by the travel from the route's
-/// start or any of its stops.
-pub(crate) fn nearest_routes(p: &Problem, st: &State<'_>, job: JobIdx, n: usize) -> Vec<VehicleIdx> {
-    let t = TaskIdx::new(p.job_tasks(job).start);
-    let loc = p.job(job).location;
+/// The `n` routes eligible for task `t` nearest to it, nearest first: by the travel from the
+/// route's start or any of its stops (ties: vehicle order).
+pub(crate) fn nearest_routes(p: &Problem, st: &State<'_>, t: TaskIdx, n: usize) -> Vec<VehicleIdx> {
+    let loc = p.task(t).location;
     let mut near: Vec<(i64, VehicleIdx)> = (0..p.n_vehicles())
         .map(VehicleIdx::new)
         .filter(|&v| p.eligible(t, v))

@@ -397,7 +397,7 @@ impl Session {
             previous: &had,
             points: input.profile.replan.handover,
         }))?;
-        let start = repair(&s, &published, &frozen, &day_problem, &unavailable);
+        let start = repair(&published, &frozen, &day_problem, &unavailable);
         Ok(Session {
             scenario: s,
             matrix: m,
@@ -517,13 +517,7 @@ pub fn disruption_of(session: &Session, p: &Problem, plan: &Plan) -> Disruption 
 /// published order where they still fit: a stop of a staff member now unavailable then, of a
 /// cancelled visit, or on a route that no longer keeps its hard rules (greedily, in order) is
 /// left out; a two-person visit keeps both parts or neither.
-fn repair(
-    s: &Scenario,
-    published: &ScenarioPlan,
-    frozen: &Frozen,
-    dp: &DayProblem,
-    unavailable: &[Unavailable],
-) -> Solution {
+fn repair(published: &ScenarioPlan, frozen: &Frozen, dp: &DayProblem, unavailable: &[Unavailable]) -> Solution {
     let p = &dp.problem;
     let mut routes: Vec<Vec<TaskIdx>> = vec![Vec::new(); p.n_vehicles()];
     let job_of = |v: VisitIdx| dp.jobs.iter().position(|&x| x == v).map(JobIdx::new);
@@ -554,7 +548,6 @@ fn repair(
             routes[v].push(TaskIdx::new(task));
         }
     }
-    let _ = s;
     // Keep, route by route and in order, what keeps the route feasible alone.
     let mut kept: Vec<Vec<TaskIdx>> = vec![Vec::new(); p.n_vehicles()];
     let mut ev = Evaluator::new(p);

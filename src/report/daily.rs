@@ -229,40 +229,9 @@ fn changes_section(d: &Diff) -> Section {
             d.staff_to_tell.len(),
             d.persons_to_tell.len()
         ),
-        columns: [
-            "visit",
-            "person",
-            "change",
-            "staff before",
-            "staff now",
-            "start before",
-            "start now",
-            "moved min",
-            "why",
-            "tell",
-        ]
-        .iter()
-        .map(|c| (*c).to_string())
-        .collect(),
-        rows: d
-            .visits
-            .iter()
-            .filter(|c| c.change != ChangeKind::Unchanged)
-            .map(|c| {
-                vec![
-                    c.visit.clone(),
-                    c.person.clone(),
-                    c.change.code().to_string(),
-                    c.old_staff.clone().unwrap_or_default(),
-                    c.new_staff.clone().unwrap_or_default(),
-                    c.old_start.clone().unwrap_or_default(),
-                    c.new_start.clone().unwrap_or_default(),
-                    c.moved_min.map(|m| m.to_string()).unwrap_or_default(),
-                    c.reason.clone().unwrap_or_default(),
-                    if c.tell { "yes" } else { "no" }.to_string(),
-                ]
-            })
-            .collect(),
+        // The diff's own columns (diff.csv), in words.
+        columns: Diff::COLUMNS.iter().map(|c| words(c)).collect(),
+        rows: d.changed_rows(),
     }
 }
 
