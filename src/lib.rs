@@ -27,5 +27,6 @@ pub mod roster;
 pub mod routing;
 pub mod scenario;
 pub mod spatial;
+pub mod store;
 pub mod tabular;
 pub mod units;

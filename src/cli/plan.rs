@@ -18,10 +18,8 @@ use clap::Args;
 
 use carerota::config;
 use carerota::dayplan::solve::check_rules;
-use carerota::dayplan::write::plan_doc;
 use carerota::dayplan::{DayRequest, SolvedDays};
-use carerota::replan::readiness::{self, ReadinessConfig, ReadinessInput};
-use carerota::report::daily::{self, DailyInput};
+use carerota::report::day_files::{day_files, DayFilesInput};
 use carerota::roads::RoadNetwork;
 use carerota::roster::rota;
 use carerota::routing::days::PlannedDay;
@@ -32,7 +30,7 @@ use carerota::units::Meters;
 use crate::cli::graph::NetworkSource;
 use crate::cli::plan_file::carry_over_from;
 use crate::cli::progress::Steps;
-use crate::cli::route::{doc_context, load_network, solve_days, warn_if_empty};
+use crate::cli::route::{load_network, solve_days, warn_if_empty};
 use crate::cli::{flags, output};
 
 #[derive(Args)]
@@ -187,84 +185,20 @@ fn render_day(
 ) -> anyhow::Result<([(&'static str, String); 5], String)> {
     let date = s.date_of_day(planned.day.day);
     warn_if_empty(s, planned, &args.scenario);
-    let carried = planned.day.previous.as_ref().map(|c| {
-        format!(
-            "Carried over from the plan of {}: {} stop(s) before {date} 00:00 on shifts running into the day, kept as planned; {} visit(s) it had done, left out.",
-            s.date_of_day(planned.day.day - 1),
-            c.fixed.len(),
-            c.done.len()
-        )
-    });
-    let plan = plan_doc(s, &doc_context(s, net, solved, profile), planned).to_json();
-    let stats = &planned.stats;
     let name = args
         .scenario
         .file_stem()
         .map_or_else(|| "scenario".to_string(), |n| n.to_string_lossy().into_owned());
-    let readiness = readiness::assess(
-        &ReadinessInput {
-            scenario: s,
-            day: &planned.day,
-            plan: &planned.plan,
-            network: net,
-            snaps: &solved.snaps,
-        },
-        &ReadinessConfig::default(),
-    )
-    .map_err(|e| anyhow::anyhow!("readiness for a Rapid call on {date}: {e}"))?;
-    let outputs = daily::render(&DailyInput {
+    let input = DayFilesInput {
         scenario: s,
-        day: &planned.day,
-        day_number: planned.day.day,
-        plan: &planned.plan,
+        profile,
         network: net,
-        snaps: &solved.snaps,
-        title: format!("Daily plan: {name}"),
-        notes: notes
-            .iter()
-            .cloned()
-            .chain(carried)
-            .chain([
-            format!(
-                "Solver profile: {} Seed {}, {} run(s), {} iterations, {:.1} s search, {:.1} s route-pool MILP ({:?}); travel matrix {:.1} s.",
-                profile.description,
-                stats.seed,
-                stats.runs,
-                stats.iterations,
-                stats.search_time.as_secs_f64(),
-                stats.milp_time.as_secs_f64(),
-                stats.milp_status,
-                solved.matrix_s
-            ),
-            format!(
-                "Every route was checked by the independent checker (times recomputed from the road matrix, every hard rule); objective {}.",
-                planned.checked.total
-            ),
-        ])
-        .collect(),
-        readiness: Some(&readiness),
-        changes: None,
-    });
-    let tiers: Vec<String> = outputs
-        .served_by_tier
-        .iter()
-        .map(|(t, ok, n)| format!("{t} {ok}/{n}"))
-        .collect();
-    let summary = format!(
-        "{date}: {} staff on shift, {} used; served by tier: {}; unassigned: {}",
-        planned.day.problem.n_vehicles(),
-        planned.plan.used_vehicles(),
-        tiers.join(", "),
-        outputs.unassigned
-    );
-    Ok((
-        [
-            ("plan.json", plan),
-            ("rota.csv", outputs.rota_csv),
-            ("visits.csv", outputs.visits_csv),
-            ("routes.geojson", outputs.routes_geojson),
-            ("report.html", outputs.report_html),
-        ],
-        summary,
-    ))
+        solved,
+        planned,
+        name: &name,
+        notes,
+    };
+    let files = day_files(&input).map_err(|e| anyhow::anyhow!("readiness for a Rapid call on {date}: {e}"))?;
+    let summary = files.summary(&input);
+    Ok((files.named().map(|(name, text)| (name, text.to_string())), summary))
 }

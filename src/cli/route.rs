@@ -7,9 +7,8 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use carerota::config;
-use carerota::dayplan::doc::scenario_fingerprint;
 use carerota::dayplan::solve::{check_rules, Stage};
-use carerota::dayplan::write::{network_ref, plan_doc, DocContext};
+use carerota::dayplan::write::{plan_doc, DocContext};
 use carerota::dayplan::{self, DayRequest, Hooks, PlanDoc, SolvedDays};
 use carerota::roads::RoadNetwork;
 use carerota::routing::days::PlannedDay;
@@ -74,7 +73,11 @@ pub fn run(args: &RouteArgs) -> anyhow::Result<()> {
         progress::search_lines(),
     )?;
     warn_if_empty(&s, &solved.days[0], &args.scenario);
-    let doc = plan_doc(&s, &doc_context(&s, &net, &solved, &profile), &solved.days[0]);
+    let doc = plan_doc(
+        &s,
+        &DocContext::fresh(&s, &net, &solved, &profile.description),
+        &solved.days[0],
+    );
     let text = doc.to_json();
     match &args.out {
         Some(p) => output::write(p, text)?,
@@ -124,26 +127,6 @@ pub fn solve_days(
         eprintln!("warning: {w}");
     }
     Ok(solved)
-}
-
-/// What plan.json records of a fresh plan's run: version 1 of the day.
-pub fn doc_context<'a>(
-    s: &Scenario,
-    net: &RoadNetwork,
-    solved: &'a SolvedDays,
-    profile: &'a config::SolverProfile,
-) -> DocContext<'a> {
-    DocContext {
-        matrix: &solved.matrix,
-        network: Some(network_ref(net)),
-        unreachable: &solved.unreachable,
-        profile: &profile.description,
-        matrix_s: solved.matrix_s,
-        scenario_sha256: Some(scenario_fingerprint(s)),
-        version: 1,
-        parent_version: None,
-        frozen: &[],
-    }
 }
 
 /// The one line `route` prints after writing a plan.

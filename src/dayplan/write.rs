@@ -45,6 +45,24 @@ pub struct DocContext<'a> {
     pub frozen: &'a [(VisitIdx, u8)],
 }
 
+impl<'a> DocContext<'a> {
+    /// The context of a fresh plan from [`super::solve_days`]: version 1 of the day, nothing
+    /// frozen, the scenario's fingerprint and the network's source recorded.
+    pub fn fresh(s: &Scenario, net: &RoadNetwork, solved: &'a super::SolvedDays, profile: &'a str) -> Self {
+        DocContext {
+            matrix: &solved.matrix,
+            network: Some(network_ref(net)),
+            unreachable: &solved.unreachable,
+            profile,
+            matrix_s: solved.matrix_s,
+            scenario_sha256: Some(super::doc::scenario_fingerprint(s)),
+            version: 1,
+            parent_version: None,
+            frozen: &[],
+        }
+    }
+}
+
 /// The road network's record for a plan.
 pub fn network_ref(net: &RoadNetwork) -> NetworkRef {
     let info = net.info();

@@ -5,7 +5,8 @@
 //! [`html::Page`], [`csv::Table`], [`geojson::Feature`]) rather than planning types, so the
 //! planners on its left can change without touching how a page is drawn; [`daily`] is the one
 //! adapter from a solved day (scenario, day problem, checked plan, roads, and the plan's
-//! readiness for a Rapid call when assessed) to those models.
+//! readiness for a Rapid call when assessed) to those models; [`day_files`] renders a planned
+//! day's five files as `plan` writes them and the service serves them.
 //! Everything renders to strings; writing files is the caller's.
 //!
 //! Architecture invariant: a report never reaches the network: no tiles, fonts or scripts from
@@ -13,6 +14,7 @@
 
 pub mod csv;
 pub mod daily;
+pub mod day_files;
 pub mod geojson;
 pub mod html;
 pub mod svg_map;
