@@ -16,6 +16,7 @@
 pub mod ids;
 pub mod input;
 
+pub mod api;
 pub mod config;
 pub mod dayplan;
 pub mod matrix;

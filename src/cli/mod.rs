@@ -16,6 +16,7 @@ mod replan;
 mod roster;
 mod route;
 mod scenario;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -55,6 +56,12 @@ enum Command {
     /// Verify a roster (benchmark instance) or a rota (scenario) against every hard rule and
     /// recompute its objective.
     CheckRoster(roster::CheckRosterArgs),
+    /// The optimisation service over HTTP: scenarios, plans and rotas as jobs, re-planning,
+    /// with plans kept in a database (SQLite by default, PostgreSQL for replicas).
+    Serve(serve::ServeArgs),
+    /// API keys of the service.
+    #[command(subcommand)]
+    Keys(serve::KeysCommand),
     /// Benchmarks: speed against a baseline in the same run, or solution quality against
     /// published results.
     #[command(subcommand)]
@@ -88,6 +95,8 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Roster(args) => roster::roster(&args),
         Command::CheckRoster(args) => roster::check_roster(&args),
+        Command::Serve(args) => serve::serve(&args),
+        Command::Keys(cmd) => serve::keys(&cmd),
         Command::Bench(cmd) => bench::run(cmd),
     };
     match result {

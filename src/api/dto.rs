@@ -1,0 +1,243 @@
+//! The HTTP contract's types: every request and response body of `/v1` (and their OpenAPI
+//! schemas, through utoipa). Requests refuse unknown fields; times are RFC 3339 UTC text or
+//! the scenario's local wall-clock text where the command line uses it; durations are seconds.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use crate::store::{JobState, Role};
+
+use super::error::Problem;
+
+/// Links to a resource's related routes.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Link {
+    pub rel: String,
+    pub href: String,
+}
+
+/// `POST /v1/scenarios:validate`: every problem of a scenario at once.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ValidationReport {
+    /// True when no problem is an error (warnings are facts of the day the plan works around).
+    pub valid: bool,
+    pub errors: usize,
+    pub warnings: usize,
+    /// Every problem, errors and warnings, in the order found; road-network problems last.
+    pub problems: Vec<Problem>,
+}
+
+/// Headline figures of a scenario.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ScenarioSummary {
+    /// First day, YYYY-MM-DD.
+    pub date: String,
+    pub days: u32,
+    pub bases: usize,
+    pub staff: usize,
+    pub visits: usize,
+}
+
+/// A stored scenario (`POST /v1/scenarios` answers without the scenario itself).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ScenarioResource {
+    /// `sc_` and 32 hex digits.
+    pub id: String,
+    pub name: String,
+    /// SHA-256 of the scenario's canonical form (plan.json's `scenario_sha256`).
+    pub sha256: String,
+    /// RFC 3339 UTC.
+    pub created_at: String,
+    pub summary: ScenarioSummary,
+    /// Warnings found when it was stored.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Problem>,
+    /// The scenario file (`GET` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub scenario: Option<Value>,
+    pub links: Vec<Link>,
+}
+
+/// `POST /v1/plans`: plan one day of a scenario on an area's roads.
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanRequest {
+    /// A stored scenario's id; or give `scenario` inline (exactly one of the two).
+    #[serde(default)]
+    pub scenario_id: Option<String>,
+    /// The scenario file inline (api/scenario.schema.json); stored as a scenario first.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub scenario: Option<Value>,
+    /// The day to plan, YYYY-MM-DD: a day of the scenario.
+    pub date: String,
+    /// The area whose roads to plan on [default: rutland, or the only area].
+    #[serde(default)]
+    pub area: Option<String>,
+    /// Solver profile name (`default`, `quick`, or one of the service's profile folder)
+    /// [default: default].
+    #[serde(default)]
+    pub profile: Option<String>,
+    /// A rota from `carerota roster` / `POST /v1/rotas` (JSON): its shifts replace the
+    /// scenario's.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub rota: Option<Value>,
+}
+
+/// A point of the search's best objective over time.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct ObjectivePoint {
+    pub elapsed_s: f64,
+    /// The objective in points (one point = one second of travel).
+    pub objective: f64,
+}
+
+/// Visits served so far for one tier.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+pub struct TierServed {
+    /// `rapid`, `fast`, `normal` or `planned`.
+    pub tier: String,
+    pub served: usize,
+    pub total: usize,
+}
+
+/// How far a job has got.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct Progress {
+    /// The step running: `queued`, `travel matrix, 120 locations`, `search`, `report`, `done`.
+    pub stage: String,
+    /// Seconds since the job started solving.
+    pub elapsed_s: f64,
+    pub iterations: u64,
+    /// The best objective found, over time (at most one point a second).
+    pub best_objective: Vec<ObjectivePoint>,
+    /// Visits served so far by tier, most urgent first.
+    pub served_by_tier: Vec<TierServed>,
+}
+
+/// A job's failure.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct JobError {
+    /// `invalid_input`, `worker_lost`, `internal`, ...
+    pub code: String,
+    pub message: String,
+}
+
+/// `GET /v1/plans/{id}` (and the 202 of `POST /v1/plans`).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PlanJob {
+    /// `plan_` and 32 hex digits.
+    pub id: String,
+    pub status: JobState,
+    pub area: String,
+    pub scenario_id: String,
+    /// The day planned, YYYY-MM-DD.
+    pub date: String,
+    pub profile: String,
+    pub created_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<String>,
+    /// Tries so far (a worker lost mid-solve counts as one).
+    pub attempts: i64,
+    /// True once someone asked to stop it.
+    pub cancel_requested: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<Progress>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<JobError>,
+    /// The latest version of the plan, once there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latest_version: Option<i64>,
+    /// The latest version's plan.json, once there is one (left out with `?plan=false`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub plan: Option<Value>,
+    pub links: Vec<Link>,
+}
+
+/// `GET /v1/rotas/{id}` (and the 202 of `POST /v1/rotas`).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct RotaJob {
+    /// `rota_` and 32 hex digits.
+    pub id: String,
+    pub status: JobState,
+    pub scenario_id: String,
+    pub profile: String,
+    pub created_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<String>,
+    pub attempts: i64,
+    pub cancel_requested: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<Progress>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<JobError>,
+    /// The rota (as `carerota roster --out` writes it), once completed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub rota: Option<Value>,
+    /// The MILP's status, gap, objective, seconds and cover met, once completed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub summary: Option<Value>,
+    pub links: Vec<Link>,
+}
+
+/// `POST /v1/keys`: a new API key.
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KeyRequest {
+    pub role: Role,
+    /// Who or what the key is for (no personal data needed: e.g. `north-desk`).
+    pub label: String,
+}
+
+/// A new key: `key` is shown this once.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct KeyCreated {
+    pub id: String,
+    pub role: Role,
+    pub label: String,
+    /// The secret: send it as `Authorization: Bearer KEY`. Not stored; not shown again.
+    pub key: String,
+}
+
+/// One line of a plan's audit log.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AuditLine {
+    /// RFC 3339 UTC.
+    pub at: String,
+    pub key_id: String,
+    pub role: String,
+    pub action: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    pub request_id: String,
+}
+
+/// `GET /healthz`, `GET /readyz`.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// `ok`, or `unavailable` with the reasons.
+    pub status: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub areas: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
+}
+
+/// Milliseconds since the epoch as RFC 3339 UTC text.
+pub fn rfc3339(ms: i64) -> String {
+    chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_default()
+}

@@ -1,0 +1,47 @@
+//! The route handlers: each checks the caller's role, reads and checks its input, calls one
+//! library or store entry point, and maps the outcome (invalid 422, result 200/201/202,
+//! internal 500). Work that takes more than a moment runs on the blocking pool
+//! ([`blocking`]); the synchronous calls that solve take a permit of the solver pool first
+//! ([`sync_call`]) and are refused with 429 and `Retry-After` when none is free.
+
+pub mod keys;
+pub mod ops;
+pub mod plans;
+pub mod rotas;
+pub mod scenarios;
+
+use actix_web::http::StatusCode;
+use actix_web::web;
+
+use super::error::ApiError;
+use super::state::AppState;
+
+/// Runs `f` on the blocking pool.
+pub async fn blocking<T, F>(f: F) -> Result<T, ApiError>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    web::block(f).await.map_err(|e| ApiError::internal(&e))
+}
+
+/// Runs `f` on the blocking pool under a permit of the solver pool's synchronous capacity;
+/// 429 with `Retry-After: 1` when every permit is taken.
+pub async fn sync_call<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    let Ok(permit) = state.sync_permits.clone().try_acquire_owned() else {
+        state.metrics.sync_rejected.inc();
+        return Err(ApiError::busy(
+            StatusCode::TOO_MANY_REQUESTS,
+            "solver_pool_full",
+            "every solver is busy; try again shortly",
+            1,
+        ));
+    };
+    let out = blocking(f).await;
+    drop(permit);
+    out
+}

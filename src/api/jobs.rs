@@ -1,0 +1,450 @@
+//! What a job does, apart from HTTP and the queue: checking a plan or rota request against
+//! its scenario (at submission, so a bad request is refused at once with 422, and again by the
+//! worker), and running it through the library ([`crate::dayplan::solve_days`] and
+//! [`crate::report::day_files`] for a plan, [`crate::roster::solve`] for a rota) with the
+//! progress and cancel flag the worker follows.
+
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::SolverProfile;
+use crate::dayplan::solve::{check_rules, Stage};
+use crate::dayplan::{self, DayRequest, Hooks};
+use crate::report::day_files::{day_files, DayFilesInput};
+use crate::roster::rota::{self, Rota};
+use crate::roster::rota_model;
+use crate::roster::{solve as roster_solve, RosterConfig};
+use crate::routing::search::{Progress as SearchProgress, ProgressReport};
+use crate::scenario::availability::shifts_from_availability;
+use crate::scenario::file::ScenarioFile;
+use crate::scenario::model::Scenario;
+use crate::scenario::network::{self, DEFAULT_SNAP_RADIUS};
+use crate::scenario::tier::Tier;
+use crate::scenario::validate;
+
+use super::areas::Area;
+use super::dto::{JobError, ObjectivePoint, Progress, TierServed};
+use super::error::ApiError;
+use super::state::AppState;
+
+/// A plan job's request as stored with the job (the scenario is referenced by the job).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoredPlanRequest {
+    pub date: String,
+    pub profile: String,
+    #[serde(default)]
+    pub rota: Option<serde_json::Value>,
+}
+
+/// A rota job's request as stored with the job.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoredRotaRequest {
+    pub profile: String,
+    pub weeks: u32,
+    #[serde(default)]
+    pub time_limit_s: Option<f64>,
+}
+
+/// A plan request checked against its scenario: ready to solve.
+pub struct PlanSpec {
+    pub scenario: Scenario,
+    pub day: i64,
+    pub profile: Arc<SolverProfile>,
+    pub area: Arc<Area>,
+    /// Notes for the report (rota used, shifts from availability).
+    pub notes: Vec<String>,
+    pub name: String,
+}
+
+/// A job's live progress, as the worker and `GET` see it.
+#[derive(Debug)]
+pub struct JobProgress {
+    pub started: Instant,
+    pub report: Progress,
+    /// Tier labels of the search's priority classes, highest first.
+    pub tiers: Vec<Tier>,
+}
+
+impl JobProgress {
+    pub fn new() -> Self {
+        JobProgress {
+            started: Instant::now(),
+            report: Progress {
+                stage: "starting".into(),
+                ..Progress::default()
+            },
+            tiers: Vec::new(),
+        }
+    }
+
+    /// The report with the elapsed time brought up to now.
+    pub fn snapshot(&self) -> Progress {
+        let mut p = self.report.clone();
+        p.elapsed_s = round3(self.started.elapsed().as_secs_f64());
+        p
+    }
+
+    fn stage(&mut self, what: &str) {
+        self.report.stage = what.to_string();
+    }
+
+    fn search(&mut self, r: &ProgressReport) {
+        let elapsed_s = round3(self.started.elapsed().as_secs_f64());
+        let objective = r.cost as f64 / r.unit.max(1) as f64;
+        self.report.iterations = r.iteration;
+        let better = self
+            .report
+            .best_objective
+            .last()
+            .is_none_or(|p| objective < p.objective);
+        if better {
+            self.report.best_objective.push(ObjectivePoint { elapsed_s, objective });
+            // Keep the curve bounded: thin the early points when it grows long.
+            if self.report.best_objective.len() > 400 {
+                let kept: Vec<ObjectivePoint> = self
+                    .report
+                    .best_objective
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| i % 2 == 0)
+                    .map(|(_, p)| p.clone())
+                    .collect();
+                self.report.best_objective = kept;
+            }
+        }
+        self.report.served_by_tier = r
+            .served_by_priority
+            .iter()
+            .enumerate()
+            .map(|(i, &(served, total))| TierServed {
+                tier: self
+                    .tiers
+                    .get(i)
+                    .filter(|_| self.tiers.len() == r.served_by_priority.len())
+                    .map_or_else(|| format!("priority_{}", i + 1), |t| t.code().to_string()),
+                served,
+                total,
+            })
+            .collect();
+    }
+}
+
+impl Default for JobProgress {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// Parses and validates a scenario's JSON text; 422 `invalid_scenario` with every problem.
+pub fn parse_scenario(text: &str) -> Result<validate::Checked, ApiError> {
+    validate::check(text).map_err(|problems| {
+        ApiError::problems(
+            "invalid_scenario",
+            format!("the scenario has {} problem(s)", problems.len()),
+            &problems,
+        )
+        .at("$.scenario")
+    })
+}
+
+/// The scenario day holding `date`, else 422 naming the scenario's range.
+pub fn day_of_date(s: &Scenario, date: &str) -> Result<i64, ApiError> {
+    let parsed = crate::scenario::time::parse_date(date)
+        .map_err(|e| ApiError::invalid("invalid_date", format!("{e} (expected YYYY-MM-DD)")).at("$.date"))?;
+    (0..i64::from(s.days))
+        .find(|&d| s.date_of_day(d) == parsed)
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "date_outside_scenario",
+                format!(
+                    "{parsed} is not a day of the scenario: it covers {} to {}",
+                    s.date_of_day(0),
+                    s.date_of_day(i64::from(s.days) - 1)
+                ),
+            )
+            .at("$.date")
+        })
+}
+
+/// The named profile, else 422 listing the known ones.
+pub fn profile(state: &AppState, name: &str) -> Result<Arc<SolverProfile>, ApiError> {
+    state.profiles.get(name).ok_or_else(|| {
+        let known: Vec<&str> = state.profiles.names().collect();
+        ApiError::invalid(
+            "unknown_profile",
+            format!("no solver profile {name:?}; known: {}", known.join(", ")),
+        )
+        .at("$.profile")
+    })
+}
+
+/// The named area (or the default), else 422 listing the known ones.
+pub fn area(state: &AppState, name: Option<&str>) -> Result<Arc<Area>, ApiError> {
+    let name = name.or(state.areas.default_name()).unwrap_or("");
+    state.areas.get(name).ok_or_else(|| {
+        let known: Vec<&str> = state.areas.names().collect();
+        ApiError::invalid("unknown_area", format!("no area {name:?}; known: {}", known.join(", "))).at("$.area")
+    })
+}
+
+/// Checks a plan request against its scenario: date, profile, rota, shifts from availability,
+/// the profile's rules against the shifts, every location on the area's roads. Slow enough
+/// (a county scenario) to run off the HTTP threads.
+pub fn plan_spec(
+    state: &AppState,
+    scenario_text: &str,
+    name: &str,
+    area_name: &str,
+    req: &StoredPlanRequest,
+) -> Result<PlanSpec, ApiError> {
+    let mut s = parse_scenario(scenario_text)?.scenario;
+    let day = day_of_date(&s, &req.date)?;
+    let profile = profile(state, &req.profile)?;
+    let area = area(state, Some(area_name))?;
+    let mut notes = Vec::new();
+    if let Some(rota_json) = &req.rota {
+        let text = rota_json.to_string();
+        let rota = rota::parse(&text)
+            .map_err(|e| ApiError::invalid("invalid_rota", format!("the rota cannot be read: {e}")).at("$.rota"))?;
+        rota::apply_rota(&mut s, &rota).map_err(|e| {
+            ApiError::invalid("rota_does_not_fit", format!("the rota does not fit the scenario: {e}")).at("$.rota")
+        })?;
+        notes.push("Shifts from the rota given with the request.".to_string());
+    }
+    let given = shifts_from_availability(&mut s, day..day + 1);
+    if !given.is_empty() {
+        notes.push(format!(
+            "{} staff member(s) with no rostered shifts were given a shift from their availability on {} (their preferred shift, else a long day).",
+            given.len(),
+            req.date
+        ));
+    }
+    check_rules(&s, day, &profile)
+        .map_err(|e| ApiError::invalid("rules_cannot_be_met", e.to_string()).at("$.profile"))?;
+    let off = network::check_locations(&s, &area.network, DEFAULT_SNAP_RADIUS);
+    if !off.is_empty() {
+        return Err(ApiError::problems(
+            "location_off_network",
+            format!("{} location(s) are not on the roads of area {}", off.len(), area.name),
+            &off,
+        )
+        .at("$.scenario"));
+    }
+    Ok(PlanSpec {
+        scenario: s,
+        day,
+        profile,
+        area,
+        notes,
+        name: name.to_string(),
+    })
+}
+
+/// What a finished plan job leaves: its files (version 1) and headline figures.
+pub struct PlanOutput {
+    /// (name, text): plan.json, rota.csv, visits.csv, routes.geojson, report.html,
+    /// scenario.json.
+    pub files: Vec<(String, String)>,
+    pub summary: serde_json::Value,
+}
+
+fn job_error(code: &str, message: impl Into<String>) -> JobError {
+    JobError {
+        code: code.to_string(),
+        message: message.into(),
+    }
+}
+
+/// Solves a checked plan request. The search stops early when `cancel` is set and the best
+/// plan found is kept. Errors: invalid input found only while solving, an internal fault.
+pub fn run_plan(
+    spec: &PlanSpec,
+    cancel: Arc<AtomicBool>,
+    progress: Arc<Mutex<JobProgress>>,
+) -> Result<PlanOutput, JobError> {
+    let s = &spec.scenario;
+    let net = &spec.area.network;
+    {
+        let mut p = progress.lock().expect("invariant: progress lock not poisoned");
+        let day_range = s.clock.day_start(spec.day)..s.clock.day_start(spec.day + 1);
+        p.tiers = Tier::ALL
+            .into_iter()
+            .filter(|t| {
+                s.visits
+                    .iter()
+                    .any(|v| v.tier == *t && day_range.contains(&v.earliest_start))
+            })
+            .collect();
+    }
+    let stage_progress = progress.clone();
+    let stage = move |st: &Stage, work: &mut dyn FnMut()| {
+        stage_progress
+            .lock()
+            .expect("invariant: progress lock not poisoned")
+            .stage(&st.what);
+        work();
+    };
+    let search_progress = progress.clone();
+    let hooks = Hooks {
+        stage: &stage,
+        progress: SearchProgress::observed(move |r: &ProgressReport| {
+            search_progress
+                .lock()
+                .expect("invariant: progress lock not poisoned")
+                .search(r);
+        })
+        .with_cancel(cancel),
+    };
+    let solved = dayplan::solve_days(
+        s,
+        &spec.profile,
+        net,
+        &DayRequest {
+            day: spec.day,
+            days: 1,
+            previous: None,
+            snap_radius: DEFAULT_SNAP_RADIUS,
+        },
+        &hooks,
+    )
+    .map_err(|e| {
+        if e.is_invalid() {
+            job_error("invalid_input", e.to_string())
+        } else {
+            tracing::error!(error = %e, "plan solve fault");
+            job_error("internal", "the solve failed; the fault is logged")
+        }
+    })?;
+    progress
+        .lock()
+        .expect("invariant: progress lock not poisoned")
+        .stage("report");
+    let planned = &solved.days[0];
+    let input = DayFilesInput {
+        scenario: s,
+        profile: &spec.profile,
+        network: net,
+        solved: &solved,
+        planned,
+        name: &spec.name,
+        notes: &spec.notes,
+    };
+    let files = day_files(&input).map_err(|e| {
+        tracing::error!(error = %e, "readiness settings");
+        job_error("internal", "the report failed; the fault is logged")
+    })?;
+    let o = &files.plan.objective;
+    let summary = serde_json::json!({
+        "summary": files.summary(&input),
+        "visits": o.visits,
+        "visits_served": o.visits_served,
+        "visits_unplaced": o.visits_unplaced,
+        "travel_s": o.travel_s,
+        "distance_m": o.distance_m,
+        "staff_used": o.staff_used,
+        "served_by_tier": files.served_by_tier.iter().map(|(t, ok, n)| serde_json::json!({
+            "tier": t.code(), "served": ok, "total": n
+        })).collect::<Vec<_>>(),
+    });
+    {
+        let mut p = progress.lock().expect("invariant: progress lock not poisoned");
+        p.stage("done");
+        p.report.served_by_tier = files
+            .served_by_tier
+            .iter()
+            .map(|(t, ok, n)| TierServed {
+                tier: t.code().to_string(),
+                served: *ok,
+                total: *n,
+            })
+            .collect();
+    }
+    let mut out: Vec<(String, String)> = files
+        .named()
+        .iter()
+        .map(|(n, t)| ((*n).to_string(), (*t).to_string()))
+        .collect();
+    out.push(("scenario.json".into(), ScenarioFile::from_model(s).to_json()));
+    Ok(PlanOutput { files: out, summary })
+}
+
+/// Checks a rota request: the scenario, the profile, the horizon.
+pub fn rota_check(state: &AppState, scenario_text: &str, req: &StoredRotaRequest) -> Result<(), ApiError> {
+    let s = parse_scenario(scenario_text)?.scenario;
+    let p = profile(state, &req.profile)?;
+    if !(1..=6).contains(&req.weeks) {
+        return Err(ApiError::invalid("invalid_weeks", "weeks must be 1 to 6").at("$.weeks"));
+    }
+    if let Some(t) = req.time_limit_s {
+        if !(t.is_finite() && t > 0.0 && t <= 3600.0) {
+            return Err(
+                ApiError::invalid("invalid_time_limit", "time_limit_s must be above 0 and at most 3600")
+                    .at("$.time_limit_s"),
+            );
+        }
+    }
+    rota_model::build(&s, req.weeks, &p.roster.rota, None)
+        .map_err(|e| ApiError::invalid("rota_model", e.to_string()).at("$.scenario"))?;
+    RosterConfig::from_settings(&p.roster)
+        .map_err(|e| ApiError::invalid("rota_config", e.to_string()).at("$.profile"))?;
+    Ok(())
+}
+
+/// Solves a rota request: the rota as `carerota roster --out` writes it, and its summary.
+pub fn run_rota(
+    state: &AppState,
+    scenario_text: &str,
+    req: &StoredRotaRequest,
+    progress: Arc<Mutex<JobProgress>>,
+) -> Result<(String, serde_json::Value), JobError> {
+    let invalid = |e: ApiError| job_error("invalid_input", e.detail.message);
+    let s = parse_scenario(scenario_text).map_err(invalid)?.scenario;
+    let p = profile(state, &req.profile).map_err(invalid)?;
+    let sm = rota_model::build(&s, req.weeks, &p.roster.rota, None)
+        .map_err(|e| job_error("invalid_input", e.to_string()))?;
+    let mut config = RosterConfig::from_settings(&p.roster).map_err(|e| job_error("invalid_input", e.to_string()))?;
+    if let Some(limit) = req.time_limit_s {
+        config = RosterConfig::new(limit, config.mip_rel_gap(), config.threads(), config.seed())
+            .map_err(|e| job_error("invalid_input", e.to_string()))?;
+    }
+    progress
+        .lock()
+        .expect("invariant: progress lock not poisoned")
+        .stage(&format!("rota MILP, time limit {} s", config.time_limit_s()));
+    let result = roster_solve(&sm.model, &config).map_err(|e| {
+        tracing::error!(error = %e, "rota solve fault");
+        job_error("internal", "the rota solve failed; the fault is logged")
+    })?;
+    if result.roster.is_none() {
+        return Err(job_error(
+            "no_rota_found",
+            format!("no rota found ({})", result.status.code()),
+        ));
+    }
+    let rota = Rota::new(&s, &sm, &result);
+    let summary = serde_json::json!({
+        "status": result.status.code(),
+        "gap": result.status.gap(),
+        "objective": result.objective(),
+        "seconds": result.seconds,
+        "cover_met_pct": rota.cover.met_pct,
+    });
+    progress
+        .lock()
+        .expect("invariant: progress lock not poisoned")
+        .stage("done");
+    Ok((rota.to_json(), summary))
+}
+
+/// How long a solve may take before the worker gives up on it: the profile's limits are far
+/// below this; it guards against a solve that never returns.
+pub const HARD_LIMIT: Duration = Duration::from_secs(3600);

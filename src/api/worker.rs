@@ -1,0 +1,312 @@
+//! The job workers: [`PoolSize::jobs`](super::state::PoolSize) loops per process, each taking
+//! the oldest queued job from the store under a lease ([`crate::store::Store::claim_job`]),
+//! solving it on a blocking thread (never on an HTTP worker), renewing the lease with its
+//! progress every [`HEARTBEAT`], and ending it in one transaction with its first plan version.
+//!
+//! - Cancel: `DELETE` sets a flag in the store; the heartbeat sees it and sets the search's
+//!   cancel flag; the search stops and the best plan found is kept (`cancelled`, with a plan).
+//! - Lost workers: every process re-queues jobs whose lease ran out
+//!   ([`crate::store::Store::recover_expired`]), so a replica killed mid-solve loses no job.
+//! - Shutdown: workers stop taking jobs, stop their searches and hand the jobs back to the
+//!   queue for another replica or the next start.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::store::{JobKind, JobOutcome, JobRecord, JobState, NewVersion};
+
+use super::dto::JobError;
+use super::jobs::{self, JobProgress, StoredPlanRequest, StoredRotaRequest};
+use super::state::{AppState, LiveJob};
+
+/// How often a worker renews its lease and saves progress.
+pub const HEARTBEAT: Duration = Duration::from_secs(2);
+/// How long a lease lasts without renewal: a worker silent for this long is taken for lost.
+pub const LEASE: Duration = Duration::from_secs(15);
+/// How often an idle worker looks at the queue (jobs queued by this process wake it at once).
+pub const POLL: Duration = Duration::from_millis(500);
+
+/// Starts the workers and the lease recovery on the current runtime.
+pub fn start(state: &AppState) -> Vec<tokio::task::JoinHandle<()>> {
+    let mut handles = Vec::new();
+    for i in 0..state.pool.jobs {
+        let st = state.clone();
+        handles.push(tokio::spawn(async move { worker_loop(st, i).await }));
+    }
+    let st = state.clone();
+    handles.push(tokio::spawn(async move { recovery_loop(st).await }));
+    handles
+}
+
+async fn recovery_loop(state: AppState) {
+    while !state.is_shutting_down() {
+        match state.store.recover_expired().await {
+            Ok((requeued, failed)) if requeued + failed > 0 => {
+                tracing::warn!(requeued, failed, "jobs of lost workers recovered");
+                state.job_queued.notify_waiters();
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "lease recovery"),
+        }
+        if let Ok(counts) = state.store.job_counts().await {
+            state.metrics.set_jobs(&counts);
+        }
+        tokio::time::sleep(LEASE / 3).await;
+    }
+}
+
+async fn worker_loop(state: AppState, index: usize) {
+    let name = format!("{}/{index}", state.worker_id);
+    while !state.is_shutting_down() {
+        match state.store.claim_job(&name, LEASE).await {
+            Ok(Some(job)) => run_job(&state, &name, job).await,
+            Ok(None) => {
+                let _ = tokio::time::timeout(POLL, state.job_queued.notified()).await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "claiming a job");
+                tokio::time::sleep(POLL).await;
+            }
+        }
+    }
+}
+
+fn failure(e: JobError) -> Option<String> {
+    Some(serde_json::to_string(&e).expect("invariant: JSON values serialise"))
+}
+
+/// Runs one claimed job to its end (or hands it back on shutdown).
+async fn run_job(state: &AppState, worker: &str, job: JobRecord) {
+    let cancel = Arc::new(AtomicBool::new(job.cancel_requested));
+    let progress = Arc::new(Mutex::new(JobProgress::new()));
+    state
+        .live
+        .lock()
+        .expect("invariant: live-job lock not poisoned")
+        .insert(
+            job.id.clone(),
+            LiveJob {
+                cancel: cancel.clone(),
+                progress: progress.clone(),
+            },
+        );
+    let started = Instant::now();
+    let scenario = match state.store.scenario(&job.scenario_id).await {
+        Ok(Some(s)) => s,
+        other => {
+            let message = match other {
+                Err(e) => format!("the scenario could not be read: {e}"),
+                _ => format!("scenario {} is missing", job.scenario_id),
+            };
+            finish(
+                state,
+                worker,
+                &job,
+                JobState::Failed,
+                None,
+                failure(JobError {
+                    code: "internal".into(),
+                    message,
+                }),
+                None,
+                None,
+            )
+            .await;
+            return;
+        }
+    };
+    let st = state.clone();
+    let (c, p) = (cancel.clone(), progress.clone());
+    let kind = job.kind;
+    let request = job.request.clone();
+    let area = job.area.clone();
+    let solve =
+        tokio::task::spawn_blocking(move || execute(&st, kind, &scenario.body, &scenario.name, &area, &request, c, p));
+    tokio::pin!(solve);
+    let mut lost = false;
+    let result = loop {
+        tokio::select! {
+            r = &mut solve => break r,
+            _ = tokio::time::sleep(HEARTBEAT) => {
+                let snapshot = progress.lock().expect("invariant: progress lock not poisoned").snapshot();
+                let text = serde_json::to_string(&snapshot).expect("invariant: JSON values serialise");
+                match state.store.renew_lease(&job.id, worker, LEASE, Some(&text)).await {
+                    Ok(lease) if !lease.held => { lost = true; cancel.store(true, Ordering::Relaxed); }
+                    Ok(lease) if lease.cancel_requested => cancel.store(true, Ordering::Relaxed),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, job = %job.id, "renewing a lease"),
+                }
+                if state.is_shutting_down() {
+                    cancel.store(true, Ordering::Relaxed);
+                }
+            }
+        }
+    };
+    state
+        .metrics
+        .solve
+        .with_label_values(&[kind.as_str()])
+        .observe(started.elapsed().as_secs_f64());
+    let snapshot = progress
+        .lock()
+        .expect("invariant: progress lock not poisoned")
+        .snapshot();
+    let progress_text = Some(serde_json::to_string(&snapshot).expect("invariant: JSON values serialise"));
+    if lost {
+        tracing::warn!(job = %job.id, "lease lost while solving: the result is dropped");
+    } else if state.is_shutting_down() {
+        match state.store.hand_back(&job.id, worker).await {
+            Ok(_) => tracing::info!(job = %job.id, "handed back on shutdown"),
+            Err(e) => tracing::warn!(error = %e, job = %job.id, "handing back"),
+        }
+    } else {
+        let cancelled = cancel.load(Ordering::Relaxed);
+        match result {
+            Ok(Ok(Output::Plan(out))) => {
+                let version = NewVersion {
+                    plan_id: job.id.clone(),
+                    version: 1,
+                    parent: None,
+                    reason: "planned".into(),
+                    event: None,
+                    disruption: None,
+                    created_by: job.created_by.clone(),
+                    files: out.files,
+                    audit: crate::store::AuditEntry {
+                        key_id: job.created_by.clone(),
+                        role: "worker".into(),
+                        action: if cancelled { "plan_stopped_early" } else { "planned" }.into(),
+                        target: job.id.clone(),
+                        version: Some(1),
+                        request_id: worker.to_string(),
+                    },
+                };
+                let state_after = if cancelled {
+                    JobState::Cancelled
+                } else {
+                    JobState::Completed
+                };
+                finish(
+                    state,
+                    worker,
+                    &job,
+                    state_after,
+                    progress_text,
+                    None,
+                    Some(out.summary.to_string()),
+                    Some(version),
+                )
+                .await;
+            }
+            Ok(Ok(Output::Rota(rota, summary))) => {
+                let result = serde_json::json!({"rota": serde_json::from_str::<serde_json::Value>(&rota).unwrap_or_default(), "summary": summary});
+                finish(
+                    state,
+                    worker,
+                    &job,
+                    JobState::Completed,
+                    progress_text,
+                    None,
+                    Some(result.to_string()),
+                    None,
+                )
+                .await;
+            }
+            Ok(Err(e)) => {
+                let st = if cancelled && e.code == "no_rota_found" {
+                    JobState::Cancelled
+                } else {
+                    JobState::Failed
+                };
+                finish(state, worker, &job, st, progress_text, failure(e), None, None).await;
+            }
+            Err(join) => {
+                tracing::error!(error = %join, job = %job.id, "solve panicked");
+                let e = JobError {
+                    code: "internal".into(),
+                    message: "the solve failed; the fault is logged".into(),
+                };
+                finish(
+                    state,
+                    worker,
+                    &job,
+                    JobState::Failed,
+                    progress_text,
+                    failure(e),
+                    None,
+                    None,
+                )
+                .await;
+            }
+        }
+    }
+    state
+        .live
+        .lock()
+        .expect("invariant: live-job lock not poisoned")
+        .remove(&job.id);
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn finish(
+    state: &AppState,
+    worker: &str,
+    job: &JobRecord,
+    end: JobState,
+    progress: Option<String>,
+    error: Option<String>,
+    result: Option<String>,
+    version: Option<NewVersion>,
+) {
+    let outcome = JobOutcome {
+        state: end,
+        progress,
+        error,
+        result,
+        version,
+    };
+    match state.store.finish_job(&job.id, worker, &outcome).await {
+        Ok(true) => tracing::info!(job = %job.id, state = end.as_str(), "job finished"),
+        Ok(false) => tracing::warn!(job = %job.id, "job no longer held at its end: result dropped"),
+        Err(e) => {
+            tracing::error!(error = %e, job = %job.id, "writing a job's end; its lease will expire and it runs again")
+        }
+    }
+}
+
+enum Output {
+    Plan(jobs::PlanOutput),
+    Rota(String, serde_json::Value),
+}
+
+#[allow(clippy::too_many_arguments)]
+fn execute(
+    state: &AppState,
+    kind: JobKind,
+    scenario_text: &str,
+    name: &str,
+    area: &str,
+    request: &str,
+    cancel: Arc<AtomicBool>,
+    progress: Arc<Mutex<JobProgress>>,
+) -> Result<Output, JobError> {
+    let bad_request = |e: serde_json::Error| JobError {
+        code: "internal".into(),
+        message: format!("the stored request cannot be read: {e}"),
+    };
+    match kind {
+        JobKind::Plan => {
+            let req: StoredPlanRequest = serde_json::from_str(request).map_err(bad_request)?;
+            let spec = jobs::plan_spec(state, scenario_text, name, area, &req).map_err(|e| JobError {
+                code: "invalid_input".into(),
+                message: e.detail.message,
+            })?;
+            jobs::run_plan(&spec, cancel, progress).map(Output::Plan)
+        }
+        JobKind::Rota => {
+            let req: StoredRotaRequest = serde_json::from_str(request).map_err(bad_request)?;
+            jobs::run_rota(state, scenario_text, &req, progress).map(|(r, s)| Output::Rota(r, s))
+        }
+    }
+}
