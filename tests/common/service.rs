@@ -1,0 +1,211 @@
+//! Fixtures for the service's tests: an [`AppState`] on a fresh SQLite file with the Rutland
+//! area, a key for every role, the app as actix-web's test service ([`test_app!`]), and a real
+//! `carerota serve` process on loopback ([`Server`]) stopped when dropped.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use carerota::api::areas::Areas;
+use carerota::api::state::{AppState, PoolSize, Profiles};
+use carerota::roads;
+use carerota::store::{Role, Store};
+
+/// The Rutland area, loaded once per test binary.
+pub fn rutland_areas() -> Areas {
+    static AREAS: OnceLock<Areas> = OnceLock::new();
+    AREAS
+        .get_or_init(|| {
+            let net = roads::build(&super::rutland_path()).expect("Rutland extract beside the repository");
+            Areas::from_networks(vec![("rutland".to_string(), net)])
+        })
+        .clone()
+}
+
+/// A service state on a fresh SQLite database in `dir`, with one key per role.
+pub async fn state_in(dir: &Path, pool: PoolSize) -> (AppState, HashMap<Role, String>) {
+    let url = format!("sqlite://{}", dir.join("service.db").display());
+    let store = Store::open(&url, 8).await.expect("database opens");
+    let mut keys = HashMap::new();
+    for role in Role::ALL {
+        keys.insert(role, store.add_key(role, "test").await.expect("key").secret);
+    }
+    let state = AppState::new(
+        store,
+        rutland_areas(),
+        Profiles::load(None).expect("built-in profiles"),
+        pool,
+    );
+    (state, keys)
+}
+
+/// The service as actix-web's test service over `state` (its workers not started).
+#[macro_export]
+macro_rules! test_app {
+    ($state:expr) => {
+        actix_web::test::init_service(
+            actix_web::App::new()
+                .app_data(actix_web::web::Data::new($state.clone()))
+                .wrap(actix_web::middleware::from_fn(carerota::api::observe))
+                .configure(carerota::api::configure),
+        )
+        .await
+    };
+}
+
+/// `Authorization: Bearer KEY`.
+pub fn bearer(key: &str) -> (&'static str, String) {
+    ("Authorization", format!("Bearer {key}"))
+}
+
+/// The default Rutland scenario's text.
+pub fn rutland_scenario() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/scenarios/rutland-2026-06-09.json"))
+        .expect("committed scenario")
+}
+
+/// A `carerota serve` process on a free loopback port; killed (SIGKILL) when dropped unless
+/// stopped first.
+pub struct Server {
+    pub child: Child,
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    pub data: PathBuf,
+    log: PathBuf,
+}
+
+/// The road cache shared by the servers of one test binary (built by the first).
+fn shared_road_cache() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("carerota-test-roads-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+impl Server {
+    /// Starts `carerota serve --bind 127.0.0.1:0 --data DATA` with `extra` arguments and
+    /// waits until it answers `/readyz`.
+    pub fn start(data: &Path, extra: &[&str]) -> Server {
+        std::fs::create_dir_all(data.join("roads")).expect("data dir");
+        let cached = shared_road_cache().join("rutland.roads");
+        let own = data.join("roads/rutland.roads");
+        if cached.exists() && !own.exists() {
+            std::fs::copy(&cached, &own).expect("copy road cache");
+        }
+        let log = data.join(format!(
+            "server-{}.log",
+            Instant::now().elapsed().as_nanos() ^ u128::from(rand_u32())
+        ));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_carerota"))
+            .args(["serve", "--bind", "127.0.0.1:0", "--data"])
+            .arg(data)
+            .args(extra)
+            .env("CAREROTA_OSM", super::rutland_path())
+            .env("CAREROTA_LOG", "info,highs=error")
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&log).expect("log file"))
+            .spawn()
+            .expect("carerota serve starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("server prints its address");
+        let base = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| {
+                panic!(
+                    "unexpected first line {line:?}; log: {}",
+                    std::fs::read_to_string(&log).unwrap_or_default()
+                )
+            })
+            .to_string();
+        if own.exists() && !cached.exists() {
+            let _ = std::fs::copy(&own, &cached);
+        }
+        let server = Server {
+            child,
+            base,
+            data: data.to_path_buf(),
+            log,
+        };
+        server.wait_ready();
+        server
+    }
+
+    fn wait_ready(&self) {
+        let started = Instant::now();
+        loop {
+            if let Ok(r) = ureq::get(&format!("{}/readyz", self.base)).call() {
+                if r.status() == 200 {
+                    return;
+                }
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(120),
+                "server not ready; log: {}",
+                self.log_text()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// SIGKILL: the process ends at once, mid-write if it was writing.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// SIGTERM, then waits for the process to exit; returns whether it exited cleanly.
+    pub fn terminate(&mut self) -> bool {
+        // SAFETY: sending a signal to our own child process.
+        unsafe {
+            libc::kill(self.child.id() as i32, libc::SIGTERM);
+        }
+        let started = Instant::now();
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.success();
+            }
+            if started.elapsed() > Duration::from_secs(60) {
+                self.kill();
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn rand_u32() -> u32 {
+    std::process::id().wrapping_mul(2654435761) ^ (Instant::now().elapsed().subsec_nanos())
+}
+
+/// Makes a key with `role` in the server's SQLite database through `carerota keys add`.
+pub fn add_key(data: &Path, role: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_carerota"))
+        .args(["keys", "add", "--role", role, "--data"])
+        .arg(data)
+        .output()
+        .expect("keys add runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("utf-8").trim().to_string()
+}
