@@ -6,7 +6,7 @@
 
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
@@ -196,6 +196,21 @@ pub fn area(state: &AppState, name: Option<&str>) -> Result<Arc<Area>, ApiError>
     })
 }
 
+/// Every location of the scenario on the area's roads, else 422 `location_off_network` with
+/// each location's problem.
+pub fn check_on_roads(s: &Scenario, area: &Area) -> Result<(), ApiError> {
+    let off = network::check_locations(s, &area.network, DEFAULT_SNAP_RADIUS);
+    if off.is_empty() {
+        return Ok(());
+    }
+    Err(ApiError::problems(
+        "location_off_network",
+        format!("{} location(s) are not on the roads of area {}", off.len(), area.name),
+        &off,
+    )
+    .at("$.scenario"))
+}
+
 /// Checks a plan request against its scenario: date, profile, rota, shifts from availability,
 /// the profile's rules against the shifts, every location on the area's roads. Slow enough
 /// (a county scenario) to run off the HTTP threads.
@@ -230,15 +245,7 @@ pub fn plan_spec(
     }
     check_rules(&s, day, &profile)
         .map_err(|e| ApiError::invalid("rules_cannot_be_met", e.to_string()).at("$.profile"))?;
-    let off = network::check_locations(&s, &area.network, DEFAULT_SNAP_RADIUS);
-    if !off.is_empty() {
-        return Err(ApiError::problems(
-            "location_off_network",
-            format!("{} location(s) are not on the roads of area {}", off.len(), area.name),
-            &off,
-        )
-        .at("$.scenario"));
-    }
+    check_on_roads(&s, &area)?;
     Ok(PlanSpec {
         scenario: s,
         day,
@@ -444,7 +451,3 @@ pub fn run_rota(
         .stage("done");
     Ok((rota.to_json(), summary))
 }
-
-/// How long a solve may take before the worker gives up on it: the profile's limits are far
-/// below this; it guards against a solve that never returns.
-pub const HARD_LIMIT: Duration = Duration::from_secs(3600);

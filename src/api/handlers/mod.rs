@@ -13,8 +13,37 @@ pub mod scenarios;
 use actix_web::http::StatusCode;
 use actix_web::web;
 
+use crate::store::{JobKind, JobRecord, NewJob};
+
+use super::auth::Caller;
 use super::error::ApiError;
 use super::state::AppState;
+
+/// Queues a job of `kind` with its stored request, audits it and wakes a worker.
+pub async fn submit(
+    state: &AppState,
+    caller: &Caller,
+    kind: JobKind,
+    area: &str,
+    scenario_id: &str,
+    request: &impl serde::Serialize,
+) -> Result<JobRecord, ApiError> {
+    let request = serde_json::to_string(request).expect("invariant: JSON values serialise");
+    let job = state
+        .store
+        .submit_job(&NewJob {
+            kind,
+            area,
+            scenario_id,
+            request: &request,
+            created_by: &caller.key_id,
+        })
+        .await?;
+    let action = format!("{}_submitted", kind.as_str());
+    state.store.audit(&caller.audit(&action, &job.id, None)).await?;
+    state.job_queued.notify_one();
+    Ok(job)
+}
 
 /// Runs `f` on the blocking pool.
 pub async fn blocking<T, F>(f: F) -> Result<T, ApiError>

@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::store::{JobKind, JobRecord, NewJob, Role};
+use crate::store::{JobKind, JobRecord, Role};
 
 use super::super::auth::Caller;
 use super::super::dto::{rfc3339, JobError, Link, PlanJob, PlanRequest, Progress};
@@ -13,8 +13,8 @@ use super::super::error::{ApiError, ErrorBody};
 use super::super::extract::JsonBody;
 use super::super::jobs::{self, StoredPlanRequest};
 use super::super::state::AppState;
-use super::blocking;
 use super::scenarios::store_scenario;
+use super::{blocking, submit};
 
 /// The files of a plan version, by name, with their content types.
 pub const FILES: &[(&str, &str)] = &[
@@ -151,22 +151,7 @@ pub async fn create_plan(
         stored.clone(),
     );
     blocking(move || jobs::plan_spec(&st, &text, &name, &a, &r).map(|_| ())).await??;
-    let request = serde_json::to_string(&stored).expect("invariant: JSON values serialise");
-    let job = state
-        .store
-        .submit_job(&NewJob {
-            kind: JobKind::Plan,
-            area: &area.name,
-            scenario_id: &scenario.id,
-            request: &request,
-            created_by: &caller.key_id,
-        })
-        .await?;
-    state
-        .store
-        .audit(&caller.audit("plan_submitted", &job.id, None))
-        .await?;
-    state.job_queued.notify_one();
+    let job = submit(&state, &caller, JobKind::Plan, &area.name, &scenario.id, &stored).await?;
     let view = plan_job(&state, &job, false).await?;
     Ok(HttpResponse::Accepted()
         .insert_header((header::LOCATION, format!("/v1/plans/{}", job.id)))

@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::store::{JobKind, JobRecord, NewJob, Role};
+use crate::store::{JobKind, JobRecord, Role};
 
 use super::super::auth::Caller;
 use super::super::dto::{rfc3339, JobError, Link, Progress, RotaJob};
@@ -13,8 +13,8 @@ use super::super::error::{ApiError, ErrorBody};
 use super::super::extract::JsonBody;
 use super::super::jobs::{self, StoredRotaRequest};
 use super::super::state::AppState;
-use super::blocking;
 use super::plans::request_scenario;
+use super::{blocking, submit};
 
 /// `POST /v1/rotas`: a rota over the weeks from the scenario's date.
 #[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
@@ -101,22 +101,7 @@ pub async fn create_rota(
     let scenario = request_scenario(&state, &caller, req.scenario_id, req.scenario, Some(area.name.clone())).await?;
     let (st, text, r) = (state.get_ref().clone(), scenario.body.clone(), stored.clone());
     blocking(move || jobs::rota_check(&st, &text, &r)).await??;
-    let request = serde_json::to_string(&stored).expect("invariant: JSON values serialise");
-    let job = state
-        .store
-        .submit_job(&NewJob {
-            kind: JobKind::Rota,
-            area: &area.name,
-            scenario_id: &scenario.id,
-            request: &request,
-            created_by: &caller.key_id,
-        })
-        .await?;
-    state
-        .store
-        .audit(&caller.audit("rota_submitted", &job.id, None))
-        .await?;
-    state.job_queued.notify_one();
+    let job = submit(&state, &caller, JobKind::Rota, &area.name, &scenario.id, &stored).await?;
     Ok(HttpResponse::Accepted()
         .insert_header((header::LOCATION, format!("/v1/rotas/{}", job.id)))
         .json(rota_job(&state, &job).await?))

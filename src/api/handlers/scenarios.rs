@@ -137,18 +137,9 @@ pub async fn store_scenario(
     let st = state.clone();
     let (scenario, warnings, canonical) = blocking(move || {
         let checked = jobs::parse_scenario(&text)?;
-        let area = jobs::area(&st, area.as_deref())?;
-        let off = network::check_locations(&checked.scenario, &area.network, DEFAULT_SNAP_RADIUS);
-        if !off.is_empty() {
-            return Err(ApiError::problems(
-                "location_off_network",
-                format!("{} location(s) are not on the roads of area {}", off.len(), area.name),
-                &off,
-            )
-            .at("$.scenario"));
-        }
+        jobs::check_on_roads(&checked.scenario, &*jobs::area(&st, area.as_deref())?)?;
         let warnings: Vec<Problem> = checked.warnings.iter().map(Problem::from).collect();
-        Ok((checked.scenario, warnings, text))
+        Ok::<_, ApiError>((checked.scenario, warnings, text))
     })
     .await??;
     let rec = state
