@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 pub mod pbf;
+pub mod postgres;
 
 use carerota::roads::{self, RoadNetwork};
 
