@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building carerota needs on a fresh Debian machine: cmake and libclang-dev
 # (HiGHS is compiled from source by the highs-sys crate), and chromium (the test that opens
-# report.html in a headless browser, and scripts/screenshot.sh). Safe to run again: it
+# report.html in a headless browser, and scripts/screenshot.sh), and postgresql (the tests of
+# the store on PostgreSQL start throwaway clusters with its initdb). Safe to run again: it
 # installs only what is missing. Needs root (or sudo) for apt-get.
 set -euo pipefail
 
@@ -15,6 +16,11 @@ fi
 command -v c++ >/dev/null 2>&1 || need+=(g++)
 command -v make >/dev/null 2>&1 || need+=(make)
 [ -x "${CAREROTA_CHROMIUM:-/usr/bin/chromium}" ] || need+=(chromium)
+# The server binaries (Debian keeps them off PATH, in /usr/lib/postgresql/VERSION/bin).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1 \
+  && [ ! -x "${CAREROTA_PG_BIN:-/nonexistent}/initdb" ]; then
+  need+=(postgresql)
+fi
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}" >&2

@@ -24,12 +24,13 @@
 mod keys;
 mod migrate;
 
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 
-pub use keys::{NewKey, Role, UnknownRole};
+pub use keys::{KeyRecord, NewKey, Role, UnknownRole};
 
 /// A plan's or rota's job is tried this many times (a worker lost mid-solve counts as a try)
 /// before it is failed with the reason.
@@ -71,9 +72,19 @@ pub fn now_ms() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
-/// A new random identifier: `prefix` and 128 random bits in hex.
+/// A new identifier: `prefix` and 128 bits in hex, the time in milliseconds (48 bits) then 80
+/// random bits, each id of the process above the one before (ULID's layout and monotonic rule,
+/// <https://github.com/ulid/spec>). Rows made in the same millisecond therefore sort by
+/// `(time, id)` in the order they were made: the queue is first in, first out and the audit
+/// log in order, where random ids alone would shuffle them.
 pub fn new_id(prefix: &str) -> String {
-    let bits: u128 = rand::random();
+    static LAST: Mutex<u128> = Mutex::new(0);
+    const RANDOM_BITS: u32 = 80;
+    let ms = u128::try_from(now_ms()).unwrap_or(0) & ((1 << 48) - 1);
+    let random = rand::random::<u128>() & ((1 << RANDOM_BITS) - 1);
+    let mut last = LAST.lock().unwrap_or_else(PoisonError::into_inner);
+    let bits = (ms << RANDOM_BITS | random).max(last.wrapping_add(1));
+    *last = bits;
     format!("{prefix}_{bits:032x}")
 }
 
@@ -950,6 +961,18 @@ mod tests {
             assert!(lease.held && lease.cancel_requested);
             assert!(store.request_cancel("plan_nope").await.unwrap().is_none());
         });
+    }
+
+    #[test]
+    fn ids_made_one_after_another_sort_in_the_order_they_were_made() {
+        let ids: Vec<String> = (0..2000).map(|_| new_id("audit")).collect();
+        assert!(ids.iter().all(|id| id.len() == "audit_".len() + 32));
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "not increasing");
+        let ms = i64::from_str_radix(&ids[0]["audit_".len().."audit_".len() + 12], 16).unwrap();
+        assert!(
+            (now_ms() - ms).abs() < 60_000,
+            "the id starts with the time in ms: {ms}"
+        );
     }
 
     #[test]

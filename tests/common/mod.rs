@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 pub mod pbf;
+pub mod postgres;
 pub mod service;
 
 use carerota::roads::{self, RoadNetwork};
