@@ -69,7 +69,8 @@ impl Profiles {
 
 /// How many solves run at once: `jobs` workers take queued jobs; `sync` permits bound the
 /// synchronous calls that solve (validation against the roads, recommendations), which are
-/// refused with 429 and `Retry-After` when none is free rather than queued behind jobs.
+/// refused with 429 and `Retry-After` when none frees within a short wait, rather than queued
+/// behind jobs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PoolSize {
     pub jobs: usize,

@@ -2,7 +2,8 @@
 //! library or store entry point, and maps the outcome (invalid 422, result 200/201/202,
 //! internal 500). Work that takes more than a moment runs on the blocking pool
 //! ([`blocking`]); the synchronous calls that solve take a permit of the solver pool first
-//! ([`sync_call`]) and are refused with 429 and `Retry-After` when none is free.
+//! ([`sync_call`]) and are refused with 429 and `Retry-After` when none frees within
+//! [`SYNC_WAIT`].
 
 pub mod keys;
 pub mod ops;
@@ -54,14 +55,20 @@ where
     web::block(f).await.map_err(|e| ApiError::internal(&e))
 }
 
-/// Runs `f` on the blocking pool under a permit of the solver pool's synchronous capacity;
-/// 429 with `Retry-After: 1` when every permit is taken.
+/// How long a synchronous call waits for a permit of the solver pool before it is refused:
+/// long enough to ride out a burst (a few of the calls' own durations), short enough that a
+/// caller is told to back off rather than left waiting behind a saturated pool.
+pub const SYNC_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Runs `f` on the blocking pool under a permit of the solver pool's synchronous capacity,
+/// waiting up to [`SYNC_WAIT`] for one; 429 with `Retry-After: 1` when none frees in time.
 pub async fn sync_call<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
 where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
-    let Ok(permit) = state.sync_permits.clone().try_acquire_owned() else {
+    let acquired = tokio::time::timeout(SYNC_WAIT, state.sync_permits.clone().acquire_owned()).await;
+    let Ok(Ok(permit)) = acquired else {
         state.metrics.sync_rejected.inc();
         return Err(ApiError::busy(
             StatusCode::TOO_MANY_REQUESTS,
