@@ -4,6 +4,7 @@
 //! ([`blocking`]); the synchronous calls that solve take a permit of the solver pool first
 //! ([`sync_call`]) and are refused with 429 and `Retry-After` when none is free.
 
+pub mod audit;
 pub mod keys;
 pub mod ops;
 pub mod plans;
