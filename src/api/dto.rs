@@ -222,6 +222,13 @@ pub struct AuditLine {
     pub request_id: String,
 }
 
+/// `GET /v1/plans/{id}/audit`: who did what to a plan and its versions, oldest first.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PlanAudit {
+    pub plan_id: String,
+    pub lines: Vec<AuditLine>,
+}
+
 /// `GET /healthz`, `GET /readyz`.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Health {

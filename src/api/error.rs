@@ -170,7 +170,11 @@ impl ResponseError for ApiError {
         if let Some(s) = self.retry_after {
             b.insert_header((header::RETRY_AFTER, s.to_string()));
         }
-        // The request id is filled in by the request-id middleware, which sees the response.
+        // The request id is filled in by the request-id middleware, which sees the response,
+        // or here when the middleware answers with an error of its own.
+        if let Some(id) = &self.detail.request_id {
+            b.insert_header(("x-request-id", id.as_str()));
+        }
         b.json(ErrorBody {
             error: (*self.detail).clone(),
         })

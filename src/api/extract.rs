@@ -61,8 +61,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             } else {
                 ("invalid_request", inner.to_string())
             };
+            // serde_path_to_error writes the root as `.` and an index as `[i]` with no dot.
             let at = if path == "." {
                 "$".to_string()
+            } else if path.starts_with('[') {
+                format!("${path}")
             } else {
                 format!("$.{path}")
             };

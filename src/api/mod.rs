@@ -4,7 +4,8 @@
 //! (partial or whole) 2xx, a fault of the service 500 with no internals and a request id.
 //!
 //! - [`areas`]: the road networks, loaded once at start and shared read-only.
-//! - [`state`]: what requests and workers share; [`auth`]: API keys and roles;
+//! - [`state`]: what requests and workers share; [`auth`]: API keys and roles; [`access`]:
+//!   who may call which route;
 //!   [`extract`]: JSON bodies with field paths; [`error`]: the one error shape.
 //! - [`handlers`]: the routes of `/v1` and the operations routes; [`dto`]: their bodies.
 //! - [`jobs`] and [`worker`]: plans and rotas as jobs in the store's queue, solved on blocking
@@ -14,6 +15,7 @@
 //! Architecture invariant: nothing here plans, checks or renders; that is the library's. The
 //! store is the only state shared between replicas: any replica serves any request.
 
+pub mod access;
 pub mod areas;
 pub mod auth;
 pub mod dto;
@@ -41,7 +43,7 @@ use crate::store::{Store, StoreError};
 use self::areas::{AreaEntry, Areas, AreasError};
 use self::error::ApiError;
 use self::extract::limits;
-use self::handlers::{keys, ops, plans, rotas, scenarios};
+use self::handlers::{audit, keys, ops, plans, rotas, scenarios};
 use self::state::{AppState, PoolSize, Profiles};
 
 /// The id of a request: the caller's `x-request-id` when it is short plain text, else a new
@@ -91,6 +93,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(plans::get_plan))
                 .route(web::delete().to(plans::cancel_plan)),
         )
+        .service(web::resource("/v1/plans/{id}/audit").route(web::get().to(audit::plan_audit)))
         .service(web::resource("/v1/plans/{id}/{file}").route(web::get().to(plans::plan_file)))
         .service(
             web::resource("/v1/rotas")
@@ -99,7 +102,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .service(web::resource("/v1/rotas/{id}").route(web::get().to(rotas::get_rota)))
         .service(web::resource("/v1/keys").route(web::post().to(keys::create_key)))
-        .service(web::resource("/v1/keys/{id}").route(web::delete().to(keys::revoke_key)));
+        .service(web::resource("/v1/keys/{id}").route(web::delete().to(keys::revoke_key)))
+        .default_service(web::to(|| async {
+            HttpResponse::NotFound()
+                .json(serde_json::json!({"error": {"code": "not_found", "message": "no such route; see /docs"}}))
+        }));
 }
 
 fn request_id(req: &ServiceRequest) -> String {
@@ -128,8 +135,9 @@ fn status_code_name(status: StatusCode) -> &'static str {
     }
 }
 
-/// The middleware every request passes: request id, timeout, metrics, and every error body
-/// in the service's JSON shape with the request id in it.
+/// The middleware every request passes: request id, the caller's key and role checked against
+/// the route's rule ([`auth::admit`]), timeout, metrics, and every error body in the service's
+/// JSON shape with the request id in it.
 pub async fn observe(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -141,25 +149,39 @@ pub async fn observe(
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let started = Instant::now();
     // Handlers' and extractors' errors arrive as responses; an `Err` here is a middleware's
-    // or the timeout's, rendered by actix-web from its `ResponseError` (our JSON shape).
-    let res = match tokio::time::timeout(REQUEST_TIMEOUT, next.call(req)).await {
-        Ok(Ok(res)) => res.map_into_boxed_body(),
-        Ok(Err(e)) => return Err(e),
-        Err(_) => {
+    // or the timeout's, answered in the JSON shape with the request id in body and header.
+    let admitted_then_answered = async move {
+        if let Err(e) = auth::admit(&req).await {
+            return Ok(req.error_response(e));
+        }
+        next.call(req).await.map(ServiceResponse::map_into_boxed_body)
+    };
+    let answered = match tokio::time::timeout(REQUEST_TIMEOUT, admitted_then_answered).await {
+        Ok(Ok(res)) => Ok(res),
+        Ok(Err(e)) => {
+            let status = e.as_response_error().status_code();
+            let message = status.canonical_reason().unwrap_or("error").to_lowercase();
+            Err(ApiError::new(status, status_code_name(status), message))
+        }
+        Err(_) => Err(ApiError::busy(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "request_timeout",
+            format!("the request took longer than {} s", REQUEST_TIMEOUT.as_secs()),
+            5,
+        )),
+    };
+    let res = match answered {
+        Ok(res) => res,
+        Err(mut e) => {
             if let Some(st) = &state {
                 st.metrics
-                    .observe_request(&route, &method, 503, started.elapsed().as_secs_f64());
+                    .observe_request(&route, &method, e.status.as_u16(), started.elapsed().as_secs_f64());
             }
-            return Err(ApiError::busy(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "request_timeout",
-                format!(
-                    "the request took longer than {} s (request id {id})",
-                    REQUEST_TIMEOUT.as_secs()
-                ),
-                5,
-            )
-            .into());
+            if e.status.is_server_error() {
+                tracing::error!(request_id = %id, %route, %method, status = e.status.as_u16(), "server error");
+            }
+            e.detail.request_id = Some(id);
+            return Err(e.into());
         }
     };
     let status = res.status();
@@ -272,11 +294,6 @@ pub fn serve(cfg: ServeConfig) -> Result<(), ServeError> {
                 .app_data(data.clone())
                 .wrap(actix_web::middleware::from_fn(observe))
                 .configure(configure)
-                .default_service(web::to(|| async {
-                    HttpResponse::NotFound().json(
-                        serde_json::json!({"error": {"code": "not_found", "message": "no such route; see /docs"}}),
-                    )
-                }))
         })
         .workers(cfg.http_workers.max(1))
         .client_request_timeout(Duration::from_secs(30))

@@ -6,10 +6,14 @@
 use std::fmt::Write as _;
 
 use serde_json::Value;
+use utoipa::openapi::path::ParameterIn;
+use utoipa::openapi::schema::{Object, Ref, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Content, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use super::handlers::{keys, ops, plans, rotas, scenarios};
+use super::access::{self, Access};
+use super::handlers::{audit, keys, ops, plans, rotas, scenarios};
 
 struct BearerKey;
 
@@ -28,6 +32,143 @@ impl Modify for BearerKey {
     }
 }
 
+/// Names on every operation the roles that may call it (from [`access::ROUTES`]): a line of
+/// its description and the `x-roles` extension.
+struct RolesOfRoutes;
+
+impl Modify for RolesOfRoutes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in &mut openapi.paths.paths {
+            let ops = [
+                ("GET", &mut item.get),
+                ("POST", &mut item.post),
+                ("DELETE", &mut item.delete),
+                ("PUT", &mut item.put),
+                ("PATCH", &mut item.patch),
+            ];
+            for (method, op) in ops {
+                let (Some(op), Some(rule)) = (op.as_mut(), access::rule_for(method, path)) else {
+                    continue;
+                };
+                let Access::Roles(roles) = rule.access else { continue };
+                let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+                let line = format!("Roles: {}.", names.join(", "));
+                op.description = Some(match op.description.take() {
+                    Some(d) if !d.is_empty() => format!("{d}\n\n{line}"),
+                    _ => line,
+                });
+                let ext = utoipa::openapi::extensions::ExtensionsBuilder::new()
+                    .add("x-roles", serde_json::json!(names))
+                    .build();
+                op.extensions.get_or_insert_with(Default::default).merge(ext);
+            }
+        }
+    }
+}
+
+/// What each status means across the service, for responses the annotations leave bare.
+fn status_description(status: &str) -> &'static str {
+    match status {
+        "200" => "OK",
+        "201" => "Created",
+        "202" => "Accepted: a job, to follow at its `self` link",
+        "204" => "Done; no body",
+        "400" => "The request cannot be read: malformed JSON (`malformed_json`), not UTF-8 (`body_not_utf8`), an unknown field or a wrong type (`invalid_request`, with the field's `path`), a bad query string (`invalid_query`)",
+        "401" => "No key, or an unknown or revoked one (`unauthorized`)",
+        "403" => "The key's role may not call this route (`forbidden`); `x-roles` names the roles that may",
+        "404" => "No such resource (`not_found`)",
+        "413" => "The body is larger than the route accepts (`body_too_large`): 16 MiB for scenario, plan and rota bodies, 256 KiB for others",
+        "415" => "The body is not sent as `application/json` (`unsupported_media_type`)",
+        "422" => "The request is well-formed but its content is invalid: a stable code, the field's `path` and, for a file, every problem",
+        "429" => "Every solver is busy (`solver_pool_full`): retry after `Retry-After` seconds",
+        "500" => "A fault of the service (`internal`): no internals shown; quote the request id",
+        "503" => "Unavailable: retry after `Retry-After` seconds",
+        _ => "",
+    }
+}
+
+fn text_header(description: &str) -> utoipa::openapi::header::Header {
+    utoipa::openapi::header::HeaderBuilder::new()
+        .schema(Object::with_type(Type::String))
+        .description(Some(description))
+        .build()
+}
+
+/// The responses every route shares, from how the service answers: 400, 413 and 415 where
+/// a body is read; 400 where a query string is; 401, 403 and 500 where a key is needed; 404
+/// where the path names a resource. Bare responses get the service's meaning of their status;
+/// every response names `x-request-id`, a 401 `WWW-Authenticate`, a 429 or 503 `Retry-After`.
+struct CommonResponses;
+
+impl Modify for CommonResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in &mut openapi.paths.paths {
+            let ops = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.put,
+                &mut item.patch,
+            ];
+            for op in ops.into_iter().flatten() {
+                let mut common: Vec<&str> = Vec::new();
+                if op.request_body.is_some() {
+                    common.extend(["400", "413", "415"]);
+                }
+                if op
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .any(|p| p.parameter_in == ParameterIn::Query)
+                {
+                    common.push("400");
+                }
+                if op.security.is_some() {
+                    common.extend(["401", "403", "500"]);
+                }
+                if path.contains('{') {
+                    common.push("404");
+                }
+                for status in common {
+                    op.responses.responses.entry(status.to_string()).or_insert_with(|| {
+                        RefOr::T(
+                            ResponseBuilder::new()
+                                .content(
+                                    "application/json",
+                                    Content::new(Some(Ref::from_schema_name("ErrorBody"))),
+                                )
+                                .build(),
+                        )
+                    });
+                }
+                for (status, response) in &mut op.responses.responses {
+                    let RefOr::T(r) = response else { continue };
+                    if r.description.is_empty() {
+                        r.description = status_description(status).to_string();
+                    }
+                    r.headers.insert(
+                        "x-request-id".into(),
+                        text_header(
+                            "The request's id (the caller's own when it sent a short plain one); in error bodies too",
+                        ),
+                    );
+                    match status.as_str() {
+                        "401" => {
+                            r.headers
+                                .insert("WWW-Authenticate".into(), text_header("`Bearer realm=\"carerota\"`"));
+                        }
+                        "429" | "503" => {
+                            r.headers
+                                .insert("Retry-After".into(), text_header("Seconds to wait before trying again"));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -43,6 +184,7 @@ impl Modify for BearerKey {
         plans::get_plan,
         plans::cancel_plan,
         plans::plan_file,
+        audit::plan_audit,
         rotas::create_rota,
         rotas::get_rota,
         keys::create_key,
@@ -53,7 +195,7 @@ impl Modify for BearerKey {
         ops::openapi_json,
         ops::docs,
     ),
-    modifiers(&BearerKey),
+    modifiers(&BearerKey, &RolesOfRoutes, &CommonResponses),
     tags(
         (name = "scenarios", description = "Scenario files: validate, store, read"),
         (name = "plans", description = "Day plans as jobs, and their files"),

@@ -2,8 +2,7 @@
 
 use actix_web::{web, HttpResponse};
 
-use crate::store::Role;
-
+use super::super::access;
 use super::super::auth::Caller;
 use super::super::dto::{KeyCreated, KeyRequest};
 use super::super::error::{ApiError, ErrorBody};
@@ -24,7 +23,7 @@ pub async fn create_key(
     caller: Caller,
     body: JsonBody<KeyRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.allow(&[Role::Admin])?;
+    caller.allow(access::CREATE_KEY.roles())?;
     let req = body.0;
     let label = req.label.trim();
     if label.is_empty() || label.len() > 100 {
@@ -56,7 +55,7 @@ pub async fn revoke_key(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.allow(&[Role::Admin])?;
+    caller.allow(access::REVOKE_KEY.roles())?;
     if !state.store.revoke_key(&id).await? {
         return Err(ApiError::not_found("live key", &id));
     }

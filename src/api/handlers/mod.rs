@@ -5,6 +5,7 @@
 //! ([`sync_call`]) and are refused with 429 and `Retry-After` when none frees within
 //! [`SYNC_WAIT`].
 
+pub mod audit;
 pub mod keys;
 pub mod ops;
 pub mod plans;

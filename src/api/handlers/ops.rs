@@ -70,7 +70,7 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
 
 /// The OpenAPI 3.1 document of this service (`api/openapi.json` in the repository).
 #[utoipa::path(get, path = "/openapi.json", tag = "operations",
-    responses((status = 200, description = "OpenAPI 3.1", content_type = "application/json")))]
+    responses((status = 200, description = "OpenAPI 3.1", body = Object, content_type = "application/json")))]
 pub async fn openapi_json() -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "application/json"))

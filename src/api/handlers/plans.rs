@@ -5,8 +5,9 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::store::{JobKind, JobRecord, Role};
+use crate::store::{JobKind, JobRecord};
 
+use super::super::access;
 use super::super::auth::Caller;
 use super::super::dto::{rfc3339, JobError, Link, PlanJob, PlanRequest, Progress};
 use super::super::error::{ApiError, ErrorBody};
@@ -131,7 +132,7 @@ pub async fn create_plan(
     caller: Caller,
     body: JsonBody<PlanRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.allow(&[Role::Manager, Role::Scheduler])?;
+    caller.allow(access::CREATE_PLAN.roles())?;
     let req = body.0;
     let area = jobs::area(&state, req.area.as_deref())?;
     let profile = req.profile.clone().unwrap_or_else(|| "default".into());
@@ -167,7 +168,8 @@ pub struct PlanQuery {
     pub plan: Option<bool>,
 }
 
-async fn find_plan(state: &AppState, id: &str) -> Result<JobRecord, ApiError> {
+/// The plan job `id`; 404 when there is none (or `id` is a rota's).
+pub async fn find_plan(state: &AppState, id: &str) -> Result<JobRecord, ApiError> {
     match state.store.job(id).await? {
         Some(j) if j.kind == JobKind::Plan => Ok(j),
         _ => Err(ApiError::not_found("plan", id)),
@@ -188,7 +190,7 @@ pub async fn get_plan(
     id: web::Path<String>,
     query: web::Query<PlanQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.allow(&[Role::Manager, Role::Scheduler, Role::Commissioner])?;
+    caller.allow(access::GET_PLAN.roles())?;
     let job = find_plan(&state, &id).await?;
     Ok(HttpResponse::Ok().json(plan_job(&state, &job, query.plan.unwrap_or(true)).await?))
 }
@@ -207,7 +209,7 @@ pub async fn cancel_plan(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.allow(&[Role::Manager, Role::Scheduler])?;
+    caller.allow(access::CANCEL_PLAN.roles())?;
     find_plan(&state, &id).await?;
     let job = state
         .store
@@ -241,7 +243,10 @@ pub struct FileQuery {
         FileQuery,
     ),
     responses(
-        (status = 200, description = "The file", content_type = "text/plain"),
+        (status = 200, description = "The file, as `carerota plan` writes it", content(
+            (Object = "application/json"), (String = "text/html; charset=utf-8"),
+            (String = "text/csv; charset=utf-8"), (Object = "application/geo+json"),
+        )),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, description = "No such plan, version or file, or the plan is not done", body = ErrorBody),
     ),
@@ -252,7 +257,7 @@ pub async fn plan_file(
     path: web::Path<(String, String)>,
     query: web::Query<FileQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.allow(&[Role::Manager, Role::Scheduler, Role::Commissioner])?;
+    caller.allow(access::PLAN_FILE.roles())?;
     let (id, file) = path.into_inner();
     let Some((name, content_type)) = FILES.iter().find(|(n, _)| *n == file) else {
         let names: Vec<&str> = FILES.iter().map(|(n, _)| *n).collect();

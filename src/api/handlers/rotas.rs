@@ -5,8 +5,9 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::store::{JobKind, JobRecord, Role};
+use crate::store::{JobKind, JobRecord};
 
+use super::super::access;
 use super::super::auth::Caller;
 use super::super::dto::{rfc3339, JobError, Link, Progress, RotaJob};
 use super::super::error::{ApiError, ErrorBody};
@@ -89,7 +90,7 @@ pub async fn create_rota(
     caller: Caller,
     body: JsonBody<RotaRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.allow(&[Role::Manager])?;
+    caller.allow(access::CREATE_ROTA.roles())?;
     let req = body.0;
     let area = jobs::area(&state, req.area.as_deref())?;
     let stored = StoredRotaRequest {
@@ -120,7 +121,7 @@ pub async fn get_rota(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.allow(&[Role::Manager, Role::Scheduler])?;
+    caller.allow(access::GET_ROTA.roles())?;
     match state.store.job(&id).await? {
         Some(j) if j.kind == JobKind::Rota => Ok(HttpResponse::Ok().json(rota_job(&state, &j).await?)),
         _ => Err(ApiError::not_found("rota", &id)),

@@ -10,8 +10,9 @@ use crate::scenario::diagnostic::Severity;
 use crate::scenario::model::Scenario;
 use crate::scenario::network::{self, DEFAULT_SNAP_RADIUS};
 use crate::scenario::validate;
-use crate::store::{Role, ScenarioRecord};
+use crate::store::ScenarioRecord;
 
+use super::super::access;
 use super::super::auth::Caller;
 use super::super::dto::{rfc3339, Link, ScenarioResource, ScenarioSummary, ValidationReport};
 use super::super::error::{ApiError, ErrorBody, Problem};
@@ -81,7 +82,7 @@ pub async fn validate_scenario(
     query: web::Query<ScenarioQuery>,
     body: Result<web::Bytes, actix_web::Error>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.allow(&[Role::Manager, Role::Scheduler])?;
+    caller.allow(access::VALIDATE_SCENARIO.roles())?;
     let body = body.map_err(|e| payload_error(&e))?;
     let text = scenario_text(&req, body).await?;
     let q = query.into_inner();
@@ -171,7 +172,7 @@ pub async fn create_scenario(
     query: web::Query<ScenarioQuery>,
     body: Result<web::Bytes, actix_web::Error>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.allow(&[Role::Manager])?;
+    caller.allow(access::CREATE_SCENARIO.roles())?;
     let body = body.map_err(|e| payload_error(&e))?;
     let text = scenario_text(&req, body).await?;
     // Refuse text that is not JSON as a 400 before the validator reports it as a problem.
@@ -197,7 +198,7 @@ pub async fn get_scenario(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.allow(&[Role::Manager, Role::Scheduler, Role::Commissioner])?;
+    caller.allow(access::GET_SCENARIO.roles())?;
     let rec = state
         .store
         .scenario(&id)
