@@ -9,7 +9,7 @@ use serde_json::Value;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::handlers::{keys, ops, plans, rotas, scenarios};
+use super::handlers::{keys, ops, plans, replan, rotas, scenarios};
 
 struct BearerKey;
 
@@ -43,6 +43,10 @@ impl Modify for BearerKey {
         plans::get_plan,
         plans::cancel_plan,
         plans::plan_file,
+        replan::recommendations,
+        replan::create_version,
+        replan::list_versions,
+        replan::version_diff,
         rotas::create_rota,
         rotas::get_rota,
         keys::create_key,

@@ -7,6 +7,7 @@
 pub mod keys;
 pub mod ops;
 pub mod plans;
+pub mod replan;
 pub mod rotas;
 pub mod scenarios;
 
