@@ -374,6 +374,25 @@ const CALLS: &[(&str, &str, &str, Option<&str>)] = &[
     ("GET", "/v1/plans/{id}/{file}", "/v1/plans/plan_missing/plan.json", None),
     (
         "POST",
+        "/v1/plans/{id}/recommendations",
+        "/v1/plans/plan_missing/recommendations",
+        Some(r#"{"now": "2026-06-09T11:00", "events": {"events": []}}"#),
+    ),
+    (
+        "POST",
+        "/v1/plans/{id}/versions",
+        "/v1/plans/plan_missing/versions",
+        Some(r#"{"base_version": 1, "now": "2026-06-09T11:00", "events": {"events": []}}"#),
+    ),
+    ("GET", "/v1/plans/{id}/versions", "/v1/plans/plan_missing/versions", None),
+    (
+        "GET",
+        "/v1/plans/{id}/versions/{n}/diff",
+        "/v1/plans/plan_missing/versions/2/diff",
+        None,
+    ),
+    (
+        "POST",
         "/v1/rotas",
         "/v1/rotas",
         Some(r#"{"scenario_id": "sc_missing", "weeks": 1}"#),

@@ -100,6 +100,30 @@ pub const PLAN_FILE: RouteRule = rule(
     &[Manager, Scheduler, Commissioner],
     "read a plan's files",
 );
+pub const RECOMMENDATIONS: RouteRule = rule(
+    "POST",
+    "/v1/plans/{id}/recommendations",
+    &[Manager, Scheduler],
+    "options for fitting a referral into a plan",
+);
+pub const CREATE_VERSION: RouteRule = rule(
+    "POST",
+    "/v1/plans/{id}/versions",
+    &[Manager, Scheduler],
+    "apply an event: the plan's next version",
+);
+pub const LIST_VERSIONS: RouteRule = rule(
+    "GET",
+    "/v1/plans/{id}/versions",
+    &[Manager, Scheduler, Commissioner],
+    "a plan's versions, oldest first",
+);
+pub const VERSION_DIFF: RouteRule = rule(
+    "GET",
+    "/v1/plans/{id}/versions/{n}/diff",
+    &[Manager, Scheduler, Commissioner],
+    "what a version changed from its parent",
+);
 pub const CREATE_ROTA: RouteRule = rule("POST", "/v1/rotas", &[Manager], "make a rota (a job)");
 pub const GET_ROTA: RouteRule = rule(
     "GET",
@@ -120,6 +144,10 @@ pub const ROUTES: &[RouteRule] = &[
     CANCEL_PLAN,
     PLAN_FILE,
     PLAN_AUDIT,
+    RECOMMENDATIONS,
+    CREATE_VERSION,
+    LIST_VERSIONS,
+    VERSION_DIFF,
     CREATE_ROTA,
     GET_ROTA,
     CREATE_KEY,

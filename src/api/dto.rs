@@ -2,10 +2,14 @@
 //! schemas, through utoipa). Requests refuse unknown fields; times are RFC 3339 UTC text or
 //! the scenario's local wall-clock text where the command line uses it; durations are seconds.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use crate::replan::diff::{Notice, VisitChange};
+use crate::replan::options::{OptionDoc, OptionsDoc};
 use crate::store::{JobState, Role};
 
 use super::error::Problem;
@@ -158,6 +162,113 @@ pub struct PlanJob {
     #[schema(value_type = Option<Object>)]
     pub plan: Option<Value>,
     pub links: Vec<Link>,
+}
+
+/// `POST /v1/plans/{id}/recommendations`: the ranked options for each referral among the
+/// events, on a version of the plan.
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecommendationsRequest {
+    /// The re-plan's wall-clock time, `YYYY-MM-DDTHH:MM` (Europe/London), on the plan's day:
+    /// what started before it, or is being driven to, is frozen.
+    pub now: String,
+    /// An events file (api/events.schema.json): `{"events": [...]}`.
+    #[schema(value_type = Object)]
+    pub events: Value,
+    /// How many options to rank per referral, 1 to 100 [default: the plan's solver profile's
+    /// `replan.options`].
+    #[serde(default)]
+    pub options: Option<usize>,
+    /// The version to re-plan [default: the latest].
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+/// The options, as `carerota replan --json` prints them, and the version they are for.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Recommendations {
+    /// The version the options were ranked on (give it as `base_version` to apply one).
+    pub version: i64,
+    /// Every option of every referral, each referral's best first, referrals in event order:
+    /// rank, staff, arrival, start, deadline, slack_min, delta, disruption, score, retimed,
+    /// handed_on, pushed_out, uses_overtime, made_room.
+    #[schema(value_type = Vec<Object>)]
+    pub options: Vec<OptionDoc>,
+    /// Each referral: its deadline, whether an option meets it (and why not), the qualified
+    /// staff on shift, the earliest arrival, and its options.
+    #[schema(value_type = Vec<Object>)]
+    pub referrals: Vec<OptionsDoc>,
+}
+
+/// `POST /v1/plans/{id}/versions`: the events (and the chosen option for the first referral)
+/// applied to the latest version, making the next one.
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VersionRequest {
+    /// The version the caller re-planned on: it must still be the latest (else 409
+    /// `version_conflict` with the latest version).
+    pub base_version: i64,
+    /// As in the recommendations.
+    pub now: String,
+    /// An events file (api/events.schema.json).
+    #[schema(value_type = Object)]
+    pub events: Value,
+    /// The rank (1 to 100) of the option to take for the first referral, as the
+    /// recommendations rank them [default: 1]; only with a referral among the events.
+    #[serde(default)]
+    pub choose: Option<usize>,
+}
+
+/// What a new version changed, from its parent (diff.json without the unchanged parts).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct VersionChanges {
+    /// Visit parts by change: unchanged, retimed, reassigned, added, dropped, unplaced.
+    pub counts: BTreeMap<String, usize>,
+    /// Each changed visit part: visit, part, person, tier, change, old/new staff and start,
+    /// moved_min, reason, tell (as diff.csv's rows).
+    #[schema(value_type = Vec<Object>)]
+    pub visits: Vec<VisitChange>,
+    /// Each staff member to tell, with their visits (`visit: change`).
+    #[schema(value_type = Vec<Object>)]
+    pub staff_to_tell: Vec<Notice>,
+    /// Each person (cared-for) to tell, with their visits.
+    #[schema(value_type = Vec<Object>)]
+    pub persons_to_tell: Vec<Notice>,
+}
+
+/// A version of a plan.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PlanVersion {
+    pub plan_id: String,
+    pub version: i64,
+    /// The version it was re-planned from; none for the plan as first made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<i64>,
+    /// `planned`, or the events that made it (e.g. `rapid referral R123, option 1 (S)`).
+    pub reason: String,
+    /// The id of the key that made it.
+    pub created_by: String,
+    /// RFC 3339 UTC.
+    pub created_at: String,
+    /// Against its parent: visits handed on, moved (and minutes moved beyond the tolerance),
+    /// persons told, dropped, and the total in points.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub disruption: Option<Value>,
+    /// What changed and who must be told (the 201 of `POST .../versions` only; the diff
+    /// route has it for any version).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<VersionChanges>,
+    /// Its files (`GET /v1/plans/{id}/{file}?version=n`) and diff.
+    pub links: Vec<Link>,
+}
+
+/// `GET /v1/plans/{id}/versions`.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct VersionList {
+    pub plan_id: String,
+    /// Oldest first.
+    pub versions: Vec<PlanVersion>,
 }
 
 /// `GET /v1/rotas/{id}` (and the 202 of `POST /v1/rotas`).

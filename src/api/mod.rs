@@ -10,6 +10,8 @@
 //! - [`handlers`]: the routes of `/v1` and the operations routes; [`dto`]: their bodies.
 //! - [`jobs`] and [`worker`]: plans and rotas as jobs in the store's queue, solved on blocking
 //!   threads, never on the HTTP workers.
+//! - [`replan_cache`]: published versions made ready for re-planning, kept per process so
+//!   a recommendation computes only what its events add.
 //! - [`metrics`]: Prometheus; [`openapi`]: the contract and its reference page.
 //!
 //! Architecture invariant: nothing here plans, checks or renders; that is the library's. The
@@ -25,6 +27,7 @@ pub mod handlers;
 pub mod jobs;
 pub mod metrics;
 pub mod openapi;
+pub mod replan_cache;
 pub mod state;
 pub mod worker;
 
@@ -43,7 +46,7 @@ use crate::store::{Store, StoreError};
 use self::areas::{AreaEntry, Areas, AreasError};
 use self::error::ApiError;
 use self::extract::limits;
-use self::handlers::{audit, keys, ops, plans, rotas, scenarios};
+use self::handlers::{audit, keys, ops, plans, replan, rotas, scenarios};
 use self::state::{AppState, PoolSize, Profiles};
 
 /// The id of a request: the caller's `x-request-id` when it is short plain text, else a new
@@ -94,6 +97,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::delete().to(plans::cancel_plan)),
         )
         .service(web::resource("/v1/plans/{id}/audit").route(web::get().to(audit::plan_audit)))
+        .service(web::resource("/v1/plans/{id}/recommendations").route(web::post().to(replan::recommendations)))
+        .service(
+            web::resource("/v1/plans/{id}/versions")
+                .route(web::get().to(replan::list_versions))
+                .route(web::post().to(replan::create_version)),
+        )
+        .service(web::resource("/v1/plans/{id}/versions/{n}/diff").route(web::get().to(replan::version_diff)))
         .service(web::resource("/v1/plans/{id}/{file}").route(web::get().to(plans::plan_file)))
         .service(
             web::resource("/v1/rotas")

@@ -13,7 +13,7 @@ use utoipa::openapi::{Content, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::access::{self, Access};
-use super::handlers::{audit, keys, ops, plans, rotas, scenarios};
+use super::handlers::{audit, keys, ops, plans, replan, rotas, scenarios};
 
 struct BearerKey;
 
@@ -185,6 +185,10 @@ impl Modify for CommonResponses {
         plans::cancel_plan,
         plans::plan_file,
         audit::plan_audit,
+        replan::recommendations,
+        replan::create_version,
+        replan::list_versions,
+        replan::version_diff,
         rotas::create_rota,
         rotas::get_rota,
         keys::create_key,

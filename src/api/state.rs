@@ -13,6 +13,7 @@ use crate::store::Store;
 
 use super::areas::Areas;
 use super::metrics::Metrics;
+use super::replan_cache::ReplanCache;
 
 /// The built-in solver profiles (the repository's `solver-configs/`), by name.
 const BUILT_IN_PROFILES: &[(&str, &str)] = &[
@@ -111,6 +112,8 @@ pub struct AppState {
     pub job_queued: Arc<Notify>,
     /// Set on SIGTERM: workers stop taking jobs and hand running ones back.
     pub shutting_down: Arc<AtomicBool>,
+    /// Published versions made ready for re-planning, per (plan, version).
+    pub replan_cache: ReplanCache,
 }
 
 impl AppState {
@@ -127,6 +130,7 @@ impl AppState {
             live: Arc::new(Mutex::new(HashMap::new())),
             job_queued: Arc::new(Notify::new()),
             shutting_down: Arc::new(AtomicBool::new(false)),
+            replan_cache: ReplanCache::default(),
         }
     }
 

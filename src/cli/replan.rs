@@ -16,12 +16,11 @@ use clap::Args;
 use carerota::config;
 use carerota::dayplan::read::ScenarioPlan;
 use carerota::dayplan::PlanDoc;
-use carerota::replan::diff::diff;
 use carerota::replan::events::{self, EventsFile};
-use carerota::replan::{OptionsAnswer, ReplanError, ReplanInput, Session};
-use carerota::report::daily::{self, DailyInput};
-use carerota::routing::day::{map_day, DayConfig, DayRules};
-use carerota::scenario::{self, file::ScenarioFile, model::Scenario, Diagnostic};
+use carerota::replan::options;
+use carerota::replan::{OptionsAnswer, OptionsReport, ReplanError, ReplanInput, Session};
+use carerota::report::version_files::{version_files, VersionFiles};
+use carerota::scenario::{self, model::Scenario, Diagnostic};
 use carerota::units::Meters;
 
 use crate::cli::graph::NetworkSource;
@@ -118,108 +117,24 @@ pub fn run(args: &ReplanArgs) -> anyhow::Result<()> {
     })
     .map_err(|e| replan_error(e, &args.plan))?;
     let k = args.options.unwrap_or(profile.replan.options);
-    let mut answers = Vec::new();
-    for &r in &session.changes.referrals {
-        answers.push(session.options(r, k).map_err(|e| replan_error(e, &args.plan))?);
-    }
+    let answers = session.referral_options(k).map_err(|e| replan_error(e, &args.plan))?;
     if !args.apply {
         print_options(&session.scenario, &answers, args.json)?;
         return Ok(());
     }
     let out = args.out.as_ref().expect("invariant: clap requires --out with --apply");
-    let chosen = match answers.first() {
-        None => None,
-        Some(a) if a.options.is_empty() => None,
-        Some(a) => Some(a.options.get(args.choose.unwrap_or(1) - 1).with_context(|| {
-            format!(
-                "--choose {}: there are {} option(s) for referral {}",
-                args.choose.unwrap_or(1),
-                a.options.len(),
-                session.scenario.visits[a.referral.get()].id
-            )
-        })?),
-    };
+    let rank = args.choose.unwrap_or(1);
+    let chosen = options::chosen(&answers, rank).map_err(|n| {
+        anyhow::anyhow!(
+            "--choose {rank}: there are {n} option(s) for referral {}",
+            session.scenario.visits[answers[0].referral.get()].id
+        )
+    })?;
     let version = session
         .apply(chosen, carerota::routing::search::Progress::silent())
         .map_err(|e| replan_error(e, &args.plan))?;
-    let d = diff(&session.scenario.clock, &doc, &version.doc, profile.replan.tolerance);
-    let s2 = &session.scenario;
-    // The whole day for the report: every stop, frozen ones included.
-    let day_all = map_day(
-        s2,
-        &session.matrix,
-        &DayConfig {
-            day: read.day,
-            rules: DayRules::from_settings(&profile.routing),
-            previous: session.day.previous.as_ref(),
-            unreachable: &session.unreachable.iter().map(|(v, _)| *v).collect::<Vec<_>>(),
-            remainder: None,
-            handover: None,
-            route_matrix: None,
-        },
-    )?;
-    let mut whole = ScenarioPlan::read(s2, &version.doc)?.to_plan(s2, &day_all)?;
-    // The whole day's figures (new faces, overtime, ...) for the report's headline.
-    whole.cost = carerota::routing::eval::Evaluator::new(&day_all.problem)
-        .evaluate(&whole.solution())
-        .cost;
-    let mut notes = vec![format!(
-        "Version {} of {}, re-planned at {} from version {}: {} visit part(s) unchanged, {} retimed, {} reassigned, {} added, {} dropped; {} staff and {} person(s) to tell.",
-        version.doc.version,
-        version.doc.date,
-        args.now,
-        doc.version,
-        d.counts.get("unchanged").unwrap_or(&0),
-        d.counts.get("retimed").unwrap_or(&0),
-        d.counts.get("reassigned").unwrap_or(&0),
-        d.counts.get("added").unwrap_or(&0),
-        d.counts.get("dropped").unwrap_or(&0),
-        d.staff_to_tell.len(),
-        d.persons_to_tell.len()
-    )];
-    for v in d.visits.iter().filter(|v| v.tell) {
-        notes.push(format!(
-            "{} ({}): {}{}{}",
-            v.visit,
-            v.person,
-            v.change.code(),
-            match (&v.old_staff, &v.new_staff) {
-                (Some(a), Some(b)) if a != b => format!(", {a} to {b}"),
-                _ => String::new(),
-            },
-            match (&v.old_start, &v.new_start) {
-                (Some(a), Some(b)) if a != b => format!(", {a} to {b}"),
-                (None, Some(b)) => format!(", at {b}"),
-                _ => v.reason.as_ref().map(|r| format!(" ({r})")).unwrap_or_default(),
-            }
-        ));
-    }
-    let outputs = daily::render(&DailyInput {
-        scenario: s2,
-        day: &day_all,
-        day_number: read.day,
-        plan: &whole,
-        network: &net,
-        snaps: &session.snaps,
-        title: format!("Daily plan, version {}", version.doc.version),
-        notes,
-        // Readiness is assessed on a day as planned whole (`plan`), not on a re-planned one.
-        readiness: None,
-        changes: Some(&d),
-    });
-    let files: Vec<(PathBuf, String)> = vec![
-        (out.join("plan.json"), version.doc.to_json()),
-        (
-            out.join("diff.json"),
-            serde_json::to_string_pretty(&d).expect("invariant: a diff serialises"),
-        ),
-        (out.join("diff.csv"), d.to_csv()),
-        (out.join("rota.csv"), outputs.rota_csv),
-        (out.join("visits.csv"), outputs.visits_csv),
-        (out.join("routes.geojson"), outputs.routes_geojson),
-        (out.join("report.html"), outputs.report_html),
-        (out.join("scenario.json"), ScenarioFile::from_model(s2).to_json()),
-    ];
+    let VersionFiles { diff: d, files } = version_files(&session, &version, &net)?;
+    let files: Vec<(PathBuf, String)> = files.into_iter().map(|(name, text)| (out.join(name), text)).collect();
     let bytes: Vec<(PathBuf, &[u8])> = files.iter().map(|(p, t)| (p.clone(), t.as_bytes())).collect();
     output::prepare_dir(out)?;
     output::write_all(&bytes)?;
@@ -296,10 +211,7 @@ fn replan_error(e: ReplanError, plan: &Path) -> anyhow::Error {
 
 fn print_options(s: &Scenario, answers: &[OptionsAnswer], json: bool) -> anyhow::Result<()> {
     if json {
-        let docs: Vec<_> = answers.iter().map(|a| a.to_doc(s)).collect();
-        let options: Vec<_> = docs.iter().flat_map(|d| d.options.iter().cloned()).collect();
-        let out = serde_json::json!({"options": options, "referrals": docs});
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        println!("{}", serde_json::to_string_pretty(&OptionsReport::new(s, answers))?);
         return Ok(());
     }
     if answers.is_empty() {

@@ -250,6 +250,21 @@ pub fn diff(clock: &Clock, old: &PlanDoc, new: &PlanDoc, tolerance: Seconds) -> 
 }
 
 impl Diff {
+    /// The changes in words: `N retimed, N reassigned, N added, N dropped; N staff and N
+    /// person(s) to tell.`
+    pub fn summary(&self) -> String {
+        let count = |k: &str| self.counts.get(k).copied().unwrap_or(0);
+        format!(
+            "{} retimed, {} reassigned, {} added, {} dropped; {} staff and {} person(s) to tell.",
+            count("retimed"),
+            count("reassigned"),
+            count("added"),
+            count("dropped"),
+            self.staff_to_tell.len(),
+            self.persons_to_tell.len()
+        )
+    }
+
     /// True when nothing changed.
     pub fn is_empty(&self) -> bool {
         self.visits.iter().all(|v| v.change == ChangeKind::Unchanged)

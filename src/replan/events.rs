@@ -130,6 +130,41 @@ impl EventsFile {
         s.push('\n');
         s
     }
+
+    /// The events in a line, in file order, e.g. `rapid referral R123; staff S unavailable
+    /// from 13:00` (times as the file gives them, the date left out): why a version was made.
+    /// `no events` for an empty file.
+    pub fn summary(&self) -> String {
+        let clock = |t: &str| t.split_once('T').map_or(t, |(_, hm)| hm).to_string();
+        let parts: Vec<String> = self
+            .events
+            .iter()
+            .map(|e| match e {
+                EventFile::Referral(r) => format!("{} referral {}", r.visit.tier, r.visit.id),
+                EventFile::StaffUnavailable(u) => match &u.until {
+                    Some(until) => format!(
+                        "staff {} unavailable from {} until {}",
+                        u.staff,
+                        clock(&u.from),
+                        clock(until)
+                    ),
+                    None => format!("staff {} unavailable from {}", u.staff, clock(&u.from)),
+                },
+                EventFile::VisitCancelled(c) => format!("visit {} cancelled", c.visit),
+                EventFile::VisitActual(a) => match (&a.start, &a.end) {
+                    (Some(s), Some(e)) => format!("visit {} ran {} to {}", a.visit, clock(s), clock(e)),
+                    (Some(s), None) => format!("visit {} started at {}", a.visit, clock(s)),
+                    (None, Some(e)) => format!("visit {} ended at {}", a.visit, clock(e)),
+                    (None, None) => format!("visit {} actual times", a.visit),
+                },
+            })
+            .collect();
+        if parts.is_empty() {
+            "no events".to_string()
+        } else {
+            parts.join("; ")
+        }
+    }
 }
 
 /// One event resolved onto the scenario: indices into [`Resolved::scenario`] and scenario
@@ -249,6 +284,28 @@ pub fn check(s: &Scenario, text: &str, day: i64) -> Result<Resolved, Vec<Diagnos
 pub fn resolve(s: &Scenario, file: &EventsFile, day: i64) -> Result<Resolved, Vec<Diagnostic>> {
     let slots: Vec<Slot> = file.events.iter().cloned().map(Slot::Event).collect();
     resolve_slots(s, &slots, day)
+}
+
+/// A re-plan's `now` (`YYYY-MM-DDTHH:MM`, a local time of `s`), or the problem with it at
+/// path `now` (`invalid_time`, `nonexistent_local_time`, `wrong_utc_offset`). Whether it lies
+/// on the plan's day is [`crate::replan::Session::prepare`]'s to say.
+pub fn parse_now(s: &Scenario, text: &str) -> Result<Seconds, Diagnostic> {
+    s.clock.parse(text).map_err(|e| {
+        Diagnostic::new(
+            time_code(&e),
+            "now",
+            format!("{e} (expected YYYY-MM-DDTHH:MM, Europe/London)"),
+        )
+    })
+}
+
+/// The code of a local time that does not read.
+fn time_code(e: &TimeError) -> Code {
+    match e {
+        TimeError::Nonexistent { .. } => Code::NonexistentLocalTime,
+        TimeError::WrongOffset { .. } => Code::WrongUtcOffset,
+        _ => Code::InvalidTime,
+    }
 }
 
 /// Takes a staff member off work over `[from, until)` (`until: None`: to the end of every
@@ -566,12 +623,7 @@ impl Resolver<'_> {
         match self.s.clock.parse(text) {
             Ok(t) => self.in_span(i, t, text, field),
             Err(e) => {
-                let code = match e {
-                    TimeError::Nonexistent { .. } => Code::NonexistentLocalTime,
-                    TimeError::WrongOffset { .. } => Code::WrongUtcOffset,
-                    _ => Code::InvalidTime,
-                };
-                self.report(i, code, field, e.to_string());
+                self.report(i, time_code(&e), field, e.to_string());
                 None
             }
         }
@@ -792,6 +844,23 @@ mod tests {
 
     fn resolve_text(s: &Scenario, text: &str) -> Result<Resolved, Vec<Diagnostic>> {
         resolve(s, &parse(text).unwrap(), 0)
+    }
+
+    #[test]
+    fn summarises_each_event_in_a_line_in_file_order() {
+        let text = events(&format!(
+            r#"{}, {{"type": "staff_unavailable", "staff": "north-rw-03", "from": "2026-06-09T13:00"}},
+            {{"type": "staff_unavailable", "staff": "south-rw-02", "from": "2026-06-09T14:00", "until": "2026-06-09T16:00"}},
+            {{"type": "visit_cancelled", "visit": "V00049"}},
+            {{"type": "visit_actual", "visit": "V00034", "end": "2026-06-09T11:45"}}"#,
+            referral("R1")
+        ));
+        assert_eq!(
+            parse(&text).unwrap().summary(),
+            "rapid referral R1; staff north-rw-03 unavailable from 13:00; staff south-rw-02 unavailable \
+             from 14:00 until 16:00; visit V00049 cancelled; visit V00034 ended at 11:45"
+        );
+        assert_eq!(EventsFile { events: Vec::new() }.summary(), "no events");
     }
 
     #[test]

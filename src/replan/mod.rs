@@ -9,6 +9,8 @@
 //! ```
 //! - [`events`]: the events file (`api/events.schema.json`) resolved onto the scenario.
 //! - [`freeze`]: what may not change at `now`.
+//! - [`published`]: a published version with its matrices, the part of a re-plan that does
+//!   not depend on the events (built once per version, shared by its re-plans).
 //! - [`session`]: the rest of the day as an engine problem, the published plan repaired onto
 //!   it, disruption against the published plan.
 //! - [`options`]: every place for a referral, ranked by objective plus disruption.
@@ -25,9 +27,11 @@ pub mod diff;
 pub mod events;
 pub mod freeze;
 pub mod options;
+pub mod published;
 pub mod readiness;
 pub mod session;
 
 pub use apply::Version;
-pub use options::{OptionsAnswer, ReferralOption};
+pub use options::{OptionsAnswer, OptionsReport, ReferralOption};
+pub use published::Published;
 pub use session::{Changes, ReplanError, ReplanInput, Session};

@@ -105,6 +105,13 @@ struct Candidate {
 }
 
 impl Session {
+    /// The `k` best options for each referral among the events, in event order.
+    ///
+    /// Errors: as [`Session::options`].
+    pub fn referral_options(&self, k: usize) -> Result<Vec<OptionsAnswer>, ReplanError> {
+        self.changes.referrals.iter().map(|&r| self.options(r, k)).collect()
+    }
+
     /// The `k` best options for referred visit `referral`. See the module docs.
     ///
     /// Errors: [`ReplanError::Invalid`] when the visit is not one of the rest of the day (its
@@ -576,6 +583,39 @@ pub struct OptionsDoc {
     pub earliest_arrival: Option<String>,
     pub earliest_staff: Option<String>,
     pub options: Vec<OptionDoc>,
+}
+
+/// The option of rank `rank` (from 1) for the first referral of `answers`, the one a new
+/// version takes: `Ok(None)` when there is no referral or no option for it. Errors: the
+/// number of options when none has that rank.
+pub fn chosen(answers: &[OptionsAnswer], rank: usize) -> Result<Option<&ReferralOption>, usize> {
+    match answers.first() {
+        None => Ok(None),
+        Some(a) if a.options.is_empty() => Ok(None),
+        Some(a) => rank
+            .checked_sub(1)
+            .and_then(|i| a.options.get(i))
+            .map(Some)
+            .ok_or(a.options.len()),
+    }
+}
+
+/// The options as `carerota replan --json` prints them and the service answers them: every
+/// option of every referral in one list (`options`, each referral's best first, referrals in
+/// event order), and each referral with its own (`referrals`).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct OptionsReport {
+    pub options: Vec<OptionDoc>,
+    pub referrals: Vec<OptionsDoc>,
+}
+
+impl OptionsReport {
+    /// The report of `answers`, in ids and local times of scenario `s`.
+    pub fn new(s: &crate::scenario::model::Scenario, answers: &[OptionsAnswer]) -> Self {
+        let referrals: Vec<OptionsDoc> = answers.iter().map(|a| a.to_doc(s)).collect();
+        let options = referrals.iter().flat_map(|d| d.options.iter().cloned()).collect();
+        OptionsReport { options, referrals }
+    }
 }
 
 impl OptionsAnswer {

@@ -5,7 +5,8 @@
 //!
 //! The published plan is read onto the scenario it was made on (its fingerprint must match),
 //! re-checked by the independent checker (a plan edited so the checker rejects it is refused),
-//! and frozen ([`super::freeze`]). Events change a copy of the scenario: a referral adds its
+//! and frozen ([`super::freeze`]); [`super::Published`] reads and checks a version once for
+//! all its re-plans ([`super::Published::session`]). Events change a copy of the scenario: a referral adds its
 //! visit (and location), a staff member's unavailability cuts their shifts
 //! ([`super::events::withdraw_staff`]), a cancellation takes the visit out. The rest of the day
 //! is mapped twice: under the profile's objective (what versions are judged and written by)
@@ -164,17 +165,17 @@ impl Session {
     /// a cancelled visit that has started, an actual time for a visit the plan does not serve;
     /// [`ReplanError::Plan`] for a plan that does not read onto the scenario.
     pub fn prepare(input: &ReplanInput<'_>) -> Result<Session, ReplanError> {
+        let published0 = read_published(input.scenario, input.plan)?;
+        Self::prepare_from(input, &published0, PublishedCheck::Pending)
+    }
+
+    /// [`Session::prepare`] from the published plan read onto its scenario (`published0`).
+    pub(super) fn prepare_from(
+        input: &ReplanInput<'_>,
+        published0: &ScenarioPlan,
+        check: PublishedCheck,
+    ) -> Result<Session, ReplanError> {
         let s0 = input.scenario;
-        if let Some(sha) = &input.plan.scenario_sha256 {
-            if *sha != scenario_fingerprint(s0) {
-                return Err(invalid(
-                    Code::PlanOfOtherScenario,
-                    "$.scenario_sha256",
-                    "the plan was made on another scenario (or another rota): give the scenario.json written beside it",
-                ));
-            }
-        }
-        let published0 = ScenarioPlan::read(s0, input.plan)?;
         let day = published0.day;
         let (day_start, day_end) = (s0.clock.day_start(day), s0.clock.day_start(day + 1));
         if input.now < day_start || input.now >= day_end {
@@ -223,47 +224,19 @@ impl Session {
         // the first of the new one's).
         let rm =
             route_matrix_from(input.route_matrix.filter(|_| input.matrix.is_some()), &m).map_err(SolveError::Day)?;
-        // The published plan must still check, on the scenario it was made on.
-        let prev_remainder = published0.remainder(s0);
-        let unreachable0: Vec<VisitIdx> = unreachable_ids
-            .iter()
-            .copied()
-            .filter(|v| v.get() < s0.visits.len())
-            .collect();
-        let carry = published0.carry_over();
-        let dp0 = map_day(
-            s0,
-            &m,
-            &DayConfig {
-                day,
-                rules,
-                previous: carry.as_ref(),
-                unreachable: &unreachable0,
-                remainder: prev_remainder.as_ref(),
-                handover: None,
-                route_matrix: Some(&rm),
-            },
-        )
-        .map_err(SolveError::Day)?;
-        let plan0 = published0.to_plan(s0, &dp0)?;
-        let mut rejected: Vec<Diagnostic> = match check_plan(&dp0.problem, &plan0) {
-            Ok(_) => Vec::new(),
-            Err(violations) => violations
+        if let PublishedCheck::Pending = check {
+            let unreachable0: Vec<VisitIdx> = unreachable_ids
                 .iter()
-                .map(|v| Diagnostic::new(Code::PlanRejected, "$.routes", v.to_string()))
-                .collect(),
-        };
-        rejected.extend(
-            super::apply::check_frozen(s0, &m, input.plan)
-                .into_iter()
-                .map(|v| Diagnostic::new(Code::PlanRejected, "$.routes", v)),
-        );
-        if !rejected.is_empty() {
-            return Err(ReplanError::Invalid(rejected));
+                .copied()
+                .filter(|v| v.get() < s0.visits.len())
+                .collect();
+            verify_published(s0, input.plan, published0, input.profile, (&m, &rm), &unreachable0)?;
         }
+        let carry = published0.carry_over();
 
-        // Events against the plan.
-        let published = ScenarioPlan::read(&s, input.plan)?;
+        // Events against the plan. The plan reads onto the scenario after the events as onto the
+        // one it was made on: events only append visits and locations, so no index moves.
+        let published = published0.clone();
         let mut problems = Vec::new();
         let served_parts: Vec<(VisitIdx, Seconds)> = published
             .routes
@@ -442,6 +415,75 @@ impl Session {
     }
 }
 
+/// The published plan read onto the scenario it was made on (its fingerprint must match).
+pub(super) fn read_published(s0: &Scenario, plan: &PlanDoc) -> Result<ScenarioPlan, ReplanError> {
+    if let Some(sha) = &plan.scenario_sha256 {
+        if *sha != scenario_fingerprint(s0) {
+            return Err(invalid(
+                Code::PlanOfOtherScenario,
+                "$.scenario_sha256",
+                "the plan was made on another scenario (or another rota): give the scenario.json written beside it",
+            ));
+        }
+    }
+    Ok(ScenarioPlan::read(s0, plan)?)
+}
+
+/// The published plan, read onto `s0` as `published0`, must still pass the independent
+/// checker on the rest of its day under the profile's rules, and keep its frozen stops; the
+/// matrices may cover more points than `s0`'s locations (theirs first). `unreachable0`: the
+/// visits of `s0` off the roads.
+pub(super) fn verify_published(
+    s0: &Scenario,
+    plan: &PlanDoc,
+    published0: &ScenarioPlan,
+    profile: &SolverProfile,
+    (m, rm): (&TravelMatrix, &RouteMatrix),
+    unreachable0: &[VisitIdx],
+) -> Result<(), ReplanError> {
+    let prev_remainder = published0.remainder(s0);
+    let carry = published0.carry_over();
+    let dp0 = map_day(
+        s0,
+        m,
+        &DayConfig {
+            day: published0.day,
+            rules: DayRules::from_settings(&profile.routing),
+            previous: carry.as_ref(),
+            unreachable: unreachable0,
+            remainder: prev_remainder.as_ref(),
+            handover: None,
+            route_matrix: Some(rm),
+        },
+    )
+    .map_err(SolveError::Day)?;
+    let plan0 = published0.to_plan(s0, &dp0)?;
+    let mut rejected: Vec<Diagnostic> = match check_plan(&dp0.problem, &plan0) {
+        Ok(_) => Vec::new(),
+        Err(violations) => violations
+            .iter()
+            .map(|v| Diagnostic::new(Code::PlanRejected, "$.routes", v.to_string()))
+            .collect(),
+    };
+    rejected.extend(
+        super::apply::check_frozen(s0, m, plan)
+            .into_iter()
+            .map(|v| Diagnostic::new(Code::PlanRejected, "$.routes", v)),
+    );
+    if rejected.is_empty() {
+        Ok(())
+    } else {
+        Err(ReplanError::Invalid(rejected))
+    }
+}
+
+/// Whether the published plan is still to be verified ([`verify_published`]) or was already,
+/// with the same profile and roads ([`super::Published`]).
+pub(super) enum PublishedCheck {
+    Pending,
+    Done,
+}
+
 /// How far a version moves the published plan.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Disruption {
@@ -551,17 +593,18 @@ fn repair(published: &ScenarioPlan, frozen: &Frozen, dp: &DayProblem, unavailabl
     // Keep, route by route and in order, what keeps the route feasible alone.
     let mut kept: Vec<Vec<TaskIdx>> = vec![Vec::new(); p.n_vehicles()];
     let mut ev = Evaluator::new(p);
+    let mut trial: Vec<Vec<TaskIdx>> = vec![Vec::new(); p.n_vehicles()];
     for v in 0..p.n_vehicles() {
         for &t in &routes[v] {
             kept[v].push(t);
-            let mut trial: Vec<Vec<TaskIdx>> = vec![Vec::new(); p.n_vehicles()];
-            trial[v] = kept[v].clone();
+            trial[v].clone_from(&kept[v]);
             // Partners on other routes are judged when both are kept (below).
             let e = ev.evaluate_routes(&trial);
             if !e.feasible && p.partner(t).is_none() {
                 kept[v].pop();
             }
         }
+        trial[v].clear();
     }
     // Both parts or neither; then drop whole routes' worst offenders until feasible.
     loop {

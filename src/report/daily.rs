@@ -217,18 +217,9 @@ fn words(code: &str) -> String {
 
 /// The changes of a re-planned version as a table: one row per changed visit part.
 fn changes_section(d: &Diff) -> Section {
-    let count = |k: &str| d.counts.get(k).copied().unwrap_or(0);
     Section {
         heading: format!("Changes from version {}", d.from_version),
-        summary: format!(
-            "{} retimed, {} reassigned, {} added, {} dropped; {} staff and {} person(s) to tell.",
-            count("retimed"),
-            count("reassigned"),
-            count("added"),
-            count("dropped"),
-            d.staff_to_tell.len(),
-            d.persons_to_tell.len()
-        ),
+        summary: d.summary(),
         // The diff's own columns (diff.csv), in words.
         columns: Diff::COLUMNS.iter().map(|c| words(c)).collect(),
         rows: d.changed_rows(),

@@ -6,7 +6,9 @@
 //! planners on its left can change without touching how a page is drawn; [`daily`] is the one
 //! adapter from a solved day (scenario, day problem, checked plan, roads, and the plan's
 //! readiness for a Rapid call when assessed) to those models; [`day_files`] renders a planned
-//! day's five files as `plan` writes them and the service serves them.
+//! day's five files as `plan` writes them and the service serves them; [`version_files`]
+//! renders a re-planned version's files (with its diff) as `replan --apply` writes them and
+//! the service stores them.
 //! Everything renders to strings; writing files is the caller's.
 //!
 //! Architecture invariant: a report never reaches the network: no tiles, fonts or scripts from
@@ -19,3 +21,4 @@ pub mod geojson;
 pub mod html;
 pub mod svg_map;
 pub mod timeline;
+pub mod version_files;

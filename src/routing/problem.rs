@@ -120,19 +120,38 @@ impl RouteMatrix {
         dist: impl Fn(usize, usize) -> i64,
     ) -> Result<Self, ProblemError> {
         let old = self.n;
-        let grow = |have: &[i64], f: &dyn Fn(usize, usize) -> i64| {
-            let mut v = Vec::with_capacity(n * n);
-            for i in 0..n {
-                if i < old {
-                    v.extend_from_slice(&have[i * old..(i + 1) * old]);
-                    v.extend((old..n).map(|j| f(i, j)));
-                } else {
-                    v.extend((0..n).map(|j| f(i, j)));
-                }
-            }
-            v
+        if n < old {
+            return Err(ProblemError::MatrixShape { n, len: old * old });
+        }
+        // The new entries alone are checked (the old ones were), and each array is written
+        // once, straight into its shared allocation (a counted range collects in place): on
+        // a county's day the matrices are tens of MB and a re-plan grows them by a point.
+        let (new_time, new_dist) = (new_entries(old, n, &time)?, new_entries(old, n, &dist)?);
+        let grow = |have: &[i64], added: &[i64]| -> std::sync::Arc<[i64]> {
+            // Row-major: the old row's entries, then its new ones; the new rows from `added`.
+            let (mut i, mut j, mut a, mut h) = (0, 0, 0, 0);
+            (0..n * n)
+                .map(|_| {
+                    let x = if i < old && j < old {
+                        h += 1;
+                        have[h - 1]
+                    } else {
+                        a += 1;
+                        added[a - 1]
+                    };
+                    j += 1;
+                    if j == n {
+                        (i, j) = (i + 1, 0);
+                    }
+                    x
+                })
+                .collect()
         };
-        Self::new(n, grow(&self.time, &time), grow(&self.dist, &dist))
+        Ok(Self {
+            n,
+            time: grow(&self.time, &new_time),
+            dist: grow(&self.dist, &new_dist),
+        })
     }
     pub fn is_empty(&self) -> bool {
         self.n == 0
@@ -145,6 +164,23 @@ impl RouteMatrix {
     pub fn dist(&self, a: LocIdx, b: LocIdx) -> i64 {
         self.dist[a.get() * self.n + b.get()]
     }
+}
+
+/// The entries of an `old`-point matrix grown to `n` points that are new, in row-major order
+/// (for `i < old` the columns `old..n`, then every column of the new rows), from `f`; a
+/// negative one is refused.
+fn new_entries(old: usize, n: usize, f: &impl Fn(usize, usize) -> i64) -> Result<Vec<i64>, ProblemError> {
+    let mut v = Vec::with_capacity(n * n - old * old);
+    for i in 0..n {
+        for j in if i < old { old } else { 0 }..n {
+            let x = f(i, j);
+            if x < 0 {
+                return Err(ProblemError::NegativeTravel { from: i, to: j });
+            }
+            v.push(x);
+        }
+    }
+    Ok(v)
 }
 
 /// A vehicle: a staff member on shift (or a truck, in the benchmarks).
@@ -831,6 +867,15 @@ pub(crate) mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn an_extended_matrix_refuses_a_negative_new_entry() {
+        let m = RouteMatrix::new(2, vec![0, 1, 1, 0], vec![0; 4]).unwrap();
+        let err = m
+            .extended(3, |i, j| if (i, j) == (2, 1) { -5 } else { 1 }, |_, _| 0)
+            .unwrap_err();
+        assert_eq!(err, ProblemError::NegativeTravel { from: 2, to: 1 });
     }
 
     #[test]

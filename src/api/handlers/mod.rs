@@ -9,6 +9,7 @@ pub mod audit;
 pub mod keys;
 pub mod ops;
 pub mod plans;
+pub mod replan;
 pub mod rotas;
 pub mod scenarios;
 

@@ -17,7 +17,8 @@ use super::super::state::AppState;
 use super::scenarios::store_scenario;
 use super::{blocking, submit};
 
-/// The files of a plan version, by name, with their content types.
+/// The files of a plan version, by name, with their content types. A re-planned version
+/// (2 and later) also has [`DIFF_FILES`].
 pub const FILES: &[(&str, &str)] = &[
     ("plan.json", "application/json"),
     ("report.html", "text/html; charset=utf-8"),
@@ -25,7 +26,17 @@ pub const FILES: &[(&str, &str)] = &[
     ("rota.csv", "text/csv; charset=utf-8"),
     ("routes.geojson", "application/geo+json"),
     ("scenario.json", "application/json"),
+    ("diff.json", "application/json"),
+    ("diff.csv", "text/csv; charset=utf-8"),
 ];
+
+/// The files only a re-planned version has: what changed from its parent.
+pub const DIFF_FILES: [&str; 2] = ["diff.json", "diff.csv"];
+
+/// The content type of file `name` of a version.
+pub fn content_type(name: &str) -> Option<&'static str> {
+    FILES.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+}
 
 /// The scenario a plan or rota request names: a stored one (`scenario_id`) or one given inline
 /// (stored first). Exactly one of the two.
@@ -63,10 +74,15 @@ fn links(id: &str, done: bool) -> Vec<Link> {
         href: format!("/v1/plans/{id}"),
     }];
     if done {
-        l.extend(FILES.iter().map(|(name, _)| Link {
-            rel: (*name).to_string(),
-            href: format!("/v1/plans/{id}/{name}"),
-        }));
+        l.extend(
+            FILES
+                .iter()
+                .filter(|(n, _)| !DIFF_FILES.contains(n))
+                .map(|(name, _)| Link {
+                    rel: (*name).to_string(),
+                    href: format!("/v1/plans/{id}/{name}"),
+                }),
+        );
         l.push(Link {
             rel: "versions".into(),
             href: format!("/v1/plans/{id}/versions"),
@@ -239,7 +255,7 @@ pub struct FileQuery {
 #[utoipa::path(get, path = "/v1/plans/{id}/{file}", tag = "plans",
     params(
         ("id" = String, Path, description = "The plan's id"),
-        ("file" = String, Path, description = "plan.json, report.html, visits.csv, rota.csv, routes.geojson or scenario.json"),
+        ("file" = String, Path, description = "plan.json, report.html, visits.csv, rota.csv, routes.geojson or scenario.json; diff.json or diff.csv of a re-planned version"),
         FileQuery,
     ),
     responses(
