@@ -16,9 +16,12 @@ fi
 command -v c++ >/dev/null 2>&1 || need+=(g++)
 command -v make >/dev/null 2>&1 || need+=(make)
 [ -x "${CAREROTA_CHROMIUM:-/usr/bin/chromium}" ] || need+=(chromium)
-# The server binaries (Debian keeps them off PATH, in /usr/lib/postgresql/VERSION/bin).
+# The server binaries (Debian keeps them off PATH, in /usr/lib/postgresql/VERSION/bin). As
+# root (CI) the tests run PostgreSQL as the `postgres` system user, which the package makes.
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1 \
   && [ ! -x "${CAREROTA_PG_BIN:-/nonexistent}/initdb" ]; then
+  need+=(postgresql)
+elif [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
   need+=(postgresql)
 fi
 

@@ -284,7 +284,9 @@ pub fn database_url(db: Option<&str>, data_dir: &std::path::Path) -> String {
 }
 
 /// Runs the service until SIGTERM or SIGINT: then it stops accepting connections, finishes the
-/// requests in flight, stops its searches and hands their jobs back to the queue, and exits.
+/// requests in flight, stops its searches and hands their jobs back to the queue (a solve that
+/// does not stop within [`worker::SHUTDOWN_GRACE`] is handed back and left running, never
+/// waited for), and returns.
 pub fn serve(cfg: ServeConfig) -> Result<(), ServeError> {
     std::fs::create_dir_all(&cfg.data_dir).map_err(|source| ServeError::DataDir {
         path: cfg.data_dir.clone(),
@@ -293,7 +295,8 @@ pub fn serve(cfg: ServeConfig) -> Result<(), ServeError> {
     let profiles = Profiles::load(cfg.profiles_dir.as_deref())?;
     tracing::info!("loading {} area(s)", cfg.areas.len());
     let areas = Areas::load(&cfg.areas, &cfg.data_dir.join("roads"))?;
-    actix_web::rt::System::new().block_on(async move {
+    let system = actix_web::rt::System::new();
+    let served = system.block_on(async move {
         let url = database_url(cfg.db.as_deref(), &cfg.data_dir);
         let connections = u32::try_from(cfg.http_workers + cfg.pool.jobs + cfg.pool.sync + 2).unwrap_or(16);
         let store = Store::open(&url, connections).await?;
@@ -338,8 +341,14 @@ pub fn serve(cfg: ServeConfig) -> Result<(), ServeError> {
             let _ = tokio::time::timeout(Duration::from_secs(30), w).await;
         }
         state.store.close().await;
+        tracing::info!("stopped");
         Ok(())
-    })
+    });
+    // A solve left behind at shutdown (its job is back in the queue) may still run on the
+    // blocking pool, and dropping the runtime would wait for it to end: the process leaves it
+    // instead, as it leaves the runtime.
+    std::mem::forget(system);
+    served
 }
 
 async fn wait_for_signal() {

@@ -6,7 +6,7 @@
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-use super::{new_id, now_ms, Store, StoreError};
+use super::{insert_audit, new_id, now_ms, AuditEntry, Store, StoreError};
 
 /// What a key may do; the service's table of routes by role is in the README.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -76,6 +76,17 @@ fn hash(secret: &str) -> String {
 impl Store {
     /// Makes a key with `role`; its secret is returned once and stored only as a hash.
     pub async fn add_key(&self, role: Role, label: &str) -> Result<NewKey, StoreError> {
+        self.insert_key(role, label, None).await
+    }
+
+    /// Makes a key with the audit line of who made it, in one transaction: a process killed
+    /// at any point leaves both or neither. The line's `target` is the new key's id, whatever
+    /// `audit.target` says.
+    pub async fn add_key_audited(&self, role: Role, label: &str, audit: &AuditEntry) -> Result<NewKey, StoreError> {
+        self.insert_key(role, label, Some(audit)).await
+    }
+
+    async fn insert_key(&self, role: Role, label: &str, audit: Option<&AuditEntry>) -> Result<NewKey, StoreError> {
         let bits: u128 = rand::random();
         let secret = format!("crk_{bits:032x}");
         let record = KeyRecord {
@@ -83,14 +94,19 @@ impl Store {
             role,
             label: label.to_string(),
         };
+        let mut tx = self.pool().begin().await?;
         sqlx::query("INSERT INTO api_keys (id, hash, role, label, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(&record.id)
             .bind(hash(&secret))
             .bind(role.as_str())
             .bind(label)
             .bind(now_ms())
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await?;
+        if let Some(entry) = audit {
+            insert_audit(&mut tx, &entry.about(&record.id)).await?;
+        }
+        tx.commit().await?;
         Ok(NewKey { record, secret })
     }
 

@@ -13,7 +13,11 @@
 //! - A job is claimed by one worker at a time under a lease ([`Store::claim_job`], with
 //!   `FOR UPDATE SKIP LOCKED` on PostgreSQL); a worker that stops renewing it loses the job to
 //!   [`Store::recover_expired`], which re-queues it (or fails it with a reason after
-//!   [`MAX_ATTEMPTS`]). A job is never left `solving` without a live lease.
+//!   [`MAX_ATTEMPTS`]). A job is never left `solving` without a live lease. Leases are given
+//!   and judged by the database's clock, never a replica's.
+//! - What the service writes with its audit line (a scenario, a job, a key, a plan version)
+//!   is written in one transaction with it: a process killed at any point leaves both or
+//!   neither.
 //! - Secrets of API keys are never stored: only their SHA-256 (keys are 128 random bits, so a
 //!   fast hash is enough; NIST SP 800-63B §5.1.1.2 asks for a slow hash only for
 //!   user-chosen secrets).
@@ -272,6 +276,16 @@ pub struct AuditEntry {
     pub request_id: String,
 }
 
+impl AuditEntry {
+    /// The same entry about `target`.
+    fn about(&self, target: &str) -> AuditEntry {
+        AuditEntry {
+            target: target.to_string(),
+            ..self.clone()
+        }
+    }
+}
+
 /// A stored audit line.
 #[derive(Clone, Debug)]
 pub struct AuditRecord {
@@ -328,6 +342,18 @@ impl Store {
         Ok(Store { pool, backend })
     }
 
+    /// SQL for the database's clock in milliseconds since the Unix epoch. Leases are given
+    /// and judged by this one clock, so replicas on machines whose clocks disagree never take
+    /// a live lease for an expired one.
+    fn db_now_ms(&self) -> &'static str {
+        match self.backend {
+            Backend::Postgres => "CAST(FLOOR(EXTRACT(EPOCH FROM clock_timestamp()) * 1000) AS BIGINT)",
+            // SQLite keeps 'now' as whole milliseconds of the Julian day (the same within a
+            // statement); ROUND undoes the float's error.
+            Backend::Sqlite => "CAST(ROUND((julianday('now') - 2440587.5) * 86400000.0) AS INTEGER)",
+        }
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }
@@ -353,6 +379,31 @@ impl Store {
         body: &str,
         created_by: &str,
     ) -> Result<ScenarioRecord, StoreError> {
+        self.insert_scenario(sha256, name, body, created_by, None).await
+    }
+
+    /// Stores a scenario with the audit line of who stored it (`audit.key_id`), in one
+    /// transaction: a process killed at any point leaves both or neither. The line's `target`
+    /// is the new scenario's id, whatever `audit.target` says.
+    pub async fn put_scenario_audited(
+        &self,
+        sha256: &str,
+        name: &str,
+        body: &str,
+        audit: &AuditEntry,
+    ) -> Result<ScenarioRecord, StoreError> {
+        self.insert_scenario(sha256, name, body, &audit.key_id, Some(audit))
+            .await
+    }
+
+    async fn insert_scenario(
+        &self,
+        sha256: &str,
+        name: &str,
+        body: &str,
+        created_by: &str,
+        audit: Option<&AuditEntry>,
+    ) -> Result<ScenarioRecord, StoreError> {
         let rec = ScenarioRecord {
             id: new_id("sc"),
             sha256: sha256.to_string(),
@@ -361,6 +412,7 @@ impl Store {
             created_by: created_by.to_string(),
             created_at: now_ms(),
         };
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO scenarios (id, sha256, name, body, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
@@ -370,8 +422,12 @@ impl Store {
         .bind(&rec.body)
         .bind(&rec.created_by)
         .bind(rec.created_at)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        if let Some(entry) = audit {
+            insert_audit(&mut tx, &entry.about(&rec.id)).await?;
+        }
+        tx.commit().await?;
         Ok(rec)
     }
 
@@ -397,7 +453,19 @@ impl Store {
 
     /// Queues a job.
     pub async fn submit_job(&self, job: &NewJob<'_>) -> Result<JobRecord, StoreError> {
+        self.insert_job(job, None).await
+    }
+
+    /// Queues a job with the audit line of who submitted it, in one transaction: a process
+    /// killed at any point leaves both or neither. The line's `target` is the new job's id,
+    /// whatever `audit.target` says.
+    pub async fn submit_job_audited(&self, job: &NewJob<'_>, audit: &AuditEntry) -> Result<JobRecord, StoreError> {
+        self.insert_job(job, Some(audit)).await
+    }
+
+    async fn insert_job(&self, job: &NewJob<'_>, audit: Option<&AuditEntry>) -> Result<JobRecord, StoreError> {
         let id = new_id(job.kind.as_str());
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO jobs (id, kind, state, area, scenario_id, request, created_by, created_at, attempts, cancel_requested) \
              VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, 0, 0)",
@@ -409,8 +477,12 @@ impl Store {
         .bind(job.request)
         .bind(job.created_by)
         .bind(now_ms())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        if let Some(entry) = audit {
+            insert_audit(&mut tx, &entry.about(&id)).await?;
+        }
+        tx.commit().await?;
         self.job(&id).await?.ok_or_else(|| StoreError::Corrupt {
             what: format!("job {id}"),
             detail: "not found after insert".into(),
@@ -433,17 +505,17 @@ impl Store {
             Backend::Postgres => " FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
         };
-        let now = now_ms();
+        let db_now = self.db_now_ms();
         let sql = format!(
-            "UPDATE jobs SET state = 'solving', worker = $1, lease_until = $2, started_at = COALESCE(started_at, $3), \
-             attempts = attempts + 1 \
+            "UPDATE jobs SET state = 'solving', worker = $1, lease_until = {db_now} + $2, \
+             started_at = COALESCE(started_at, $3), attempts = attempts + 1 \
              WHERE id = (SELECT id FROM jobs WHERE state = 'queued' ORDER BY created_at, id LIMIT 1{lock}) \
              AND state = 'queued' RETURNING {JOB_COLUMNS}"
         );
         let row = sqlx::query(&sql)
             .bind(worker)
-            .bind(now + lease_ms(lease))
-            .bind(now)
+            .bind(lease_ms(lease))
+            .bind(now_ms())
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(job_of_row).transpose()
@@ -458,16 +530,18 @@ impl Store {
         lease: Duration,
         progress: Option<&str>,
     ) -> Result<Lease, StoreError> {
-        let row = sqlx::query(
-            "UPDATE jobs SET lease_until = $1, progress = COALESCE($2, progress) \
+        let sql = format!(
+            "UPDATE jobs SET lease_until = {} + $1, progress = COALESCE($2, progress) \
              WHERE id = $3 AND worker = $4 AND state = 'solving' RETURNING cancel_requested",
-        )
-        .bind(now_ms() + lease_ms(lease))
-        .bind(progress)
-        .bind(id)
-        .bind(worker)
-        .fetch_optional(&self.pool)
-        .await?;
+            self.db_now_ms()
+        );
+        let row = sqlx::query(&sql)
+            .bind(lease_ms(lease))
+            .bind(progress)
+            .bind(id)
+            .bind(worker)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(match row {
             Some(r) => Lease {
                 held: true,
@@ -542,21 +616,21 @@ impl Store {
     /// once tried [`MAX_ATTEMPTS`] times. Returns (re-queued, failed).
     pub async fn recover_expired(&self) -> Result<(u64, u64), StoreError> {
         let now = now_ms();
-        let failed = sqlx::query(
+        let db_now = self.db_now_ms();
+        let failed = sqlx::query(&format!(
             "UPDATE jobs SET state = 'failed', finished_at = $1, lease_until = NULL, \
-             error = '{\"code\":\"worker_lost\",\"message\":\"the worker running this job stopped before it finished, on every try\"}' \
-             WHERE state = 'solving' AND lease_until < $2 AND attempts >= $3",
-        )
-        .bind(now)
+             error = '{{\"code\":\"worker_lost\",\"message\":\"the worker running this job stopped before it finished, on every try\"}}' \
+             WHERE state = 'solving' AND lease_until < {db_now} AND attempts >= $2"
+        ))
         .bind(now)
         .bind(MAX_ATTEMPTS)
         .execute(&self.pool)
         .await?
         .rows_affected();
-        let requeued = sqlx::query(
-            "UPDATE jobs SET state = 'queued', worker = NULL, lease_until = NULL WHERE state = 'solving' AND lease_until < $1",
-        )
-        .bind(now)
+        let requeued = sqlx::query(&format!(
+            "UPDATE jobs SET state = 'queued', worker = NULL, lease_until = NULL \
+             WHERE state = 'solving' AND lease_until < {db_now}"
+        ))
         .execute(&self.pool)
         .await?
         .rows_affected();

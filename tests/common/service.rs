@@ -89,15 +89,25 @@ impl Server {
     /// Starts `carerota serve --bind 127.0.0.1:0 --data DATA` with `extra` arguments and
     /// waits until it answers `/readyz`.
     pub fn start(data: &Path, extra: &[&str]) -> Server {
+        Server::start_with_env(data, extra, &[])
+    }
+
+    /// As [`Server::start`], with environment variables `(NAME, VALUE)` set for the process
+    /// (e.g. `CAREROTA_LEASE_S`).
+    pub fn start_with_env(data: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
         std::fs::create_dir_all(data.join("roads")).expect("data dir");
         let cached = shared_road_cache().join("rutland.roads");
         let own = data.join("roads/rutland.roads");
         if cached.exists() && !own.exists() {
             std::fs::copy(&cached, &own).expect("copy road cache");
         }
+        // A new log for each start, so a server restarted on the same folder keeps the
+        // logs of the ones before.
+        static STARTS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
         let log = data.join(format!(
-            "server-{}.log",
-            Instant::now().elapsed().as_nanos() ^ u128::from(rand_u32())
+            "server-{}-{}.log",
+            rand_u32(),
+            STARTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         ));
         let mut child = Command::new(env!("CARGO_BIN_EXE_carerota"))
             .args(["serve", "--bind", "127.0.0.1:0", "--data"])
@@ -105,6 +115,7 @@ impl Server {
             .args(extra)
             .env("CAREROTA_OSM", super::rutland_path())
             .env("CAREROTA_LOG", "info,highs=error")
+            .envs(env.iter().copied())
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&log).expect("log file"))
@@ -171,21 +182,50 @@ impl Server {
 
     /// SIGTERM, then waits for the process to exit; returns whether it exited cleanly.
     pub fn terminate(&mut self) -> bool {
+        self.send_sigterm();
+        self.wait_exit(Duration::from_secs(60))
+            .is_some_and(|status| status.success())
+    }
+
+    /// Sends SIGTERM and returns at once.
+    pub fn send_sigterm(&self) {
         // SAFETY: sending a signal to our own child process.
         unsafe {
             libc::kill(self.child.id() as i32, libc::SIGTERM);
         }
+    }
+
+    /// Waits up to `limit` for the process to exit; `None` (and the process killed) when it
+    /// has not.
+    pub fn wait_exit(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
         let started = Instant::now();
         loop {
             if let Ok(Some(status)) = self.child.try_wait() {
-                return status.success();
+                return Some(status);
             }
-            if started.elapsed() > Duration::from_secs(60) {
+            if started.elapsed() > limit {
                 self.kill();
-                return false;
+                return None;
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// The process id (in the `worker` a job records: `HOST-PID-RANDOM/N`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits up to `limit` for a line of the log containing `text`; false when none came.
+    pub fn wait_for_log(&self, text: &str, limit: Duration) -> bool {
+        let started = Instant::now();
+        while started.elapsed() < limit {
+            if self.log_text().contains(text) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
     }
 }
 
@@ -197,6 +237,17 @@ impl Drop for Server {
 
 fn rand_u32() -> u32 {
     std::process::id().wrapping_mul(2654435761) ^ (Instant::now().elapsed().subsec_nanos())
+}
+
+/// Makes a key with `role` in the database at `url` (e.g. PostgreSQL) through
+/// `carerota keys add --db URL`.
+pub fn add_key_to_db(url: &str, role: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_carerota"))
+        .args(["keys", "add", "--role", role, "--db", url])
+        .output()
+        .expect("keys add runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("utf-8").trim().to_string()
 }
 
 /// Makes a key with `role` in the server's SQLite database through `carerota keys add`.

@@ -29,10 +29,9 @@ pub async fn create_key(
     if label.is_empty() || label.len() > 100 {
         return Err(ApiError::invalid("invalid_label", "label must be 1 to 100 characters").at("$.label"));
     }
-    let key = state.store.add_key(req.role, label).await?;
-    state
+    let key = state
         .store
-        .audit(&caller.audit("key_added", &key.record.id, None))
+        .add_key_audited(req.role, label, &caller.audit("key_added", "", None))
         .await?;
     Ok(HttpResponse::Created().json(KeyCreated {
         id: key.record.id,

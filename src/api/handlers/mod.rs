@@ -22,7 +22,8 @@ use super::auth::Caller;
 use super::error::ApiError;
 use super::state::AppState;
 
-/// Queues a job of `kind` with its stored request, audits it and wakes a worker.
+/// Queues a job of `kind` with its stored request and its audit line (one transaction) and
+/// wakes a worker.
 pub async fn submit(
     state: &AppState,
     caller: &Caller,
@@ -32,18 +33,20 @@ pub async fn submit(
     request: &impl serde::Serialize,
 ) -> Result<JobRecord, ApiError> {
     let request = serde_json::to_string(request).expect("invariant: JSON values serialise");
+    let action = format!("{}_submitted", kind.as_str());
     let job = state
         .store
-        .submit_job(&NewJob {
-            kind,
-            area,
-            scenario_id,
-            request: &request,
-            created_by: &caller.key_id,
-        })
+        .submit_job_audited(
+            &NewJob {
+                kind,
+                area,
+                scenario_id,
+                request: &request,
+                created_by: &caller.key_id,
+            },
+            &caller.audit(&action, "", None),
+        )
         .await?;
-    let action = format!("{}_submitted", kind.as_str());
-    state.store.audit(&caller.audit(&action, &job.id, None)).await?;
     state.job_queued.notify_one();
     Ok(job)
 }

@@ -145,11 +145,12 @@ pub async fn store_scenario(
     .await??;
     let rec = state
         .store
-        .put_scenario(&scenario_fingerprint(&scenario), name, &canonical, &caller.key_id)
-        .await?;
-    state
-        .store
-        .audit(&caller.audit("scenario_stored", &rec.id, None))
+        .put_scenario_audited(
+            &scenario_fingerprint(&scenario),
+            name,
+            &canonical,
+            &caller.audit("scenario_stored", "", None),
+        )
         .await?;
     Ok((rec, scenario, warnings))
 }
