@@ -384,7 +384,12 @@ const CALLS: &[(&str, &str, &str, Option<&str>)] = &[
         "/v1/plans/plan_missing/versions",
         Some(r#"{"base_version": 1, "now": "2026-06-09T11:00", "events": {"events": []}}"#),
     ),
-    ("GET", "/v1/plans/{id}/versions", "/v1/plans/plan_missing/versions", None),
+    (
+        "GET",
+        "/v1/plans/{id}/versions",
+        "/v1/plans/plan_missing/versions",
+        None,
+    ),
     (
         "GET",
         "/v1/plans/{id}/versions/{n}/diff",
@@ -791,7 +796,7 @@ const UNREADABLE: &[Unreadable] = &[
         Role::Admin,
         br#"{"role": "admin"}"#,
         "invalid_request",
-        Some("$"),
+        Some("$.label"),
     ),
     unreadable(
         "an array",
@@ -799,7 +804,7 @@ const UNREADABLE: &[Unreadable] = &[
         Role::Scheduler,
         b"[1, 2]",
         "invalid_request",
-        Some("$[0]"),
+        Some("$"),
     ),
     unreadable("null", "/v1/keys", Role::Admin, b"null", "invalid_request", Some("$")),
     unreadable(

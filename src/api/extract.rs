@@ -50,28 +50,74 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let text = std::str::from_utf8(bytes)
         .map_err(|e| ApiError::bad_request("body_not_utf8", format!("the request body is not UTF-8: {e}")))?;
     let text = text.trim_start_matches('\u{feff}');
+    // A body is an object: serde would otherwise read a struct from an array field by field.
+    if text.trim_start().starts_with('[') {
+        return Err(ApiError::bad_request(
+            "invalid_request",
+            "the request body must be a JSON object, not an array",
+        )
+        .at("$"));
+    }
     let de = &mut serde_json::Deserializer::from_str(text);
     match serde_path_to_error::deserialize::<_, T>(de) {
         Ok(v) => Ok(v),
         Err(e) => {
             let path = e.path().to_string();
             let inner = e.into_inner();
-            let (code, message) = if inner.is_syntax() || inner.is_eof() {
+            let malformed = inner.is_syntax() || inner.is_eof();
+            let (code, message) = if malformed {
                 ("malformed_json", format!("the request body is not valid JSON: {inner}"))
             } else {
-                ("invalid_request", inner.to_string())
+                ("invalid_request", plain_message(&inner.to_string()))
             };
-            // serde_path_to_error writes the root as `.` and an index as `[i]` with no dot.
-            let at = if path == "." {
+            // serde_path_to_error writes the root as `.` and an index as `[i]` with no dot; a
+            // missing field is reported at its object, so its name is added to the path.
+            let mut at = if path == "." || malformed {
                 "$".to_string()
             } else if path.starts_with('[') {
                 format!("${path}")
             } else {
                 format!("$.{path}")
             };
+            if let Some(field) = missing_field(&message) {
+                at = if at == "$" {
+                    format!("$.{field}")
+                } else {
+                    format!("{at}.{field}")
+                };
+            }
             Err(ApiError::bad_request(code, message).at(at))
         }
     }
+}
+
+/// The field a serde "missing field `x`" message names.
+fn missing_field(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("missing field `")?;
+    rest.split('`').next()
+}
+
+/// serde's message in the caller's terms: no Rust type names (`struct PlanRequest`, `i64`).
+pub(crate) fn plain_message(message: &str) -> String {
+    let mut m = message.to_string();
+    if let Some(i) = m.find("expected struct ") {
+        let end = m[i..].find(" at line").map_or(m.len(), |e| i + e);
+        m.replace_range(i..end, "expected a JSON object");
+    }
+    for (rust, plain) in [
+        ("expected i64", "expected a whole number"),
+        ("to a i64", "as a whole number"),
+        ("Path deserialize error: ", ""),
+        ("Query deserialize error: ", ""),
+        ("expected u32", "expected a whole number at least 0"),
+        ("expected u64", "expected a whole number at least 0"),
+        ("expected usize", "expected a whole number at least 0"),
+        ("expected f64", "expected a number"),
+        ("expected a boolean", "expected true or false"),
+    ] {
+        m = m.replace(rust, plain);
+    }
+    m
 }
 
 /// True when the request says its body is JSON.
@@ -138,6 +184,18 @@ mod tests {
             "{}",
             e.detail.message
         );
+    }
+
+    #[test]
+    fn a_missing_field_is_reported_at_its_own_path_without_rust_names() {
+        let e = parse_json::<Req>(br#"{"inner":{"k":1}}"#).unwrap_err();
+        assert_eq!(e.detail.path.as_deref(), Some("$.date"));
+        let e = parse_json::<Req>(br#"{"date":"x","inner":{}}"#).unwrap_err();
+        assert_eq!(e.detail.path.as_deref(), Some("$.inner.k"));
+        let e = parse_json::<Req>(br#"{"date":"x","inner":{"k":"two"}}"#).unwrap_err();
+        assert!(!e.detail.message.contains("u32"), "{}", e.detail.message);
+        let e = parse_json::<Req>(br#"["x", {"k": 1}]"#).unwrap_err();
+        assert!(e.detail.message.contains("not an array"));
     }
 
     #[test]

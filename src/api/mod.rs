@@ -63,13 +63,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     let big = web::PayloadConfig::new(limits::SCENARIO);
     cfg.app_data(web::PayloadConfig::new(limits::SMALL))
         .app_data(web::QueryConfig::default().error_handler(|e, _| {
-            ApiError::bad_request("invalid_query", format!("the query string is invalid: {e}")).into()
+            ApiError::bad_request(
+                "invalid_query",
+                format!(
+                    "the query string is invalid: {}",
+                    extract::plain_message(&e.to_string())
+                ),
+            )
+            .into()
         }))
-        .app_data(
-            web::PathConfig::default().error_handler(|e, _| {
-                ApiError::bad_request("invalid_path", format!("the path is invalid: {e}")).into()
-            }),
-        )
+        .app_data(web::PathConfig::default().error_handler(|e, _| {
+            ApiError::bad_request(
+                "invalid_path",
+                format!("the path is invalid: {}", extract::plain_message(&e.to_string())),
+            )
+            .into()
+        }))
         .service(web::resource("/healthz").route(web::get().to(ops::healthz)))
         .service(web::resource("/readyz").route(web::get().to(ops::readyz)))
         .service(web::resource("/metrics").route(web::get().to(ops::metrics)))
@@ -320,6 +329,14 @@ pub fn serve(cfg: ServeConfig) -> Result<(), ServeError> {
         for addr in server.addrs() {
             println!("listening on http://{addr}");
         }
+        tracing::info!(
+            areas = ?state.areas.names().collect::<Vec<_>>(),
+            database = ?state.store.backend(),
+            job_workers = cfg.pool.jobs,
+            sync_slots = cfg.pool.sync,
+            http_workers = cfg.http_workers,
+            "serving"
+        );
         let server = server.run();
         let handle = server.handle();
         let workers = worker::start(&state);

@@ -123,7 +123,10 @@ async fn worker_loop(state: AppState, index: usize, timing: Timing) {
     let name = format!("{}/{index}", state.worker_id);
     while !state.is_shutting_down() {
         match state.store.claim_job(&name, timing.lease).await {
-            Ok(Some(job)) => run_job(&state, &name, job, timing).await,
+            Ok(Some(job)) => {
+                tracing::info!(job = %job.id, kind = job.kind.as_str(), attempt = job.attempts, worker = %name, "job claimed");
+                run_job(&state, &name, job, timing).await
+            }
             Ok(None) => {
                 let _ = tokio::time::timeout(POLL, state.job_queued.notified()).await;
             }

@@ -79,13 +79,18 @@ pub fn run() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+    let cli = Cli::parse();
+    // The service logs what it does (start, jobs, shutdown); the other commands only warnings.
+    let default_log = match cli.command {
+        Command::Serve(_) => "info,highs=error,sqlx=warn,actix_server=warn",
+        _ => "warn,highs=error",
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("CAREROTA_LOG").unwrap_or_else(|_| "warn,highs=error".into()),
+            tracing_subscriber::EnvFilter::try_from_env("CAREROTA_LOG").unwrap_or_else(|_| default_log.into()),
         )
         .with_writer(std::io::stderr)
         .init();
-    let cli = Cli::parse();
     let result = match cli.command {
         Command::Graph(cmd) => graph::run(cmd),
         Command::Scenario(cmd) => scenario::run(cmd),

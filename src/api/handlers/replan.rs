@@ -386,6 +386,14 @@ pub async fn create_version(
     let job = find_plan(&state, &id).await?;
     let latest = latest_version(&state, &job).await?;
     let base = req.base_version;
+    if base > latest || base < 1 {
+        return Err(ApiError::invalid(
+            "no_such_version",
+            format!("plan {} has versions 1 to {latest}; there is no version {base}", job.id),
+        )
+        .at("$.base_version")
+        .hint("give the version you re-planned from: the latest one, from GET /v1/plans/{id}"));
+    }
     if base != latest {
         return Err(version_conflict(base, latest));
     }
