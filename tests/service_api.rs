@@ -49,6 +49,36 @@ async fn a_plan_job_runs_to_completion_and_serves_its_files() {
     };
     assert_eq!(done["latest_version"], 1);
     assert_eq!(done["plan"]["version"], 1);
+    // Listed, newest first, and found by its status and scenario; not by another status.
+    for (query, found) in [
+        ("?status=completed".to_string(), true),
+        (format!("?scenario_id={}", done["scenario_id"].as_str().unwrap()), true),
+        ("?status=queued".to_string(), false),
+    ] {
+        let req = test::TestRequest::get()
+            .uri(&format!("/v1/plans{query}"))
+            .insert_header(bearer(&keys[&Role::Commissioner]))
+            .to_request();
+        let list: serde_json::Value = test::call_and_read_body_json(&app, req).await;
+        let ids: Vec<&str> = list["plans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids.contains(&id.as_str()), found, "{query}");
+    }
+    let req = test::TestRequest::get()
+        .uri("/v1/scenarios?limit=1")
+        .insert_header(bearer(&keys[&Role::Manager]))
+        .to_request();
+    let list: serde_json::Value = test::call_and_read_body_json(&app, req).await;
+    assert_eq!(list["scenarios"][0]["id"], done["scenario_id"]);
+    let req = test::TestRequest::get()
+        .uri("/v1/plans?limit=0")
+        .insert_header(bearer(&keys[&Role::Manager]))
+        .to_request();
+    assert_eq!(test::call_service(&app, req).await.status(), 422);
     let served: u64 = done["progress"]["served_by_tier"]
         .as_array()
         .unwrap()

@@ -362,6 +362,8 @@ const CALLS: &[(&str, &str, &str, Option<&str>)] = &[
     ),
     ("POST", "/v1/scenarios", "/v1/scenarios", Some("{}")),
     ("GET", "/v1/scenarios/{id}", "/v1/scenarios/sc_missing", None),
+    ("GET", "/v1/scenarios", "/v1/scenarios?limit=5", None),
+    ("GET", "/v1/plans", "/v1/plans?status=completed", None),
     (
         "POST",
         "/v1/plans",

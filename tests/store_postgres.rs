@@ -294,6 +294,20 @@ fn cancelling_ends_a_queued_job_and_flags_a_solving_one() {
         };
         assert!(store.finish_job(&solving, "w", &outcome).await.unwrap());
         assert_eq!(store.job(&solving).await.unwrap().unwrap().state, JobState::Cancelled);
+
+        // Listed newest first, filtered by state and scenario.
+        let all = store.list_jobs(JobKind::Rota, None, None, 10).await.unwrap();
+        assert_eq!(
+            all.iter().map(|j| j.id.as_str()).collect::<Vec<_>>(),
+            [queued.as_str(), solving.as_str()]
+        );
+        let by_state = store
+            .list_jobs(JobKind::Rota, Some(JobState::Queued), Some(&sc), 10)
+            .await
+            .unwrap();
+        assert!(by_state.is_empty());
+        assert!(store.list_jobs(JobKind::Plan, None, None, 10).await.unwrap().is_empty());
+        assert_eq!(store.list_scenarios(10).await.unwrap()[0].0, sc);
     });
 }
 

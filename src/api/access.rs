@@ -80,6 +80,18 @@ pub const GET_SCENARIO: RouteRule = rule(
     &[Manager, Scheduler, Commissioner],
     "read a stored scenario",
 );
+pub const LIST_SCENARIOS: RouteRule = rule(
+    "GET",
+    "/v1/scenarios",
+    &[Manager, Scheduler, Commissioner],
+    "list stored scenarios, newest first",
+);
+pub const LIST_PLANS: RouteRule = rule(
+    "GET",
+    "/v1/plans",
+    &[Manager, Scheduler, Commissioner],
+    "list plan jobs, newest first",
+);
 pub const CREATE_PLAN: RouteRule = rule("POST", "/v1/plans", &[Manager, Scheduler], "plan a day (a job)");
 pub const GET_PLAN: RouteRule = rule(
     "GET",
@@ -139,7 +151,9 @@ pub const ROUTES: &[RouteRule] = &[
     VALIDATE_SCENARIO,
     CREATE_SCENARIO,
     GET_SCENARIO,
+    LIST_SCENARIOS,
     CREATE_PLAN,
+    LIST_PLANS,
     GET_PLAN,
     CANCEL_PLAN,
     PLAN_FILE,

@@ -359,3 +359,26 @@ pub fn rfc3339(ms: i64) -> String {
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
         .unwrap_or_default()
 }
+
+/// `GET /v1/plans`: plan jobs, newest first (without their plans).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PlanList {
+    pub plans: Vec<PlanJob>,
+}
+
+/// One stored scenario in `GET /v1/scenarios`.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ScenarioListItem {
+    pub id: String,
+    pub name: String,
+    pub sha256: String,
+    /// RFC 3339 UTC.
+    pub created_at: String,
+    pub links: Vec<Link>,
+}
+
+/// `GET /v1/scenarios`: stored scenarios, newest first (without their files).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ScenarioList {
+    pub scenarios: Vec<ScenarioListItem>,
+}

@@ -92,13 +92,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             web::resource("/v1/scenarios")
                 .app_data(big.clone())
-                .route(web::post().to(scenarios::create_scenario)),
+                .route(web::post().to(scenarios::create_scenario))
+                .route(web::get().to(scenarios::list_scenarios)),
         )
         .service(web::resource("/v1/scenarios/{id}").route(web::get().to(scenarios::get_scenario)))
         .service(
             web::resource("/v1/plans")
                 .app_data(big.clone())
-                .route(web::post().to(plans::create_plan)),
+                .route(web::post().to(plans::create_plan))
+                .route(web::get().to(plans::list_plans)),
         )
         .service(
             web::resource("/v1/plans/{id}")

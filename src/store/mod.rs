@@ -449,7 +449,48 @@ impl Store {
         .transpose()
     }
 
+    /// Stored scenarios, newest first, at most `limit`, without their bodies: (id, sha256,
+    /// name, created_at).
+    pub async fn list_scenarios(&self, limit: i64) -> Result<Vec<(String, String, String, i64)>, StoreError> {
+        let rows = sqlx::query("SELECT id, sha256, name, created_at FROM scenarios ORDER BY id DESC LIMIT $1")
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("id")?,
+                    r.try_get("sha256")?,
+                    r.try_get("name")?,
+                    r.try_get("created_at")?,
+                ))
+            })
+            .collect()
+    }
+
     // ---- jobs ----
+
+    /// Jobs of `kind`, newest first, at most `limit`, optionally only in `state` or of one
+    /// scenario.
+    pub async fn list_jobs(
+        &self,
+        kind: JobKind,
+        state: Option<JobState>,
+        scenario_id: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<JobRecord>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {JOB_COLUMNS} FROM jobs WHERE kind = $1 AND ($2 = '' OR state = $2) AND ($3 = '' OR scenario_id = $3) \
+             ORDER BY id DESC LIMIT $4"
+        ))
+        .bind(kind.as_str())
+        .bind(state.map_or("", JobState::as_str))
+        .bind(scenario_id.unwrap_or(""))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(job_of_row).collect()
+    }
 
     /// Queues a job.
     pub async fn submit_job(&self, job: &NewJob<'_>) -> Result<JobRecord, StoreError> {

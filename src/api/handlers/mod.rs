@@ -51,6 +51,15 @@ pub async fn submit(
     Ok(job)
 }
 
+/// A list's `limit`: 1 to 200, 50 when not given; else 422 `invalid_limit`.
+pub fn list_limit(limit: Option<i64>) -> Result<i64, ApiError> {
+    match limit {
+        None => Ok(50),
+        Some(n) if (1..=200).contains(&n) => Ok(n),
+        Some(n) => Err(ApiError::invalid("invalid_limit", format!("limit {n} is not 1 to 200")).at("$.limit")),
+    }
+}
+
 /// Runs `f` on the blocking pool.
 pub async fn blocking<T, F>(f: F) -> Result<T, ApiError>
 where

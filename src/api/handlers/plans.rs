@@ -9,7 +9,7 @@ use crate::store::{JobKind, JobRecord};
 
 use super::super::access;
 use super::super::auth::Caller;
-use super::super::dto::{rfc3339, JobError, Link, PlanJob, PlanRequest, Progress};
+use super::super::dto::{rfc3339, JobError, Link, PlanJob, PlanList, PlanRequest, Progress};
 use super::super::error::{ApiError, ErrorBody};
 use super::super::extract::JsonBody;
 use super::super::jobs::{self, StoredPlanRequest};
@@ -173,6 +173,47 @@ pub async fn create_plan(
     Ok(HttpResponse::Accepted()
         .insert_header((header::LOCATION, format!("/v1/plans/{}", job.id)))
         .json(view))
+}
+
+/// Query of `GET /v1/plans`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PlanListQuery {
+    /// Only jobs in this status.
+    pub status: Option<crate::store::JobState>,
+    /// Only plans of this scenario.
+    pub scenario_id: Option<String>,
+    /// At most this many, 1 to 200 [default: 50].
+    pub limit: Option<i64>,
+}
+
+/// Plan jobs, newest first, with their status and progress (not their plans: follow `self`).
+#[utoipa::path(get, path = "/v1/plans", tag = "plans",
+    params(PlanListQuery),
+    responses(
+        (status = 200, body = PlanList),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, description = "`invalid_limit`", body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub async fn list_plans(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<PlanListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.allow(access::LIST_PLANS.roles())?;
+    let q = query.into_inner();
+    let limit = super::list_limit(q.limit)?;
+    let jobs = state
+        .store
+        .list_jobs(JobKind::Plan, q.status, q.scenario_id.as_deref(), limit)
+        .await?;
+    let mut plans = Vec::with_capacity(jobs.len());
+    for j in &jobs {
+        plans.push(plan_job(&state, j, false).await?);
+    }
+    Ok(HttpResponse::Ok().json(PlanList { plans }))
 }
 
 /// Query of `GET /v1/plans/{id}`.

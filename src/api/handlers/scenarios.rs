@@ -212,3 +212,47 @@ pub async fn get_scenario(
     .await??;
     Ok(HttpResponse::Ok().json(resource(&rec, &s, Vec::new(), true)))
 }
+
+/// Query of `GET /v1/scenarios`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ScenarioListQuery {
+    /// At most this many, 1 to 200 [default: 50].
+    pub limit: Option<i64>,
+}
+
+/// Stored scenarios, newest first (not their files: follow `self`).
+#[utoipa::path(get, path = "/v1/scenarios", tag = "scenarios",
+    params(ScenarioListQuery),
+    responses(
+        (status = 200, body = super::super::dto::ScenarioList),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, description = "`invalid_limit`", body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub async fn list_scenarios(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<ScenarioListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.allow(access::LIST_SCENARIOS.roles())?;
+    let limit = super::list_limit(query.limit)?;
+    let scenarios = state
+        .store
+        .list_scenarios(limit)
+        .await?
+        .into_iter()
+        .map(|(id, sha256, name, created_at)| super::super::dto::ScenarioListItem {
+            links: vec![Link {
+                rel: "self".into(),
+                href: format!("/v1/scenarios/{id}"),
+            }],
+            id,
+            name,
+            sha256,
+            created_at: rfc3339(created_at),
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(super::super::dto::ScenarioList { scenarios }))
+}
