@@ -345,6 +345,19 @@ fn after_a_kill_the_queued_job_runs_and_the_solving_one_runs_again_once_its_leas
         assert_eq!(job["status"], "completed", "{job}");
         assert_eq!(job["attempts"], attempts, "{job}");
         assert_eq!(job["latest_version"], 1, "{job}");
+        // The audit log shows the interrupted try: one retry line for the job run again.
+        let (status, audit) = f
+            .client
+            .get(&f.server.url(&format!("/v1/plans/{id}/audit")), &f.manager)
+            .unwrap();
+        assert_eq!(status, 200, "{audit}");
+        let retries = audit["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|l| l["action"] == "plan_retried")
+            .count();
+        assert_eq!(retries as i64, attempts - 1, "{audit}");
     }
     f.server.kill();
     let problems = store_problems(&f.url());

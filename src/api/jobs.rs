@@ -6,7 +6,6 @@
 
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
@@ -26,8 +25,9 @@ use crate::scenario::tier::Tier;
 use crate::scenario::validate;
 
 use super::areas::Area;
-use super::dto::{JobError, ObjectivePoint, Progress, TierServed};
+use super::dto::{JobError, TierServed};
 use super::error::ApiError;
+use super::progress::JobProgress;
 use super::state::AppState;
 
 /// A plan job's request as stored with the job (the scenario is referenced by the job).
@@ -59,89 +59,6 @@ pub struct PlanSpec {
     /// Notes for the report (rota used, shifts from availability).
     pub notes: Vec<String>,
     pub name: String,
-}
-
-/// A job's live progress, as the worker and `GET` see it.
-#[derive(Debug)]
-pub struct JobProgress {
-    pub started: Instant,
-    pub report: Progress,
-    /// Tier labels of the search's priority classes, highest first.
-    pub tiers: Vec<Tier>,
-}
-
-impl JobProgress {
-    pub fn new() -> Self {
-        JobProgress {
-            started: Instant::now(),
-            report: Progress {
-                stage: "starting".into(),
-                ..Progress::default()
-            },
-            tiers: Vec::new(),
-        }
-    }
-
-    /// The report with the elapsed time brought up to now.
-    pub fn snapshot(&self) -> Progress {
-        let mut p = self.report.clone();
-        p.elapsed_s = round3(self.started.elapsed().as_secs_f64());
-        p
-    }
-
-    fn stage(&mut self, what: &str) {
-        self.report.stage = what.to_string();
-    }
-
-    fn search(&mut self, r: &ProgressReport) {
-        let elapsed_s = round3(self.started.elapsed().as_secs_f64());
-        let objective = r.cost as f64 / r.unit.max(1) as f64;
-        self.report.iterations = r.iteration;
-        let better = self
-            .report
-            .best_objective
-            .last()
-            .is_none_or(|p| objective < p.objective);
-        if better {
-            self.report.best_objective.push(ObjectivePoint { elapsed_s, objective });
-            // Keep the curve bounded: thin the early points when it grows long.
-            if self.report.best_objective.len() > 400 {
-                let kept: Vec<ObjectivePoint> = self
-                    .report
-                    .best_objective
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| i % 2 == 0)
-                    .map(|(_, p)| p.clone())
-                    .collect();
-                self.report.best_objective = kept;
-            }
-        }
-        self.report.served_by_tier = r
-            .served_by_priority
-            .iter()
-            .enumerate()
-            .map(|(i, &(served, total))| TierServed {
-                tier: self
-                    .tiers
-                    .get(i)
-                    .filter(|_| self.tiers.len() == r.served_by_priority.len())
-                    .map_or_else(|| format!("priority_{}", i + 1), |t| t.code().to_string()),
-                served,
-                total,
-            })
-            .collect();
-    }
-}
-
-impl Default for JobProgress {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-fn round3(x: f64) -> f64 {
-    (x * 1000.0).round() / 1000.0
 }
 
 /// Parses and validates a scenario's JSON text; 422 `invalid_scenario` with every problem.

@@ -27,6 +27,7 @@ pub mod handlers;
 pub mod jobs;
 pub mod metrics;
 pub mod openapi;
+pub mod progress;
 pub mod replan_cache;
 pub mod state;
 pub mod worker;

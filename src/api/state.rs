@@ -93,7 +93,7 @@ impl PoolSize {
 #[derive(Clone)]
 pub struct LiveJob {
     pub cancel: Arc<AtomicBool>,
-    pub progress: Arc<Mutex<super::jobs::JobProgress>>,
+    pub progress: Arc<Mutex<super::progress::JobProgress>>,
 }
 
 /// The shared state of one service process.

@@ -22,7 +22,8 @@ use std::time::{Duration, Instant};
 use crate::store::{JobKind, JobOutcome, JobRecord, JobState, NewVersion};
 
 use super::dto::JobError;
-use super::jobs::{self, JobProgress, StoredPlanRequest, StoredRotaRequest};
+use super::jobs::{self, StoredPlanRequest, StoredRotaRequest};
+use super::progress::JobProgress;
 use super::state::{AppState, LiveJob};
 
 /// How often a worker renews its lease and saves progress.
@@ -125,6 +126,21 @@ async fn worker_loop(state: AppState, index: usize, timing: Timing) {
         match state.store.claim_job(&name, timing.lease).await {
             Ok(Some(job)) => {
                 tracing::info!(job = %job.id, kind = job.kind.as_str(), attempt = job.attempts, worker = %name, "job claimed");
+                if job.attempts > 1 {
+                    // A try before this one ended without its worker (killed, or handed back):
+                    // the audit log says so, with the worker taking it on.
+                    let entry = crate::store::AuditEntry {
+                        key_id: job.created_by.clone(),
+                        role: "worker".into(),
+                        action: format!("{}_retried", job.kind.as_str()),
+                        target: job.id.clone(),
+                        version: None,
+                        request_id: name.clone(),
+                    };
+                    if let Err(e) = state.store.audit(&entry).await {
+                        tracing::warn!(error = %e, job = %job.id, "auditing a retry");
+                    }
+                }
                 run_job(&state, &name, job, timing).await
             }
             Ok(None) => {
