@@ -138,6 +138,19 @@ impl AppState {
         self.shutting_down.load(Ordering::Relaxed)
     }
 
+    /// A job's progress: live when it runs in this process, else as its worker last stored it.
+    pub fn job_progress(&self, job: &crate::store::JobRecord) -> Option<super::dto::Progress> {
+        match self.live_job(&job.id) {
+            Some(live) => Some(
+                live.progress
+                    .lock()
+                    .expect("invariant: progress lock not poisoned")
+                    .snapshot(),
+            ),
+            None => job.progress.as_deref().and_then(|p| serde_json::from_str(p).ok()),
+        }
+    }
+
     /// The live job `id` of this process, if it runs here.
     pub fn live_job(&self, id: &str) -> Option<LiveJob> {
         self.live

@@ -9,7 +9,7 @@ use crate::store::{JobKind, JobRecord};
 
 use super::super::access;
 use super::super::auth::Caller;
-use super::super::dto::{rfc3339, JobError, Link, PlanJob, PlanList, PlanRequest, Progress};
+use super::super::dto::{rfc3339, JobError, Link, PlanJob, PlanList, PlanRequest};
 use super::super::error::{ApiError, ErrorBody};
 use super::super::extract::JsonBody;
 use super::super::jobs::{self, StoredPlanRequest};
@@ -94,15 +94,7 @@ fn links(id: &str, done: bool) -> Vec<Link> {
 /// The job's view; the live progress when it runs in this process, else the stored one.
 pub async fn plan_job(state: &AppState, job: &JobRecord, with_plan: bool) -> Result<PlanJob, ApiError> {
     let req: StoredPlanRequest = serde_json::from_str(&job.request).map_err(|e| ApiError::internal(&e))?;
-    let progress: Option<Progress> = match state.live_job(&job.id) {
-        Some(live) => Some(
-            live.progress
-                .lock()
-                .expect("invariant: progress lock not poisoned")
-                .snapshot(),
-        ),
-        None => job.progress.as_deref().and_then(|p| serde_json::from_str(p).ok()),
-    };
+    let progress = state.job_progress(job);
     let error: Option<JobError> = job.error.as_deref().and_then(|e| serde_json::from_str(e).ok());
     let latest = state.store.latest_version(&job.id).await?;
     let plan = match (with_plan, latest) {

@@ -371,7 +371,7 @@ fn build_version(prepared: &PreparedVersion, base: i64, req: &VersionRequest) ->
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, description = "No such plan", body = ErrorBody),
         (status = 409, description = "`version_conflict` (with `latest_version`): base_version is not the latest; `plan_not_ready`", body = ErrorBody),
-        (status = 422, description = "`invalid_events`, `invalid_choose`, `no_such_option`, `nothing_to_choose`", body = ErrorBody),
+        (status = 422, description = "`invalid_events`, `invalid_choose`, `no_such_option`, `nothing_to_choose`, `no_such_version`", body = ErrorBody),
     ),
     security(("bearer" = [])))]
 pub async fn create_version(

@@ -9,7 +9,7 @@ use crate::store::{JobKind, JobRecord};
 
 use super::super::access;
 use super::super::auth::Caller;
-use super::super::dto::{rfc3339, JobError, Link, Progress, RotaJob};
+use super::super::dto::{rfc3339, JobError, Link, RotaJob};
 use super::super::error::{ApiError, ErrorBody};
 use super::super::extract::JsonBody;
 use super::super::jobs::{self, StoredRotaRequest};
@@ -42,15 +42,7 @@ pub struct RotaRequest {
 
 async fn rota_job(state: &AppState, job: &JobRecord) -> Result<RotaJob, ApiError> {
     let req: StoredRotaRequest = serde_json::from_str(&job.request).map_err(|e| ApiError::internal(&e))?;
-    let progress: Option<Progress> = match state.live_job(&job.id) {
-        Some(live) => Some(
-            live.progress
-                .lock()
-                .expect("invariant: progress lock not poisoned")
-                .snapshot(),
-        ),
-        None => job.progress.as_deref().and_then(|p| serde_json::from_str(p).ok()),
-    };
+    let progress = state.job_progress(job);
     let result: Option<serde_json::Value> = job.result.as_deref().and_then(|r| serde_json::from_str(r).ok());
     Ok(RotaJob {
         id: job.id.clone(),
