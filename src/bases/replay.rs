@@ -394,6 +394,17 @@ pub fn run_task(
     cache: &ReplayCache,
     task: Task,
 ) -> Result<DayOutcome, StudyError> {
+    let (s, planned) = plan_task(plan, net, cache, task)?;
+    Ok(measure_day(plan, &s, &planned, task))
+}
+
+/// Plans one task's day: its configuration's scenario at its scale, and the checked plan.
+pub fn plan_task(
+    plan: &StudyPlan,
+    net: &RoadNetwork,
+    cache: &ReplayCache,
+    task: Task,
+) -> Result<(Arc<Scenario>, PlannedDay), StudyError> {
     let config = &plan.configurations[task.configuration];
     let prepared = cache.configuration(plan, net, task.configuration)?;
     let s = prepared.scenario(plan, config, task.scale)?;
@@ -410,7 +421,7 @@ pub fn run_task(
     let mut days = plan_days(&s, &prepared.matrix, &run, |dp| routing::solve(&dp.problem, &cfg))
         .map_err(|e| StudyError::Internal(format!("configuration `{}`: {e}", config.name)))?;
     let planned = days.pop().expect("invariant: one day planned");
-    Ok(measure_day(plan, &s, &planned, task))
+    Ok((s, planned))
 }
 
 /// The outcome of a planned day (see the module docs for what counts on the day).

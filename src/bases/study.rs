@@ -25,7 +25,7 @@ use crate::bases::capacity::{curves, CapacityCurve};
 use crate::bases::demand::{check_reach, demand, drive_times, zone_of, Demand, Settlements};
 use crate::bases::error::StudyError;
 use crate::bases::measures::{merge, Measures};
-use crate::bases::replay::{run_task, tasks, Configuration, PlanSite, ReplayCache, StudyPlan, VisitGroup};
+use crate::bases::replay::{run_task, tasks, Configuration, DayOutcome, PlanSite, ReplayCache, StudyPlan, VisitGroup};
 use crate::config::SolverProfile;
 use crate::osm::OsmExtract;
 use crate::roads::RoadNetwork;
@@ -130,6 +130,19 @@ pub struct StudyResult {
     pub timings: StudyTimings,
 }
 
+/// A study made ready for its tasks: the plan every task reads, and the inputs the result
+/// reports. What a worker elsewhere rebuilds from the same request (everything is seeded).
+#[derive(Clone, Debug)]
+pub struct PreparedStudy {
+    pub plan: StudyPlan,
+    pub candidates: Candidates,
+    pub demand: Demand,
+    /// Candidate × demand drive times, seconds.
+    pub drive: Vec<Vec<u32>>,
+    pub inputs_s: f64,
+    pub models_s: f64,
+}
+
 /// Runs a study. See the module docs. `progress` is called from the worker threads.
 pub fn run(
     req: &StudyRequest,
@@ -137,12 +150,46 @@ pub fn run(
     progress: &(dyn Fn(StudyProgress) + Sync),
     cancel: &AtomicBool,
 ) -> Result<StudyResult, StudyError> {
-    let started = Instant::now();
     progress(StudyProgress {
         stage: StudyStage::Inputs,
         done: 0,
         total: 0,
     });
+    let prepared = prepare(req, map)?;
+    let plan = &prepared.plan;
+    let replay_started = Instant::now();
+    let all = tasks(plan);
+    let total = all.len();
+    let done = AtomicUsize::new(0);
+    progress(StudyProgress {
+        stage: StudyStage::Replay,
+        done: 0,
+        total,
+    });
+    let cache = ReplayCache::new(plan);
+    let outcomes = all
+        .par_iter()
+        .map(|t| {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(StudyError::Cancelled);
+            }
+            let out = run_task(plan, map.network, &cache, *t)?;
+            progress(StudyProgress {
+                stage: StudyStage::Replay,
+                done: done.fetch_add(1, Ordering::Relaxed) + 1,
+                total,
+            });
+            Ok(out)
+        })
+        .collect::<Result<Vec<_>, StudyError>>()?;
+    let replay_s = replay_started.elapsed().as_secs_f64();
+    finish(req, prepared, outcomes, replay_s)
+}
+
+/// Checks every input and builds what the tasks read: candidates, demand and drive times, the
+/// configurations, the generated days. See the module docs for the refusals.
+pub fn prepare(req: &StudyRequest, map: StudyMap<'_>) -> Result<PreparedStudy, StudyError> {
+    let started = Instant::now();
     if !(1..=42).contains(&req.days) {
         return Err(StudyError::Days(req.days));
     }
@@ -244,31 +291,33 @@ pub fn run(
         groups,
         zones: req.area.bases().iter().map(|b| b.name.clone()).collect(),
     };
-    let replay_started = Instant::now();
-    let all = tasks(&plan);
-    let total = all.len();
-    let done = AtomicUsize::new(0);
-    progress(StudyProgress {
-        stage: StudyStage::Replay,
-        done: 0,
-        total,
-    });
-    let cache = ReplayCache::new(&plan);
-    let outcomes = all
-        .par_iter()
-        .map(|t| {
-            if cancel.load(Ordering::Relaxed) {
-                return Err(StudyError::Cancelled);
-            }
-            let out = run_task(&plan, net, &cache, *t)?;
-            progress(StudyProgress {
-                stage: StudyStage::Replay,
-                done: done.fetch_add(1, Ordering::Relaxed) + 1,
-                total,
-            });
-            Ok(out)
-        })
-        .collect::<Result<Vec<_>, StudyError>>()?;
+    Ok(PreparedStudy {
+        plan,
+        candidates: cands,
+        demand: dem,
+        drive,
+        inputs_s,
+        models_s,
+    })
+}
+
+/// The study's result from its prepared inputs and every task's outcome (in any order; see
+/// [`merge`]); `replay_s` is the time the tasks took, for the record.
+pub fn finish(
+    req: &StudyRequest,
+    prepared: PreparedStudy,
+    outcomes: Vec<DayOutcome>,
+    replay_s: f64,
+) -> Result<StudyResult, StudyError> {
+    let PreparedStudy {
+        plan,
+        candidates: cands,
+        demand: dem,
+        drive,
+        inputs_s,
+        models_s,
+    } = prepared;
+    let total = outcomes.len();
     let all_measures = merge(&plan, outcomes)?;
     let base = plan.base_scale();
     let replay: Vec<Measures> = all_measures
@@ -323,7 +372,7 @@ pub fn run(
         timings: StudyTimings {
             inputs_s,
             models_s,
-            replay_s: replay_started.elapsed().as_secs_f64(),
+            replay_s,
             tasks: total,
         },
     })

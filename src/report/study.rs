@@ -143,7 +143,7 @@ pub fn html(r: &StudyResult, net: &RoadNetwork) -> String {
     let _ = write!(
         h,
         "<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>{}</title><style>{CSS}\
-         .maps{{display:flex;flex-wrap:wrap;gap:14px}}.maps figure{{margin:0;break-inside:avoid}}figcaption{{font-size:13px;color:#333}}\
+         .maps{{display:flex;flex-wrap:wrap;gap:14px}}.maps figure{{margin:0;max-width:560px;break-inside:avoid}}figcaption{{font-size:13px;color:#333}}\
          .chart{{display:block;margin:8px 0 18px}}</style></head><body>",
         xml_escape(&title)
     );
