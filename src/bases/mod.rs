@@ -20,6 +20,7 @@
 
 pub mod candidates;
 pub mod capacity;
+pub mod choose;
 pub mod demand;
 pub mod error;
 pub mod measures;

@@ -77,6 +77,7 @@ pub fn study_json(r: &StudyResult) -> String {
             "urban_points": r.demand.points.iter().filter(|p| p.urban).count(),
         },
         "zones": r.zones,
+        "models": r.models,
         "configurations": configurations,
         "capacity": r.capacity,
         "timings": {

@@ -22,6 +22,7 @@ use rayon::prelude::*;
 
 use crate::bases::candidates::{candidates, read_sites_csv, Candidates};
 use crate::bases::capacity::{curves, CapacityCurve};
+use crate::bases::choose::ModelRun;
 use crate::bases::demand::{check_reach, demand, drive_times, zone_of, Demand, Settlements};
 use crate::bases::error::StudyError;
 use crate::bases::measures::{merge, Measures};
@@ -116,6 +117,8 @@ pub struct StudyResult {
     pub drive: Vec<Vec<u32>>,
     /// Replayed, the current one first; sites are candidate ids.
     pub configurations: Vec<Configuration>,
+    /// The location models' runs, in order (empty when none ran).
+    pub models: Vec<ModelRun>,
     /// For each configuration, the drive time from each demand point to its nearest open site.
     pub nearest_s: Vec<Vec<u32>>,
     /// At scale 0, one per configuration, in order.
@@ -139,6 +142,7 @@ pub struct PreparedStudy {
     pub demand: Demand,
     /// Candidate × demand drive times, seconds.
     pub drive: Vec<Vec<u32>>,
+    pub models: Vec<ModelRun>,
     pub inputs_s: f64,
     pub models_s: f64,
 }
@@ -242,6 +246,7 @@ pub fn prepare(req: &StudyRequest, map: StudyMap<'_>) -> Result<PreparedStudy, S
     let inputs_s = started.elapsed().as_secs_f64();
 
     // Stage 1 chooses configurations here once the location models are in.
+    let models: Vec<ModelRun> = Vec::new();
     let models_s = 0.0;
 
     let generated = generate(
@@ -296,6 +301,7 @@ pub fn prepare(req: &StudyRequest, map: StudyMap<'_>) -> Result<PreparedStudy, S
         candidates: cands,
         demand: dem,
         drive,
+        models,
         inputs_s,
         models_s,
     })
@@ -314,6 +320,7 @@ pub fn finish(
         candidates: cands,
         demand: dem,
         drive,
+        models,
         inputs_s,
         models_s,
     } = prepared;
@@ -356,6 +363,7 @@ pub fn finish(
         demand: dem,
         drive,
         configurations: plan.configurations,
+        models,
         nearest_s,
         replay,
         capacity,

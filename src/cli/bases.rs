@@ -158,11 +158,13 @@ fn run_study(args: &StudyArgs) -> anyhow::Result<()> {
     };
     let osm_path = args.osm.clone().unwrap_or_else(|| PathBuf::from(req.area.osm()));
     let steps = Steps::on_stderr();
+    let map_started = std::time::Instant::now();
     let bar = steps.spinner("reading the map");
     let extract = osm::extract(&osm_path)?;
     let net = RoadNetwork::from_extract(&extract, roads::source_name(&osm_path), roads::file_sha256(&osm_path)?)
         .with_context(|| format!("{} has no drivable roads", osm_path.display()))?;
     crate::cli::progress::done(&bar, "reading the map");
+    let map_s = map_started.elapsed().as_secs_f64();
     let counter = steps.counter("replaying days", 0);
     let progress = |p: StudyProgress| {
         if p.stage == StudyStage::Replay {
@@ -193,7 +195,7 @@ fn run_study(args: &StudyArgs) -> anyhow::Result<()> {
         .collect();
     output::write_all(&staged)?;
     println!(
-        "wrote study.json, configurations.csv, report.html to {} ({} configurations x {} days{}, {} tasks: inputs {:.1} s, replay {:.1} s)",
+        "wrote study.json, configurations.csv, report.html to {} ({} configurations x {} days{}, {} tasks: map {:.1} s, inputs {:.1} s, models {:.1} s, replay {:.1} s)",
         args.out.display(),
         result.configurations.len(),
         result.days,
@@ -203,7 +205,9 @@ fn run_study(args: &StudyArgs) -> anyhow::Result<()> {
             format!(" x {} staff scales", result.capacity[0].steps.len())
         },
         result.timings.tasks,
+        map_s,
         result.timings.inputs_s,
+        result.timings.models_s,
         result.timings.replay_s
     );
     for (c, m) in result.configurations.iter().zip(&result.replay) {

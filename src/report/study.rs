@@ -203,6 +203,43 @@ pub fn html(r: &StudyResult, net: &RoadNetwork) -> String {
     }
     h.push_str("</div>");
 
+    if !r.models.is_empty() {
+        h.push_str("<h2>Location models</h2><p>Each model on the road network's drive times from every candidate to every demand point, weighted by referrals a day; the configuration it chose is replayed below.</p>");
+        let columns: Vec<String> = [
+            "model",
+            "question",
+            "bases chosen",
+            "objective",
+            "bound",
+            "gap",
+            "status",
+            "time",
+        ]
+        .map(String::from)
+        .to_vec();
+        let rows: Vec<Vec<String>> = r
+            .models
+            .iter()
+            .map(|m| {
+                let num = |x: Option<f64>| x.map_or_else(|| "-".to_string(), |x| format!("{x:.1}"));
+                vec![
+                    m.model.clone(),
+                    m.question.clone(),
+                    m.configuration.as_ref().map_or_else(
+                        || "-".to_string(),
+                        |c| c.sites.iter().map(|id| site_name(r, id)).collect::<Vec<_>>().join(", "),
+                    ),
+                    num(m.objective),
+                    num(m.bound),
+                    m.gap.map_or_else(|| "-".to_string(), |g| format!("{:.2}%", g * 100.0)),
+                    m.status.clone(),
+                    format!("{:.1} s", m.seconds),
+                ]
+            })
+            .collect();
+        table(&mut h, "models", &columns, &rows);
+    }
+
     // Side by side.
     let ms: Vec<&Measures> = r.replay.iter().collect();
     let mut columns = vec!["".to_string()];
