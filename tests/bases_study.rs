@@ -398,3 +398,56 @@ fn chromium_renders_the_study_with_its_maps_and_charts() {
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "a PNG");
     assert!(png.len() > 50_000, "the screenshot has content: {} bytes", png.len());
 }
+
+#[test]
+fn staff_move_to_the_nearest_open_base_and_scale_per_base_and_discipline() {
+    use carerota::bases::replay::{configuration_file, rehome, scaled};
+    use std::collections::BTreeMap;
+    let req = request(2, vec![]);
+    let prepared = study::prepare(&req, map()).unwrap();
+    let plan = &prepared.plan;
+    let ketton = &plan.configurations[1];
+    // Cottesmore (north) closes: its staff go to Oakham, the nearest open base by road; the
+    // two bases that stay open keep theirs.
+    let homes = rehome(plan, &rutland().1, ketton).unwrap();
+    assert_eq!(
+        homes,
+        vec![0, 0, 1],
+        "north -> middle, middle -> middle, south -> south"
+    );
+    let file = configuration_file(plan, ketton, &homes).unwrap();
+    assert_eq!(
+        file.bases.iter().map(|b| b.id.as_str()).collect::<Vec<_>>(),
+        ["middle", "south", "osm-w234238863"]
+    );
+    assert!(file.staff.iter().all(|s| s.base != "north"));
+    assert_eq!(file.staff.len(), plan.scenario.staff.len(), "the same people");
+    assert_eq!(file.visits, plan.scenario.visits, "the same visits");
+
+    let groups = |f: &carerota::scenario::file::ScenarioFile| {
+        let mut g: BTreeMap<(String, String, bool), usize> = BTreeMap::new();
+        for s in &f.staff {
+            let night = s.shift_preferences.prefer.iter().any(|k| k == "night");
+            let base = if night { String::new() } else { s.base.clone() };
+            *g.entry((base, s.discipline.clone(), night)).or_default() += 1;
+        }
+        g
+    };
+    let before = groups(&plan.scenario);
+    for x in [-0.3, 0.5] {
+        let f = scaled(&plan.scenario, x);
+        let after = groups(&f);
+        for (key, n) in &before {
+            let want = ((*n as f64) * (1.0 + x)).round().max(1.0) as usize;
+            assert_eq!(after[key], want, "{key:?} at {x}");
+        }
+        let ids: Vec<&str> = f.staff.iter().map(|s| s.id.as_str()).collect();
+        for v in &f.visits {
+            assert!(
+                v.preferred_staff.iter().all(|s| ids.contains(&s.as_str())),
+                "no visit names a member who went"
+            );
+        }
+        validate::validate(&f).expect("a scaled scenario validates");
+    }
+}
