@@ -84,6 +84,7 @@ fn a_study_is_deterministic_for_a_seed() {
     let req = request(2, vec![]);
     let (a, b) = (run(&req), run(&req));
     assert_eq!(a.configurations.len(), 2);
+    assert_eq!(a.timings.time_limited_days, 0, "every day ran to its iteration limit");
     assert_eq!(a.all_measures, b.all_measures);
     let (fa, fb) = (study_files(&a, &rutland().1), study_files(&b, &rutland().1));
     assert_eq!(fa[1], fb[1], "configurations.csv is the same");

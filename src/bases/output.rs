@@ -85,6 +85,7 @@ pub fn study_json(r: &StudyResult) -> String {
             "models_s": round(r.timings.models_s, 3),
             "replay_s": round(r.timings.replay_s, 3),
             "tasks": r.timings.tasks,
+            "time_limited_days": r.timings.time_limited_days,
         },
     });
     let mut s = serde_json::to_string_pretty(&doc).expect("invariant: a study serialises");

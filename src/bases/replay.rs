@@ -177,6 +177,9 @@ pub struct DayOutcome {
     pub routes: RouteTotals,
     /// Staff in the configuration's scenario (at the task's scale).
     pub staff: u32,
+    /// Search iterations the day's plan took (fewer than the profile's limit: the time limit
+    /// stopped it, so the day depends on the machine's speed).
+    pub iterations: u64,
 }
 
 /// One configuration made ready for its tasks: its scenario per scale (built on first use),
@@ -480,5 +483,6 @@ pub fn measure_day(plan: &StudyPlan, s: &Scenario, planned: &PlannedDay, task: T
         visits,
         routes,
         staff: s.staff.len() as u32,
+        iterations: planned.stats.iterations,
     }
 }

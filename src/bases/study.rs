@@ -100,6 +100,9 @@ pub struct StudyTimings {
     pub models_s: f64,
     pub replay_s: f64,
     pub tasks: usize,
+    /// Days whose search the time limit stopped before the iteration limit: with none, the
+    /// study repeats exactly for its seed.
+    pub time_limited_days: usize,
 }
 
 /// A finished study: what every output is rendered from.
@@ -325,6 +328,8 @@ pub fn finish(
         models_s,
     } = prepared;
     let total = outcomes.len();
+    let limit = req.profile.routing.max_iterations;
+    let time_limited_days = outcomes.iter().filter(|o| o.iterations < limit).count();
     let all_measures = merge(&plan, outcomes)?;
     let base = plan.base_scale();
     let replay: Vec<Measures> = all_measures
@@ -382,6 +387,7 @@ pub fn finish(
             models_s,
             replay_s,
             tasks: total,
+            time_limited_days,
         },
     })
 }

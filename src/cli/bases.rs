@@ -184,6 +184,12 @@ fn run_study(args: &StudyArgs) -> anyhow::Result<()> {
     )
     .map_err(|e| anyhow::anyhow!("{e} [{}]", e.code()))?;
     crate::cli::progress::done(&counter, "replaying days");
+    if result.timings.time_limited_days > 0 {
+        eprintln!(
+            "note: {} of {} days stopped at the time limit before the iteration limit; a rerun may differ slightly (raise time_limit_s in --config)",
+            result.timings.time_limited_days, result.timings.tasks
+        );
+    }
     for s in &result.candidates.refused {
         eprintln!("note: candidate {} left out: {}", s.name, s.reason);
     }

@@ -441,6 +441,12 @@ pub fn html(r: &StudyResult, net: &RoadNetwork) -> String {
             r.demand.cell_m
         ),
     ];
+    if r.timings.time_limited_days > 0 {
+        notes.push(format!(
+            "{} of {} days were stopped by the search's time limit before its iteration limit: those depend on the machine's speed, so a rerun may differ slightly.",
+            r.timings.time_limited_days, r.timings.tasks
+        ));
+    }
     notes.extend(
         r.candidates
             .refused
