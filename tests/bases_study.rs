@@ -14,7 +14,7 @@ use std::time::Duration;
 use common::chromium::{chromium, run_chromium};
 
 use carerota::bases::replay::{plan_task, run_task, tasks, Configuration, DayOutcome, ReplayCache, Task};
-use carerota::bases::study::{self, StudyMap, StudyRequest, DEFAULT_REACH};
+use carerota::bases::study::{self, StudyMap, StudyRequest, DEFAULT_REACH, DEFAULT_TARGET};
 use carerota::config::{self, SolverProfile};
 use carerota::dayplan::{solve_days, DayRequest, Hooks};
 use carerota::osm::{self, OsmExtract};
@@ -72,6 +72,9 @@ fn request(days: u32, scales: Vec<f64>) -> StudyRequest {
         profile: profile(),
         cell_m: 500.0,
         reach: DEFAULT_REACH,
+        models: vec![],
+        target: DEFAULT_TARGET,
+        model_time_limit: Duration::from_secs(30),
     }
 }
 

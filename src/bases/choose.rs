@@ -15,6 +15,9 @@ use serde::Serialize;
 
 use crate::bases::replay::Configuration;
 
+/// The location models a study may run, by code.
+pub const MODELS: [&str; 4] = ["p-median", "mclp", "p-center", "lscp"];
+
 /// What one location model did.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ModelRun {

@@ -55,6 +55,9 @@ pub enum StudyError {
     /// No homes, or no demand, in the area.
     #[error("the area `{area}` has no demand to study: {why}")]
     EmptyArea { area: String, why: String },
+    /// A location model not known.
+    #[error("unknown location model `{0}`; the models are p-median, mclp, p-center and lscp")]
+    UnknownModel(String),
     /// A capacity step that would leave no staff, or a bad range.
     #[error("staff scale: {0}")]
     StaffScale(String),
@@ -83,6 +86,7 @@ impl StudyError {
             Self::Configuration { .. } => "configuration_invalid",
             Self::OutOfReach { .. } => "demand_out_of_reach",
             Self::EmptyArea { .. } => "empty_area",
+            Self::UnknownModel(_) => "model_unknown",
             Self::StaffScale(_) => "staff_scale_invalid",
             Self::Days(_) => "days_out_of_range",
             Self::Cancelled => "cancelled",

@@ -22,7 +22,7 @@ use rayon::prelude::*;
 
 use crate::bases::candidates::{candidates, read_sites_csv, Candidates};
 use crate::bases::capacity::{curves, CapacityCurve};
-use crate::bases::choose::ModelRun;
+use crate::bases::choose::{ModelRun, MODELS};
 use crate::bases::demand::{check_reach, demand, drive_times, zone_of, Demand, Settlements};
 use crate::bases::error::StudyError;
 use crate::bases::measures::{merge, Measures};
@@ -37,6 +37,10 @@ use crate::units::{Meters, Seconds};
 
 /// The longest drive from a demand point to its nearest candidate when none is given: an hour.
 pub const DEFAULT_REACH: Seconds = Seconds(3600);
+
+/// The covering models' drive-time target when none is given: 20 minutes, leaving most of the
+/// 2-hour urgent response for the referral to reach someone free.
+pub const DEFAULT_TARGET: Seconds = Seconds(20 * 60);
 
 /// What to study.
 #[derive(Clone, Debug)]
@@ -65,6 +69,12 @@ pub struct StudyRequest {
     pub cell_m: f64,
     /// Demand farther than this from every candidate is refused.
     pub reach: Seconds,
+    /// Which location models choose configurations (empty: none; see `choose::models`).
+    pub models: Vec<String>,
+    /// The drive-time target of the covering models (maximal covering, set covering).
+    pub target: Seconds,
+    /// Each location model's time limit.
+    pub model_time_limit: std::time::Duration,
 }
 
 /// The map a study runs on: the extract (homes, places, sites) and its road network.
@@ -202,6 +212,9 @@ pub fn prepare(req: &StudyRequest, map: StudyMap<'_>) -> Result<PreparedStudy, S
     }
     if req.k == 0 {
         return Err(StudyError::KZero);
+    }
+    if let Some(m) = req.models.iter().find(|m| !MODELS.contains(&m.as_str())) {
+        return Err(StudyError::UnknownModel(m.clone()));
     }
     let net = map.network;
     let radius = Meters(req.area.snap_radius_m().round() as i64);

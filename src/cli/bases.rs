@@ -80,6 +80,16 @@ pub struct StudyArgs {
     #[arg(long, default_value_t = 60, value_parser = flags::REACH_MIN.parser::<u32>(), allow_negative_numbers = true,
           help = flags::REACH_MIN.help("Demand farther than this drive from every candidate is refused"))]
     reach_min: u32,
+    /// Location models choosing configurations, comma-separated: p-median, mclp, p-center,
+    /// lscp (`none` for only the current and given configurations).
+    #[arg(long, value_delimiter = ',', default_value = "p-median,mclp,p-center,lscp")]
+    models: Vec<String>,
+    #[arg(long, default_value_t = 20, value_parser = flags::REACH_MIN.parser::<u32>(), allow_negative_numbers = true,
+          help = flags::REACH_MIN.help("Drive-time target of the covering models (mclp, lscp)"))]
+    target_min: u32,
+    #[arg(long, default_value_t = 60.0, value_parser = flags::TIME_LIMIT_S.parser(), allow_negative_numbers = true,
+          help = flags::TIME_LIMIT_S.help("Time limit of each location model"))]
+    model_time_limit_s: f64,
     /// OpenStreetMap extract; default: the one the area file names.
     #[arg(long, env = "CAREROTA_OSM")]
     osm: Option<PathBuf>,
@@ -155,6 +165,9 @@ fn run_study(args: &StudyArgs) -> anyhow::Result<()> {
         profile,
         cell_m: f64::from(args.cell_m),
         reach: Seconds(i64::from(args.reach_min) * 60),
+        models: args.models.iter().filter(|m| *m != "none").cloned().collect(),
+        target: Seconds(i64::from(args.target_min) * 60),
+        model_time_limit: std::time::Duration::from_secs_f64(args.model_time_limit_s),
     };
     let osm_path = args.osm.clone().unwrap_or_else(|| PathBuf::from(req.area.osm()));
     let steps = Steps::on_stderr();
