@@ -100,7 +100,7 @@ fn a_study_is_deterministic_for_a_seed() {
 #[test]
 fn the_current_configuration_plans_a_day_exactly_as_plan_does() {
     let req = request(2, vec![]);
-    let prepared = study::prepare(&req, map()).unwrap();
+    let prepared = study::prepare(&req, map(), &|_| {}).unwrap();
     let plan = &prepared.plan;
     let cache = ReplayCache::new(plan);
     let task = Task {
@@ -138,7 +138,7 @@ fn the_current_configuration_plans_a_day_exactly_as_plan_does() {
 fn tasks_on_separate_workers_in_any_order_merge_to_the_run_in_one_go() {
     let req = request(2, vec![-0.5, 0.5]);
     let whole = run(&req);
-    let prepared = study::prepare(&req, map()).unwrap();
+    let prepared = study::prepare(&req, map(), &|_| {}).unwrap();
     let mut all = tasks(&prepared.plan);
     assert_eq!(all.len(), 2 * 3 * 2, "configurations x scales x days");
     all.reverse();
@@ -408,7 +408,7 @@ fn staff_move_to_the_nearest_open_base_and_scale_per_base_and_discipline() {
     use carerota::bases::replay::{configuration_file, rehome, scaled};
     use std::collections::BTreeMap;
     let req = request(2, vec![]);
-    let prepared = study::prepare(&req, map()).unwrap();
+    let prepared = study::prepare(&req, map(), &|_| {}).unwrap();
     let plan = &prepared.plan;
     let ketton = &plan.configurations[1];
     // Cottesmore (north) closes: its staff go to Oakham, the nearest open base by road; the

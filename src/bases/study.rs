@@ -167,12 +167,7 @@ pub fn run(
     progress: &(dyn Fn(StudyProgress) + Sync),
     cancel: &AtomicBool,
 ) -> Result<StudyResult, StudyError> {
-    progress(StudyProgress {
-        stage: StudyStage::Inputs,
-        done: 0,
-        total: 0,
-    });
-    let prepared = prepare(req, map)?;
+    let prepared = prepare(req, map, progress)?;
     let plan = &prepared.plan;
     let replay_started = Instant::now();
     let all = tasks(plan);
@@ -204,9 +199,19 @@ pub fn run(
 }
 
 /// Checks every input and builds what the tasks read: candidates, demand and drive times, the
-/// configurations, the generated days. See the module docs for the refusals.
-pub fn prepare(req: &StudyRequest, map: StudyMap<'_>) -> Result<PreparedStudy, StudyError> {
+/// configurations, the generated days. See the module docs for the refusals. `progress` hears
+/// of the inputs and the models stages.
+pub fn prepare(
+    req: &StudyRequest,
+    map: StudyMap<'_>,
+    progress: &(dyn Fn(StudyProgress) + Sync),
+) -> Result<PreparedStudy, StudyError> {
     let started = Instant::now();
+    progress(StudyProgress {
+        stage: StudyStage::Inputs,
+        done: 0,
+        total: 0,
+    });
     if !(1..=42).contains(&req.days) {
         return Err(StudyError::Days(req.days));
     }
@@ -260,6 +265,11 @@ pub fn prepare(req: &StudyRequest, map: StudyMap<'_>) -> Result<PreparedStudy, S
     let drive = drive_times(net, &cands.sites, &dem);
     check_reach(&drive, &dem, req.reach)?;
     let inputs_s = started.elapsed().as_secs_f64();
+    progress(StudyProgress {
+        stage: StudyStage::Models,
+        done: 0,
+        total: req.models.len(),
+    });
 
     // Stage 1 chooses configurations here once the location models are in.
     let models: Vec<ModelRun> = Vec::new();
