@@ -412,6 +412,11 @@ const CALLS: &[(&str, &str, &str, Option<&str>)] = &[
         Some(r#"{"role": "scheduler", "label": "roles-test"}"#),
     ),
     ("DELETE", "/v1/keys/{id}", "/v1/keys/key_missing", None),
+    ("GET", "/v1/areas", "/v1/areas", None),
+    ("GET", "/v1/areas/{area}/map.svg", "/v1/areas/rutland/map.svg", None),
+    ("GET", "/v1/me", "/v1/me", None),
+    ("GET", "/", "/", None),
+    ("GET", "/assets/{name}", "/assets/app.js", None),
     ("GET", "/healthz", "/healthz", None),
     ("GET", "/readyz", "/readyz", None),
     ("GET", "/metrics", "/metrics", None),
@@ -961,7 +966,7 @@ async fn a_wrong_method_is_405_and_an_unknown_route_404_both_json() {
         ("PATCH", "/v1/rotas/rota_x"),
     ];
     let no_route = [
-        ("GET", "/"),
+        ("GET", "/index.html"),
         ("GET", "/v2/plans"),
         ("GET", "/v1/plan"),
         ("POST", "/v1/scenarios:check"),

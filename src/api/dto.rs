@@ -382,3 +382,32 @@ pub struct ScenarioListItem {
 pub struct ScenarioList {
     pub scenarios: Vec<ScenarioListItem>,
 }
+
+/// One area in `GET /v1/areas`: its name and the extent of its road map, in degrees (WGS 84).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AreaItem {
+    pub name: String,
+    /// True for the area a request that names none plans on.
+    pub default: bool,
+    pub west: f64,
+    pub south: f64,
+    pub east: f64,
+    pub north: f64,
+    /// `map`: the road map as SVG.
+    pub links: Vec<Link>,
+}
+
+/// `GET /v1/areas`: the areas the service plans on, by name.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AreaList {
+    pub areas: Vec<AreaItem>,
+}
+
+/// `GET /v1/me`: the caller's key.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Me {
+    pub key_id: String,
+    pub role: Role,
+    /// The routes the role may call, as `METHOD /path` (the README's table).
+    pub may: Vec<String>,
+}

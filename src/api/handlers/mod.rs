@@ -5,9 +5,11 @@
 //! ([`sync_call`]) and are refused with 429 and `Retry-After` when none frees within
 //! [`SYNC_WAIT`].
 
+pub mod areas;
 pub mod audit;
 pub mod keys;
 pub mod ops;
+pub mod page;
 pub mod plans;
 pub mod replan;
 pub mod rotas;
