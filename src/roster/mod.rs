@@ -17,6 +17,7 @@
 //! (the file and `apply_rota`) read the care scenario.
 
 pub mod check;
+pub mod desk;
 mod fix_and_optimize;
 #[cfg(test)]
 mod fixtures;
