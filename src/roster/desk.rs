@@ -321,7 +321,7 @@ const MAX_COMBINATIONS: u64 = 2_000_000;
 /// the next morning's hours before any shift of the next day starts, has its heads on duty, the
 /// previous day's shifts counting for the hours they reach (the shift-covering formulation of
 /// Dantzig 1954, "A comment on Edie's traffic delays at toll booths", solved exactly by
-/// enumeration for a day's few shift types; beyond [`MAX_COMBINATIONS`], greedily).
+/// enumeration for a day's few shift types; beyond two million combinations, greedily).
 ///
 /// `hourly` holds heads per hour from midnight of the first day: `days × 24` values, plus the
 /// next morning's when given (else those hours need nobody). A shift counts for an hour only

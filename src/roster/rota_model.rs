@@ -8,7 +8,9 @@
 //!
 //! - Shift types: one per configured type, running every day; a type limited to some bases
 //!   may only be worked by their staff. Night kinds need the `night_working` competence.
-//! - Cover group: one per base x discipline with staff or demand.
+//! - Cover group: one per base x discipline with staff or demand; [`add_desk`] adds the
+//!   referral desk's group (its base x discipline, [`Role::Desk`]) with heads per day and shift
+//!   type from [`desk::shifts_for_hours`].
 //! - Cover from demand: each visit's care time (twice for a two-person visit) plus the travel
 //!   allowance goes to the base nearest its location by straight-line distance (no road
 //!   matrix is needed, so rostering runs without a map), to its discipline, and, split
