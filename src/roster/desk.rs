@@ -67,7 +67,7 @@ pub struct QueueFigures {
     pub service_level: f64,
     /// Average speed of answer, seconds.
     pub asa_s: f64,
-    /// Share of agents' time busy, `A / c` (0 with no agents).
+    /// Share of agents' time busy, `A / c`.
     pub occupancy: f64,
 }
 
@@ -109,16 +109,31 @@ pub fn figures(agents: u32, calls_per_hour: f64, handling_s: f64, within_s: f64)
         return None;
     }
     let offered = calls_per_hour * handling_s / 3600.0;
-    let wait = erlang_c(agents, offered)?;
-    let spare = f64::from(agents) - offered;
-    Some(QueueFigures {
+    if f64::from(agents) <= offered {
+        return None;
+    }
+    Some(queue_from_b(
+        agents,
+        offered,
+        erlang_b(agents, offered),
+        handling_s,
+        within_s,
+    ))
+}
+
+/// The figures at `agents > offered` from Erlang B at those agents (Gans et al. 2003).
+fn queue_from_b(agents: u32, offered: f64, b: f64, handling_s: f64, within_s: f64) -> QueueFigures {
+    let c = f64::from(agents);
+    let wait = (c * b / (c - offered * (1.0 - b))).clamp(0.0, 1.0);
+    let spare = c - offered;
+    QueueFigures {
         agents,
         offered_erlangs: offered,
         wait_probability: wait,
         service_level: 1.0 - wait * (-spare * within_s / handling_s).exp(),
         asa_s: wait * handling_s / spare,
-        occupancy: if agents == 0 { 0.0 } else { offered / f64::from(agents) },
-    })
+        occupancy: offered / c,
+    }
 }
 
 /// The least agents (at least `min_agents`) whose service level reaches `target`, and their
@@ -162,17 +177,28 @@ pub fn agents_for(
         "non-negative seconds",
     )?;
     let offered = calls_per_hour * handling_s / 3600.0;
-    // The least c with c > A, then upwards: SL rises to 1 as c grows, so this ends.
-    let mut agents = (offered.floor() as u32).saturating_add(1).max(min_agents);
+    check(
+        "offered_erlangs",
+        offered,
+        offered <= MAX_OFFERED_ERLANGS,
+        "at most 10000 Erlangs (calls_per_hour x handling_seconds / 3600)",
+    )?;
+    // The least c with c > A, then upwards, Erlang B carried one agent at a time: SL rises to 1
+    // as c grows, so this ends.
+    let mut agents = (offered.floor() as u32).saturating_add(1).max(min_agents).max(1);
+    let mut b = erlang_b(agents, offered);
     loop {
-        let f = figures(agents, calls_per_hour, handling_s, target.within_s)
-            .expect("invariant: agents exceed the offered load and the inputs were checked");
+        let f = queue_from_b(agents, offered, b, handling_s, target.within_s);
         if f.service_level >= target.level {
             return Ok(f);
         }
         agents += 1;
+        b = offered * b / (f64::from(agents) + offered * b);
     }
 }
+
+/// The largest offered load [`agents_for`] sizes, in Erlangs (a desk far beyond any county's).
+pub const MAX_OFFERED_ERLANGS: f64 = 10_000.0;
 
 /// Rostered heads for `agents` answering when `shrinkage` of paid time is lost to breaks,
 /// training and absence: `ceil(agents / (1 − shrinkage))` (shrinkage in [0, 1)).
@@ -757,5 +783,52 @@ mod tests {
         let cover = shifts_for_hours(&hourly, 1, &early);
         assert_eq!(cover.heads, vec![vec![2]]);
         assert_eq!(cover.uncoverable_head_hours, 1);
+    }
+
+    #[test]
+    fn the_sizing_carries_erlang_b_to_the_same_figures_as_computing_afresh() {
+        let target = ServiceTarget {
+            level: 0.95,
+            within_s: 20.0,
+        };
+        for calls in [1.0, 40.0, 720.0, 5000.0] {
+            let f = agents_for(calls, 240.0, target, 1).unwrap();
+            let fresh = figures(f.agents, calls, 240.0, 20.0).unwrap();
+            assert!((f.wait_probability - fresh.wait_probability).abs() < 1e-12, "{calls}");
+            assert!((f.service_level - fresh.service_level).abs() < 1e-12, "{calls}");
+        }
+        assert!(matches!(
+            agents_for(1e6, 86_400.0, target, 1),
+            Err(DeskError::Input {
+                field: "offered_erlangs",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn a_year_of_contacts_is_the_referrals_times_contacts_per_referral_within_a_percent() {
+        let a = area("buckinghamshire");
+        let plan = size(&a, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), 365).unwrap();
+        let total: f64 = plan.hours.iter().map(|h| h.calls).sum();
+        let expected = referrals_per_year(&a) * a.desk().unwrap().values.calls_per_referral;
+        assert!((total / expected - 1.0).abs() < 0.01, "{total} vs {expected}");
+    }
+
+    #[test]
+    fn the_greedy_fallback_still_puts_every_head_on_duty() {
+        let shifts = windows();
+        let short: Vec<(u32, u32)> = (7..31).map(|h| (h, 40 + h % 7)).collect();
+        let n = greedy_cover(&short, &shifts);
+        for &(h, want) in &short {
+            let on: u32 = (0..shifts.len()).filter(|&t| shifts[t].covers(h)).map(|t| n[t]).sum();
+            assert!(on >= want, "hour {h}: {on} < {want}");
+        }
+        // Some 45 heads an hour over 4 types is beyond enumeration (46^4 > 2 million), so
+        // shifts_for_hours takes the same path and still covers every hour.
+        let hourly: Vec<u32> = (0..48).map(|h| 40 + h % 7).collect();
+        let cover = shifts_for_hours(&hourly, 1, &shifts);
+        let on = on_duty(&cover, &shifts, hourly.len());
+        assert!((7..31).all(|h| on[h] >= hourly[h]));
     }
 }
