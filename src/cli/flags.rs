@@ -146,6 +146,24 @@ pub const POINTS: Whole = Whole {
     min: 1,
     max: 5000,
 };
+/// Bases to open in a base-location study (k); the candidates bound it further.
+pub const BASES: Whole = Whole {
+    unit: "bases",
+    min: 1,
+    max: 100,
+};
+/// A study's demand grid cell.
+pub const CELL_M: Whole = Whole {
+    unit: "metres",
+    min: 100,
+    max: 5000,
+};
+/// The longest drive from demand to its nearest candidate site a study accepts.
+pub const REACH_MIN: Whole = Whole {
+    unit: "minutes",
+    min: 1,
+    max: 600,
+};
 
 /// A number as people write it in a range: `1e9`, not `1000000000`.
 fn show(x: f64) -> String {

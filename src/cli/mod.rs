@@ -1,5 +1,6 @@
 //! Argument parsing and dispatch: one file per command group.
 
+mod bases;
 mod bench;
 mod bench_graph;
 mod bench_replan;
@@ -62,6 +63,9 @@ enum Command {
     /// API keys of the service.
     #[command(subcommand)]
     Keys(serve::KeysCommand),
+    /// Base-location studies: where the bases should be and how many staff, on the same days.
+    #[command(subcommand)]
+    Bases(bases::BasesCommand),
     /// Benchmarks: speed against a baseline in the same run, or solution quality against
     /// published results.
     #[command(subcommand)]
@@ -102,6 +106,7 @@ pub fn run() -> ExitCode {
         Command::CheckRoster(args) => roster::check_roster(&args),
         Command::Serve(args) => serve::serve(&args),
         Command::Keys(cmd) => serve::keys(&cmd),
+        Command::Bases(cmd) => bases::run(cmd),
         Command::Bench(cmd) => bench::run(cmd),
     };
     match result {

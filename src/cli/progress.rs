@@ -45,6 +45,17 @@ impl Steps {
         bar
     }
 
+    /// A bar counting `total` pieces of work (e.g. a study's tasks).
+    pub fn counter(self, message: &str, total: u64) -> ProgressBar {
+        let bar = ProgressBar::with_draw_target(Some(total), self.target()).with_style(
+            ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed} (about {eta} left)")
+                .expect("invariant: a valid template")
+                .progress_chars("=> "),
+        );
+        bar.set_message(message.to_string());
+        bar
+    }
+
     /// Runs `work` while a bar fills over `limit` of wall-clock time (the step's time budget).
     pub fn timed<T>(self, message: &str, limit: Duration, work: impl FnOnce() -> T) -> T {
         let limit_ms = u64::try_from(limit.as_millis()).unwrap_or(u64::MAX).max(1);

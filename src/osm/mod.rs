@@ -1,5 +1,5 @@
 //! OpenStreetMap import: a `.osm.pbf` file → [`OsmExtract`] (drivable ways with the car profile
-//! applied, buildings, place nodes).
+//! applied, buildings, place nodes, named health and community sites).
 //!
 //! The file is decoded in parallel over its blobs (rayon); partial results are merged and sorted
 //! by OSM id, so the output never depends on the thread count. Coordinates are kept as PBF's own
@@ -8,7 +8,8 @@
 //! A file that cannot be read whole (truncated, corrupt, not PBF) is an [`OsmError`] naming
 //! it, never a panic: its blob framing is walked first, to the last byte.
 //!
-//! Invariants of the output: `roads`, `buildings` and `places` are sorted by id; every road
+//! Invariants of the output: `roads`, `buildings`, `places` and `sites` are sorted by id (sites:
+//! nodes before ways, then by id); every road
 //! node id that appears in the file has a coordinate (refs to nodes outside an extract are kept
 //! and reported by [`OsmExtract::coord`] as `None`); every road has at least two node refs.
 
@@ -35,7 +36,46 @@ pub struct OsmExtract {
     pub buildings: Vec<Building>,
     /// Nodes tagged `place=*`.
     pub places: Vec<Place>,
+    /// Named health and community sites (candidate bases): nodes, and building ways by
+    /// centroid, tagged `amenity=hospital|clinic|doctors|community_centre|social_facility` or
+    /// `healthcare=*`, with a `name`.
+    pub sites: Vec<Site>,
     nodes: NodeTable,
+}
+
+/// Where a [`Site`] comes from in the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SiteElement {
+    Node(OsmNodeId),
+    /// A building way, placed at its outline's centroid.
+    Way(OsmWayId),
+}
+
+/// A named health or community site.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Site {
+    pub element: SiteElement,
+    pub name: String,
+    /// The tag that makes it a site, as `key=value` (`amenity=hospital`, `healthcare=clinic`).
+    pub kind: String,
+    pub location: LonLat,
+}
+
+/// The `amenity=*` values that make a named element a candidate site.
+const SITE_AMENITIES: [&str; 5] = ["hospital", "clinic", "doctors", "community_centre", "social_facility"];
+
+/// The site kind (`key=value`) of an element's tags, when it is one and named.
+fn site_kind<'a>(tags: impl Iterator<Item = (&'a str, &'a str)>) -> Option<(String, String)> {
+    let (mut kind, mut name) = (None, None);
+    for (k, v) in tags {
+        match k {
+            "amenity" if SITE_AMENITIES.contains(&v) => kind = Some(format!("amenity={v}")),
+            "healthcare" if kind.is_none() && v != "no" => kind = Some(format!("healthcare={v}")),
+            "name" if !v.trim().is_empty() => name = Some(v.trim().to_string()),
+            _ => {}
+        }
+    }
+    Some((kind?, name?))
 }
 
 /// A way a car may use.
@@ -262,6 +302,9 @@ struct RawParts {
     roads: Vec<(OsmWayId, Vec<OsmNodeId>, profile::WayProfile)>,
     buildings: Vec<(OsmWayId, Vec<i64>, String)>,
     places: Vec<Place>,
+    sites: Vec<Site>,
+    /// Building ways that are sites: (way, refs, kind, name), placed once nodes are known.
+    site_ways: Vec<(OsmWayId, Vec<i64>, String, String)>,
 }
 
 impl RawParts {
@@ -270,6 +313,8 @@ impl RawParts {
         self.roads.append(&mut other.roads);
         self.buildings.append(&mut other.buildings);
         self.places.append(&mut other.places);
+        self.sites.append(&mut other.sites);
+        self.site_ways.append(&mut other.site_ways);
     }
 
     fn finish(mut self, header_bbox: Option<BBox>) -> OsmExtract {
@@ -329,11 +374,23 @@ impl RawParts {
             })
             .collect();
 
+        let mut sites = self.sites;
+        sites.extend(self.site_ways.into_iter().filter_map(|(way, refs, kind, name)| {
+            Some(Site {
+                element: SiteElement::Way(way),
+                name,
+                kind,
+                location: centroid(refs.iter().filter_map(|&id| nodes.get(id)))?,
+            })
+        }));
+        sites.sort_by_key(|s| s.element);
+
         OsmExtract {
             header_bbox,
             roads,
             buildings,
             places: self.places,
+            sites,
             nodes,
         }
     }
@@ -351,10 +408,12 @@ fn read_blob(decoded: BlobDecode<'_>) -> BlobPart {
                 Element::DenseNode(n) => {
                     part.nodes.push((n.id(), n.decimicro_lon(), n.decimicro_lat()));
                     read_place(n.id(), n.lon(), n.lat(), n.tags(), &mut part.places);
+                    read_site(n.id(), n.lon(), n.lat(), n.tags(), &mut part.sites);
                 }
                 Element::Node(n) => {
                     part.nodes.push((n.id(), n.decimicro_lon(), n.decimicro_lat()));
                     read_place(n.id(), n.lon(), n.lat(), n.tags(), &mut part.places);
+                    read_site(n.id(), n.lon(), n.lat(), n.tags(), &mut part.sites);
                 }
                 Element::Way(w) => read_way(&w, &mut part),
                 Element::Relation(_) => {}
@@ -386,6 +445,17 @@ fn read_place<'a>(id: i64, lon: f64, lat: f64, tags: impl Iterator<Item = (&'a s
     }
 }
 
+fn read_site<'a>(id: i64, lon: f64, lat: f64, tags: impl Iterator<Item = (&'a str, &'a str)>, out: &mut Vec<Site>) {
+    if let Some((kind, name)) = site_kind(tags) {
+        out.push(Site {
+            element: SiteElement::Node(OsmNodeId(id)),
+            name,
+            kind,
+            location: LonLat::new(lon, lat),
+        });
+    }
+}
+
 fn read_way(w: &osmpbf::Way<'_>, part: &mut RawParts) {
     let tags = WayTags::collect(w.tags());
     if let Some(p) = car_profile(&tags) {
@@ -397,6 +467,9 @@ fn read_way(w: &osmpbf::Way<'_>, part: &mut RawParts) {
     }
     if let Some((_, b)) = w.tags().find(|(k, _)| *k == "building") {
         if b != "no" {
+            if let Some((kind, name)) = site_kind(w.tags()) {
+                part.site_ways.push((OsmWayId(w.id()), w.refs().collect(), kind, name));
+            }
             part.buildings
                 .push((OsmWayId(w.id()), w.refs().collect(), b.to_string()));
         }
@@ -482,6 +555,27 @@ impl Settlements {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_named_clinic_is_a_site_and_an_unnamed_one_or_a_shop_is_not() {
+        let kind = |tags: &[(&'static str, &'static str)]| site_kind(tags.iter().copied());
+        assert_eq!(
+            kind(&[("amenity", "clinic"), ("name", " Oakham Medical Practice ")]),
+            Some(("amenity=clinic".to_string(), "Oakham Medical Practice".to_string()))
+        );
+        assert_eq!(
+            kind(&[("healthcare", "hospital"), ("amenity", "hospital"), ("name", "RMH")]),
+            Some(("amenity=hospital".to_string(), "RMH".to_string())),
+            "amenity names the kind when both are given"
+        );
+        assert_eq!(
+            kind(&[("healthcare", "pharmacy"), ("name", "Boots")]).map(|k| k.0),
+            Some("healthcare=pharmacy".to_string())
+        );
+        assert_eq!(kind(&[("amenity", "clinic")]), None, "unnamed");
+        assert_eq!(kind(&[("amenity", "pub"), ("name", "The Wheatsheaf")]), None);
+        assert_eq!(kind(&[("healthcare", "no"), ("name", "x")]), None);
+    }
 
     #[test]
     fn centroid_ignores_the_repeated_closing_node() {

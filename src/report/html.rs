@@ -78,7 +78,8 @@ pub struct Section {
 /// The copyright page the map credit links to: the one outside address a page holds.
 pub const OSM_COPYRIGHT_URL: &str = "https://www.openstreetmap.org/copyright";
 
-const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:24px;color:#1b1b1b;max-width:1200px}\
+/// The page style every report shares (screen and print).
+pub(crate) const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:24px;color:#1b1b1b;max-width:1200px}\
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}.sub{color:#555;margin:0 0 16px}\
 .figures{display:flex;flex-wrap:wrap;gap:10px;padding:0;margin:0}.figures li{list-style:none;background:#f1f5f9;border-radius:6px;padding:8px 12px;min-width:120px}\
 .figures b{display:block;font-size:20px}.figures span{color:#555;font-size:12px}\
@@ -90,7 +91,8 @@ table{border-collapse:collapse;font-size:13px}td,th{border-bottom:1px solid #ddd
 @media print{body{margin:0;max-width:none;font-size:11px}h2{break-after:avoid}#map,#timeline{break-inside:avoid}\
 .figures li{background:none;border:1px solid #ccc}table{font-size:10px}}";
 
-fn table(h: &mut String, id: &str, columns: &[String], rows: &[Vec<String>]) {
+/// A table with `id`, its header and rows, every cell escaped.
+pub(crate) fn table(h: &mut String, id: &str, columns: &[String], rows: &[Vec<String>]) {
     let _ = write!(h, "<table id=\"{}\"><thead><tr>", xml_escape(id));
     for c in columns {
         let _ = write!(h, "<th>{}</th>", xml_escape(c));

@@ -8,17 +8,20 @@
 //! readiness for a Rapid call when assessed) to those models; [`day_files`] renders a planned
 //! day's five files as `plan` writes them and the service serves them; [`version_files`]
 //! renders a re-planned version's files (with its diff) as `replan --apply` writes them and
-//! the service stores them.
+//! the service stores them; [`study`] renders a base-location study's page (maps with
+//! drive-time bands, [`chart`]s of compliance, response times and capacity) and its files.
 //! Everything renders to strings; writing files is the caller's.
 //!
 //! Architecture invariant: a report never reaches the network: no tiles, fonts or scripts from
 //! outside, so it opens offline, and every map carries "© OpenStreetMap contributors".
 
+pub mod chart;
 pub mod csv;
 pub mod daily;
 pub mod day_files;
 pub mod geojson;
 pub mod html;
+pub mod study;
 pub mod svg_map;
 pub mod timeline;
 pub mod version_files;

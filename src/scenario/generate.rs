@@ -106,6 +106,15 @@ impl HomeSampler {
         &self.points
     }
 
+    /// Each candidate with its weight, in order.
+    pub fn weighted(&self) -> impl Iterator<Item = (LonLat, f64)> + '_ {
+        self.points.iter().zip(&self.cumulative).scan(0.0, |before, (p, c)| {
+            let w = c - *before;
+            *before = *c;
+            Some((*p, w))
+        })
+    }
+
     pub fn sample(&self, rng: &mut Pcg64) -> LonLat {
         let total = *self.cumulative.last().expect("invariant: a sampler has points");
         let x = rng.random::<f64>() * total;
