@@ -216,6 +216,16 @@ async fn a_scheduler_fits_a_rapid_referral_sees_the_diff_and_is_told_of_a_confli
     b.wait_for_text("#versions-diff", "Version 2: what changed").await;
     b.screenshot(shots.as_ref(), "versions.png").await;
 
+    // A scheduler's key cannot start a base study: the service refuses it as well.
+    let (status, body) = post(
+        &server,
+        &scheduler,
+        "/v1/studies",
+        &json!({"area": "rutland", "k": 3, "days": 1, "seed": 1}),
+    );
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(body["error"]["code"], "forbidden");
+
     b.client.clone().close().await.ok();
 }
 
@@ -248,5 +258,65 @@ async fn a_manager_starts_a_day_s_plan_from_the_page_and_watches_it_finish() {
     b.wait_for(".tl-row").await;
     let headline = b.wait_for_text("#headline", "visits placed").await;
     assert!(headline.contains("/86"), "{headline}");
+    b.client.clone().close().await.ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_commissioner_runs_a_base_study_from_the_page_and_opens_its_report() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path(), &[]);
+    let commissioner = add_key(data.path(), "commissioner");
+    let shots = screenshots();
+
+    let b = Browser::start().await;
+    sign_in(&b, &server, &commissioner).await;
+    // A commissioner reads plans and studies bases; re-planning is not offered.
+    assert!(b.displayed("#tab-study").await);
+    for tab in [
+        "#tab-referral",
+        "#tab-unavailable",
+        "#tab-planday",
+        "#tab-rota",
+        "#tab-keys",
+    ] {
+        assert!(!b.displayed(tab).await, "{tab} is offered to a commissioner");
+    }
+    b.click("#tab-study").await;
+    b.set_value("#st-k", "3").await;
+    b.set_value("#st-days", "1").await;
+    b.click("#st-start").await;
+    b.wait_for(".job-status").await;
+    b.screenshot(shots.as_ref(), "study.png").await;
+    let started = Instant::now();
+    loop {
+        let text = b.text(".job-status").await;
+        if text.contains("completed") {
+            break;
+        }
+        assert!(
+            !text.contains("failed"),
+            "the study failed: {}",
+            b.text("#st-job").await
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(600),
+            "study still running: {text}"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    b.click("#st-open").await;
+    b.wait_for("iframe.report-frame").await;
+    b.screenshot(shots.as_ref(), "study-report.png").await;
+    let studies = get(&server, &commissioner, "/v1/studies");
+    let id = studies["studies"][0]["id"].as_str().unwrap().to_string();
+    let (h, v) = bearer(&commissioner);
+    let report = ureq::get(&server.url(&format!("/v1/studies/{id}/report.html")))
+        .header(h, &v)
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap();
+    assert!(report.contains("<svg"), "the study's report has its map and charts");
     b.client.clone().close().await.ok();
 }

@@ -143,6 +143,31 @@ pub const GET_ROTA: RouteRule = rule(
     &[Manager, Scheduler],
     "follow a rota job, read its rota",
 );
+pub const CREATE_STUDY: RouteRule = rule(
+    "POST",
+    "/v1/studies",
+    &[Commissioner, Manager],
+    "start a base-location study (a job)",
+);
+pub const LIST_STUDIES: RouteRule = rule(
+    "GET",
+    "/v1/studies",
+    &[Commissioner, Manager],
+    "list studies, newest first",
+);
+pub const GET_STUDY: RouteRule = rule(
+    "GET",
+    "/v1/studies/{id}",
+    &[Commissioner, Manager],
+    "follow a study job",
+);
+pub const CANCEL_STUDY: RouteRule = rule("DELETE", "/v1/studies/{id}", &[Commissioner, Manager], "stop a study");
+pub const STUDY_FILE: RouteRule = rule(
+    "GET",
+    "/v1/studies/{id}/{file}",
+    &[Commissioner, Manager],
+    "read a completed study's files",
+);
 pub const LIST_AREAS: RouteRule = rule(
     "GET",
     "/v1/areas",
@@ -182,6 +207,11 @@ pub const ROUTES: &[RouteRule] = &[
     VERSION_DIFF,
     CREATE_ROTA,
     GET_ROTA,
+    CREATE_STUDY,
+    LIST_STUDIES,
+    GET_STUDY,
+    CANCEL_STUDY,
+    STUDY_FILE,
     LIST_AREAS,
     AREA_MAP,
     ME,

@@ -15,6 +15,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
+use crate::osm::{self, OsmExtract};
 use crate::report::svg_map::{self, MapSize, RoadsLayer};
 use crate::roads::{self, RoadNetwork, RoadsError};
 
@@ -101,6 +102,8 @@ pub struct Area {
     roads: OnceLock<RoadsLayer>,
     /// `roads`' SVG with its projection on the root element, made on first use.
     map_svg: OnceLock<Arc<String>>,
+    /// The extract itself (homes, places, sites), read on first use by a base study.
+    extract: OnceLock<Result<Arc<OsmExtract>, String>>,
 }
 
 /// The road map's size in pixels (the page scales it; pan and zoom go further).
@@ -118,7 +121,24 @@ impl Area {
             network,
             roads: OnceLock::new(),
             map_svg: OnceLock::new(),
+            extract: OnceLock::new(),
         }
+    }
+
+    /// The area's OSM extract (buildings, places, health and community sites), read once on
+    /// first use. Errors: the file cannot be read now (moved, corrupt), or the area was made
+    /// from a network alone.
+    pub fn extract(&self) -> Result<Arc<OsmExtract>, String> {
+        self.extract
+            .get_or_init(|| {
+                if self.osm.as_os_str().is_empty() {
+                    return Err(format!("area {} has no OSM extract to read", self.name));
+                }
+                osm::extract(&self.osm)
+                    .map(Arc::new)
+                    .map_err(|e| format!("area {}: {e}", self.name))
+            })
+            .clone()
     }
 
     /// The whole road network drawn for the page, and its projection (drawn once).

@@ -155,6 +155,7 @@ fn run_study(args: &StudyArgs) -> anyhow::Result<()> {
         profile,
         cell_m: f64::from(args.cell_m),
         reach: Seconds(i64::from(args.reach_min) * 60),
+        demand: None,
     };
     let osm_path = args.osm.clone().unwrap_or_else(|| PathBuf::from(req.area.osm()));
     let steps = Steps::on_stderr();

@@ -14,6 +14,7 @@ pub mod plans;
 pub mod replan;
 pub mod rotas;
 pub mod scenarios;
+pub mod studies;
 
 use actix_web::http::StatusCode;
 use actix_web::web;
