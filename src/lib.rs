@@ -17,6 +17,7 @@ pub mod ids;
 pub mod input;
 
 pub mod api;
+pub mod bases;
 pub mod config;
 pub mod dayplan;
 pub mod matrix;

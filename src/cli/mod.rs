@@ -2,6 +2,7 @@
 
 mod bench;
 mod bench_graph;
+mod bench_pmedian;
 mod bench_replan;
 mod bench_routing;
 mod check;
