@@ -463,3 +463,12 @@ fn a_fixed_site_stays_open_even_when_a_better_one_exists() {
     assert_eq!(free.open, vec![2]);
     assert_eq!(free.objective, 5.0 + 2.0 + 5.0);
 }
+
+#[test]
+fn opening_every_candidate_serves_each_point_from_its_nearest() {
+    let solution = solve(&tiny(), &Model::PMedian { p: 3 }, &limits()).unwrap();
+    assert_eq!(solution.open, vec![0, 1, 2]);
+    assert_eq!(solution.assignment, vec![Some(0), Some(2), Some(1)]);
+    assert_eq!(solution.objective, 1.0 + 2.0 + 1.0);
+    assert_eq!(solution.status, SolveStatus::Optimal);
+}

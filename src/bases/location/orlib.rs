@@ -292,6 +292,25 @@ mod tests {
     }
 
     #[test]
+    fn solves_published_instances_to_their_optima_in_optimal_csv() {
+        let dir = crate::routing::instances::bench_path("p-median");
+        let optima = read_optimal(&dir.join("optimal.csv")).unwrap();
+        assert_eq!(optima.len(), 30);
+        let limits = crate::bases::location::Limits {
+            time_limit: std::time::Duration::from_secs(120),
+        };
+        // Each repeats edges with other costs (2, 2 and 4 of them): the later line must win.
+        for name in ["pmed1", "pmed3", "pmed4"] {
+            let inst = read_pmed(&dir.join(format!("{name}.txt"))).unwrap();
+            let model = crate::bases::location::Model::PMedian { p: inst.p };
+            let solution = crate::bases::location::solve(&inst.problem, &model, &limits).unwrap();
+            let optimal = optima.iter().find(|(n, _)| n == name).unwrap().1;
+            assert_eq!(solution.objective, optimal, "{name}");
+            assert_eq!(solution.status, crate::bases::location::SolveStatus::Optimal, "{name}");
+        }
+    }
+
+    #[test]
     fn reads_the_table_of_optima_by_header() {
         let table = parse_optimal("instance,n,edges,p,optimal\npmed1,100,200,5,5819\n").unwrap();
         assert_eq!(table, vec![("pmed1".to_string(), 5819.0)]);
