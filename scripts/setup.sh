@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building carerota needs on a fresh Debian machine: cmake and libclang-dev
-# (HiGHS is compiled from source by the highs-sys crate), and chromium (the test that opens
-# report.html in a headless browser, and scripts/screenshot.sh), and postgresql (the tests of
+# (HiGHS is compiled from source by the highs-sys crate), and chromium and chromium-driver (the
+# tests that open report.html and the service's page in a headless browser, and the
+# screenshot scripts), and postgresql (the tests of
 # the store on PostgreSQL start throwaway clusters with its initdb). Safe to run again: it
 # installs only what is missing. Needs root (or sudo) for apt-get.
 set -euo pipefail
@@ -16,6 +17,8 @@ fi
 command -v c++ >/dev/null 2>&1 || need+=(g++)
 command -v make >/dev/null 2>&1 || need+=(make)
 [ -x "${CAREROTA_CHROMIUM:-/usr/bin/chromium}" ] || need+=(chromium)
+# The page's browser tests drive Chromium through WebDriver.
+[ -x "${CAREROTA_CHROMEDRIVER:-/usr/bin/chromedriver}" ] || need+=(chromium-driver)
 # The server binaries (Debian keeps them off PATH, in /usr/lib/postgresql/VERSION/bin). As
 # root (CI) the tests run PostgreSQL as the `postgres` system user, which the package makes.
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1 \

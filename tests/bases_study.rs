@@ -75,6 +75,7 @@ fn request(days: u32, scales: Vec<f64>) -> StudyRequest {
         models: vec![],
         target: DEFAULT_TARGET,
         model_time_limit: Duration::from_secs(30),
+        demand: None,
     }
 }
 
@@ -282,7 +283,8 @@ fn an_area_with_no_homes_is_refused_as_empty() {
         &rutland[..start],
         &rutland[end..]
     )
-    .replace("name = \"rutland\"", "name = \"field\"");
+    .replace("name = \"rutland\"", "name = \"field\"")
+    .replace("base = \"middle\"", "base = \"only\"");
     let areas = tmp.path().join("areas");
     std::fs::create_dir_all(&areas).unwrap();
     std::fs::write(areas.join("field.toml"), area).unwrap();

@@ -173,3 +173,37 @@ fn refuses_an_empty_glob_in_a_filter() {
     assert_eq!(code, 2);
     assert!(err.contains("--filter"), "{err}");
 }
+
+#[test]
+fn bench_pmedian_reaches_the_optimum_of_a_tiny_instance_in_json() {
+    let dir = tempfile::tempdir().unwrap();
+    // A path 1-2-3-4 (the edge 2-3 given twice, the later 1 wins); p = 1: vertex 2 or 3, cost 4.
+    let tiny = "4 4 1\n1 2 1\n2 3 9\n2 3 1\n3 4 1\n";
+    std::fs::write(dir.path().join("pmed1.txt"), tiny).unwrap();
+    std::fs::write(dir.path().join("pmed2.txt"), tiny).unwrap();
+    std::fs::write(dir.path().join("optimal.csv"), "instance,optimal\npmed1,4\n").unwrap();
+    let (code, out, err) = carerota_code(&[
+        "bench",
+        "pmedian",
+        "--dir",
+        path(dir.path()),
+        "--time-limit",
+        "5",
+        "--filter",
+        "PMED1",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (names, summary) = instances_of(&out);
+    assert_eq!(names, ["pmed1"]);
+    assert_eq!(summary["at_optimum"], 1);
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    let row = &doc["instances"][0];
+    assert_eq!(row["value"], 4.0);
+    assert_eq!(row["optimal"], 4.0);
+    assert_eq!(row["gap"], 0.0);
+    assert_eq!(row["status"], "optimal");
+    let (code, _, err) = carerota_code(&["bench", "pmedian", "--dir", path(dir.path()), "--filter", "pmed3*"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("--filter pmed3* matches none"), "{err}");
+}

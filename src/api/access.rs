@@ -143,6 +143,49 @@ pub const GET_ROTA: RouteRule = rule(
     &[Manager, Scheduler],
     "follow a rota job, read its rota",
 );
+pub const CREATE_STUDY: RouteRule = rule(
+    "POST",
+    "/v1/studies",
+    &[Commissioner, Manager],
+    "start a base-location study (a job)",
+);
+pub const LIST_STUDIES: RouteRule = rule(
+    "GET",
+    "/v1/studies",
+    &[Commissioner, Manager],
+    "list studies, newest first",
+);
+pub const GET_STUDY: RouteRule = rule(
+    "GET",
+    "/v1/studies/{id}",
+    &[Commissioner, Manager],
+    "follow a study job",
+);
+pub const CANCEL_STUDY: RouteRule = rule("DELETE", "/v1/studies/{id}", &[Commissioner, Manager], "stop a study");
+pub const STUDY_FILE: RouteRule = rule(
+    "GET",
+    "/v1/studies/{id}/{file}",
+    &[Commissioner, Manager],
+    "read a completed study's files",
+);
+pub const LIST_AREAS: RouteRule = rule(
+    "GET",
+    "/v1/areas",
+    &[Manager, Scheduler, Commissioner, Admin],
+    "the areas planned on",
+);
+pub const AREA_MAP: RouteRule = rule(
+    "GET",
+    "/v1/areas/{area}/map.svg",
+    &[Manager, Scheduler, Commissioner, Admin],
+    "an area's road map (SVG, with its projection)",
+);
+pub const ME: RouteRule = rule(
+    "GET",
+    "/v1/me",
+    &[Manager, Scheduler, Commissioner, Admin],
+    "the caller's key and role",
+);
 pub const CREATE_KEY: RouteRule = rule("POST", "/v1/keys", &[Admin], "make an API key");
 pub const REVOKE_KEY: RouteRule = rule("DELETE", "/v1/keys/{id}", &[Admin], "revoke an API key");
 
@@ -164,8 +207,18 @@ pub const ROUTES: &[RouteRule] = &[
     VERSION_DIFF,
     CREATE_ROTA,
     GET_ROTA,
+    CREATE_STUDY,
+    LIST_STUDIES,
+    GET_STUDY,
+    CANCEL_STUDY,
+    STUDY_FILE,
+    LIST_AREAS,
+    AREA_MAP,
+    ME,
     CREATE_KEY,
     REVOKE_KEY,
+    public("/", "the scheduler's desk (web page)"),
+    public("/assets/{name}", "the page's script and style"),
     public("/healthz", "is the process up"),
     public("/readyz", "can the service answer"),
     public("/metrics", "Prometheus metrics"),

@@ -11,10 +11,12 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
+use crate::osm::{self, OsmExtract};
+use crate::report::svg_map::{self, MapSize, RoadsLayer};
 use crate::roads::{self, RoadNetwork, RoadsError};
 
 /// The default area's name.
@@ -96,6 +98,69 @@ pub struct Area {
     pub name: String,
     pub osm: PathBuf,
     pub network: RoadNetwork,
+    /// The road map for the page, drawn on first use.
+    roads: OnceLock<RoadsLayer>,
+    /// `roads`' SVG with its projection on the root element, made on first use.
+    map_svg: OnceLock<Arc<String>>,
+    /// The extract itself (homes, places, sites), read on first use by a base study.
+    extract: OnceLock<Result<Arc<OsmExtract>, String>>,
+}
+
+/// The road map's size in pixels (the page scales it; pan and zoom go further).
+const MAP_SIZE: MapSize = MapSize {
+    width: 1600.0,
+    height: 1200.0,
+};
+
+impl Area {
+    /// An area over a loaded network.
+    pub fn new(name: String, osm: PathBuf, network: RoadNetwork) -> Area {
+        Area {
+            name,
+            osm,
+            network,
+            roads: OnceLock::new(),
+            map_svg: OnceLock::new(),
+            extract: OnceLock::new(),
+        }
+    }
+
+    /// The area's OSM extract (buildings, places, health and community sites), read once on
+    /// first use. Errors: the file cannot be read now (moved, corrupt), or the area was made
+    /// from a network alone.
+    pub fn extract(&self) -> Result<Arc<OsmExtract>, String> {
+        self.extract
+            .get_or_init(|| {
+                if self.osm.as_os_str().is_empty() {
+                    return Err(format!("area {} has no OSM extract to read", self.name));
+                }
+                osm::extract(&self.osm)
+                    .map(Arc::new)
+                    .map_err(|e| format!("area {}: {e}", self.name))
+            })
+            .clone()
+    }
+
+    /// The whole road network drawn for the page, and its projection (drawn once).
+    pub fn roads_layer(&self) -> &RoadsLayer {
+        self.roads
+            .get_or_init(|| svg_map::render_roads(self.network.graph(), MAP_SIZE))
+    }
+
+    /// [`Self::roads_layer`]'s SVG with the projection as `data-*` attributes of its root:
+    /// `data-west`, `data-south`, `data-px-per-deg-lon`, `data-px-per-deg-lat`, `data-height`.
+    pub fn map_svg(&self) -> Arc<String> {
+        self.map_svg
+            .get_or_init(|| {
+                let l = self.roads_layer();
+                let attrs = format!(
+                    r#"<svg data-west="{:.7}" data-south="{:.7}" data-px-per-deg-lon="{:.4}" data-px-per-deg-lat="{:.4}" data-height="{:.1}" "#,
+                    l.view.min.lon, l.view.min.lat, l.px_per_deg_lon, l.px_per_deg_lat, l.size.height
+                );
+                Arc::new(l.svg.replacen("<svg ", &attrs, 1))
+            })
+            .clone()
+    }
 }
 
 /// Every loaded area by name; cheap to clone.
@@ -120,11 +185,7 @@ impl Areas {
             })?;
             by_name.insert(
                 e.name.clone(),
-                Arc::new(Area {
-                    name: e.name.clone(),
-                    osm: e.osm.clone(),
-                    network,
-                }),
+                Arc::new(Area::new(e.name.clone(), e.osm.clone(), network)),
             );
         }
         Ok(Areas {
@@ -137,16 +198,7 @@ impl Areas {
         Areas {
             by_name: Arc::new(
                 list.into_iter()
-                    .map(|(name, network)| {
-                        (
-                            name.clone(),
-                            Arc::new(Area {
-                                name,
-                                osm: PathBuf::new(),
-                                network,
-                            }),
-                        )
-                    })
+                    .map(|(name, network)| (name.clone(), Arc::new(Area::new(name, PathBuf::new(), network))))
                     .collect(),
             ),
         }

@@ -382,3 +382,100 @@ pub struct ScenarioListItem {
 pub struct ScenarioList {
     pub scenarios: Vec<ScenarioListItem>,
 }
+
+/// One area in `GET /v1/areas`: its name and the extent of its road map, in degrees (WGS 84).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AreaItem {
+    pub name: String,
+    /// True for the area a request that names none plans on.
+    pub default: bool,
+    pub west: f64,
+    pub south: f64,
+    pub east: f64,
+    pub north: f64,
+    /// `map`: the road map as SVG.
+    pub links: Vec<Link>,
+}
+
+/// `GET /v1/areas`: the areas the service plans on, by name.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AreaList {
+    pub areas: Vec<AreaItem>,
+}
+
+/// `GET /v1/me`: the caller's key.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Me {
+    pub key_id: String,
+    pub role: Role,
+    /// The routes the role may call, as `METHOD /path` (the README's table).
+    pub may: Vec<String>,
+}
+
+/// `POST /v1/studies`: a base-location study of an area.
+#[derive(Clone, Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StudyBody {
+    /// The area [default: rutland, or the only area]; its parameters are `data/areas/NAME.toml`.
+    #[serde(default)]
+    pub area: Option<String>,
+    /// Bases in each configuration the location models choose, 1 to 50.
+    pub k: usize,
+    /// The first day replayed, YYYY-MM-DD [default: 2026-03-02].
+    #[serde(default)]
+    pub date: Option<String>,
+    /// Days replayed, 1 to 42 [default: 28].
+    #[serde(default)]
+    pub days: Option<u32>,
+    /// The seed of the generated days (the same days for every configuration) [default: 1].
+    #[serde(default)]
+    pub seed: Option<u64>,
+    /// Site ids every configuration keeps (e.g. the current bases' ids).
+    #[serde(default)]
+    pub fixed: Option<Vec<String>>,
+    /// Take the extract's health and community sites as candidates [default: true].
+    #[serde(default)]
+    pub osm_sites: Option<bool>,
+    /// Staff scale steps for the capacity what-if, e.g. `[-0.3, -0.2, -0.1, 0.1]` [default: none].
+    #[serde(default)]
+    pub staff_scale: Option<Vec<f64>>,
+    /// Solver profile for each replayed day [default: quick].
+    #[serde(default)]
+    pub profile: Option<String>,
+}
+
+/// `GET /v1/studies/{id}` (and the 202 of `POST /v1/studies`).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct StudyJob {
+    /// `study_` and 32 hex digits.
+    pub id: String,
+    pub status: JobState,
+    pub area: String,
+    /// The stored scenario holding the days the study replays.
+    pub scenario_id: String,
+    pub date: String,
+    pub days: u32,
+    pub seed: u64,
+    pub k: usize,
+    pub created_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<String>,
+    pub attempts: i64,
+    pub cancel_requested: bool,
+    /// `stage` says the step; in the replay, `iterations` counts the (configuration, scale,
+    /// day) tasks done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<Progress>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<JobError>,
+    /// `self`, `scenario`, and once completed each `file`.
+    pub links: Vec<Link>,
+}
+
+/// `GET /v1/studies`: studies, newest first.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct StudyList {
+    pub studies: Vec<StudyJob>,
+}

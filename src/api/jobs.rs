@@ -9,14 +9,21 @@ use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
+use crate::bases::{
+    self,
+    error::StudyError,
+    study::{StudyMap, StudyProgress, StudyRequest, StudyStage},
+};
 use crate::config::SolverProfile;
 use crate::dayplan::solve::{check_rules, Stage};
 use crate::dayplan::{self, DayRequest, Hooks};
+use crate::osm::OsmExtract;
 use crate::report::day_files::{day_files, DayFilesInput};
 use crate::roster::rota::{self, Rota};
 use crate::roster::rota_model;
 use crate::roster::{solve as roster_solve, RosterConfig};
 use crate::routing::search::{Progress as SearchProgress, ProgressReport};
+use crate::scenario::area::Area as AreaParameters;
 use crate::scenario::availability::shifts_from_availability;
 use crate::scenario::file::ScenarioFile;
 use crate::scenario::model::Scenario;
@@ -367,4 +374,160 @@ pub fn run_rota(
         .expect("invariant: progress lock not poisoned")
         .stage("done");
     Ok((rota.to_json(), summary))
+}
+
+/// A base study's request as stored with the job (its scenario is the days it replays).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoredStudyRequest {
+    pub date: String,
+    pub days: u32,
+    pub seed: u64,
+    pub k: usize,
+    pub fixed: Vec<String>,
+    pub osm_sites: bool,
+    pub staff_scales: Vec<f64>,
+    pub profile: String,
+}
+
+/// Where the service finds each area's demand and staffing parameters: `data/areas/NAME.toml`
+/// from its working directory (as `carerota bases study --areas-dir` defaults).
+pub const AREA_PARAMETERS_DIR: &str = "data/areas";
+
+/// A study request made ready: the library's request, with the area's extract and network.
+pub struct StudySpec {
+    pub request: StudyRequest,
+    pub area: Arc<Area>,
+    pub extract: Arc<OsmExtract>,
+}
+
+/// Checks a study request against its area and builds the library's request (`demand`: the
+/// stored days, or none to generate them). Errors: 422 with the field's path.
+pub fn study_spec(
+    state: &AppState,
+    area: Arc<Area>,
+    req: &StoredStudyRequest,
+    demand: Option<ScenarioFile>,
+) -> Result<StudySpec, ApiError> {
+    let date = chrono::NaiveDate::parse_from_str(&req.date, "%Y-%m-%d").map_err(|_| {
+        ApiError::invalid("invalid_date", format!("{:?} is not a date YYYY-MM-DD", req.date)).at("$.date")
+    })?;
+    if !(1..=42).contains(&req.days) {
+        return Err(ApiError::invalid("days_out_of_range", "days must be from 1 to 42").at("$.days"));
+    }
+    if req.k == 0 || req.k > 50 {
+        return Err(ApiError::invalid("invalid_k", "k (bases in a configuration) must be 1 to 50").at("$.k"));
+    }
+    if let Some(i) = req
+        .staff_scales
+        .iter()
+        .position(|s| !(s.is_finite() && *s > -1.0 && *s <= 10.0))
+    {
+        return Err(ApiError::invalid(
+            "invalid_staff_scale",
+            "each staff scale must be above -1 and at most 10",
+        )
+        .at(format!("$.staff_scale[{i}]")));
+    }
+    let profile = profile(state, &req.profile)?;
+    let parameters =
+        AreaParameters::load_named(std::path::Path::new(AREA_PARAMETERS_DIR), &area.name).map_err(|e| {
+            ApiError::invalid("no_area_parameters", format!("area {}: {e}", area.name))
+                .at("$.area")
+                .hint("a study needs the area's demand and staffing parameters in data/areas/NAME.toml")
+        })?;
+    let extract = area
+        .extract()
+        .map_err(|e| ApiError::invalid("area_extract_unreadable", e).at("$.area"))?;
+    Ok(StudySpec {
+        request: StudyRequest {
+            area: parameters,
+            date,
+            days: req.days,
+            seed: req.seed,
+            k: req.k,
+            fixed: req.fixed.clone(),
+            osm_sites: req.osm_sites,
+            sites_file: None,
+            configurations: Vec::new(),
+            staff_scales: req.staff_scales.clone(),
+            profile: (*profile).clone(),
+            cell_m: 500.0,
+            reach: bases::study::DEFAULT_REACH,
+            models: bases::choose::MODELS.map(String::from).to_vec(),
+            target: bases::study::DEFAULT_TARGET,
+            model_time_limit: std::time::Duration::from_secs(60),
+            demand,
+        },
+        area,
+        extract,
+    })
+}
+
+/// A study error as the service answers it: 422 with the library's stable code.
+pub fn study_refusal(e: &StudyError) -> ApiError {
+    ApiError::invalid(e.code(), e.to_string())
+}
+
+/// The days a study replays, generated for its request (stored as its scenario at submission).
+pub fn study_days(spec: &StudySpec) -> Result<ScenarioFile, ApiError> {
+    bases::study::generate_days(
+        &spec.request,
+        StudyMap {
+            extract: &spec.extract,
+            network: &spec.area.network,
+        },
+    )
+    .map_err(|e| study_refusal(&e))
+}
+
+/// Runs a study on its stored days: `{"summary": {...}, "files": {"study.json", "configurations.csv",
+/// "report.html"}}`, the files as `carerota bases study` writes them.
+pub fn run_study(
+    state: &AppState,
+    area: &str,
+    scenario_text: &str,
+    req: &StoredStudyRequest,
+    cancel: Arc<AtomicBool>,
+    progress: Arc<Mutex<JobProgress>>,
+) -> Result<serde_json::Value, JobError> {
+    let invalid = |e: ApiError| job_error("invalid_input", e.detail.message);
+    let area = self::area(state, Some(area)).map_err(invalid)?;
+    let days: ScenarioFile = serde_json::from_str(scenario_text)
+        .map_err(|e| job_error("invalid_input", format!("the study's days cannot be read: {e}")))?;
+    let spec = study_spec(state, area, req, Some(days)).map_err(invalid)?;
+    let map = StudyMap {
+        extract: &spec.extract,
+        network: &spec.area.network,
+    };
+    let report = |p: StudyProgress| {
+        let mut g = progress.lock().expect("invariant: progress lock not poisoned");
+        let what = match p.stage {
+            StudyStage::Inputs => "candidates, demand and drive times".to_string(),
+            StudyStage::Models => "location models".to_string(),
+            StudyStage::Replay => format!("replaying days: {} of {} tasks", p.done, p.total),
+        };
+        g.stage(&what);
+        g.report.iterations = p.done as u64;
+    };
+    let result = bases::study::run(&spec.request, map, &report, &cancel).map_err(|e| match e {
+        StudyError::Cancelled => job_error("cancelled", e.to_string()),
+        StudyError::Internal(_) => {
+            tracing::error!(error = %e, "study fault");
+            job_error("internal", "the study failed; the fault is logged")
+        }
+        other => job_error(other.code(), other.to_string()),
+    })?;
+    let files: serde_json::Map<String, serde_json::Value> =
+        crate::report::study::study_files(&result, &spec.area.network)
+            .into_iter()
+            .map(|(name, text)| (name.to_string(), serde_json::Value::String(text)))
+            .collect();
+    let summary: serde_json::Value =
+        serde_json::from_str(&bases::output::study_json(&result)).unwrap_or(serde_json::Value::Null);
+    progress
+        .lock()
+        .expect("invariant: progress lock not poisoned")
+        .stage("done");
+    Ok(serde_json::json!({"summary": summary, "files": files}))
 }

@@ -47,7 +47,7 @@ use crate::store::{Store, StoreError};
 use self::areas::{AreaEntry, Areas, AreasError};
 use self::error::ApiError;
 use self::extract::limits;
-use self::handlers::{audit, keys, ops, plans, replan, rotas, scenarios};
+use self::handlers::{areas as area_routes, audit, keys, ops, page, plans, replan, rotas, scenarios, studies};
 use self::state::{AppState, PoolSize, Profiles};
 
 /// The id of a request: the caller's `x-request-id` when it is short plain text, else a new
@@ -80,6 +80,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             )
             .into()
         }))
+        .service(web::resource("/").route(web::get().to(page::page)))
+        .service(web::resource("/assets/{name}").route(web::get().to(page::asset)))
+        .service(
+            web::resource("/v1/studies")
+                .route(web::post().to(studies::create_study))
+                .route(web::get().to(studies::list_studies)),
+        )
+        .service(
+            web::resource("/v1/studies/{id}")
+                .route(web::get().to(studies::get_study))
+                .route(web::delete().to(studies::cancel_study)),
+        )
+        .service(web::resource("/v1/studies/{id}/{file}").route(web::get().to(studies::study_file)))
+        .service(web::resource("/v1/areas").route(web::get().to(area_routes::list_areas)))
+        .service(web::resource("/v1/areas/{area}/map.svg").route(web::get().to(area_routes::area_map)))
+        .service(web::resource("/v1/me").route(web::get().to(area_routes::me)))
         .service(web::resource("/healthz").route(web::get().to(ops::healthz)))
         .service(web::resource("/readyz").route(web::get().to(ops::readyz)))
         .service(web::resource("/metrics").route(web::get().to(ops::metrics)))

@@ -13,7 +13,7 @@ use utoipa::openapi::{Content, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::access::{self, Access};
-use super::handlers::{audit, keys, ops, plans, replan, rotas, scenarios};
+use super::handlers::{areas, audit, keys, ops, page, plans, replan, rotas, scenarios, studies};
 
 struct BearerKey;
 
@@ -193,8 +193,18 @@ impl Modify for CommonResponses {
         replan::version_diff,
         rotas::create_rota,
         rotas::get_rota,
+        studies::create_study,
+        studies::list_studies,
+        studies::get_study,
+        studies::cancel_study,
+        studies::study_file,
+        areas::list_areas,
+        areas::area_map,
+        areas::me,
         keys::create_key,
         keys::revoke_key,
+        page::page,
+        page::asset,
         ops::healthz,
         ops::readyz,
         ops::metrics,
@@ -207,7 +217,9 @@ impl Modify for CommonResponses {
         (name = "plans", description = "Day plans as jobs, and their files"),
         (name = "replanning", description = "Options for a referral and the next version of a published day"),
         (name = "rotas", description = "Rotas over 1 to 6 weeks as jobs"),
-        (name = "keys", description = "API keys (admin)"),
+        (name = "studies", description = "Base-location studies as jobs: where the bases go, how many staff"),
+        (name = "areas", description = "The areas planned on and their road maps"),
+        (name = "keys", description = "API keys (admin) and the caller's own"),
         (name = "operations", description = "Health, readiness, metrics, this contract"),
     )
 )]

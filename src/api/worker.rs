@@ -308,8 +308,7 @@ async fn run_job(state: &AppState, worker: &str, job: JobRecord, timing: Timing)
                 )
                 .await;
             }
-            Ok(Ok(Output::Rota(rota, summary))) => {
-                let result = serde_json::json!({"rota": serde_json::from_str::<serde_json::Value>(&rota).unwrap_or_default(), "summary": summary});
+            Ok(Ok(Output::Document(result))) => {
                 finish(
                     state,
                     worker,
@@ -323,7 +322,7 @@ async fn run_job(state: &AppState, worker: &str, job: JobRecord, timing: Timing)
                 .await;
             }
             Ok(Err(e)) => {
-                let st = if cancelled && e.code == "no_rota_found" {
+                let st = if cancelled && (e.code == "no_rota_found" || e.code == "cancelled") {
                     JobState::Cancelled
                 } else {
                     JobState::Failed
@@ -414,7 +413,8 @@ async fn finish(
 
 enum Output {
     Plan(jobs::PlanOutput),
-    Rota(String, serde_json::Value),
+    /// A rota's or a study's result document, kept with the job.
+    Document(serde_json::Value),
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -443,7 +443,14 @@ fn execute(
         }
         JobKind::Rota => {
             let req: StoredRotaRequest = serde_json::from_str(request).map_err(bad_request)?;
-            jobs::run_rota(state, scenario_text, &req, progress).map(|(r, s)| Output::Rota(r, s))
+            jobs::run_rota(state, scenario_text, &req, progress).map(|(rota, summary)| {
+                let rota = serde_json::from_str::<serde_json::Value>(&rota).unwrap_or_default();
+                Output::Document(serde_json::json!({"rota": rota, "summary": summary}))
+            })
+        }
+        JobKind::Study => {
+            let req: jobs::StoredStudyRequest = serde_json::from_str(request).map_err(bad_request)?;
+            jobs::run_study(state, area, scenario_text, &req, cancel, progress).map(Output::Document)
         }
     }
 }

@@ -16,13 +16,16 @@
 //! Everything here is a library stage: it prints nothing and writes no file; the command line
 //! (`carerota bases study`) and the service render a [`study::StudyResult`] through
 //! [`output`] (study.json, configurations.csv) and `report::study` (report.html).
-//! Errors are [`error::StudyError`], each refusal with a stable code.
+//! Errors are [`error::StudyError`], each refusal with a stable code. [`location`] holds the
+//! location models (p-median, maximal covering, set covering, p-center, capacitated p-median)
+//! and the OR-Library p-median reader used by `carerota bench pmedian`.
 
 pub mod candidates;
 pub mod capacity;
 pub mod choose;
 pub mod demand;
 pub mod error;
+pub mod location;
 pub mod measures;
 pub mod output;
 pub mod replay;

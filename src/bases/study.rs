@@ -31,6 +31,7 @@ use crate::config::SolverProfile;
 use crate::osm::OsmExtract;
 use crate::roads::RoadNetwork;
 use crate::scenario::area::Area;
+use crate::scenario::file::ScenarioFile;
 use crate::scenario::generate::{generate, GenerateConfig};
 use crate::scenario::network::homes;
 use crate::units::{Meters, Seconds};
@@ -75,6 +76,9 @@ pub struct StudyRequest {
     pub target: Seconds,
     /// Each location model's time limit.
     pub model_time_limit: std::time::Duration,
+    /// The days to replay, generated before (see [`generate_days`]), for the area's current
+    /// bases; `None`: generated here from `date`, `days` and `seed`.
+    pub demand: Option<ScenarioFile>,
 }
 
 /// The map a study runs on: the extract (homes, places, sites) and its road network.
@@ -198,6 +202,39 @@ pub fn run(
     finish(req, prepared, outcomes, replay_s)
 }
 
+/// Homes of the area, sampled from the extract's buildings as the generator samples them.
+fn home_sampler(req: &StudyRequest, map: StudyMap<'_>) -> Result<crate::scenario::generate::HomeSampler, StudyError> {
+    let radius = Meters(req.area.snap_radius_m().round() as i64);
+    homes(map.extract, map.network, radius, map.extract.header_bbox).map_err(|e| StudyError::EmptyArea {
+        area: req.area.name().to_string(),
+        why: e.to_string(),
+    })
+}
+
+fn generate_on(req: &StudyRequest, homes: &crate::scenario::generate::HomeSampler) -> Result<ScenarioFile, StudyError> {
+    generate(
+        &req.area,
+        homes,
+        &GenerateConfig {
+            date: req.date,
+            days: req.days,
+            seed: req.seed,
+            scale: 1.0,
+        },
+    )
+    .map_err(|e| StudyError::Internal(format!("generating the days: {e}")))
+}
+
+/// The days a study replays, generated for its area, first day, length and seed: what
+/// [`prepare`] replays when the request gives no `demand`. The service stores them as the
+/// study's scenario before the job runs, and the job replays them as `demand`.
+pub fn generate_days(req: &StudyRequest, map: StudyMap<'_>) -> Result<ScenarioFile, StudyError> {
+    if !(1..=42).contains(&req.days) {
+        return Err(StudyError::Days(req.days));
+    }
+    generate_on(req, &home_sampler(req, map)?)
+}
+
 /// Checks every input and builds what the tasks read: candidates, demand and drive times, the
 /// configurations, the generated days. See the module docs for the refusals. `progress` hears
 /// of the inputs and the models stages.
@@ -256,10 +293,7 @@ pub fn prepare(
             "each scale must be above -1 and at most 10".into(),
         ));
     }
-    let home_sampler = homes(map.extract, net, radius, map.extract.header_bbox).map_err(|e| StudyError::EmptyArea {
-        area: req.area.name().to_string(),
-        why: e.to_string(),
-    })?;
+    let home_sampler = home_sampler(req, map)?;
     let settlements = Settlements::new(&map.extract.places);
     let dem = demand(&req.area, &home_sampler, &settlements, net, radius, req.cell_m)?;
     let drive = drive_times(net, &cands.sites, &dem);
@@ -275,17 +309,10 @@ pub fn prepare(
     let models: Vec<ModelRun> = Vec::new();
     let models_s = 0.0;
 
-    let generated = generate(
-        &req.area,
-        &home_sampler,
-        &GenerateConfig {
-            date: req.date,
-            days: req.days,
-            seed: req.seed,
-            scale: 1.0,
-        },
-    )
-    .map_err(|e| StudyError::Internal(format!("generating the days: {e}")))?;
+    let generated = match &req.demand {
+        Some(days) => days.clone(),
+        None => generate_on(req, &home_sampler)?,
+    };
     let groups = generated
         .visits
         .iter()

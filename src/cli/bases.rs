@@ -168,6 +168,7 @@ fn run_study(args: &StudyArgs) -> anyhow::Result<()> {
         models: args.models.iter().filter(|m| *m != "none").cloned().collect(),
         target: Seconds(i64::from(args.target_min) * 60),
         model_time_limit: std::time::Duration::from_secs_f64(args.model_time_limit_s),
+        demand: None,
     };
     let osm_path = args.osm.clone().unwrap_or_else(|| PathBuf::from(req.area.osm()));
     let steps = Steps::on_stderr();

@@ -8,6 +8,7 @@
 use clap::{Args, Subcommand};
 
 use crate::cli::bench_graph::{self, GraphBenchArgs};
+use crate::cli::bench_pmedian::{self, PMedianBenchArgs};
 use crate::cli::bench_replan::{self, ReplanBenchArgs};
 use crate::cli::bench_routing::{self, RoutingBenchArgs};
 use crate::cli::roster::{self, RosterBenchArgs};
@@ -26,6 +27,9 @@ pub enum BenchCommand {
     /// Re-planning a published day, event after event: options and apply latency, disruption
     /// against a from-scratch re-solve with the same budget (its instances are the events).
     Replan(ReplanBenchArgs),
+    /// OR-Library p-median instances (Beasley 1985) through the location models, against
+    /// their proven optima.
+    Pmedian(PMedianBenchArgs),
 }
 
 pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
@@ -35,6 +39,7 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Hhcrsp(args) => bench_routing::bench_hhcrsp(&args),
         BenchCommand::Roster(args) => roster::bench(&args),
         BenchCommand::Replan(args) => bench_replan::run(&args),
+        BenchCommand::Pmedian(args) => bench_pmedian::run(&args),
     }
 }
 

@@ -80,6 +80,12 @@ pub const DAYS: Whole = Whole {
     min: 1,
     max: carerota::scenario::validate::MAX_DAYS as i128,
 };
+/// Days the referral desk is sized for.
+pub const DESK_DAYS: Whole = Whole {
+    unit: "days",
+    min: 1,
+    max: carerota::roster::desk::MAX_DAYS as i128,
+};
 /// A day of a scenario, 0 = its date.
 pub const SCENARIO_DAY: Whole = Whole {
     unit: "days after the scenario's date",

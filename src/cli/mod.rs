@@ -3,6 +3,7 @@
 mod bases;
 mod bench;
 mod bench_graph;
+mod bench_pmedian;
 mod bench_replan;
 mod bench_routing;
 mod check;

@@ -9,23 +9,35 @@ use anyhow::{bail, Context};
 use clap::Args;
 
 use carerota::config;
+use carerota::roster::desk;
 use carerota::roster::instances::curtois_qu;
 use carerota::roster::rota::{self, Rota};
 use carerota::roster::rota_model::{self as roster_scenario, ScenarioModel};
 use carerota::roster::{check, rota_csv, solve, CheckReport, RosterConfig, RosterModel, RosterResult};
+use carerota::scenario::area::Area;
 use carerota::scenario::Scenario;
 
 use crate::cli::bench::BenchFilter;
 use crate::cli::{flags, output};
 
 #[derive(Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct RosterArgs {
+    #[command(subcommand)]
+    command: Option<RosterCommand>,
     /// The scenario file (JSON); the rota starts on its date.
-    #[arg(long)]
-    scenario: PathBuf,
-    #[arg(long, value_parser = flags::WEEKS.parser::<u32>(), allow_negative_numbers = true,
+    #[arg(long, required = true)]
+    scenario: Option<PathBuf>,
+    #[arg(long, required = true, value_parser = flags::WEEKS.parser::<u32>(), allow_negative_numbers = true,
           help = flags::WEEKS.help("Horizon"))]
-    weeks: u32,
+    weeks: Option<u32>,
+    /// Also roster the referral desk: its hourly heads (Erlang C, from the `[desk]` section of
+    /// the area the scenario was generated for) become cover of a desk group.
+    #[arg(long)]
+    desk: bool,
+    /// Folder of area files (for --desk).
+    #[arg(long, default_value = "data/areas")]
+    areas_dir: PathBuf,
     /// Solver profile: time limit, gap, shift types, weights.
     #[arg(long, default_value = "solver-configs/default.toml")]
     config: PathBuf,
@@ -42,6 +54,32 @@ pub struct RosterArgs {
     /// Also write the rota as CSV: a row per staff id, a column per date.
     #[arg(long)]
     csv: Option<PathBuf>,
+}
+
+#[derive(clap::Subcommand)]
+pub enum RosterCommand {
+    /// The referral desk's agents per hour (Erlang C to the area's service level), with the
+    /// offered load and the service level achieved.
+    Desk(DeskArgs),
+}
+
+#[derive(Args)]
+pub struct DeskArgs {
+    /// The area (data/areas/NAME.toml) with a `[desk]` section.
+    #[arg(long)]
+    area: String,
+    /// First date, YYYY-MM-DD.
+    #[arg(long)]
+    from: String,
+    #[arg(long, default_value_t = 7, value_parser = flags::DESK_DAYS.parser::<u32>(),
+          allow_negative_numbers = true, help = flags::DESK_DAYS.help("Days to size"))]
+    days: u32,
+    /// Folder of area files.
+    #[arg(long, default_value = "data/areas")]
+    areas_dir: PathBuf,
+    /// Print one JSON document instead of a table.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -100,15 +138,27 @@ pub struct CheckRosterArgs {
     /// The cover CSV the rota was made with, if any.
     #[arg(long)]
     cover: Option<PathBuf>,
+    /// The rota was made with --desk.
+    #[arg(long)]
+    desk: bool,
+    /// Folder of area files (for --desk).
+    #[arg(long, default_value = "data/areas")]
+    areas_dir: PathBuf,
+}
+
+/// Where the referral desk's sizing comes from, for `--desk`.
+struct DeskSource<'a> {
+    areas_dir: &'a Path,
 }
 
 /// The scenario, its rostering model and the solver config, as `roster` and `check-roster`
-/// build them.
+/// build them (with the referral desk's cover when `desk` is given).
 fn scenario_model(
     scenario: &Path,
     weeks: u32,
     config_path: &Path,
     cover: Option<&Path>,
+    desk: Option<DeskSource<'_>>,
 ) -> anyhow::Result<(Scenario, ScenarioModel, config::RosterSettings)> {
     let profile = config::load(config_path)?;
     let s = carerota::scenario::load(scenario)?;
@@ -122,12 +172,56 @@ fn scenario_model(
         }
         None => None,
     };
-    let sm = roster_scenario::build(&s, weeks, &profile.roster.rota, given.as_deref())?;
+    let mut sm = roster_scenario::build(&s, weeks, &profile.roster.rota, given.as_deref())?;
+    if let Some(source) = desk {
+        let area_name = s.provenance.as_ref().map(|p| p.area.clone()).with_context(|| {
+            format!(
+                "--desk: {} names no area (no generator); the desk is sized from an area's [desk]",
+                scenario.display()
+            )
+        })?;
+        let area = Area::load_named(source.areas_dir, &area_name)?;
+        let plan = desk::size(&area, sm.first_date, sm.model.days + 1)?;
+        let added = roster_scenario::add_desk(&mut sm, &s, &profile.roster.rota, &plan)?;
+        println!(
+            "desk: {} at {}: {} heads over {} shift requirements ({} rostered head-hours sized by Erlang C)",
+            area.name(),
+            sm.model.groups[added.group.get()],
+            added.heads,
+            added.requirements,
+            plan.hours
+                .iter()
+                .take(sm.model.days as usize * 24)
+                .map(|h| h.rostered)
+                .sum::<u32>()
+        );
+        if added.uncoverable_head_hours > 0 {
+            eprintln!(
+                "warning: desk: {} head-hours fall in hours no shift type at the desk's base covers whole",
+                added.uncoverable_head_hours
+            );
+        }
+        if added.before_first_shift_head_hours > 0 {
+            println!(
+                "desk: {} head-hours before the first shift of {} belong to the night before the rota",
+                added.before_first_shift_head_hours, sm.first_date
+            );
+        }
+    }
     Ok((s, sm, profile.roster))
 }
 
 pub fn roster(args: &RosterArgs) -> anyhow::Result<()> {
-    let (s, sm, settings) = scenario_model(&args.scenario, args.weeks, &args.config, args.cover.as_deref())?;
+    if let Some(RosterCommand::Desk(desk_args)) = &args.command {
+        return desk_table(desk_args);
+    }
+    let (Some(scenario), Some(weeks)) = (&args.scenario, args.weeks) else {
+        bail!("give --scenario and --weeks (or the `desk` subcommand)");
+    };
+    let desk = args.desk.then_some(DeskSource {
+        areas_dir: &args.areas_dir,
+    });
+    let (s, sm, settings) = scenario_model(scenario, weeks, &args.config, args.cover.as_deref(), desk)?;
     let mut config = RosterConfig::from_settings(&settings)?;
     if let Some(limit) = args.time_limit {
         config = RosterConfig::new(limit, config.mip_rel_gap(), config.threads(), config.seed())?;
@@ -151,7 +245,7 @@ pub fn roster(args: &RosterArgs) -> anyhow::Result<()> {
     if m.staff.is_empty() {
         eprintln!(
             "warning: {} has no staff: the rota is empty and every requirement is uncovered",
-            args.scenario.display()
+            scenario.display()
         );
     }
     if m.cover.is_empty() {
@@ -206,6 +300,92 @@ pub fn roster(args: &RosterArgs) -> anyhow::Result<()> {
         println!("wrote {}", path.display());
     }
     Ok(())
+}
+
+/// `roster desk`: the desk's hours as a table or one JSON document.
+fn desk_table(args: &DeskArgs) -> anyhow::Result<()> {
+    let area = Area::load_named(&args.areas_dir, &args.area)?;
+    let first = carerota::scenario::time::parse_date(&args.from).context("--from")?;
+    let plan = desk::size(&area, first, args.days)?;
+    let d = &plan.settings;
+    if args.json {
+        let hours: Vec<_> = plan
+            .hours
+            .iter()
+            .map(|h| {
+                serde_json::json!({
+                    "date": h.date.to_string(),
+                    "hour": h.hour,
+                    "calls": round(h.calls, 3),
+                    "offered_erlangs": round(h.queue.offered_erlangs, 4),
+                    "agents": h.queue.agents,
+                    "rostered": h.rostered,
+                    "wait_probability": round(h.queue.wait_probability, 4),
+                    "service_level": round(h.queue.service_level, 4),
+                    "asa_s": round(h.queue.asa_s, 2),
+                    "occupancy": round(h.queue.occupancy, 4),
+                })
+            })
+            .collect();
+        let doc = serde_json::json!({
+            "area": plan.area,
+            "from": plan.first_date.to_string(),
+            "days": plan.days,
+            "referrals_per_year": round(plan.referrals_per_year, 1),
+            "calls_per_referral": d.values.calls_per_referral,
+            "handling_seconds": d.values.handling_seconds,
+            "service_level_target": d.values.service_level,
+            "answer_within_s": d.values.answer_within_s,
+            "shrinkage": d.values.shrinkage,
+            "base": d.values.base,
+            "discipline": d.discipline.code(),
+            "rostered_head_hours": plan.rostered_hours(),
+            "hours": hours,
+        });
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+        return Ok(());
+    }
+    println!(
+        "# {}: {:.0} referrals a year x {} contacts, {} s handling, {:.0}% answered within {} s, shrinkage {:.0}%; desk at {} ({})",
+        plan.area,
+        plan.referrals_per_year,
+        d.values.calls_per_referral,
+        d.values.handling_seconds,
+        d.values.service_level * 100.0,
+        d.values.answer_within_s,
+        d.values.shrinkage * 100.0,
+        d.values.base,
+        d.discipline.code()
+    );
+    println!(
+        "{:<10} {:>4} {:>7} {:>8} {:>6} {:>8} {:>7} {:>7} {:>7}",
+        "date", "hour", "calls", "erlangs", "agents", "rostered", "p_wait", "sl", "asa_s"
+    );
+    for h in &plan.hours {
+        println!(
+            "{:<10} {:>4} {:>7.2} {:>8.3} {:>6} {:>8} {:>7.3} {:>7.3} {:>7.1}",
+            h.date.to_string(),
+            format!("{:02}", h.hour),
+            h.calls,
+            h.queue.offered_erlangs,
+            h.queue.agents,
+            h.rostered,
+            h.queue.wait_probability,
+            h.queue.service_level,
+            h.queue.asa_s
+        );
+    }
+    println!(
+        "# {} rostered head-hours over {} days",
+        plan.rostered_hours(),
+        plan.days
+    );
+    Ok(())
+}
+
+fn round(x: f64, digits: i32) -> f64 {
+    let f = 10f64.powi(digits);
+    (x * f).round() / f
 }
 
 /// Instance files in `dir` (`Instance*.txt`) chosen by the filter, by the number in their name.
@@ -408,7 +588,10 @@ pub fn check_roster(args: &CheckRosterArgs) -> anyhow::Result<()> {
             if rota.days % 7 != 0 {
                 bail!("{}: a rota of {} days is not whole weeks", path.display(), rota.days);
             }
-            let (s, sm, _) = scenario_model(scenario, rota.days / 7, &args.config, args.cover.as_deref())?;
+            let desk = args.desk.then_some(DeskSource {
+                areas_dir: &args.areas_dir,
+            });
+            let (s, sm, _) = scenario_model(scenario, rota.days / 7, &args.config, args.cover.as_deref(), desk)?;
             let roster = rota::to_roster(&s, &sm, &rota).with_context(|| format!("reading {}", path.display()))?;
             let report = check(&sm.model, &roster)?;
             (sm.model, report)

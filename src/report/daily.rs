@@ -568,6 +568,9 @@ impl<'a> Ctx<'a> {
                 properties: props,
             });
         }
+        if let Some(r) = self.input.readiness {
+            features.extend(self.readiness_features(r));
+        }
         for b in &self.s().bases {
             let mut props = Map::new();
             props.insert("kind".into(), json!("base"));
@@ -877,6 +880,41 @@ impl<'a> Ctx<'a> {
             changes: self.input.changes.map(changes_section),
         };
         html::render(&page)
+    }
+
+    /// The readiness layer for a page that draws its own map: one box per cell, with its worst
+    /// half hour in core hours (`worst_min`, none when no one could come, then `why`), its band
+    /// (0 within 1 h .. 4 no one), the band's fill and the sentence the report's map shows.
+    fn readiness_features(&self, r: &Readiness) -> Vec<Feature> {
+        let core = r.core_slots();
+        let labels = self.readiness_areas(r);
+        let mut out = Vec::new();
+        let mut label = labels.iter();
+        for (c, cell) in r.cells.iter().enumerate() {
+            let Some((slot, worst)) = r.worst(c, &core) else {
+                continue;
+            };
+            let area = label
+                .next()
+                .expect("invariant: one map area per cell with a worst slot");
+            let band = readiness_band(worst);
+            let mut props = Map::new();
+            props.insert("kind".into(), json!("readiness"));
+            props.insert("cell".into(), json!(cell.name()));
+            props.insert("at".into(), json!(self.hm(r.slots[slot].at.0)));
+            props.insert("band".into(), json!(band));
+            props.insert("fill".into(), json!(READINESS_BANDS[band].0));
+            match worst {
+                Ok(a) => props.insert("worst_min".into(), json!((a.after.0 + 59) / 60)),
+                Err(why) => props.insert("why".into(), json!(why.code())),
+            };
+            props.insert("label".into(), json!(area.label));
+            out.push(Feature {
+                geometry: Geometry::Box(cell.bounds),
+                properties: props,
+            });
+        }
+        out
     }
 
     /// The map layer: each cell shaded by its worst half hour in core hours.

@@ -13,6 +13,9 @@ pub enum Geometry {
     Point(LonLat),
     /// At least two positions (RFC 7946 §3.1.4).
     LineString(Vec<LonLat>),
+    /// An axis-aligned box (south-west and north-east corners), written as a Polygon whose
+    /// one ring runs anticlockwise and closes on its first position (RFC 7946 §3.1.6).
+    Box(crate::spatial::BBox),
 }
 
 /// A feature: a shape and its properties.
@@ -33,6 +36,11 @@ impl Feature {
         let value = match &self.geometry {
             Geometry::Point(p) => ::geojson::Value::Point(position(*p)),
             Geometry::LineString(ps) => ::geojson::Value::LineString(ps.iter().map(|p| position(*p)).collect()),
+            Geometry::Box(b) => {
+                let (w, s, e, n) = (b.min.lon, b.min.lat, b.max.lon, b.max.lat);
+                let ring = [(w, s), (e, s), (e, n), (w, n), (w, s)];
+                ::geojson::Value::Polygon(vec![ring.iter().map(|&(x, y)| position(LonLat::new(x, y))).collect()])
+            }
         };
         ::geojson::Feature {
             bbox: None,
@@ -80,6 +88,33 @@ mod tests {
             other => panic!("a point, not {other:?}"),
         }
         assert_eq!(feature.property("visit"), Some(&json!("v1")));
+    }
+
+    #[test]
+    fn a_box_is_a_closed_anticlockwise_polygon() {
+        let b = crate::spatial::BBox {
+            min: LonLat::new(-0.8, 52.6),
+            max: LonLat::new(-0.7, 52.7),
+        };
+        let text = render_feature(&Feature {
+            geometry: Geometry::Box(b),
+            properties: Map::new(),
+        });
+        let feature: ::geojson::Feature = text.parse::<::geojson::GeoJson>().unwrap().try_into().unwrap();
+        match &feature.geometry.as_ref().unwrap().value {
+            ::geojson::Value::Polygon(rings) => {
+                assert_eq!(rings.len(), 1);
+                let ring = &rings[0];
+                assert_eq!(ring.len(), 5);
+                assert_eq!(ring.first(), ring.last());
+                assert_eq!(
+                    ring[1],
+                    vec![-0.7, 52.6],
+                    "east along the south edge first: anticlockwise"
+                );
+            }
+            other => panic!("a polygon, not {other:?}"),
+        }
     }
 
     #[test]

@@ -135,6 +135,36 @@ fn road_style(class: RoadClass) -> (&'static str, f64) {
     }
 }
 
+/// The road network alone, for a page that draws its own overlays: the `<svg>` of every road
+/// of the graph fitted to `size`, and the linear projection it was drawn with.
+#[derive(Clone, Debug)]
+pub struct RoadsLayer {
+    /// An `<svg>` element of `size`, roads only, with the credit.
+    pub svg: String,
+    /// The view: the whole graph plus a margin.
+    pub view: BBox,
+    /// Pixels per degree of longitude and of latitude: a point is drawn at
+    /// `x = (lon - view.min.lon) * px_per_deg_lon`, `y = height - (lat - view.min.lat) * px_per_deg_lat`.
+    pub px_per_deg_lon: f64,
+    pub px_per_deg_lat: f64,
+    pub size: MapSize,
+}
+
+/// Renders the whole road network for an interactive map (see [`RoadsLayer`]).
+pub fn render_roads(graph: &RoadGraph, size: MapSize) -> RoadsLayer {
+    let view = view_of(graph, &[], &[], &[]);
+    let proj = Projection::new(view, size);
+    let (x1, y1) = proj.xy(LonLat::new(view.min.lon + 1.0, view.min.lat + 1.0));
+    let (x0, y0) = proj.xy(view.min);
+    RoadsLayer {
+        svg: render_with_areas(graph, &[], &[], &[], size),
+        view,
+        px_per_deg_lon: x1 - x0,
+        px_per_deg_lat: y0 - y1,
+        size,
+    }
+}
+
 /// Renders the map as an `<svg>` element.
 pub fn render(graph: &RoadGraph, lines: &[MapLine], markers: &[MapMarker], size: MapSize) -> String {
     render_with_areas(graph, &[], lines, markers, size)

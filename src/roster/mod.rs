@@ -5,7 +5,7 @@
 //!   ▲ instances::curtois_qu (benchmark files)                                 │  (independent)
 //!   ▲ rota_model (a care scenario's staff, demand and shift types)          rota_csv
 //!   ▲ working_time (UK rules lowered into the model)                        rota (rota.json,
-//!                                                                             apply_rota)
+//!   ▲ desk (the referral desk per hour by Erlang C, as shift cover)         apply_rota)
 //! ```
 //!
 //! Inputs: a [`RosterModel`] (built from a care scenario or read from a benchmark file) and a
@@ -14,9 +14,10 @@
 //!
 //! Invariant: the MILP, the solver and the checker know nothing of routes, roads or visits;
 //! they see staff, shifts and cover groups only. Only `rota_model` (demand to cover) and `rota`
-//! (the file and `apply_rota`) read the care scenario.
+//! (the file and `apply_rota`) read the care scenario; `desk` reads an area file's `[desk]`.
 
 pub mod check;
+pub mod desk;
 mod fix_and_optimize;
 #[cfg(test)]
 mod fixtures;

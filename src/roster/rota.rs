@@ -28,7 +28,7 @@ use crate::units::Seconds;
 
 use super::check::{CheckReport, Rule};
 use super::model::{Assignment, Roster};
-use super::rota_model::{DemandSource, ScenarioModel};
+use super::rota_model::{DemandSource, Role, ScenarioModel};
 use super::solve::RosterResult;
 
 /// The file format's name and version.
@@ -110,6 +110,9 @@ pub struct CoverLine {
     pub date: NaiveDate,
     pub base: String,
     pub discipline: String,
+    /// `desk` for the referral desk's cover; absent for visits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
     pub shift: String,
     pub required_heads: u32,
     pub assigned_heads: u32,
@@ -325,6 +328,7 @@ fn cover_lines(
             date: sm.date(c.day),
             base: s.bases[group.base.get()].id.as_str().to_string(),
             discipline: group.discipline.code().to_string(),
+            role: (group.role != Role::Visits).then(|| group.role.code().to_string()),
             shift: m.shifts[c.shift.get()].id.clone(),
             required_heads: c.required,
             assigned_heads: heads,

@@ -8,7 +8,9 @@
 //!
 //! - Shift types: one per configured type, running every day; a type limited to some bases
 //!   may only be worked by their staff. Night kinds need the `night_working` competence.
-//! - Cover group: one per base x discipline with staff or demand.
+//! - Cover group: one per base x discipline with staff or demand; [`add_desk`] adds the
+//!   referral desk's group (its base x discipline, [`Role::Desk`]) with heads per day and shift
+//!   type from [`desk::shifts_for_hours`].
 //! - Cover from demand: each visit's care time (twice for a two-person visit) plus the travel
 //!   allowance goes to the base nearest its location by straight-line distance (no road
 //!   matrix is needed, so rostering runs without a map), to its discipline, and, split
@@ -49,6 +51,7 @@ use crate::spatial::haversine_m;
 use crate::tabular::{self, CsvError, Row};
 use crate::units::Seconds;
 
+use super::desk;
 use super::model::{
     CoverRequirement, ModelError, RosterModel, ShiftRequest, ShiftType, StaffMember, Substitution, WeekdaySet,
 };
@@ -70,15 +73,45 @@ pub enum ScenarioModelError {
     CoverCsv { line: usize, message: String },
     #[error("cover CSV {0}")]
     CoverCsvShape(CsvError),
+    #[error("desk: base `{0}` is not in the scenario (the area's [desk] base)")]
+    DeskBase(String),
+    #[error("desk: sized from {sized_from} for {sized_days} days; the rota needs {first} for {days} days and the next morning")]
+    DeskRange {
+        sized_from: NaiveDate,
+        sized_days: u32,
+        first: NaiveDate,
+        days: u32,
+    },
     #[error(transparent)]
     Model(#[from] ModelError),
 }
 
-/// A cover group of the scenario: one base's staff of one discipline.
+/// A cover group of the scenario: one base's staff of one discipline, on visits or at the
+/// referral desk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CoverGroup {
     pub base: BaseIdx,
     pub discipline: Discipline,
+    pub role: Role,
+}
+
+/// What a cover group's shifts are for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    /// Visits (the scenario's demand, or cover given directly).
+    #[default]
+    Visits,
+    /// Answering the referral desk ([`add_desk`]): a shift here counts for no visit.
+    Desk,
+}
+
+impl Role {
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Visits => "visits",
+            Role::Desk => "desk",
+        }
+    }
 }
 
 /// Staff-time wanted on one day x shift type x group, before rounding to heads.
@@ -134,9 +167,14 @@ impl ScenarioModel {
         self.first_date + chrono::Duration::days(day.0.into())
     }
 
-    /// `base/discipline`, the group's name in the model and in files.
+    /// `base/discipline` (`base/discipline/desk` at the desk), the group's name in the model
+    /// and in files.
     pub fn group_name(s: &Scenario, g: CoverGroup) -> String {
-        format!("{}/{}", s.bases[g.base.get()].id.as_str(), g.discipline.code())
+        let name = format!("{}/{}", s.bases[g.base.get()].id.as_str(), g.discipline.code());
+        match g.role {
+            Role::Visits => name,
+            Role::Desk => format!("{name}/desk"),
+        }
     }
 }
 
@@ -198,6 +236,7 @@ pub fn build(
         .map(|m| CoverGroup {
             base: m.base,
             discipline: m.discipline,
+            role: Role::Visits,
         })
         .chain(cover_by_key.keys().map(|k| k.2))
         .collect();
@@ -242,6 +281,7 @@ pub fn build(
             let own = CoverGroup {
                 base: m.base,
                 discipline: m.discipline,
+                role: Role::Visits,
             };
             let mut substitutions = Vec::new();
             for &g in group_keys.iter().filter(|&&g| g != own) {
@@ -361,6 +401,115 @@ pub fn build(
     })
 }
 
+/// What [`add_desk`] added to a model.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeskCover {
+    /// The desk's group index in the model.
+    pub group: CoverGroupIdx,
+    /// Requirements added (one per day and shift type with heads).
+    pub requirements: usize,
+    /// Heads over the horizon, all shift types.
+    pub heads: u32,
+    /// Head-hours of the desk no offered shift type is on duty for all of.
+    pub uncoverable_head_hours: u32,
+    /// Head-hours before the first shift of the first day (the night before the rota).
+    pub before_first_shift_head_hours: u32,
+}
+
+/// Adds the referral desk to a scenario's model as cover of its own group (the desk's base x
+/// discipline, [`Role::Desk`]): the plan's rostered heads per hour become heads per day and
+/// shift type by [`desk::shifts_for_hours`] over the shift types offered at the desk's base,
+/// each with the under-cover weight of its paid hours (a missing head is that many
+/// staff-hours short) and the usual over-cover weight. Staff of the desk's discipline, or who
+/// may stand in for it by the scenario's substitution table, may count towards it at the
+/// table's cost plus cross-base travel, as for visits; a shift at the desk covers no visit.
+///
+/// `plan` must start on the model's first date and run at least one day past its horizon (the
+/// last night's morning). Errors: a desk base not in the scenario, a plan of another range, a
+/// model the new cover makes invalid.
+pub fn add_desk(
+    sm: &mut ScenarioModel,
+    scenario: &Scenario,
+    settings: &RotaSettings,
+    plan: &desk::DeskPlan,
+) -> Result<DeskCover, ScenarioModelError> {
+    let days = sm.model.days;
+    if plan.first_date != sm.first_date || plan.days < days + 1 {
+        return Err(ScenarioModelError::DeskRange {
+            sized_from: plan.first_date,
+            sized_days: plan.days,
+            first: sm.first_date,
+            days,
+        });
+    }
+    let base = scenario
+        .base_idx(&plan.settings.values.base)
+        .ok_or_else(|| ScenarioModelError::DeskBase(plan.settings.values.base.clone()))?;
+    let offered = offered_at(scenario, settings)?;
+    let windows: Vec<desk::ShiftWindow> = settings
+        .shift_types
+        .iter()
+        .zip(&offered)
+        .map(|(t, at)| desk::ShiftWindow {
+            start_minute: t.start_minute,
+            duty_minutes: t.duty_minutes(),
+            paid_minutes: t.duty_minutes() - t.unpaid_break_minutes,
+            offered: at.is_empty() || at.contains(&base),
+        })
+        .collect();
+    let hourly: Vec<u32> = plan.hours.iter().map(|h| h.rostered).collect();
+    let cover = desk::shifts_for_hours(&hourly, days, &windows);
+
+    let group = CoverGroup {
+        base,
+        discipline: plan.settings.discipline,
+        role: Role::Desk,
+    };
+    let idx = CoverGroupIdx::new(sm.groups.len());
+    sm.groups.push(group);
+    sm.model.groups.push(ScenarioModel::group_name(scenario, group));
+    let mut added = DeskCover {
+        group: idx,
+        requirements: 0,
+        heads: 0,
+        uncoverable_head_hours: cover.uncoverable_head_hours,
+        before_first_shift_head_hours: cover.before_first_shift_head_hours,
+    };
+    for (d, row) in cover.heads.iter().enumerate() {
+        for (t, &heads) in row.iter().enumerate().filter(|(_, &k)| k > 0) {
+            let paid = sm.model.shifts[t].paid;
+            sm.model.cover.push(CoverRequirement {
+                day: DayIdx::new(d),
+                shift: ShiftTypeIdx::new(t),
+                group: idx,
+                required: heads,
+                under_weight: per_head(settings.under_cover_weight_per_hour, paid.as_hours_f64()).max(1),
+                over_weight: per_head(settings.over_cover_weight_per_hour, paid.as_hours_f64()),
+            });
+            sm.cover_time.push(Seconds(paid.0 * i64::from(heads)));
+            added.requirements += 1;
+            added.heads += heads;
+        }
+    }
+    for (member, staff) in sm.model.staff.iter_mut().zip(&scenario.staff) {
+        let Some(cost) = scenario.substitutions.cost(staff.discipline, group.discipline) else {
+            continue;
+        };
+        let travel = if staff.base == base {
+            0
+        } else {
+            let km = haversine_m(scenario.base_location(staff.base), scenario.base_location(base)) / 1000.0;
+            (km * f64::from(settings.cross_base_cost_per_km)).round() as u32
+        };
+        member.substitutions.push(Substitution {
+            group: idx,
+            cost: cost.0.saturating_add(travel),
+        });
+    }
+    sm.model.validate()?;
+    Ok(added)
+}
+
 /// Penalty points per head of a shift with `hours` paid, at `per_hour`.
 fn per_head(per_hour: u32, hours: f64) -> u32 {
     (f64::from(per_hour) * hours).round() as u32
@@ -478,6 +627,7 @@ fn scenario_demand(
             let group = CoverGroup {
                 base,
                 discipline: visit.need.discipline,
+                role: Role::Visits,
             };
             *per_day[k].entry((shift, group)).or_default() += Seconds(part);
         }
@@ -573,6 +723,7 @@ pub fn parse_cover_csv(
             group: CoverGroup {
                 base: BaseIdx::new(base),
                 discipline,
+                role: Role::Visits,
             },
             staff_time: Seconds((hours * 3600.0).round() as i64),
         });
@@ -661,6 +812,55 @@ pub(crate) mod tests {
             .forbidden
             .contains(&(ShiftTypeIdx::new(night), ShiftTypeIdx::new(early))));
         assert_eq!(m.work_windows[0].max_work, Seconds::from_hours(96));
+    }
+
+    fn desk_plan(days: u32) -> desk::DeskPlan {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/areas");
+        let area = crate::scenario::area::Area::load_named(&dir, "rutland").unwrap();
+        desk::size(&area, rutland().clock.date(), days).unwrap()
+    }
+
+    #[test]
+    fn the_desk_is_a_group_of_its_own_that_nurses_may_work_and_visits_keep_their_cover() {
+        let s = rutland();
+        let settings = settings();
+        let plain = build(&s, 1, &settings, None).unwrap();
+        let mut sm = plain.clone();
+        let added = add_desk(&mut sm, &s, &settings, &desk_plan(8)).unwrap();
+        assert_eq!(added.group.get(), plain.groups.len());
+        assert_eq!(sm.model.groups[added.group.get()], "middle/registered_nurse/desk");
+        assert_eq!(sm.groups[added.group.get()].role, Role::Desk);
+        // The visits' requirements are untouched; the desk's follow them.
+        assert_eq!(&sm.model.cover[..plain.model.cover.len()], &plain.model.cover[..]);
+        let desk: Vec<_> = sm.model.cover.iter().filter(|c| c.group == added.group).collect();
+        assert_eq!(desk.len(), added.requirements);
+        assert_eq!(desk.iter().map(|c| c.required).sum::<u32>(), added.heads);
+        // Someone is on the desk every day, nights included (a 24/7 desk).
+        let night = ShiftTypeIdx::new(sm.shift_types.iter().position(|t| t.id == "night").unwrap());
+        for d in 0..7 {
+            assert!(desk.iter().any(|c| c.day == DayIdx(d) && c.shift == night), "day {d}");
+        }
+        // Nurses may work it (at no cost from its base), no one else unless the table lets them.
+        for (m, staff) in sm.model.staff.iter().zip(&s.staff) {
+            let on_desk = m.substitutions.iter().find(|x| x.group == added.group);
+            let allowed = s.substitutions.cost(staff.discipline, Discipline::RegisteredNurse);
+            assert_eq!(on_desk.is_some(), allowed.is_some(), "{}", staff.id.as_str());
+            if staff.discipline == Discipline::RegisteredNurse && staff.base == sm.groups[added.group.get()].base {
+                assert_eq!(on_desk.unwrap().cost, 0);
+            }
+        }
+    }
+
+    #[test]
+    fn refuses_a_desk_sized_for_another_range() {
+        let s = rutland();
+        let settings = settings();
+        let mut sm = build(&s, 1, &settings, None).unwrap();
+        // A week is not enough: the last night runs into the eighth morning.
+        assert!(matches!(
+            add_desk(&mut sm, &s, &settings, &desk_plan(7)),
+            Err(ScenarioModelError::DeskRange { .. })
+        ));
     }
 
     #[test]

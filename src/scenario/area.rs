@@ -5,7 +5,12 @@
 //! problem found. The file mirror ([`AreaFile`]) is the only serde type here; the generator
 //! reads the checked values through [`Area`]'s accessors.
 //!
-//! Units: rates are per year per 100,000 people; durations in minutes; hours in hours.
+//! An optional `[desk]` sizes the referral desk (`roster::desk`): contacts per referral, handling
+//! time, service level target, shrinkage, weekday and monthly factors (normalised to mean 1 when
+//! checked), the desk's base and discipline; each problem is named by its `desk.` path.
+//!
+//! Units: rates are per year per 100,000 people; durations in minutes; hours in hours (the
+//! desk's handling and answer times in seconds).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -44,6 +49,43 @@ pub struct AreaFile {
     pub bases: Vec<AreaBase>,
     pub demand: DemandFile,
     pub staffing: StaffingFile,
+    /// The referral desk (single point of access), when the area sizes one.
+    #[serde(default)]
+    pub desk: Option<DeskFile>,
+}
+
+/// `[desk]`: the referral desk's contacts and service target, as written in the file.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeskFile {
+    /// Calls and e-referrals handled per referral, follow-ups included.
+    pub calls_per_referral: f64,
+    /// Average handling time (talk, wrap-up and triage notes), seconds.
+    pub handling_seconds: f64,
+    /// Share of contacts to answer within `answer_within_s`, in (0, 1).
+    pub service_level: f64,
+    pub answer_within_s: f64,
+    /// Share of paid desk time not answering (supervision, training, breaks beyond the shift's
+    /// unpaid break), in [0, 0.9]; leave and sickness are the rota's, not counted here.
+    pub shrinkage: f64,
+    /// Agents answering in every hour at least (a 24/7 desk: 1).
+    pub min_agents: u32,
+    /// Relative contacts by weekday, Monday first; normalised to mean 1.
+    pub weekday_factors: [f64; 7],
+    /// Relative contacts by month, January first; normalised to mean 1.
+    pub monthly_factors: [f64; 12],
+    /// The base the desk works from (an id of `[[bases]]`).
+    pub base: String,
+    /// The discipline that staffs the desk (its staff, or those who may stand in for it).
+    pub discipline: String,
+}
+
+/// The checked `[desk]`: the file's values with the factors normalised to mean 1, and the
+/// discipline decoded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeskSettings {
+    pub values: DeskFile,
+    pub discipline: Discipline,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -122,6 +164,7 @@ pub struct Area {
     pub tier_cdf: Vec<(crate::scenario::tier::Tier, f64)>,
     pub lead_cdf: Vec<(Discipline, f64)>,
     pub nursing_competences: Vec<(Competence, f64)>,
+    desk: Option<DeskSettings>,
 }
 
 impl Area {
@@ -269,12 +312,14 @@ impl Area {
                 p.push(format!("{name}.{k}: unknown discipline"));
             }
         }
+        let desk = file.desk.as_ref().and_then(|d| check_desk(d, &file.bases, &mut p));
         if p.is_empty() {
             Ok(Self {
                 file,
                 tier_cdf,
                 lead_cdf,
                 nursing_competences,
+                desk,
             })
         } else {
             Err(p)
@@ -303,6 +348,11 @@ impl Area {
         &self.file.staffing
     }
 
+    /// The checked `[desk]`, when the file has one.
+    pub fn desk(&self) -> Option<&DeskSettings> {
+        self.desk.as_ref()
+    }
+
     pub fn assessment_minutes(&self, d: Discipline) -> u32 {
         self.file.demand.assessment_minutes[d.code()]
     }
@@ -315,6 +365,69 @@ impl Area {
     pub fn minimum_day_cover(&self, d: Discipline) -> u32 {
         self.file.staffing.minimum_day_cover.get(d.code()).copied().unwrap_or(0)
     }
+}
+
+/// Checks `[desk]`, each problem at its field path; the settings when the section is sound.
+fn check_desk(d: &DeskFile, bases: &[AreaBase], p: &mut Vec<String>) -> Option<DeskSettings> {
+    let before = p.len();
+    let within = |v: f64, lo: f64, hi: f64| v.is_finite() && v > lo && v <= hi;
+    if !within(d.calls_per_referral, 0.0, 50.0) {
+        p.push(format!(
+            "desk.calls_per_referral: {}: give contacts in (0, 50]",
+            d.calls_per_referral
+        ));
+    }
+    if !within(d.handling_seconds, 0.0, 7200.0) {
+        p.push(format!(
+            "desk.handling_seconds: {}: give seconds in (0, 7200]",
+            d.handling_seconds
+        ));
+    }
+    if !(within(d.service_level, 0.0, 1.0) && d.service_level < 1.0) {
+        p.push(format!(
+            "desk.service_level: {}: give a share in (0, 1)",
+            d.service_level
+        ));
+    }
+    if !(d.answer_within_s.is_finite() && (0.0..=3600.0).contains(&d.answer_within_s)) {
+        p.push(format!(
+            "desk.answer_within_s: {}: give seconds in [0, 3600]",
+            d.answer_within_s
+        ));
+    }
+    if !(d.shrinkage.is_finite() && (0.0..=0.9).contains(&d.shrinkage)) {
+        p.push(format!("desk.shrinkage: {}: give a share in [0, 0.9]", d.shrinkage));
+    }
+    if d.min_agents > 100 {
+        p.push(format!("desk.min_agents: {}: give 0 to 100", d.min_agents));
+    }
+    let weekday_factors = normalised("desk.weekday_factors", d.weekday_factors, p);
+    let monthly_factors = normalised("desk.monthly_factors", d.monthly_factors, p);
+    if !bases.iter().any(|b| b.id == d.base) {
+        p.push(format!("desk.base: `{}` is not an id of [[bases]]", d.base));
+    }
+    let discipline = Discipline::from_code(&d.discipline);
+    if discipline.is_none() {
+        p.push(format!("desk.discipline: unknown discipline `{}`", d.discipline));
+    }
+    (p.len() == before).then(|| DeskSettings {
+        values: DeskFile {
+            weekday_factors,
+            monthly_factors,
+            ..d.clone()
+        },
+        discipline: discipline.expect("invariant: checked above"),
+    })
+}
+
+/// Positive finite factors scaled to mean 1, or a problem at `name`.
+fn normalised<const N: usize>(name: &str, factors: [f64; N], p: &mut Vec<String>) -> [f64; N] {
+    if let Some((i, v)) = factors.iter().enumerate().find(|(_, v)| !(v.is_finite() && **v > 0.0)) {
+        p.push(format!("{name}[{i}]: {v}: give a positive factor"));
+        return factors;
+    }
+    let mean = factors.iter().sum::<f64>() / N as f64;
+    factors.map(|v| v / mean)
 }
 
 fn check_mix(name: &str, shares: impl Iterator<Item = f64>, p: &mut Vec<String>) {

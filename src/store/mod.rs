@@ -110,6 +110,8 @@ pub struct ScenarioRecord {
 pub enum JobKind {
     Plan,
     Rota,
+    /// A base-location study (its scenario: the days it replays).
+    Study,
 }
 
 impl JobKind {
@@ -117,6 +119,7 @@ impl JobKind {
         match self {
             JobKind::Plan => "plan",
             JobKind::Rota => "rota",
+            JobKind::Study => "study",
         }
     }
 
@@ -124,6 +127,7 @@ impl JobKind {
         match s {
             "plan" => Some(JobKind::Plan),
             "rota" => Some(JobKind::Rota),
+            "study" => Some(JobKind::Study),
             _ => None,
         }
     }

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
+pub mod browser;
 pub mod chromium;
 pub mod durability;
 pub mod pbf;

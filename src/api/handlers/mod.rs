@@ -5,13 +5,16 @@
 //! ([`sync_call`]) and are refused with 429 and `Retry-After` when none frees within
 //! [`SYNC_WAIT`].
 
+pub mod areas;
 pub mod audit;
 pub mod keys;
 pub mod ops;
+pub mod page;
 pub mod plans;
 pub mod replan;
 pub mod rotas;
 pub mod scenarios;
+pub mod studies;
 
 use actix_web::http::StatusCode;
 use actix_web::web;
