@@ -328,6 +328,8 @@ fn the_command_writes_the_three_files() {
         "3",
         "--configuration",
         "ketton=middle,south,osm-w234238863",
+        "--models",
+        "none",
         "--osm",
         osm.to_str().unwrap(),
         "--out",
@@ -456,4 +458,48 @@ fn staff_move_to_the_nearest_open_base_and_scale_per_base_and_discipline() {
         }
         validate::validate(&f).expect("a scaled scenario validates");
     }
+}
+
+#[test]
+fn the_location_models_choose_configurations_that_keep_the_fixed_sites() {
+    let mut req = request(1, vec![]);
+    req.configurations.clear();
+    req.models = ["p-median", "p-center", "lscp"].map(String::from).to_vec();
+    req.fixed = vec!["middle".into()];
+    let r = run(&req);
+    assert_eq!(r.models.len(), 3);
+    let chosen = |code: &str| {
+        r.models
+            .iter()
+            .find(|m| m.model == code)
+            .and_then(|m| m.configuration.as_ref())
+            .and_then(|c| {
+                let mut want = c.sites.clone();
+                want.sort();
+                r.configurations.iter().position(|k| {
+                    let mut have = k.sites.clone();
+                    have.sort();
+                    have == want
+                })
+            })
+            .unwrap_or_else(|| panic!("{code} chose a configuration that is replayed"))
+    };
+    let (median, center, cover) = (chosen("p-median"), chosen("p-center"), chosen("lscp"));
+    for c in [median, center] {
+        assert_eq!(r.configurations[c].sites.len(), 3, "k bases");
+        assert!(
+            r.configurations[c].sites.contains(&"middle".to_string()),
+            "the fixed site stays"
+        );
+    }
+    assert!(r.configurations[cover].sites.contains(&"middle".to_string()));
+    // The p-median is optimal for the referral-weighted mean drive, the p-center for the worst:
+    // no other configuration of three bases with Oakham does better, the current one included.
+    let (cur_mean, cur_worst) = carerota::bases::output::drive_figures(&r, 0);
+    let (med_mean, _) = carerota::bases::output::drive_figures(&r, median);
+    let (_, cen_worst) = carerota::bases::output::drive_figures(&r, center);
+    assert!(med_mean <= cur_mean + 1e-9, "{med_mean} vs {cur_mean}");
+    assert!(cen_worst <= cur_worst, "{cen_worst} vs {cur_worst}");
+    // Every chosen configuration is replayed.
+    assert_eq!(r.replay.len(), r.configurations.len());
 }

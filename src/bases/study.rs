@@ -22,7 +22,7 @@ use rayon::prelude::*;
 
 use crate::bases::candidates::{candidates, read_sites_csv, Candidates};
 use crate::bases::capacity::{curves, CapacityCurve};
-use crate::bases::choose::{ModelRun, MODELS};
+use crate::bases::choose::{choose, ModelRun, MODELS};
 use crate::bases::demand::{check_reach, demand, drive_times, zone_of, Demand, Settlements};
 use crate::bases::error::StudyError;
 use crate::bases::measures::{merge, Measures};
@@ -305,9 +305,28 @@ pub fn prepare(
         total: req.models.len(),
     });
 
-    // Stage 1 chooses configurations here once the location models are in.
-    let models: Vec<ModelRun> = Vec::new();
-    let models_s = 0.0;
+    let models_started = Instant::now();
+    let fixed: Vec<usize> = req
+        .fixed
+        .iter()
+        .map(|id| cands.index_of(id).expect("invariant: fixed sites were checked"))
+        .collect();
+    let models = choose(
+        &req.models,
+        &drive,
+        dem.referral_weights(),
+        &cands,
+        req.k,
+        &fixed,
+        req.target,
+        req.model_time_limit,
+    );
+    for c in models.iter().filter_map(|m| m.configuration.as_ref()) {
+        if !configurations.iter().any(|k| same_sites(k, c)) {
+            configurations.push(c.clone());
+        }
+    }
+    let models_s = models_started.elapsed().as_secs_f64();
 
     let generated = match &req.demand {
         Some(days) => days.clone(),
