@@ -182,6 +182,23 @@ async fn a_stored_scenario_feeds_a_rota_job_that_returns_the_rota() {
     assert!(shifts > 0, "a rota with no shift");
     assert_eq!(done["rota"]["first_date"], "2026-06-09");
     assert!(done["summary"]["status"].is_string());
+    // With the referral desk: shifts at the desk, sized from the area's call profile.
+    let body = format!(
+        "{{\"scenario_id\": \"{sc_id}\", \"weeks\": 1, \"profile\": \"quick\", \"time_limit_s\": 5, \"desk\": true}}"
+    );
+    let res = test::call_service(&app, post_json("/v1/rotas", manager, body).to_request()).await;
+    assert_eq!(res.status(), 202);
+    let job: serde_json::Value = test::read_body_json(res).await;
+    let done = wait_done!(&app, &format!("/v1/rotas/{}", job["id"].as_str().unwrap()), manager);
+    assert_eq!(done["status"], "completed", "{}", done["error"]);
+    let desk_shifts = done["rota"]["staff"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["shifts"].as_array().cloned().unwrap_or_default())
+        .filter(|sh| sh["covers"].as_str().is_some_and(|c| c.ends_with("/desk")))
+        .count();
+    assert!(desk_shifts > 0, "no shift at the referral desk");
     for w in workers {
         w.abort();
     }

@@ -320,3 +320,26 @@ async fn a_commissioner_runs_a_base_study_from_the_page_and_opens_its_report() {
     assert!(report.contains("<svg"), "the study's report has its map and charts");
     b.client.clone().close().await.ok();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_is_offered_keys_only_and_makes_a_key_that_works() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path(), &[]);
+    let admin = add_key(data.path(), "admin");
+    let b = Browser::start().await;
+    sign_in(&b, &server, &admin).await;
+    assert!(b.displayed("#tab-keys").await);
+    assert!(!b.displayed("#tab-today").await, "an admin may not read plans");
+    assert!(!b.displayed("#pickers").await);
+    b.wait_for("#key-label").await.send_keys("north-desk").await.unwrap();
+    b.set_value("#key-role", "scheduler").await;
+    b.click("#key-create").await;
+    let secret = b.wait_for(".secret").await.text().await.unwrap();
+    let me = get(&server, secret.trim(), "/v1/me");
+    assert_eq!(me["role"], "scheduler");
+    // Signing out forgets the key and the screens.
+    b.click("#sign-out").await;
+    b.wait_for("#sign-in-form").await;
+    assert!(!b.displayed("#desk").await);
+    b.client.clone().close().await.ok();
+}

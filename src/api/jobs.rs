@@ -55,6 +55,9 @@ pub struct StoredRotaRequest {
     pub weeks: u32,
     #[serde(default)]
     pub time_limit_s: Option<f64>,
+    /// Roster the referral desk too (see `RotaRequest::desk`).
+    #[serde(default)]
+    pub desk: bool,
 }
 
 /// A plan request checked against its scenario: ready to solve.
@@ -323,10 +326,34 @@ pub fn rota_check(state: &AppState, scenario_text: &str, req: &StoredRotaRequest
             );
         }
     }
-    rota_model::build(&s, req.weeks, &p.roster.rota, None)
+    let mut sm = rota_model::build(&s, req.weeks, &p.roster.rota, None)
         .map_err(|e| ApiError::invalid("rota_model", e.to_string()).at("$.scenario"))?;
+    if req.desk {
+        add_desk(&mut sm, &s, &p)?;
+    }
     RosterConfig::from_settings(&p.roster)
         .map_err(|e| ApiError::invalid("rota_config", e.to_string()).at("$.profile"))?;
+    Ok(())
+}
+
+/// Adds the referral desk's cover to a rota model: sized by Erlang C from the `[desk]` of the
+/// area the scenario was generated for (`data/areas/NAME.toml`). Errors: 422 at `$.desk`.
+fn add_desk(sm: &mut rota_model::ScenarioModel, s: &Scenario, p: &SolverProfile) -> Result<(), ApiError> {
+    let refuse = |message: String| {
+        ApiError::invalid("desk_unavailable", message)
+            .at("$.desk")
+            .hint("the desk is sized from the [desk] section of data/areas/NAME.toml for a generated scenario's area")
+    };
+    let name = s
+        .provenance
+        .as_ref()
+        .map(|g| g.area.clone())
+        .ok_or_else(|| refuse("the scenario names no area (it was not generated)".into()))?;
+    let area = AreaParameters::load_named(std::path::Path::new(AREA_PARAMETERS_DIR), &name)
+        .map_err(|e| refuse(format!("area {name}: {e}")))?;
+    let plan = crate::roster::desk::size(&area, sm.first_date, sm.model.days + 1)
+        .map_err(|e| refuse(format!("area {name}: {e}")))?;
+    rota_model::add_desk(sm, s, &p.roster.rota, &plan).map_err(|e| refuse(e.to_string()))?;
     Ok(())
 }
 
@@ -340,8 +367,11 @@ pub fn run_rota(
     let invalid = |e: ApiError| job_error("invalid_input", e.detail.message);
     let s = parse_scenario(scenario_text).map_err(invalid)?.scenario;
     let p = profile(state, &req.profile).map_err(invalid)?;
-    let sm = rota_model::build(&s, req.weeks, &p.roster.rota, None)
+    let mut sm = rota_model::build(&s, req.weeks, &p.roster.rota, None)
         .map_err(|e| job_error("invalid_input", e.to_string()))?;
+    if req.desk {
+        add_desk(&mut sm, &s, &p).map_err(invalid)?;
+    }
     let mut config = RosterConfig::from_settings(&p.roster).map_err(|e| job_error("invalid_input", e.to_string()))?;
     if let Some(limit) = req.time_limit_s {
         config = RosterConfig::new(limit, config.mip_rel_gap(), config.threads(), config.seed())

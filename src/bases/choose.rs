@@ -74,6 +74,7 @@ pub fn models(codes: &[String], k: usize, target: Seconds) -> Vec<(&'static str,
 
 /// Runs every model of [`models`] on the drive times (`drive[candidate][point]`, seconds) and
 /// the referral weights, keeping `fixed` (candidate indices) open. See the module docs.
+#[allow(clippy::too_many_arguments)]
 pub fn choose(
     codes: &[String],
     drive: &[Vec<u32>],

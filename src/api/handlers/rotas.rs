@@ -38,6 +38,11 @@ pub struct RotaRequest {
     /// The area an inline scenario's locations are checked on [default: rutland].
     #[serde(default)]
     pub area: Option<String>,
+    /// Also roster the referral desk: its hourly heads (Erlang C, from the `[desk]` section of
+    /// `data/areas/NAME.toml` for the area the scenario was generated for) become cover of a
+    /// desk group [default: false].
+    #[serde(default)]
+    pub desk: bool,
 }
 
 async fn rota_job(state: &AppState, job: &JobRecord) -> Result<RotaJob, ApiError> {
@@ -89,6 +94,7 @@ pub async fn create_rota(
         profile: req.profile.unwrap_or_else(|| "default".into()),
         weeks: req.weeks,
         time_limit_s: req.time_limit_s,
+        desk: req.desk,
     };
     jobs::profile(&state, &stored.profile)?;
     let scenario = request_scenario(&state, &caller, req.scenario_id, req.scenario, Some(area.name.clone())).await?;

@@ -190,11 +190,17 @@ async function signIn(key) {
     const needs = b.dataset.needs;
     b.hidden = !!needs && !may(needs);
   }
-  await loadAreas();
+  const readsPlans = may("GET /v1/plans");
+  $("tab-today").hidden = !readsPlans;
+  $("pickers").hidden = !readsPlans;
+  if (may("GET /v1/areas")) await loadAreas();
   const screen = location.hash.slice(1);
   const tab = document.querySelector(`.tabs button[data-screen="${screen}"]`);
-  show(tab && !tab.hidden ? screen : "today");
-  await refreshPlans();
+  const first = [...document.querySelectorAll(".tabs button")].find((b) => !b.hidden);
+  show(tab && !tab.hidden ? screen : first ? first.dataset.screen : "today");
+  if (readsPlans) {
+    try { await refreshPlans(); } catch (e) { status(e.explain ? e.explain() : e.message, true); }
+  }
 }
 
 function signOut(message) {
@@ -203,6 +209,14 @@ function signOut(message) {
   S.me = null;
   for (const id of Object.keys(S.polls)) clearInterval(S.polls[id]);
   S.polls = {};
+  clearDay();
+  S.map = null;
+  S.mapArea = null;
+  $("map").replaceChildren(el("p", { class: "empty" }, "Sign in and pick a day to see its map."));
+  $("legend").replaceChildren();
+  $("headline").replaceChildren();
+  for (const id of ["options", "referral-summary", "referral-diff", "unavailable-diff", "versions-list", "versions-diff", "pd-job", "pd-recent", "rota-job", "st-job", "st-recent", "key-made"]) $(id).replaceChildren();
+  status("");
   $("desk").hidden = true;
   $("who").hidden = true;
   $("pickers").hidden = true;
@@ -311,6 +325,7 @@ async function openVersion(n) {
     api("GET", `/v1/plans/${id}/scenario.json?version=${n}`),
   ]);
   S.version = n; S.doc = doc; S.geo = geo; S.scenario = scenario;
+  if (doc.date !== todayIso() && !load("referral", {})["ref-now"]) $("ref-now").value = "10:00";
   await showMap(S.plan.area);
   drawOverlay();
   drawTimeline();
@@ -554,7 +569,8 @@ function drawTimeline() {
   const root = svg("svg", { width, height: top + routes.length * rowH + 4, role: "img", "aria-label": `Timeline of ${routes.length} staff members, ${hm(lo)} to ${hm(hi)}` });
   for (let m = lo; m <= hi; m += 60) {
     root.append(svg("line", { x1: x(m), x2: x(m), y1: top - 4, y2: top + routes.length * rowH, stroke: "#e2e2e2" }));
-    if ((m - lo) % 120 === 0) root.append(svg("text", { x: x(m) + 2, y: 12, "font-size": 11, fill: "#555" }, hm(m)));
+    const every = Math.max(1, Math.ceil(80 / (60 * k))) * 60;
+    if ((m - lo) % every === 0) root.append(svg("text", { x: x(m) + 2, y: 12, "font-size": 11, fill: "#555" }, hm(m)));
   }
   routes.forEach((r, i) => {
     const y = top + i * rowH;
@@ -633,7 +649,9 @@ function fillStaff() {
   const sel = $("un-staff");
   if (!S.doc) { sel.replaceChildren(); return; }
   const keep = sel.value || load("unavailable", {}).staff;
-  sel.replaceChildren(...S.doc.routes.map((r) => el("option", { value: r.staff }, `${r.name} (${r.staff}), ${words(r.discipline)}, ${timeText(r.shift_start)}–${timeText(r.shift_end)}`)));
+  const seen = new Set();
+  const routes = S.doc.routes.filter((r) => !seen.has(r.staff) && seen.add(r.staff));
+  sel.replaceChildren(...routes.map((r) => el("option", { value: r.staff }, `${r.name} (${r.staff}), ${words(r.discipline)}, ${timeText(r.shift_start)}–${timeText(r.shift_end)}`)));
   if (S.doc.routes.some((r) => r.staff === keep)) sel.value = keep;
 }
 
@@ -735,7 +753,7 @@ function renderOptions(ans) {
           o.handed_on.length ? ` · ${o.handed_on.length} handed on (${o.handed_on.map((h) => `${h.visit}: ${h.from} → ${h.to}`).join(", ")})` : "",
           o.pushed_out.length ? ` · ${o.pushed_out.length} left unplaced (${o.pushed_out.map((p) => `${p.visit}: ${words(p.reason)}`).join(", ")})` : "",
         ]),
-      el("div", {}, `Tell: ${tell.staff.join(", ")}${tell.persons.length ? `; people: ${tell.persons.join(", ")}` : ""}`),
+      el("div", {}, `Tell: ${tell.staff.map(staffName).join(", ")}${tell.persons.length ? `; people: ${tell.persons.join(", ")}` : ""}`),
       el("button", { type: "button", class: "apply", "data-rank": o.rank, onclick: () => applyReferral(o.rank) }, `Apply option ${o.rank}`));
     const on = () => { card.classList.add("hl"); highlight(o.staff); };
     const off = () => { card.classList.remove("hl"); highlight([]); };
@@ -806,8 +824,8 @@ function renderDiff(ch, title) {
   return el("div", { class: "diff", id: "diff" },
     el("h3", {}, title),
     el("p", {}, counts.length ? counts.join(", ") : "Nothing moved.", ` (${ch.counts.unchanged || 0} unchanged)`),
-    ch.visits.length ? el("table", {}, el("thead", {}, el("tr", {}, ["Visit", "Change", "Staff", "Start", "Tell"].map((h) => el("th", {}, h)))),
-      el("tbody", {}, ch.visits.map((v) => el("tr", {},
+    ch.visits.some((v) => v.change !== "unchanged") ? el("table", {}, el("thead", {}, el("tr", {}, ["Visit", "Change", "Staff", "Start", "Tell"].map((h) => el("th", {}, h)))),
+      el("tbody", {}, ch.visits.filter((v) => v.change !== "unchanged").map((v) => el("tr", {},
         el("td", {}, `${v.visit}${v.part ? ` (part ${v.part + 1})` : ""}`),
         el("td", {}, words(v.change) + (v.reason ? `: ${words(v.reason)}` : "")),
         el("td", {}, v.old_staff && v.new_staff && v.old_staff !== v.new_staff ? `${v.old_staff} → ${v.new_staff}` : (v.new_staff || v.old_staff || "–")),
@@ -831,10 +849,10 @@ function renderVersions() {
       el("td", {}, v.created_at.replace("T", " ").slice(0, 16) + " UTC"),
       el("td", {}, v.created_by),
       el("td", {}, v.reason),
-      el("td", {}, v.disruption ? `${v.disruption.handed_on ?? 0} handed on, ${v.disruption.moved ?? 0} moved, ${v.disruption.persons_told ?? 0} told` : "–"),
+      el("td", {}, v.disruption ? Object.entries(v.disruption).filter(([, n]) => typeof n === "number" && n).map(([k, n]) => `${n} ${words(k)}`).join(", ") || "none" : "–"),
       el("td", {},
-        el("button", { type: "button", class: "secondary", onclick: () => { $("version").value = String(v.version); openVersion(v.version); } }, "Show"),
-        v.parent ? el("button", { type: "button", class: "secondary show-diff", onclick: () => showDiff(v.version) }, "Diff") : null))))));
+        el("button", { type: "button", class: "secondary", "aria-label": `Show version ${v.version}`, onclick: () => { $("version").value = String(v.version); openVersion(v.version); } }, "Show"),
+        v.parent ? el("button", { type: "button", class: "secondary show-diff", "aria-label": `What version ${v.version} changed`, onclick: () => showDiff(v.version) }, "Diff") : null))))));
 }
 
 async function showDiff(n) {
@@ -875,7 +893,7 @@ async function storeScenarioFile(file) {
   await loadScenarios($("pd-scenario"));
   $("pd-scenario").value = sc.id;
   $("pd-date").value = sc.summary.date;
-  status(`Stored ${sc.name}: ${sc.summary.visits} visits, ${sc.summary.staff} staff${sc.warnings.length ? `, ${sc.warnings.length} warning(s)` : ""}.`);
+  status(`Stored ${sc.name}: ${sc.summary.visits} visits, ${sc.summary.staff} staff${(sc.warnings || []).length ? `, ${sc.warnings.length} warning(s)` : ""}.`);
 }
 
 function chart(points) {
@@ -921,8 +939,13 @@ function watchJob(kind, url, box, onDone) {
     const cancel = !done && !job.cancel_requested
       ? el("button", { type: "button", class: "secondary cancel", onclick: async () => { try { await api("DELETE", url.split("?")[0]); status(`Asked ${job.id} to stop; it keeps its best so far.`); } catch (e) { status(e.explain(), true); } } }, "Cancel")
       : null;
-    box.replaceChildren(...progressBlock(job, kind), cancel, done ? onDone(job) : null);
-    if (done) { clearInterval(S.polls[box.id]); delete S.polls[box.id]; }
+    box.replaceChildren(...[...progressBlock(job, kind), cancel, done ? onDone(job) : null].filter((x) => x));
+    if (done) {
+      clearInterval(S.polls[box.id]);
+      delete S.polls[box.id];
+      if (kind === "Plan") loadPlanDay().catch(() => {});
+      if (kind === "Study") loadStudies().catch(() => {});
+    }
   };
   S.polls[box.id] = setInterval(tick, 1000);
   tick();
@@ -935,10 +958,10 @@ function watchPlan(id) {
 }
 
 async function startPlan() {
-  const body = { date: $("pd-date").value, area: $("pd-area").value, profile: $("pd-profile").value };
   const file = $("pd-file").files[0];
   try {
     if (file) { await storeScenarioFile(file); $("pd-file").value = ""; }
+    const body = { date: $("pd-date").value, area: $("pd-area").value, profile: $("pd-profile").value };
     body.scenario_id = $("pd-scenario").value;
     if (!body.scenario_id) { status("Choose a scenario, or store one from a file.", true); return; }
     const job = await api("POST", "/v1/plans", body);
@@ -948,7 +971,7 @@ async function startPlan() {
 }
 
 async function startRota() {
-  const body = { scenario_id: $("rota-scenario").value, weeks: Number($("rota-weeks").value) };
+  const body = { scenario_id: $("rota-scenario").value, weeks: Number($("rota-weeks").value), desk: $("rota-desk").checked };
   if ($("rota-limit").value) body.time_limit_s = Number($("rota-limit").value);
   try {
     const job = await api("POST", "/v1/rotas", body);
