@@ -511,7 +511,7 @@ pub fn study_days(spec: &StudySpec) -> Result<ScenarioFile, ApiError> {
     .map_err(|e| study_refusal(&e))
 }
 
-/// Runs a study on its stored days: `{"summary": {...}, "files": {"study.json", "configurations.csv",
+/// Runs a study on its stored days: `{"files": {"study.json", "configurations.csv",
 /// "report.html"}}`, the files as `carerota bases study` writes them.
 pub fn run_study(
     state: &AppState,
@@ -553,11 +553,9 @@ pub fn run_study(
             .into_iter()
             .map(|(name, text)| (name.to_string(), serde_json::Value::String(text)))
             .collect();
-    let summary: serde_json::Value =
-        serde_json::from_str(&bases::output::study_json(&result)).unwrap_or(serde_json::Value::Null);
     progress
         .lock()
         .expect("invariant: progress lock not poisoned")
         .stage("done");
-    Ok(serde_json::json!({"summary": summary, "files": files}))
+    Ok(serde_json::json!({ "files": files }))
 }
