@@ -573,7 +573,12 @@ fn only_work_started_or_set_off_for_is_frozen() {
 #[test]
 fn the_chosen_option_is_kept_and_a_late_one_leaves_the_referral_unplaced() {
     let p = published();
-    let sess = session(p, "2026-06-09T10:40", &example("referral-rapid.json"));
+    // A reablement referral: several reablement workers are on the day shift, so the scheduler
+    // has a choice (one nurse is on shift at a time, so a nursing referral may have one option).
+    let reablement = events_of(
+        r#"{"events": [{"type": "referral", "visit": {"id": "R00001", "person": "P09001", "location": {"lat": 52.6693, "lon": -0.7262}, "tier": "rapid", "referral": "2026-06-09T10:40", "duration_min": 45, "discipline": "reablement_worker", "competences": [], "staff_count": 1}}]}"#,
+    );
+    let sess = session(p, "2026-06-09T10:40", &reablement);
     let r = sess.changes.referrals[0];
     let answer = sess.options(r, 5).unwrap();
     let second = answer.options.get(1).expect("two options on the default day");

@@ -7,6 +7,7 @@ mod bench_pmedian;
 mod bench_replan;
 mod bench_routing;
 mod check;
+mod export;
 mod flags;
 mod graph;
 mod output;
@@ -67,6 +68,9 @@ enum Command {
     /// Base-location studies: where the bases should be and how many staff, on the same days.
     #[command(subcommand)]
     Bases(bases::BasesCommand),
+    /// Writes a day for another engine (VROOM) on carerota's own matrix, for comparisons.
+    #[command(subcommand)]
+    Export(export::ExportCommand),
     /// Benchmarks: speed against a baseline in the same run, or solution quality against
     /// published results.
     #[command(subcommand)]
@@ -108,6 +112,7 @@ pub fn run() -> ExitCode {
         Command::Serve(args) => serve::serve(&args),
         Command::Keys(cmd) => serve::keys(&cmd),
         Command::Bases(cmd) => bases::run(cmd),
+        Command::Export(cmd) => export::run(cmd),
         Command::Bench(cmd) => bench::run(cmd),
     };
     match result {

@@ -67,12 +67,12 @@ pub struct PlanArgs {
     snap_radius_m: i64,
 }
 
-fn parse_date(text: &str) -> Result<NaiveDate, String> {
+pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, String> {
     scenario::time::parse_date(text).map_err(|e| format!("{e} (expected YYYY-MM-DD)"))
 }
 
 /// The scenario day holding `date`, or an error naming the scenario's range.
-fn day_of_date(s: &Scenario, path: &Path, date: NaiveDate) -> anyhow::Result<i64> {
+pub(crate) fn day_of_date(s: &Scenario, path: &Path, date: NaiveDate) -> anyhow::Result<i64> {
     if let Some(d) = (0..i64::from(s.days)).find(|&d| s.date_of_day(d) == date) {
         return Ok(d);
     }

@@ -1261,7 +1261,7 @@ mod tests {
     #[test]
     fn unavailability_from_before_a_shift_starts_removes_or_delays_it() {
         let s = rutland();
-        let late = s.staff_idx("north-rw-03").unwrap();
+        let late = s.staff_idx("south-rn-04").unwrap();
         let from = at(&s, "2026-06-09T09:15");
         let cut = |until: Option<&str>| {
             let mut cut = s.clone();
@@ -1293,7 +1293,7 @@ mod tests {
         assert_eq!(shifts_of(&s, rw), [span("2026-06-09T07:00", "2026-06-09T15:00")]);
         withdraw_staff(&mut s, rw, from, None, soon);
         assert_eq!(shifts_of(&s, rw), [span("2026-06-09T07:00", "2026-06-09T14:20")]);
-        let off = s.staff_idx("north-rn-01").unwrap();
+        let off = s.staff_idx("south-rn-01").unwrap();
         withdraw_staff(&mut s, off, Seconds::ZERO, None, Seconds::ZERO);
         for (i, (a, b)) in s.staff.iter().zip(&before.staff).enumerate() {
             if i != rw.get() {

@@ -300,7 +300,7 @@ pub fn build(
                 });
             }
             let night_ok = m.competences.contains(Competence::NightWorking);
-            let max_shifts = (0..shifts.len())
+            let max_shifts: Vec<u32> = (0..shifts.len())
                 .map(|t| {
                     let works_here = offered[t].is_empty() || offered[t].contains(&m.base);
                     let night = shift_kinds[t] == Some(ShiftKind::Night);
@@ -337,6 +337,22 @@ pub fn build(
             let average_cap = rules.max_average_week.0 * i64::from(days) / 7;
             let min_work = Seconds((target * (100 - tolerance) / 100).min(reachable).min(average_cap));
             let max_work = Seconds((target * (100 + tolerance) / 100).max(min_work.0));
+            // The band may hold no total the member's shift lengths can make (a part-timer back
+            // from leave for two days: 9-11 h with shifts of 7.5, 10 and 11.5 h): it is widened
+            // to the achievable total nearest the contract, within the 48-hour average.
+            let lengths: Vec<i64> = (0..shifts.len())
+                .filter(|&t| max_shifts[t] > 0)
+                .map(|t| shifts[t].paid.0)
+                .collect();
+            let work_days = available.min(i64::from(days) - rest_days).max(0) as usize;
+            let (min_work, max_work) = widen_to_achievable(
+                min_work,
+                max_work,
+                Seconds(target),
+                &lengths,
+                work_days,
+                Seconds(average_cap),
+            );
             let mut off_requests = Vec::new();
             for d in (0..days).map(DayIdx).filter(|d| !days_off.contains(d)) {
                 for (t, kind) in shift_kinds.iter().enumerate() {
@@ -731,6 +747,58 @@ pub fn parse_cover_csv(
     Ok(out)
 }
 
+/// `[min, max]` if some total of at most `days` shifts with paid `lengths` (seconds) lies in
+/// it, else widened to take in the achievable total nearest `target` that keeps within `cap`
+/// (0 when nothing else is: no shifts, no days). Totals are found by a subset-sum over counts,
+/// in steps of the lengths' greatest common divisor.
+fn widen_to_achievable(
+    min: Seconds,
+    max: Seconds,
+    target: Seconds,
+    lengths: &[i64],
+    days: usize,
+    cap: Seconds,
+) -> (Seconds, Seconds) {
+    let step = lengths.iter().fold(0i64, |g, &l| gcd(g, l));
+    if step <= 0 || days == 0 {
+        return (Seconds(min.0.min(0)), max);
+    }
+    let top = max.0.max(cap.0).max(0);
+    let slots = (top / step) as usize + 1;
+    // reach[k]: the fewest shifts making k·step seconds.
+    let mut reach = vec![usize::MAX; slots];
+    reach[0] = 0;
+    for k in 0..slots {
+        if reach[k] >= days {
+            continue;
+        }
+        for &l in lengths {
+            let next = k + (l / step) as usize;
+            if next < slots && reach[next] > reach[k] + 1 {
+                reach[next] = reach[k] + 1;
+            }
+        }
+    }
+    let achievable = |k: usize| reach[k] <= days;
+    let in_band = (0..slots).any(|k| achievable(k) && (k as i64 * step) >= min.0 && (k as i64 * step) <= max.0);
+    if in_band {
+        return (min, max);
+    }
+    let best = (0..slots)
+        .filter(|&k| achievable(k) && (k as i64 * step) <= cap.0.max(0))
+        .min_by_key(|&k| (k as i64 * step - target.0).abs())
+        .map_or(0, |k| k as i64 * step);
+    (Seconds(min.0.min(best)), Seconds(max.0.max(best)))
+}
+
+fn gcd(a: i64, b: i64) -> i64 {
+    if b == 0 {
+        a.abs()
+    } else {
+        gcd(b, a % b)
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -1043,5 +1111,27 @@ mod rule_tests {
         let sm = build(&s, 1, &settings(), None).unwrap();
         let got = broken(&sm, &["early", "early", "night", "-", "-", "early", "early"]);
         assert!(got.contains(&Rule::MaxShifts), "{got:?}");
+    }
+
+    #[test]
+    fn a_contract_band_no_shift_lengths_can_make_is_widened_to_the_nearest_total() {
+        let h = |x: f64| Seconds((x * 3600.0) as i64);
+        let lengths = [h(7.5).0, h(10.0).0, h(11.5).0];
+        // 9-11 h over two days: 7.5 is too little, 15 too much; 10 h (one shift) is in the band.
+        assert_eq!(
+            widen_to_achievable(h(9.0), h(11.0), h(10.0), &lengths, 2, h(96.0)),
+            (h(9.0), h(11.0))
+        );
+        // Without the 10 h shift, the nearest total to 10 h is 11.5 h.
+        let no_night = [h(7.5).0, h(11.5).0];
+        assert_eq!(
+            widen_to_achievable(h(9.0), h(11.0), h(10.0), &no_night, 2, h(96.0)),
+            (h(9.0), h(11.5))
+        );
+        // A band that holds an achievable total is kept.
+        assert_eq!(
+            widen_to_achievable(h(22.5), h(27.5), h(25.0), &no_night, 5, h(48.0)),
+            (h(22.5), h(27.5))
+        );
     }
 }

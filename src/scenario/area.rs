@@ -142,14 +142,14 @@ pub struct DemandFile {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StaffingFile {
-    /// Share of a shift spent travelling and on records, on top of face-to-face time.
-    pub travel_allowance: f64,
-    /// Hours of a day shift available for visits and travel.
-    pub productive_hours_per_shift: f64,
+    /// Share of on-duty time that day staff spend face to face, hour by hour (the rest is
+    /// travel, records and breaks): staff are sized so that care fills this share.
+    pub care_share: f64,
     pub contracted_hours_per_week: f64,
     /// Night staff county-wide on each night, by discipline code.
     pub night_cover: BTreeMap<String, u32>,
-    /// Day staff each base has on each day at least, by discipline code.
+    /// Day staff on duty at every core hour (07:00-22:00) at each base that holds the
+    /// discipline (a discipline pooled county-wide: at its one base), by discipline code.
     pub minimum_day_cover: BTreeMap<String, u32>,
     /// Share of staff with a week of leave around the period.
     pub leave_share: f64,
@@ -239,7 +239,6 @@ impl Area {
             ("demand.night_visit_share", d.night_visit_share),
             ("demand.reablement_medication_share", d.reablement_medication_share),
             ("demand.exclusion_share", d.exclusion_share),
-            ("staffing.travel_allowance", s.travel_allowance),
             ("staffing.leave_share", s.leave_share),
             ("staffing.non_driver_share", s.non_driver_share),
         ] {
@@ -298,8 +297,8 @@ impl Area {
                 None => p.push(format!("demand.nursing_competence_share.{k}: unknown competence")),
             }
         }
-        if !(1.0..=12.0).contains(&s.productive_hours_per_shift) {
-            p.push("staffing.productive_hours_per_shift: in [1, 12]".into());
+        if !(s.care_share > 0.05 && s.care_share <= 0.9) {
+            p.push("staffing.care_share: in (0.05, 0.9]".into());
         }
         if !(s.contracted_hours_per_week > 0.0 && s.contracted_hours_per_week <= 48.0) {
             p.push("staffing.contracted_hours_per_week: in (0, 48]".into());

@@ -20,12 +20,14 @@
 //!   simultaneously or in sequence;
 //! - a share of nurse-led referrals go on to a short nursing episode (insulin twice daily,
 //!   or one visit a day), some with a night visit;
-//! - staff are sized from the period's demand: face-to-face hours by nearest base and
-//!   discipline plus a travel allowance, divided into productive shift hours (for reablement
-//!   workers, at least the morning peak's staff plus the bed peak's),
-//!   at least the area's minimum day cover per base, plus county-wide night cover; each works five days in
-//!   seven on a rotation (days off staggered so the first two of a group are never off
-//!   together), early and late alternating, a long day when alone.
+//! - staff are sized from the period's demand by shift pattern ([`staffing`]): face-to-face
+//!   minutes in each core hour of an average day, by nearest base and discipline (a
+//!   discipline the county needs less than a full shift per base of is pooled at its busiest
+//!   base), covered at the area's care share with the fewest paid minutes from full-time
+//!   early, late, long and split days and part-time morning, midday and twilight shifts, at
+//!   least the area's minimum cover through core hours; plus county-wide night cover. Each
+//!   works their pattern five days in seven (days off staggered so the first two on a
+//!   pattern are never off together); part-timers are contracted for five of their shifts.
 
 use chrono::{Datelike, Duration, NaiveDate, Timelike};
 use rand::Rng;
@@ -39,6 +41,7 @@ use crate::scenario::file::{
 };
 use crate::scenario::model::ShiftKind;
 use crate::scenario::skills::{Competence, Competences, Discipline};
+use crate::scenario::staffing;
 use crate::scenario::tier::{Tier, TimeWindow};
 use crate::scenario::time::{weekday_code, Clock, WEEK};
 use crate::spatial::{haversine_m, LonLat};
@@ -56,6 +59,8 @@ pub enum GenerateError {
     Scale(f64),
     #[error("no homes to sample from: the map has no residential buildings near a road")]
     NoHomes,
+    #[error("staff could not be sized: {0}")]
+    Staffing(String),
 }
 
 /// What to generate.
@@ -141,7 +146,7 @@ pub fn generate(area: &Area, homes: &HomeSampler, cfg: &GenerateConfig) -> Resul
         episodes: 0,
     };
     g.demand(homes, cfg.scale);
-    let staff = g.staff(cfg.scale);
+    let staff = g.staff(cfg.scale)?;
     let files = g.assemble(&staff);
     Ok(ScenarioFile {
         format: FORMAT.into(),
@@ -211,10 +216,6 @@ const SLOTS: [(u32, u32); 4] = [(450, 570), (1140, 1260), (720, 810), (990, 1080
 const MORNING_BANDS: u32 = 3;
 /// Bed bands: 19:00 and 20:00 starts, each two hours.
 const BED_BANDS: u32 = 2;
-/// Working minutes the morning peak (07:30-11:30) and the bed peak (19:00-22:00) span: the
-/// reablement staff needed at a peak is its care plus travel over this span.
-const MORNING_PEAK_MIN: f64 = 240.0;
-const BED_PEAK_MIN: f64 = 180.0;
 
 /// The booked window of personal-care slot `s` (0 morning, 1 bed) for `episode`: its band.
 fn banded(slot: usize, (start, end): (u32, u32), episode: usize) -> (u32, u32) {
@@ -477,67 +478,98 @@ impl Generator<'_> {
         }
     }
 
-    /// Staff sized from the drafted demand.
-    fn staff(&mut self, scale: f64) -> Vec<GenStaff> {
+    /// Staff sized from the drafted demand, by shift pattern ([`staffing::size`]): each
+    /// discipline at each base (or, for a discipline the county needs less than one full shift
+    /// per base of, pooled at its busiest base), then county-wide night cover.
+    fn staff(&mut self, scale: f64) -> Result<Vec<GenStaff>, GenerateError> {
         let area = self.area;
         let st = area.staffing();
         let nb = area.bases().len();
-        // Face-to-face minutes a day by base and discipline, day visits only.
-        let mut minutes = vec![[0.0f64; 6]; nb];
+        let night_base = night_base(area);
+        // The care of an average day, by base and discipline, with the window it is booked in.
+        let mut care: Vec<[Vec<staffing::Care>; 6]> = (0..nb).map(|_| Default::default()).collect();
         for v in self.visits.iter().filter(|v| !v.night) {
             let crew = if v.pair.is_some() { 2.0 } else { 1.0 };
-            minutes[v.base][v.discipline.index()] += f64::from(v.duration_min) * crew / self.days as f64;
-        }
-        // Reablement calls bunch at the personal-care peaks: enough staff for the morning peak
-        // on early shifts and for the bed peak on late ones, when that is more than the day's
-        // hours alone would give.
-        let mut peaks = vec![[0.0f64; 2]; nb];
-        for v in self
-            .visits
-            .iter()
-            .filter(|v| !v.night && v.discipline == Discipline::ReablementWorker)
-        {
-            let Some(w) = v.window else { continue };
-            let hour = self.clock.local(w.start).time().hour();
-            let crew = if v.pair.is_some() { 2.0 } else { 1.0 };
             let minutes = f64::from(v.duration_min) * crew / self.days as f64;
-            if (7..12).contains(&hour) {
-                peaks[v.base][0] += minutes;
-            } else if hour >= 19 {
-                peaks[v.base][1] += minutes;
-            }
+            let minute_of_day = |t: Seconds| {
+                let l = self.clock.local(t).time();
+                l.hour() * 60 + l.minute()
+            };
+            let (from, to) = match (v.window, v.referral) {
+                (Some(w), _) => {
+                    let from = minute_of_day(w.start);
+                    (from, from + ((w.end - w.start).0 / 60) as u32 + v.duration_min)
+                }
+                (None, Some(r)) => {
+                    let from = minute_of_day(r);
+                    let limit = v.tier.response_limit().map_or(0, |l| (l.0 / 60) as u32);
+                    (from, from + limit.max(v.duration_min))
+                }
+                (None, None) => (staffing::CORE_HOURS.0 * 60, staffing::CORE_HOURS.1 * 60),
+            };
+            // A window of a day or more (fast and normal referrals) fits any core hour of an
+            // average day, whatever hour it opens.
+            let (from, to) = if to - from >= 1440 {
+                (staffing::CORE_HOURS.0 * 60, staffing::CORE_HOURS.1 * 60)
+            } else {
+                (from, to)
+            };
+            care[v.base][v.discipline.index()].push(staffing::Care { from, to, minutes });
         }
-        let shift_minutes = st.productive_hours_per_shift * 60.0;
+        let full_shift = f64::from(staffing::PATTERNS[0].minutes());
         let mut out = Vec::new();
-        for (b, base_minutes) in minutes.iter().enumerate() {
-            for dis in Discipline::ALL {
-                let mut need = (base_minutes[dis.index()] * (1.0 + st.travel_allowance) / shift_minutes).ceil() as u32;
-                if dis == Discipline::ReablementWorker {
-                    let at_peak = |m: f64, span: f64| (m * (1.0 + st.travel_allowance) / span).ceil() as u32;
-                    let early = at_peak(peaks[b][0], MORNING_PEAK_MIN);
-                    let late = at_peak(peaks[b][1], BED_PEAK_MIN);
-                    need = need.max(early + late);
-                }
-                let shifts = need.max(area.minimum_day_cover(dis));
-                let headcount = (f64::from(shifts) * 7.0 / 5.0).ceil() as u32;
-                for j in 0..headcount {
-                    out.push(self.member(b, dis, j, false));
+        for dis in Discipline::ALL {
+            let total = |b: usize| care[b][dis.index()].iter().map(|c| c.minutes).sum::<f64>();
+            let county: f64 = (0..nb).map(total).sum();
+            // Where the county needs less than a full shift per base, one team serves it from
+            // its busiest base (ties: the 24/7 base), as small services pool therapists.
+            let pooled = county / st.care_share < full_shift * nb as f64;
+            let groups: Vec<(usize, Vec<staffing::Care>)> = if pooled {
+                let busiest = (0..nb)
+                    .max_by(|&a, &b| {
+                        total(a)
+                            .total_cmp(&total(b))
+                            .then((b == night_base).cmp(&(a == night_base)))
+                    })
+                    .expect("invariant: a checked area has bases");
+                vec![(
+                    busiest,
+                    care.iter().flat_map(|b| b[dis.index()].iter().copied()).collect(),
+                )]
+            } else {
+                (0..nb).map(|b| (b, care[b][dis.index()].clone())).collect()
+            };
+            for (b, minutes) in groups {
+                let counts = staffing::size(&minutes, st.care_share, area.minimum_day_cover(dis))
+                    .map_err(|e| GenerateError::Staffing(e.to_string()))?;
+                let mut j = 0;
+                for (pattern, &per_day) in counts.iter().enumerate() {
+                    // Five days in seven: enough members that `per_day` work on an average day.
+                    let headcount = (f64::from(per_day) * 7.0 / 5.0).ceil() as u32;
+                    for k in 0..headcount {
+                        let mut m = self.member(b, dis, j, Some((pattern, k)));
+                        m.per_day = per_day;
+                        out.push(m);
+                        j += 1;
+                    }
                 }
             }
         }
-        let night_base = night_base(area);
         for dis in Discipline::ALL {
             let per_night = (f64::from(area.night_cover(dis)) * scale).ceil() as u32;
             let headcount = (f64::from(per_night) * 7.0 / 5.0).ceil() as u32;
             for j in 0..headcount {
-                out.push(self.member(night_base, dis, j, true));
+                out.push(self.member(night_base, dis, j, None));
             }
         }
         self.roster(&mut out);
-        out
+        Ok(out)
     }
 
-    fn member(&mut self, base: usize, dis: Discipline, j: u32, night: bool) -> GenStaff {
+    /// Member `j` of a base and discipline: day staff work `pattern` = (index in
+    /// [`staffing::PATTERNS`], index among that pattern's members); `None` is night staff.
+    fn member(&mut self, base: usize, dis: Discipline, j: u32, pattern: Option<(usize, u32)>) -> GenStaff {
+        let night = pattern.is_none();
         let area = self.area;
         let st = area.staffing();
         let base_id = &area.bases()[base].id;
@@ -599,8 +631,10 @@ impl Generator<'_> {
             FIRST_NAMES[self.rng.random_range(0..FIRST_NAMES.len())],
             SURNAME_INITIALS[self.rng.random_range(0..SURNAME_INITIALS.len())]
         );
-        // Days off staggered through the week: member j is off on weekdays 2j and 2j+1 (mod 7).
-        let off = [(2 * j as usize) % 7, (2 * j as usize + 1) % 7];
+        // Days off staggered through the week: the k-th member of a pattern (or of the night
+        // team) is off on weekdays 2k and 2k+1 (mod 7), so its first two are never off together.
+        let k = pattern.map_or(j, |(_, k)| k) as usize;
+        let off = [(2 * k) % 7, (2 * k + 1) % 7];
         let working: Vec<chrono::Weekday> = WEEK
             .iter()
             .enumerate()
@@ -612,17 +646,24 @@ impl Generator<'_> {
             (first, first + Duration::days(6))
         });
         let drives = self.rng.random::<f64>() >= st.non_driver_share;
-        let (prefer, avoid) = match (night, self.rng.random_range(0..4)) {
-            (true, _) => (vec![ShiftKind::Night], vec![]),
-            (false, 0) => (vec![ShiftKind::Early], vec![ShiftKind::Night]),
-            (false, 1) => (vec![ShiftKind::Late], vec![]),
-            (false, 2) => (vec![], vec![ShiftKind::Night]),
-            _ => (vec![], vec![]),
+        let kind = pattern.and_then(|(p, _)| staffing::PATTERNS[p].kind);
+        let (prefer, avoid) = match (night, kind, self.rng.random_range(0..2)) {
+            (true, _, _) => (vec![ShiftKind::Night], vec![]),
+            (false, Some(k), 0) => (vec![k], vec![ShiftKind::Night]),
+            (false, Some(k), _) => (vec![k], vec![]),
+            (false, None, 0) => (vec![], vec![ShiftKind::Night]),
+            (false, None, _) => (vec![], vec![]),
+        };
+        // Part-time staff are contracted for five of their shifts a week.
+        let contracted = match pattern.map(|(p, _)| staffing::PATTERNS[p]) {
+            Some(p) if p.part_time => f64::from(p.minutes()) * 5.0 / 60.0,
+            _ => st.contracted_hours_per_week,
         };
         GenStaff {
             base,
             discipline: dis,
-            night,
+            pattern: pattern.map(|(p, _)| p),
+            per_day: 0,
             working: working.clone(),
             leave,
             file: StaffFile {
@@ -631,7 +672,7 @@ impl Generator<'_> {
                 discipline: dis.code().into(),
                 competences: c.iter().map(|c| c.code().to_string()).collect(),
                 base: base_id.clone(),
-                contracted_hours_per_week: st.contracted_hours_per_week,
+                contracted_hours_per_week: contracted,
                 working_days: working.iter().map(|d| weekday_code(*d).to_string()).collect(),
                 leave: leave
                     .map(|(a, b)| LeaveFile {
@@ -651,37 +692,51 @@ impl Generator<'_> {
     }
 
     /// Shifts for each day of the period: night staff on nights (from the night before the
-    /// first day, which runs into its morning); day staff of a base and discipline on duty that
-    /// day alternate early and late in member order, or work a long day when alone.
+    /// first day, which runs into its morning); on each day, the pattern's daily count of its
+    /// available day staff (taken in turn, so the days are shared) work its parts.
     fn roster(&self, staff: &mut [GenStaff]) {
         for day in -1..self.days {
             let date = self.date(day);
-            let on: Vec<usize> = (0..staff.len())
-                .filter(|&i| staff[i].available(date) && (day >= 0 || staff[i].night))
-                .collect();
-            for &i in &on {
+            let mut taken: std::collections::HashMap<(usize, Discipline, usize), u32> = Default::default();
+            let n = staff.len();
+            // Day staff in turn: the group's members from an offset that moves with the day.
+            let mut order: Vec<usize> = (0..n).collect();
+            order.sort_by_key(|&i| {
                 let s = &staff[i];
-                let kind = if s.night {
-                    ShiftKind::Night
-                } else {
-                    let group: Vec<usize> = on
-                        .iter()
-                        .copied()
-                        .filter(|&k| !staff[k].night && staff[k].base == s.base && staff[k].discipline == s.discipline)
-                        .collect();
-                    match (group.len(), group.iter().position(|&k| k == i)) {
-                        (1, _) => ShiftKind::LongDay,
-                        (_, Some(p)) if p % 2 == 1 => ShiftKind::Late,
-                        _ => ShiftKind::Early,
+                (
+                    s.base,
+                    s.discipline.index(),
+                    s.pattern,
+                    (i as i64 + 3 * day).rem_euclid(n as i64),
+                )
+            });
+            for i in order {
+                let s = &mut staff[i];
+                if !s.available(date) {
+                    continue;
+                }
+                let parts: Vec<(u32, u32)> = match s.pattern {
+                    Some(_) if day < 0 => continue,
+                    Some(p) => {
+                        let count = taken.entry((s.base, s.discipline, p)).or_default();
+                        if *count >= s.per_day {
+                            continue;
+                        }
+                        *count += 1;
+                        staffing::PATTERNS[p].parts.to_vec()
+                    }
+                    None => {
+                        let (start, end) = ShiftKind::Night.local_hours();
+                        vec![(start, end + 1440)]
                     }
                 };
-                let (start, end) = kind.local_hours();
-                let end = if end <= start { end + 1440 } else { end };
-                let w = self.slot(day, (start, end));
-                staff[i].file.shifts.get_or_insert_with(Vec::new).push(WindowFile {
-                    start: self.clock.format(w.start),
-                    end: self.clock.format(w.end),
-                });
+                for (start, end) in parts {
+                    let w = self.slot(day, (start, end));
+                    s.file.shifts.get_or_insert_with(Vec::new).push(WindowFile {
+                        start: self.clock.format(w.start),
+                        end: self.clock.format(w.end),
+                    });
+                }
             }
         }
     }
@@ -695,10 +750,17 @@ impl Generator<'_> {
         let mut out = Vec::with_capacity(order.len());
         for (n, &i) in order.iter().enumerate() {
             let v = &self.visits[i];
-            let group: Vec<&GenStaff> = staff
-                .iter()
-                .filter(|s| !s.night && s.base == v.base && s.discipline == v.discipline)
-                .collect();
+            // The day team of the visit's discipline at its base, or the county's pooled team.
+            let day_team = |here: bool| -> Vec<&GenStaff> {
+                staff
+                    .iter()
+                    .filter(|s| s.pattern.is_some() && s.discipline == v.discipline && (!here || s.base == v.base))
+                    .collect()
+            };
+            let group = match day_team(true) {
+                g if g.is_empty() => day_team(false),
+                g => g,
+            };
             let preferred = match (v.episode, v.night) {
                 (Some((e, _)), false) if !group.is_empty() => {
                     let k = if v.discipline == Discipline::ReablementWorker {
@@ -753,7 +815,10 @@ impl Generator<'_> {
 struct GenStaff {
     base: usize,
     discipline: Discipline,
-    night: bool,
+    /// The day pattern (index in [`staffing::PATTERNS`]); `None`: night staff.
+    pattern: Option<usize>,
+    /// How many of this member's base, discipline and pattern work on a day.
+    per_day: u32,
     working: Vec<chrono::Weekday>,
     leave: Option<(NaiveDate, NaiveDate)>,
     file: StaffFile,

@@ -29,6 +29,7 @@ pub mod generate;
 pub mod model;
 pub mod network;
 pub mod skills;
+pub mod staffing;
 pub mod summary;
 pub mod tier;
 pub mod time;

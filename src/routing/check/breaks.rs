@@ -9,7 +9,15 @@ use crate::routing::solution::PlanRoute;
 
 /// Checks the stated break against the rule; returns the pause it makes inside the route
 /// (the rule's length when taken between the first departure and the return, else 0).
-pub(super) fn check_stated(veh: &Vehicle, route: &PlanRoute, rule: Option<BreakRule>, bad: &mut Vec<Violation>) -> i64 {
+/// `resumed`: the route resumes mid-shift (its start is where frozen work ended), so a break
+/// before its first stop is inside the working time too.
+pub(super) fn check_stated(
+    veh: &Vehicle,
+    route: &PlanRoute,
+    rule: Option<BreakRule>,
+    resumed: bool,
+    bad: &mut Vec<Violation>,
+) -> i64 {
     let n = route.stops.len();
     let mut pause_inside = 0;
     match (route.brk, rule) {
@@ -34,7 +42,7 @@ pub(super) fn check_stated(veh: &Vehicle, route: &PlanRoute, rule: Option<BreakR
                     what: format!("after stop {} of {n}", b.after),
                 });
             }
-            if (1..=n).contains(&b.after) {
+            if (1..=n).contains(&b.after) || (b.after == 0 && resumed) {
                 pause_inside = rule.length;
             }
         }

@@ -241,7 +241,8 @@ pub fn check_plan(p: &Problem, plan: &Plan) -> Result<CheckedCost, Vec<Violation
         fixed += veh.fixed_cost;
         let rules = p.rules.work.get(route.vehicle.get()).copied().flatten();
         let brk_rule = rules.and_then(|w| w.brk);
-        let pause_inside = breaks::check_stated(veh, route, brk_rule, &mut bad);
+        let resumed = rules.is_some_and(|w| w.on_duty_from.is_some());
+        let pause_inside = breaks::check_stated(veh, route, brk_rule, resumed, &mut bad);
         let walk = timing::walk(p, ri, route, brk_rule, &mut served, &mut c, &mut bad);
         breaks::check_at_base(veh, route, rules, walk.back, &mut bad);
         working_time::check(

@@ -2,7 +2,8 @@
 //!
 //! Working time runs from the first departure to the last return, less a break taken in
 //! between (at a stop's location; a break at the base before leaving or after returning is
-//! outside it). The first departure is just in time for the first stop's start (staff wait at
+//! outside it, except on a route resuming mid-shift, whose start is where its frozen work
+//! ended). The first departure is just in time for the first stop's start (staff wait at
 //! the base, not at the door), so it is never before the shift start. Overtime is the time
 //! back at the end location after the contracted shift end; how much is allowed is the
 //! vehicle's latest return ([`Vehicle::shift_end`](crate::routing::problem::Vehicle)), checked
@@ -43,7 +44,13 @@ pub fn assess(
     let veh = p.vehicle(v);
     let just_in_time = start[first.get()] - p.matrix.time(veh.start, p.task(first).location);
     let depart = rules.on_duty_from.map_or(just_in_time, |t| t.min(just_in_time));
-    let inside = brk.filter(|b| matches!(b.at(route.len()), BreakAt::AfterStop(_)));
+    // A route resuming mid-shift (`on_duty_from`) has already left the base: a break before
+    // its next stop is taken after work, inside the working time.
+    let inside = brk.filter(|b| match b.at(route.len()) {
+        BreakAt::AfterStop(_) => true,
+        BreakAt::StartBase => rules.on_duty_from.is_some(),
+        BreakAt::EndBase => false,
+    });
     let pause = match (inside, rules.brk) {
         (Some(_), Some(rule)) => rule.length,
         _ => 0,

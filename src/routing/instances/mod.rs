@@ -3,6 +3,7 @@
 //!
 //! - [`solomon`]: Solomon (1987) VRPTW text files; Euclidean distances in double precision.
 //!   Its solution checker is [`solomon::check`].
+//! - [`vroom`] writes (it does not read) a problem as a VROOM input, for comparisons.
 //! - [`hhcrsp`]: Mankowska, Gehring & Schaber (2014) home health care instances in the JSON
 //!   format of the iolab-uniud/hhcrsp repository. Its solution checker is [`hhcrsp::check`].
 //!
@@ -13,6 +14,7 @@
 
 pub mod hhcrsp;
 pub mod solomon;
+pub mod vroom;
 
 use std::path::PathBuf;
 
