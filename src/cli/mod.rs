@@ -9,6 +9,7 @@ mod bench_routing;
 mod check;
 mod flags;
 mod graph;
+mod graph_trips;
 mod output;
 mod plan;
 mod plan_file;
