@@ -98,7 +98,7 @@ fn snaps_onto_the_segment_not_just_the_nearest_node() {
 }
 
 #[test]
-fn oakham_to_uppingham_is_about_ten_km_and_ten_to_twenty_minutes() {
+fn oakham_to_uppingham_is_about_ten_km_and_nine_to_twenty_minutes() {
     let net = rutland();
     let oakham = net.snap(LonLat::new(-0.7372, 52.6715), Meters(500)).unwrap();
     let uppingham = net.snap(LonLat::new(-0.7237, 52.5952), Meters(500)).unwrap();
@@ -106,7 +106,8 @@ fn oakham_to_uppingham_is_about_ten_km_and_ten_to_twenty_minutes() {
     let km = r.distance().0 as f64 / 1000.0;
     let min = r.duration().0 as f64 / 60.0;
     assert!((8.5..13.0).contains(&km), "distance {km} km");
-    assert!((10.0..20.0).contains(&min), "duration {min} min");
+    // Valhalla's auto costing, at the limits, takes 8.7 min; free-flow speeds a little more.
+    assert!((9.0..20.0).contains(&min), "duration {min} min");
     assert!(r.geometry.len() > 10, "geometry follows the roads");
 }
 

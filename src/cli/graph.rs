@@ -101,6 +101,20 @@ pub enum GraphCommand {
         #[command(flatten)]
         snap: SnapArgs,
     },
+    /// Fastest route for each pair in a CSV file (`id,from_lat,from_lon,to_lat,to_lon`): JSON
+    /// with each trip's snapped ends, duration_s, distance_m and path.
+    Trips {
+        #[command(flatten)]
+        source: NetworkSource,
+        /// CSV file of `id,from_lat,from_lon,to_lat,to_lon` rows, with that header.
+        #[arg(long)]
+        pairs: PathBuf,
+        /// Write the JSON here instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        snap: SnapArgs,
+    },
 }
 
 #[derive(Args, Debug, Clone, Copy)]
@@ -162,6 +176,12 @@ pub fn run(cmd: GraphCommand) -> anyhow::Result<()> {
             algorithm,
             snap,
         ),
+        GraphCommand::Trips {
+            source,
+            pairs,
+            out,
+            snap,
+        } => crate::cli::graph_trips::run(&source, &pairs, out.as_deref(), snap),
     }
 }
 

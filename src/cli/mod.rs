@@ -10,6 +10,7 @@ mod check;
 mod export;
 mod flags;
 mod graph;
+mod graph_trips;
 mod output;
 mod plan;
 mod plan_file;

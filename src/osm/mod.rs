@@ -14,6 +14,7 @@
 //! and reported by [`OsmExtract::coord`] as `None`); every road has at least two node refs.
 
 pub mod profile;
+pub mod speed;
 
 use std::path::{Path, PathBuf};
 
@@ -85,8 +86,17 @@ pub struct RoadWay {
     pub nodes: Vec<OsmNodeId>,
     pub class: RoadClass,
     pub oneway: Oneway,
-    /// Typical travel speed along the way (a ferry's: its length over its tagged crossing time).
-    pub speed_kmh: f64,
+    /// Typical travel speed of each segment (`nodes[i]` to `nodes[i + 1]`), km/h: built-up or
+    /// rural is decided per segment by its midpoint. A ferry's: its length over its tagged
+    /// crossing time.
+    pub segment_speeds_kmh: Vec<f64>,
+}
+
+impl RoadWay {
+    /// Typical travel speed from `nodes[segment]` to `nodes[segment + 1]`, km/h.
+    pub fn segment_speed_kmh(&self, segment: usize) -> f64 {
+        self.segment_speeds_kmh[segment]
+    }
 }
 
 /// A building, by the centroid of its outline's nodes.
@@ -342,20 +352,13 @@ impl RawParts {
                         .sum();
                     (length_m > 0.0).then(|| length_m / s * 3.6)
                 });
-                let speed_kmh = p.speed_factor
-                    * crossing_kmh.or(p.tagged_speed_kmh).unwrap_or_else(|| {
-                        let mid = refs[refs.len() / 2];
-                        let surroundings = nodes
-                            .get(mid.0)
-                            .map_or(Surroundings::Rural, |at| settlements.surroundings(at));
-                        p.class.default_speed_kmh(surroundings)
-                    });
+                let segment_speeds_kmh = segment_speeds_kmh(&refs, &p, crossing_kmh, &nodes, &settlements);
                 RoadWay {
                     id,
                     nodes: refs,
                     class: p.class,
                     oneway: p.oneway,
-                    speed_kmh,
+                    segment_speeds_kmh,
                 }
             })
             .collect();
@@ -394,6 +397,35 @@ impl RawParts {
             nodes,
         }
     }
+}
+
+/// The speed of each segment of a way (see [`RoadWay::segment_speeds_kmh`]): a ferry's crossing
+/// speed, else the speed model's for the segment's surroundings, by its midpoint.
+fn segment_speeds_kmh(
+    refs: &[OsmNodeId],
+    p: &profile::WayProfile,
+    crossing_kmh: Option<f64>,
+    nodes: &NodeTable,
+    settlements: &Settlements,
+) -> Vec<f64> {
+    let segments = refs.len() - 1;
+    if let Some(kmh) = crossing_kmh {
+        return vec![kmh * p.speed_factor; segments];
+    }
+    if !p.speed.depends_on_surroundings() {
+        return vec![p.speed_factor * p.speed.kmh(Surroundings::Rural); segments];
+    }
+    refs.windows(2)
+        .map(|w| {
+            let surroundings = match (nodes.get(w[0].0), nodes.get(w[1].0)) {
+                (Some(a), Some(b)) => {
+                    settlements.surroundings(LonLat::new((a.lon + b.lon) / 2.0, (a.lat + b.lat) / 2.0))
+                }
+                _ => Surroundings::Rural,
+            };
+            p.speed_factor * p.speed.kmh(surroundings)
+        })
+        .collect()
 }
 
 fn read_blob(decoded: BlobDecode<'_>) -> BlobPart {

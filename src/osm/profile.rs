@@ -2,10 +2,10 @@
 //! how fast.
 //!
 //! Inputs are a way's tags; the output is a [`WayProfile`] or `None` for a way a car cannot use.
-//! Speeds are realistic travel speeds, not limits: a tagged `maxspeed` is scaled by
-//! [`MAXSPEED_FACTOR`] (junctions, bends and traffic keep average speeds below the limit, the same
-//! reduction OSRM's car profile uses), and untagged ways get a default for their class that
-//! differs between built-up (urban) and rural surroundings.
+//! Speeds are realistic travel speeds, not limits: the speed model ([`super::speed`], with its
+//! sources) turns a tagged `maxspeed` into a free-flow speed and tempers it by road class, lanes,
+//! width and surface; untagged ways get a default for their class that differs between built-up
+//! (urban) and rural surroundings.
 //!
 //! Ways whose direction changes (OSRM's car profile is the model for both):
 //! - `oneway=alternating` (a narrow bridge or roadworks where signals let each direction through
@@ -28,9 +28,6 @@
 //! `GB:nsl_single`, `GB:nsl_dual`, `GB:motorway`) mean 60, 70 and 70 mph. A bare number is km/h,
 //! as OSM's convention says.
 
-/// A tagged limit is scaled by this to give a typical travel speed.
-pub const MAXSPEED_FACTOR: f64 = 0.8;
-
 /// Crossing speed of a car ferry without a `duration` tag, km/h (OSRM's car profile's figure).
 pub const FERRY_SPEED_KMH: f64 = 5.0;
 
@@ -39,6 +36,8 @@ pub const FERRY_SPEED_KMH: f64 = 5.0;
 pub const ALTERNATING_SPEED_FACTOR: f64 = 0.4;
 
 const MPH_TO_KMH: f64 = 1.609_344;
+
+use super::speed::{Carriageway, WaySpeed};
 
 /// Road classes a car may use, from `highway=*`, fastest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -141,7 +140,10 @@ impl RoadClass {
     ///
     /// Rural figures follow the national limit (60 mph on single carriageways) less bends and
     /// junctions; urban figures follow the 30 mph limit of built-up areas less junctions and
-    /// traffic. Motorways and trunk roads are fast either way.
+    /// traffic. Motorways and trunk roads are fast either way. Rural tertiary and unclassified
+    /// roads take Valhalla's auto defaults for them (50 and 40 km/h), calibrated on the
+    /// comparison with it (`scripts/compare-valhalla.py`): faster figures sent trips down lanes
+    /// where both engines' A roads are quicker (see [`super::speed`]).
     pub fn default_speed_kmh(self, surroundings: Surroundings) -> f64 {
         let (rural, urban) = match self {
             RoadClass::Motorway => (105.0, 90.0),
@@ -152,9 +154,9 @@ impl RoadClass {
             RoadClass::PrimaryLink => (45.0, 30.0),
             RoadClass::Secondary => (70.0, 35.0),
             RoadClass::SecondaryLink => (40.0, 30.0),
-            RoadClass::Tertiary => (60.0, 32.0),
+            RoadClass::Tertiary => (50.0, 32.0),
             RoadClass::TertiaryLink => (35.0, 25.0),
-            RoadClass::Unclassified => (45.0, 30.0),
+            RoadClass::Unclassified => (40.0, 30.0),
             RoadClass::Residential => (30.0, 25.0),
             RoadClass::LivingStreet => (10.0, 10.0),
             RoadClass::Service => (15.0, 15.0),
@@ -187,9 +189,8 @@ pub enum Oneway {
 pub struct WayProfile {
     pub class: RoadClass,
     pub oneway: Oneway,
-    /// From a tagged limit, already scaled by [`MAXSPEED_FACTOR`]; `None` to use the class
-    /// default for the way's surroundings.
-    pub tagged_speed_kmh: Option<f64>,
+    /// The speed model's inputs: the speed follows from these and the surroundings.
+    pub speed: WaySpeed,
     /// Multiplies the speed (tagged or default): 1, or [`ALTERNATING_SPEED_FACTOR`].
     pub speed_factor: f64,
     /// A ferry's tagged crossing time, seconds.
@@ -213,6 +214,10 @@ pub struct WayTags<'a> {
     pub dual_carriageway: Option<&'a str>,
     pub route: Option<&'a str>,
     pub duration: Option<&'a str>,
+    pub lanes: Option<&'a str>,
+    pub width: Option<&'a str>,
+    pub surface: Option<&'a str>,
+    pub passing_places: Option<&'a str>,
 }
 
 impl<'a> WayTags<'a> {
@@ -235,6 +240,10 @@ impl<'a> WayTags<'a> {
                 "dual_carriageway" => t.dual_carriageway = Some(v),
                 "route" => t.route = Some(v),
                 "duration" => t.duration = Some(v),
+                "lanes" => t.lanes = Some(v),
+                "width" => t.width = Some(v),
+                "surface" => t.surface = Some(v),
+                "passing_places" => t.passing_places = Some(v),
                 _ => {}
             }
         }
@@ -266,10 +275,16 @@ pub fn car_profile(tags: &WayTags<'_>) -> Option<WayProfile> {
         .maxspeed
         .and_then(|v| parse_maxspeed_kmh(v, dual))
         .or_else(|| tags.maxspeed_type.and_then(|v| parse_maxspeed_kmh(v, dual)));
+    let carriageway = Carriageway::from_tags(tags.lanes, tags.width, tags.passing_places, tags.surface, oneway);
     Some(WayProfile {
         class,
         oneway,
-        tagged_speed_kmh: limit.map(|kmh| kmh * MAXSPEED_FACTOR),
+        speed: WaySpeed {
+            class,
+            limit_kmh: limit,
+            dual,
+            carriageway,
+        },
         speed_factor,
         crossing_s: None,
     })
@@ -284,7 +299,12 @@ fn car_ferry(tags: &WayTags<'_>) -> Option<WayProfile> {
     Some(WayProfile {
         class: RoadClass::Ferry,
         oneway: oneway_of(tags, RoadClass::Ferry)?,
-        tagged_speed_kmh: None,
+        speed: WaySpeed {
+            class: RoadClass::Ferry,
+            limit_kmh: None,
+            dual: false,
+            carriageway: Carriageway::default(),
+        },
         speed_factor: 1.0,
         crossing_s: tags.duration.and_then(parse_duration_s),
     })
@@ -427,11 +447,19 @@ mod tests {
     }
 
     #[test]
-    fn scales_tagged_limits_to_travel_speeds() {
+    fn hands_tagged_limits_and_carriageway_tags_to_the_speed_model() {
         let p = car_profile(&tags(&[("highway", "primary"), ("maxspeed", "50 mph")])).unwrap();
-        assert!((p.tagged_speed_kmh.unwrap() - 50.0 * MPH_TO_KMH * MAXSPEED_FACTOR).abs() < 1e-9);
+        assert!((p.speed.limit_kmh.unwrap() - 50.0 * MPH_TO_KMH).abs() < 1e-9);
+        assert!(p.speed.kmh(Surroundings::Rural) < 50.0 * MPH_TO_KMH);
         let untagged = car_profile(&tags(&[("highway", "primary")])).unwrap();
-        assert_eq!(untagged.tagged_speed_kmh, None);
+        assert_eq!(untagged.speed.limit_kmh, None);
+        let lane = car_profile(&tags(&[
+            ("highway", "unclassified"),
+            ("maxspeed", "national"),
+            ("lanes", "1"),
+        ]))
+        .unwrap();
+        assert!(lane.speed.carriageway.single_track);
     }
 
     #[test]

@@ -95,7 +95,7 @@ impl RoadGraph {
         // (from osm id, to osm id, cost, class)
         let mut edges: Vec<(i64, i64, PathCost, u8)> = Vec::new();
         for way in &extract.roads {
-            for pair in way.nodes.windows(2) {
+            for (segment, pair) in way.nodes.windows(2).enumerate() {
                 let (a, b) = (pair[0], pair[1]);
                 if a == b {
                     continue;
@@ -106,7 +106,7 @@ impl RoadGraph {
                 };
                 let length_m = haversine_m(pa, pb);
                 let cost = PathCost::new(
-                    Millis::for_length_at_speed(length_m, way.speed_kmh),
+                    Millis::for_length_at_speed(length_m, way.segment_speed_kmh(segment)),
                     Decimeters::from_meters_f64(length_m),
                 );
                 let class = way.class as u8;
