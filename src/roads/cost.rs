@@ -56,17 +56,11 @@ impl PathCost {
         self != PathCost::INFINITE
     }
 
-    /// Sum of two costs; `INFINITE` absorbs.
+    /// Sum of two costs; `INFINITE` absorbs, and so does a sum that would overflow (64
+    /// entries onto access-only roads: no usable path).
     #[inline]
     pub fn plus(self, other: PathCost) -> PathCost {
-        if !self.is_finite() || !other.is_finite() {
-            return PathCost::INFINITE;
-        }
-        // A sum that would overflow (64 entries onto access-only roads) is no usable path.
-        self.0
-            .checked_add(other.0)
-            .filter(|&c| c != u64::MAX)
-            .map_or(PathCost::INFINITE, PathCost)
+        PathCost(self.0.saturating_add(other.0))
     }
 
     /// The cost of the part `fraction` in [0, 1] of an edge of this cost, time and length each

@@ -340,16 +340,19 @@ pub(crate) fn expand(arcs: &BaseArcs<'_>, facts: &NodeFacts, sequences: &[Sequen
         ns
     };
 
+    let degree: Vec<u32> = (0..n as u32).map(|v| neighbours(v).len() as u32).collect();
     let mut split = vec![false; n];
     for v in 0..n {
         let blocked = facts.kind[v] == Some(NodeKind::Block);
-        let acc: Vec<bool> = arcs
-            .out(v as u32)
-            .map(|e| arcs.access_only[e as usize])
-            .chain(in_arcs[v].iter().map(|&e| arcs.access_only[e as usize]))
-            .collect();
-        let border = acc.iter().any(|&a| a) && acc.iter().any(|&a| !a);
-        split[v] = blocked || border;
+        let (mut access_only, mut public) = (false, false);
+        for e in arcs.out(v as u32).chain(in_arcs[v].iter().copied()) {
+            if arcs.access_only[e as usize] {
+                access_only = true;
+            } else {
+                public = true;
+            }
+        }
+        split[v] = blocked || (access_only && public);
     }
     let mut walked = vec![false; n];
     for s in sequences {
@@ -363,10 +366,10 @@ pub(crate) fn expand(arcs: &BaseArcs<'_>, facts: &NodeFacts, sequences: &[Sequen
             let (mut prev, mut at) = (x, first);
             for _ in 0..CHAIN_LIMIT {
                 split[at as usize] = true;
-                let ns = neighbours(at);
-                if ns.len() != 2 {
+                if degree[at as usize] != 2 {
                     break;
                 }
+                let ns = neighbours(at);
                 let next = if ns[0] == prev { ns[1] } else { ns[0] };
                 (prev, at) = (at, next);
             }
@@ -417,7 +420,7 @@ pub(crate) fn expand(arcs: &BaseArcs<'_>, facts: &NodeFacts, sequences: &[Sequen
     let mut edges = Vec::new();
     for (r, &(v, s, arc_in)) in nodes.iter().enumerate() {
         let blocked = facts.kind[v as usize] == Some(NodeKind::Block);
-        let dead_end = arc_in.is_none() && neighbours(v).len() == 1;
+        let dead_end = arc_in.is_none() && degree[v as usize] == 1;
         for b in arcs.out(v) {
             let w = arcs.head[b as usize];
             let is_u_turn = arc_in.map_or(dead_end, |a| tail[a as usize] == w);
@@ -460,13 +463,31 @@ pub(crate) fn end_costs(first_out: &[u32], head: &[u32], class: &[u8], kind: &[O
         )
     };
     let minor = |c: u8| RoadClass::from_u8(c).is_some_and(|c| c >= RoadClass::Tertiary && c != RoadClass::Ferry);
-    // Per node: the arcs touching it, to tell junctions and their classes.
-    let mut touching: Vec<Vec<(u32, u8)>> = vec![Vec::new(); n];
+    // Per node: its distinct neighbours (up to three, enough to tell a junction) and how many of
+    // its arcs are of a major class, in either direction.
+    let mut near: Vec<[u32; 3]> = vec![[u32::MAX; 3]; n];
+    let mut majors = vec![0u32; n];
+    let mut note = |v: usize, w: u32| {
+        let slots = &mut near[v];
+        if !slots.contains(&w) {
+            if let Some(free) = slots.iter_mut().find(|s| **s == u32::MAX) {
+                *free = w;
+            }
+        }
+    };
     for v in 0..n {
         for e in first_out[v]..first_out[v + 1] {
             let w = head[e as usize];
-            touching[v].push((w, class[e as usize]));
-            touching[w as usize].push((v as u32, class[e as usize]));
+            note(v, w);
+            note(w as usize, v as u32);
+        }
+    }
+    for v in 0..n {
+        for e in first_out[v]..first_out[v + 1] {
+            if major(class[e as usize]) {
+                majors[v] += 1;
+                majors[head[e as usize] as usize] += 1;
+            }
         }
     }
     let mut out = vec![PathCost::ZERO; head.len()];
@@ -479,12 +500,9 @@ pub(crate) fn end_costs(first_out: &[u32], head: &[u32], class: &[u8], kind: &[O
                 Some(NodeKind::Gate) => c = c.plus(delay(crate::osm::profile::GATE_DELAY_S)),
                 _ => {}
             }
-            let mut others: Vec<u32> = touching[w].iter().map(|t| t.0).filter(|&u| u != v as u32).collect();
-            others.sort_unstable();
-            others.dedup();
-            let junction = others.len() >= 2;
-            let meets_major = touching[w].iter().any(|&(u, k)| u != v as u32 && major(k));
-            if junction && minor(class[e as usize]) && meets_major {
+            let junction = near[w].iter().all(|&s| s != u32::MAX);
+            // The arc itself is minor, so every major arc at `w` is another road's.
+            if junction && minor(class[e as usize]) && majors[w] > 0 {
                 c = c.plus(delay(GIVE_WAY_S));
             }
             out[e as usize] = c;
