@@ -94,7 +94,10 @@ const NE: LonLat = LonLat {
     lat: 52.602,
 };
 
-fn junction(restriction: Option<(&'static str, i64, &[(&'static str, &'static str)])>) -> Map {
+/// A restriction on the junction: its rule, its `to` way, extra tags.
+type JunctionRule<'a> = (&'static str, i64, &'a [(&'static str, &'static str)]);
+
+fn junction(restriction: Option<JunctionRule<'_>>) -> Map {
     let mut map = Map::default();
     map.node(10, X.lat, X.lon)
         .node(11, W.lat, W.lon)
