@@ -104,9 +104,10 @@ fn junction(restriction: Option<JunctionRule<'_>>) -> Map {
         .node(12, E.lat, E.lon)
         .node(13, N.lat, N.lon)
         .node(15, NE.lat, NE.lon)
+        // The from way drawn towards the junction, the to ways away from it and back.
         .way(101, &[11, 10], RESIDENTIAL)
         .way(102, &[10, 12], RESIDENTIAL)
-        .way(103, &[10, 13], RESIDENTIAL)
+        .way(103, &[13, 10], RESIDENTIAL)
         .way(105, &[12, 15, 13], RESIDENTIAL);
     if let Some((rule, to, extra)) = restriction {
         map.restriction(
@@ -196,6 +197,28 @@ fn a_restriction_on_a_footpath_or_away_from_its_via_node_is_counted_as_skipped()
         (c.read, c.applied, c.way_not_drivable, c.via_not_shared, c.malformed),
         (3, 0, 1, 1, 1)
     );
+}
+
+#[test]
+fn a_no_u_turn_inside_an_unsplit_way_still_lets_cars_drive_on_along_it() {
+    let mut map = junction(None);
+    map.restriction(
+        905,
+        "no_u_turn",
+        &[('w', 105, "from"), ('n', 15, "via"), ('w', 105, "to")],
+        &[],
+    );
+    let (_d, net) = build(&map);
+    assert_eq!(
+        net.info().stats.restrictions.applied,
+        1,
+        "{:?}",
+        net.info().stats.restrictions
+    );
+    let src = between(E, NE, 0.2);
+    let dst = between(NE, N, 0.5);
+    let r = route(&net, src, dst);
+    assert_drives(&r, &[src, NE, dst], &r);
 }
 
 // A street W - A - B - BN with a loop A - AN - TOP - BN above it; coming from W, cars may not

@@ -134,14 +134,19 @@ pub(crate) fn resolve(
     out
 }
 
-/// The arcs of `way` that end at `x` (`into`) or start at it.
-fn arcs_at(way: &[Option<u32>], x: u32, into: bool, arcs: &BaseArcs<'_>) -> Vec<u32> {
+/// The arcs along `way` that end at `x` (`into`) or start at it, each with its other end,
+/// whichever way the way is drawn (a one-way way gives only its own direction).
+fn arcs_at(way: &[Option<u32>], x: u32, into: bool, arcs: &BaseArcs<'_>) -> Vec<(u32, u32)> {
     way.windows(2)
         .filter_map(|w| Some((w[0]?, w[1]?)))
-        .filter_map(|(p, q)| match into {
-            true if q == x => arcs.find(p, x),
-            false if p == x => arcs.find(x, q),
-            _ => None,
+        .filter_map(|(p, q)| {
+            let other = match (p == x, q == x) {
+                (true, false) => q,
+                (false, true) => p,
+                _ => return None,
+            };
+            let arc = if into { arcs.find(other, x) } else { arcs.find(x, other) };
+            Some((arc?, other))
         })
         .collect()
 }
@@ -199,21 +204,25 @@ fn resolve_one(
             (start, path, at)
         }
     };
-    let to_arcs: Vec<u32> = to.iter().flat_map(|w| arcs_at(w, end, false, arcs)).collect();
-    let from_arcs: Vec<u32> = from.iter().flat_map(|w| arcs_at(w, start, true, arcs)).collect();
-    if to_arcs.is_empty() || from_arcs.is_empty() {
-        return None;
-    }
-    Some(
-        from_arcs
-            .into_iter()
-            .map(|f| Sequence {
-                arcs: std::iter::once(f).chain(path.iter().copied()).collect(),
-                rule: r.rule,
-                to: to_arcs.clone(),
-            })
-            .collect(),
-    )
+    let to_arcs: Vec<(u32, u32)> = to.iter().flat_map(|w| arcs_at(w, end, false, arcs)).collect();
+    let from_arcs: Vec<(u32, u32)> = from.iter().flat_map(|w| arcs_at(w, start, true, arcs)).collect();
+    // A way that is both `from` and `to` through a via node inside it (a `no_u_turn` on an
+    // unsplit way) means turning back along it, never driving on along it.
+    let same_way = matches!(r.via, Via::Node(_)) && r.from == r.to;
+    let seqs: Vec<Sequence> = from_arcs
+        .into_iter()
+        .map(|(f, came_from)| Sequence {
+            arcs: std::iter::once(f).chain(path.iter().copied()).collect(),
+            rule: r.rule,
+            to: to_arcs
+                .iter()
+                .filter(|&&(_, goes_to)| !same_way || goes_to == came_from)
+                .map(|&(t, _)| t)
+                .collect(),
+        })
+        .filter(|q| !q.to.is_empty())
+        .collect();
+    (!seqs.is_empty()).then_some(seqs)
 }
 
 /// The routing graph before its largest strongly connected component is taken.
