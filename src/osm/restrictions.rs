@@ -54,7 +54,7 @@ pub struct Restriction {
 pub struct RestrictionCounts {
     /// Relations with `type=restriction` (or `restriction:<vehicle>`).
     pub read: usize,
-    /// Restrictions built into the graph: each (from, to) pair of a relation counts once.
+    /// Relations built into the graph.
     pub applied: usize,
     /// For other vehicles only (`restriction:hgv`, `type=restriction:bus`, ...).
     pub other_vehicles: usize,
@@ -66,7 +66,8 @@ pub struct RestrictionCounts {
     pub malformed: usize,
     /// A member way is not drivable by car (or not in the extract).
     pub way_not_drivable: usize,
-    /// The via node is not on both ways' ends, or the via ways do not join from and to.
+    /// The via node is not on both ways, the via ways do not join from and to, or no car can
+    /// drive the turn at all (a one-way way pointing the other way).
     pub via_not_shared: usize,
 }
 
