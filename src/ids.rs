@@ -70,6 +70,11 @@ dense_index!(
     /// A directed edge of the road graph.
     EdgeIdx
 );
+dense_index!(
+    /// A node of the turn-aware routing graph: a road graph node, or one of its copies at a
+    /// junction whose turns depend on the way in (`roads::turns`).
+    TurnNodeIdx
+);
 
 /// An OpenStreetMap node id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

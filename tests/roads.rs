@@ -442,6 +442,8 @@ fn a_village_behind_a_reversible_way_is_reported_as_not_connected_not_as_a_coord
     let bridge = [("highway", "unclassified"), ("oneway", "reversible")];
     let net = roads::build(&village_over_a_bridge(dir.path(), &bridge)).unwrap();
     assert_eq!(net.info().stats.dropped_nodes, 2, "the village street is left out");
+    let left_out: Vec<&str> = net.settlements_left_out().iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(left_out, ["Bridgend"], "the report names the village left out");
     match net.snap(VILLAGE_HOME, Meters(400)) {
         Err(e @ SnapError::NotConnected { .. }) => {
             let SnapError::NotConnected {
@@ -482,6 +484,7 @@ fn an_island_over_a_car_ferry_is_reached_in_the_crossing_time_and_a_foot_ferry_j
     let ferry = [("route", "ferry"), ("motor_vehicle", "yes"), ("duration", "00:20")];
     let net = roads::build(&village_over_a_bridge(dir.path(), &ferry)).unwrap();
     assert_eq!(net.info().stats.dropped_nodes, 0, "the island is joined by the ferry");
+    assert!(net.settlements_left_out().is_empty());
     let home = net.snap(VILLAGE_HOME, Meters(400)).unwrap();
     assert!(home.distance_m < 25.0, "snapped to the island's street, not the ferry");
     let mainland = net.snap(LonLat::new(-0.705, 52.600), Meters(400)).unwrap();

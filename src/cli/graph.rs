@@ -203,6 +203,15 @@ fn build(osm: &Path, out: Option<&Path>) -> anyhow::Result<()> {
         "dropped_nodes": stats.dropped_nodes,
         "dropped_edges": stats.dropped_edges,
         "missing_node_segments": stats.missing_node_segments,
+        "settlements_left_out": net.settlements_left_out().iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+        "turn_nodes": stats.turn_nodes,
+        "turn_edges": stats.turn_edges,
+        "split_junctions": stats.split_junctions,
+        "restrictions": restriction_summary(&stats.restrictions),
+        "blocking_barriers": stats.blocking_barriers,
+        "gates": stats.gates,
+        "traffic_signals": stats.signals,
+        "access_only_arcs": stats.access_only_arcs,
         "shortcuts": net.hierarchy().shortcut_count(),
         "seconds": (seconds * 1000.0).round() / 1000.0,
         "cache": out.map(|p| p.display().to_string()),
@@ -210,6 +219,22 @@ fn build(osm: &Path, out: Option<&Path>) -> anyhow::Result<()> {
     });
     println!("{}", serde_json::to_string_pretty(&summary)?);
     Ok(())
+}
+
+/// The turn restrictions read, applied and skipped by reason, as JSON.
+fn restriction_summary(r: &carerota::osm::restrictions::RestrictionCounts) -> serde_json::Value {
+    json!({
+        "read": r.read,
+        "applied": r.applied,
+        "skipped": {
+            "other_vehicles": r.other_vehicles,
+            "except_cars": r.exempt,
+            "conditional": r.conditional,
+            "malformed": r.malformed,
+            "way_not_drivable": r.way_not_drivable,
+            "via_not_shared": r.via_not_shared,
+        },
+    })
 }
 
 fn snap_all(net: &RoadNetwork, ids: &[String], pts: &[LonLat], snap: SnapArgs) -> anyhow::Result<Vec<Snap>> {

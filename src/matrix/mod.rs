@@ -140,9 +140,9 @@ pub fn compute_between(net: &RoadNetwork, sources: &[Snap], targets: &[Snap], al
 fn buckets(net: &RoadNetwork, sources: &[Snap], targets: &[Snap]) -> Vec<Vec<PathCost>> {
     let g = net.graph();
     let ch = net.hierarchy();
-    let n = g.node_count();
-    let seeds = |s: [Option<(crate::ids::NodeIdx, PathCost)>; 2]| -> Vec<(u32, PathCost)> {
-        s.into_iter().flatten().map(|(v, c)| (ch.rank_of(v), c)).collect()
+    let n = g.turn_node_count();
+    let seeds = |s: Vec<(crate::ids::TurnNodeIdx, PathCost)>| -> Vec<(u32, PathCost)> {
+        s.into_iter().map(|(v, c)| (ch.rank_of(v), c)).collect()
     };
 
     // Backward phase: each target's search space, then buckets grouped by rank.

@@ -1,5 +1,6 @@
 //! OpenStreetMap import: a `.osm.pbf` file → [`OsmExtract`] (drivable ways with the car profile
-//! applied, buildings, place nodes, named health and community sites).
+//! applied, turn restrictions, barrier and signal nodes, buildings, place nodes, named health
+//! and community sites).
 //!
 //! The file is decoded in parallel over its blobs (rayon); partial results are merged and sorted
 //! by OSM id, so the output never depends on the thread count. Coordinates are kept as PBF's own
@@ -8,12 +9,14 @@
 //! A file that cannot be read whole (truncated, corrupt, not PBF) is an [`OsmError`] naming
 //! it, never a panic: its blob framing is walked first, to the last byte.
 //!
-//! Invariants of the output: `roads`, `buildings`, `places` and `sites` are sorted by id (sites:
+//! Invariants of the output: `roads`, `restrictions`, `node_kinds`, `buildings`, `places` and
+//! `sites` are sorted by id (sites:
 //! nodes before ways, then by id); every road
 //! node id that appears in the file has a coordinate (refs to nodes outside an extract are kept
 //! and reported by [`OsmExtract::coord`] as `None`); every road has at least two node refs.
 
 pub mod profile;
+pub mod restrictions;
 pub mod speed;
 
 use std::path::{Path, PathBuf};
@@ -24,7 +27,8 @@ use rstar::{primitives::GeomWithData, RTree};
 
 use crate::ids::{OsmNodeId, OsmWayId};
 use crate::spatial::{haversine_m, BBox, LocalFrame, LonLat};
-use profile::{car_profile, Oneway, RoadClass, Surroundings, WayTags};
+use profile::{car_profile, node_barrier, NodeKind, NodeTags, Oneway, RoadClass, Surroundings, WayTags};
+use restrictions::{Member, Restriction, RestrictionCounts};
 
 /// Everything carerota reads from an OSM extract.
 #[derive(Debug)]
@@ -33,6 +37,14 @@ pub struct OsmExtract {
     pub header_bbox: Option<BBox>,
     /// Drivable ways, car profile applied, speeds resolved.
     pub roads: Vec<RoadWay>,
+    /// Turn restrictions that apply to cars, by relation id.
+    pub restrictions: Vec<Restriction>,
+    /// Restriction relations read and left out while reading (the graph builder adds the
+    /// rest: [`RestrictionCounts`]).
+    pub restriction_counts: RestrictionCounts,
+    /// Traffic signals and barriers, by node id ([`profile::node_barrier`]); nodes off drivable
+    /// ways included.
+    pub node_kinds: Vec<(OsmNodeId, NodeKind)>,
     /// Ways tagged `building=*`, by centroid.
     pub buildings: Vec<Building>,
     /// Nodes tagged `place=*`.
@@ -90,6 +102,8 @@ pub struct RoadWay {
     /// rural is decided per segment by its midpoint. A ferry's: its length over its tagged
     /// crossing time.
     pub segment_speeds_kmh: Vec<f64>,
+    /// Usable only to start or end a trip ([`profile::WayProfile::access_only`]).
+    pub access_only: bool,
 }
 
 impl RoadWay {
@@ -205,7 +219,7 @@ pub fn extract(path: &Path) -> Result<OsmExtract, OsmError> {
                 header_seen = true;
                 header_bbox = header_bbox.or(bbox);
             }
-            BlobPart::Data(data) => raw.append(data),
+            BlobPart::Data(data) => raw.append(*data),
             BlobPart::Other => {}
         }
     }
@@ -302,7 +316,7 @@ fn blob_datasize(mut bytes: &[u8]) -> Option<u64> {
 
 enum BlobPart {
     Header(Option<BBox>),
-    Data(RawParts),
+    Data(Box<RawParts>),
     Other,
 }
 
@@ -315,6 +329,9 @@ struct RawParts {
     sites: Vec<Site>,
     /// Building ways that are sites: (way, refs, kind, name), placed once nodes are known.
     site_ways: Vec<(OsmWayId, Vec<i64>, String, String)>,
+    restrictions: Vec<Restriction>,
+    restriction_counts: RestrictionCounts,
+    node_kinds: Vec<(OsmNodeId, NodeKind)>,
 }
 
 impl RawParts {
@@ -325,6 +342,14 @@ impl RawParts {
         self.places.append(&mut other.places);
         self.sites.append(&mut other.sites);
         self.site_ways.append(&mut other.site_ways);
+        self.restrictions.append(&mut other.restrictions);
+        self.node_kinds.append(&mut other.node_kinds);
+        let (c, o) = (&mut self.restriction_counts, other.restriction_counts);
+        c.read += o.read;
+        c.other_vehicles += o.other_vehicles;
+        c.exempt += o.exempt;
+        c.conditional += o.conditional;
+        c.malformed += o.malformed;
     }
 
     fn finish(mut self, header_bbox: Option<BBox>) -> OsmExtract {
@@ -359,6 +384,7 @@ impl RawParts {
                     class: p.class,
                     oneway: p.oneway,
                     segment_speeds_kmh,
+                    access_only: p.access_only,
                 }
             })
             .collect();
@@ -388,9 +414,15 @@ impl RawParts {
         }));
         sites.sort_by_key(|s| s.element);
 
+        self.restrictions.sort_by_key(|r| r.id);
+        self.node_kinds.sort_unstable_by_key(|n| n.0);
+        self.node_kinds.dedup_by_key(|n| n.0);
         OsmExtract {
             header_bbox,
             roads,
+            restrictions: self.restrictions,
+            restriction_counts: self.restriction_counts,
+            node_kinds: self.node_kinds,
             buildings,
             places: self.places,
             sites,
@@ -441,19 +473,56 @@ fn read_blob(decoded: BlobDecode<'_>) -> BlobPart {
                     part.nodes.push((n.id(), n.decimicro_lon(), n.decimicro_lat()));
                     read_place(n.id(), n.lon(), n.lat(), n.tags(), &mut part.places);
                     read_site(n.id(), n.lon(), n.lat(), n.tags(), &mut part.sites);
+                    read_node_kind(n.id(), n.tags(), &mut part.node_kinds);
                 }
                 Element::Node(n) => {
                     part.nodes.push((n.id(), n.decimicro_lon(), n.decimicro_lat()));
                     read_place(n.id(), n.lon(), n.lat(), n.tags(), &mut part.places);
                     read_site(n.id(), n.lon(), n.lat(), n.tags(), &mut part.sites);
+                    read_node_kind(n.id(), n.tags(), &mut part.node_kinds);
                 }
                 Element::Way(w) => read_way(&w, &mut part),
-                Element::Relation(_) => {}
+                Element::Relation(r) => read_relation(&r, &mut part),
             });
-            BlobPart::Data(part)
+            BlobPart::Data(Box::new(part))
         }
         BlobDecode::Unknown(_) => BlobPart::Other,
     }
+}
+
+fn read_node_kind<'a>(id: i64, tags: impl Iterator<Item = (&'a str, &'a str)>, out: &mut Vec<(OsmNodeId, NodeKind)>) {
+    if let Some(kind) = node_barrier(&NodeTags::collect(tags)) {
+        out.push((OsmNodeId(id), kind));
+    }
+}
+
+fn read_relation(r: &osmpbf::Relation<'_>, part: &mut RawParts) {
+    use restrictions::Read;
+    // Only restriction relations are read: a cheap look at `type` first.
+    if !r.tags().any(|(k, v)| k == "type" && v.starts_with("restriction")) {
+        return;
+    }
+    let members: Vec<Member<'_>> = r
+        .members()
+        .map(|m| {
+            let role = m.role().unwrap_or("");
+            match m.member_type {
+                osmpbf::RelMemberType::Node => Member::Node(m.member_id, role),
+                osmpbf::RelMemberType::Way => Member::Way(m.member_id, role),
+                osmpbf::RelMemberType::Relation => Member::Relation(m.member_id, role),
+            }
+        })
+        .collect();
+    let c = &mut part.restriction_counts;
+    match restrictions::read(r.id(), r.tags(), &members) {
+        Read::NotARestriction => return,
+        Read::Car(restriction) => part.restrictions.push(restriction),
+        Read::OtherVehicles => c.other_vehicles += 1,
+        Read::Exempt => c.exempt += 1,
+        Read::Conditional => c.conditional += 1,
+        Read::Malformed => c.malformed += 1,
+    }
+    c.read += 1;
 }
 
 fn read_place<'a>(id: i64, lon: f64, lat: f64, tags: impl Iterator<Item = (&'a str, &'a str)>, out: &mut Vec<Place>) {

@@ -24,6 +24,22 @@
 //! `HH:MM:SS` or minutes) or, untagged, at [`FERRY_SPEED_KMH`] (OSRM's car profile's ferry
 //! speed); they are never snap targets. A ferry without car access is left out.
 //!
+//! Access (the most specific of `motorcar`, `motor_vehicle`, `vehicle`, `access` decides):
+//! `no`, `emergency`, `psv`, `bus`, `discouraged_no` shut a way to cars; `destination`,
+//! `customers`, `delivery`, `permit`, `private`, `agricultural`, `forestry` make it
+//! [`WayProfile::access_only`]: usable to start or end a trip there, never as a through route
+//! while another way exists (priced in [`crate::roads::turns`], as OSRM's car profile prices its
+//! "restricted" ways). A care worker visiting a home on a private drive or a farm lane is
+//! exactly such a trip. `highway=construction` is not a drivable class; `motorroad=yes` changes
+//! nothing for a car; `junction=roundabout|circular` implies one-way.
+//!
+//! Barrier nodes ([`node_barrier`]) on drivable ways: gates of every kind (`gate`, `lift_gate`,
+//! `swing_gate`, ...) are passed after a wait ([`GATE_DELAY_S`]), cattle grids, toll booths,
+//! border controls, entrances, height restrictors and the like freely; every other barrier
+//! (`bollard`, `block`, `cycle_barrier`, `kissing_gate`, `stile`, `chain`, ...) stops cars and
+//! splits the way there, unless the node's own access tags let motor vehicles through. A node
+//! whose access tags shut it to cars (`locked=yes` too) stops them whatever the barrier.
+//!
 //! UK speed limits are in mph: `maxspeed=30 mph`; the national limit tags (`national`,
 //! `GB:nsl_single`, `GB:nsl_dual`, `GB:motorway`) mean 60, 70 and 70 mph. A bare number is km/h,
 //! as OSM's convention says.
@@ -34,6 +50,9 @@ pub const FERRY_SPEED_KMH: f64 = 5.0;
 /// Travel speed on an `oneway=alternating` way, as a share of the road's speed: the wait at
 /// the signals (OSRM's car profile uses the same factor).
 pub const ALTERNATING_SPEED_FACTOR: f64 = 0.4;
+
+/// Wait at a gate a car may pass, seconds: Valhalla's auto costing's default `gate_cost`.
+pub const GATE_DELAY_S: f64 = 30.0;
 
 const MPH_TO_KMH: f64 = 1.609_344;
 
@@ -195,6 +214,8 @@ pub struct WayProfile {
     pub speed_factor: f64,
     /// A ferry's tagged crossing time, seconds.
     pub crossing_s: Option<f64>,
+    /// Usable only to start or end a trip (see the module docs).
+    pub access_only: bool,
 }
 
 /// The tags of a way that the car profile reads.
@@ -257,9 +278,10 @@ pub fn car_profile(tags: &WayTags<'_>) -> Option<WayProfile> {
         return car_ferry(tags);
     }
     let class = RoadClass::from_highway(tags.highway?)?;
-    if tags.area == Some("yes") || !car_access_allowed(tags) {
+    if tags.area == Some("yes") {
         return None;
     }
+    let access_only = car_access(tags)?;
     if class == RoadClass::Service && matches!(tags.service, Some("emergency_access")) {
         return None;
     }
@@ -287,6 +309,7 @@ pub fn car_profile(tags: &WayTags<'_>) -> Option<WayProfile> {
         },
         speed_factor,
         crossing_s: None,
+        access_only,
     })
 }
 
@@ -307,6 +330,7 @@ fn car_ferry(tags: &WayTags<'_>) -> Option<WayProfile> {
         },
         speed_factor: 1.0,
         crossing_s: tags.duration.and_then(parse_duration_s),
+        access_only: false,
     })
 }
 
@@ -324,13 +348,90 @@ pub fn parse_duration_s(value: &str) -> Option<f64> {
     (s > 0).then_some(s as f64)
 }
 
-/// The most specific access tag decides: motorcar, then motor_vehicle, then vehicle, then access.
-fn car_access_allowed(tags: &WayTags<'_>) -> bool {
+/// The most specific access tag decides: motorcar, then motor_vehicle, then vehicle, then
+/// access. `None`: shut to cars; `Some(true)`: access-only; `Some(false)`: open.
+fn car_access(tags: &WayTags<'_>) -> Option<bool> {
     let decisive = tags.motorcar.or(tags.motor_vehicle).or(tags.vehicle).or(tags.access);
-    !matches!(
-        decisive,
-        Some("no" | "private" | "agricultural" | "forestry" | "emergency" | "psv" | "bus" | "discouraged_no")
-    )
+    access_value(decisive)
+}
+
+/// What an access value means for a car: `None` shut, `Some(true)` access-only, `Some(false)`
+/// open (see the module docs).
+fn access_value(value: Option<&str>) -> Option<bool> {
+    match value {
+        Some("no" | "emergency" | "psv" | "bus" | "discouraged_no") => None,
+        Some("destination" | "customers" | "delivery" | "permit" | "private" | "agricultural" | "forestry") => {
+            Some(true)
+        }
+        _ => Some(false),
+    }
+}
+
+/// What a node means for a car passing it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeKind {
+    /// `highway=traffic_signals`.
+    Signals,
+    /// A gate a car may pass, after [`GATE_DELAY_S`].
+    Gate,
+    /// A barrier cars cannot pass.
+    Block,
+}
+
+/// The tags of a node that [`node_barrier`] reads.
+#[derive(Clone, Debug, Default)]
+pub struct NodeTags<'a> {
+    pub highway: Option<&'a str>,
+    pub barrier: Option<&'a str>,
+    pub access: Option<&'a str>,
+    pub vehicle: Option<&'a str>,
+    pub motor_vehicle: Option<&'a str>,
+    pub motorcar: Option<&'a str>,
+    pub locked: Option<&'a str>,
+}
+
+impl<'a> NodeTags<'a> {
+    /// Collects the tags [`node_barrier`] reads; others are ignored.
+    pub fn collect(tags: impl Iterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut t = NodeTags::default();
+        for (k, v) in tags {
+            match k {
+                "highway" => t.highway = Some(v),
+                "barrier" => t.barrier = Some(v),
+                "access" => t.access = Some(v),
+                "vehicle" => t.vehicle = Some(v),
+                "motor_vehicle" => t.motor_vehicle = Some(v),
+                "motorcar" => t.motorcar = Some(v),
+                "locked" => t.locked = Some(v),
+                _ => {}
+            }
+        }
+        t
+    }
+}
+
+/// What a node on a drivable way means for a car (see the module docs), or `None` when it is
+/// passed freely.
+pub fn node_barrier(tags: &NodeTags<'_>) -> Option<NodeKind> {
+    let decisive = tags.motorcar.or(tags.motor_vehicle).or(tags.vehicle).or(tags.access);
+    let shut = access_value(decisive).is_none() || tags.locked == Some("yes");
+    let allowed = matches!(decisive, Some("yes" | "designated" | "permissive"));
+    let kind = match tags.barrier {
+        None | Some("no") => None,
+        Some(b) if b.ends_with("gate") && !matches!(b, "kissing_gate" | "bump_gate" | "hampshire_gate") => {
+            Some(NodeKind::Gate)
+        }
+        Some(
+            "cattle_grid" | "toll_booth" | "border_control" | "entrance" | "height_restrictor" | "sally_port"
+            | "checkpoint" | "arch" | "kerb" | "speed_bump",
+        ) => None,
+        Some(_) if allowed => None,
+        Some(_) => Some(NodeKind::Block),
+    };
+    if shut && tags.barrier.is_some_and(|b| b != "no") {
+        return Some(NodeKind::Block);
+    }
+    kind.or((tags.highway == Some("traffic_signals")).then_some(NodeKind::Signals))
 }
 
 /// `None` for a way whose direction changes a few times a day (`reversible`); `alternating`
@@ -401,10 +502,51 @@ mod tests {
     fn excludes_private_and_non_car_ways() {
         assert!(car_profile(&tags(&[("highway", "footway")])).is_none());
         assert!(car_profile(&tags(&[("highway", "track")])).is_none());
-        assert!(car_profile(&tags(&[("highway", "residential"), ("access", "private")])).is_none());
         assert!(car_profile(&tags(&[("highway", "service"), ("motor_vehicle", "no")])).is_none());
+        assert!(car_profile(&tags(&[("highway", "construction")])).is_none());
+        assert!(car_profile(&tags(&[("highway", "unclassified"), ("access", "psv")])).is_none());
         let allowed = tags(&[("highway", "residential"), ("access", "no"), ("motorcar", "yes")]);
         assert!(car_profile(&allowed).is_some());
+    }
+
+    #[test]
+    fn destination_private_and_farm_access_make_a_way_access_only() {
+        for value in [
+            "destination",
+            "customers",
+            "delivery",
+            "permit",
+            "private",
+            "agricultural",
+            "forestry",
+        ] {
+            let p = car_profile(&tags(&[("highway", "service"), ("access", value)])).unwrap();
+            assert!(p.access_only, "{value}");
+        }
+        let open = car_profile(&tags(&[
+            ("highway", "service"),
+            ("access", "private"),
+            ("motor_vehicle", "yes"),
+        ]));
+        assert!(!open.unwrap().access_only, "the most specific tag decides");
+        assert!(!car_profile(&tags(&[("highway", "residential")])).unwrap().access_only);
+    }
+
+    #[test]
+    fn gates_delay_bollards_block_and_node_access_tags_decide() {
+        let node = |pairs: &[(&'static str, &'static str)]| node_barrier(&NodeTags::collect(pairs.iter().copied()));
+        assert_eq!(node(&[("barrier", "gate")]), Some(NodeKind::Gate));
+        assert_eq!(node(&[("barrier", "lift_gate")]), Some(NodeKind::Gate));
+        assert_eq!(node(&[("barrier", "swing_gate")]), Some(NodeKind::Gate));
+        assert_eq!(node(&[("barrier", "bollard")]), Some(NodeKind::Block));
+        assert_eq!(node(&[("barrier", "kissing_gate")]), Some(NodeKind::Block));
+        assert_eq!(node(&[("barrier", "cycle_barrier")]), Some(NodeKind::Block));
+        assert_eq!(node(&[("barrier", "bollard"), ("motor_vehicle", "yes")]), None);
+        assert_eq!(node(&[("barrier", "gate"), ("access", "no")]), Some(NodeKind::Block));
+        assert_eq!(node(&[("barrier", "gate"), ("locked", "yes")]), Some(NodeKind::Block));
+        assert_eq!(node(&[("barrier", "cattle_grid")]), None);
+        assert_eq!(node(&[("highway", "traffic_signals")]), Some(NodeKind::Signals));
+        assert_eq!(node(&[("highway", "crossing")]), None);
     }
 
     #[test]

@@ -1,28 +1,32 @@
 //! The prepared network on disk: a versioned, little-endian binary file.
 //!
 //! Layout: magic `CAREROTA-ROADS\0\0` (16 bytes), format version (u32), source SHA-256 (32 bytes),
-//! source file name (length-prefixed UTF-8), build stats (3 x u64), then length-prefixed arrays:
-//! node OSM ids, node coordinates, graph CSR (first_out, head, cost, class), ranks, both upward
-//! graphs, the detached segments (lon, lat, lon, lat each), and the settlements (coordinates,
-//! name lengths, the names' UTF-8 bytes). Loading reads the arrays straight back; only the
+//! source file name (length-prefixed UTF-8), build stats (u64s), then length-prefixed arrays:
+//! node OSM ids, node coordinates, graph CSR (first_out, head, cost, class), per arc its end
+//! delay, entry node and tails (first_tail, tail_node, tail_turn), the routing graph (turn_base,
+//! turn_first_out, turn_head, turn_cost), ranks, both upward graphs, the detached segments (lon,
+//! lat, lon, lat each), and the settlements (coordinates, name lengths, the names' UTF-8 bytes). Loading reads the arrays straight back; only the
 //! R-trees (snap index, detached parts: bulk loads, milliseconds) are derived again.
 //! A file with another magic, version, or a short or inconsistent body is refused, never half-used.
 
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
+use crate::osm::restrictions::RestrictionCounts;
 use crate::roads::ch::{ContractionHierarchy, UpGraph};
 use crate::roads::cost::PathCost;
 use crate::roads::detached::{DetachedRoads, Settlement};
-use crate::roads::graph::{BuildStats, RoadGraph};
+use crate::roads::graph::{BuildStats, RoadGraph, NO_NODE};
 use crate::roads::snap::SnapIndex;
 use crate::roads::{NetworkInfo, RoadNetwork, RoadsError};
 use crate::spatial::LonLat;
 
 const MAGIC: &[u8; 16] = b"CAREROTA-ROADS\0\0";
 /// Bump when the layout or the meaning of any field changes (e.g. the car profile).
-/// Version 2 added the source file name, the detached segments and the settlements.
-pub const FORMAT_VERSION: u32 = 2;
+/// Version 2 added the source file name, the detached segments and the settlements; version 3
+/// the turn-aware routing graph (restrictions, barriers, access-only roads, junction delays),
+/// the entries onto access-only roads in every cost, and the restriction and barrier counts.
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Writes `net` to `path` (through a temporary file renamed into place).
 pub fn save(net: &RoadNetwork, path: &Path) -> Result<(), RoadsError> {
@@ -41,8 +45,7 @@ pub fn save(net: &RoadNetwork, path: &Path) -> Result<(), RoadsError> {
         put(&FORMAT_VERSION.to_le_bytes())?;
         put(&net.info.source_sha256)?;
         write_bytes(&mut put, net.info.source_name.as_bytes())?;
-        let s = net.info.stats;
-        for v in [s.dropped_nodes, s.dropped_edges, s.missing_node_segments] {
+        for v in stats_to_words(&net.info.stats) {
             put(&(v as u64).to_le_bytes())?;
         }
         write_array(&mut put, &g.osm_ids, i64::to_le_bytes)?;
@@ -60,6 +63,16 @@ pub fn save(net: &RoadNetwork, path: &Path) -> Result<(), RoadsError> {
         )?;
         put(&(g.class.len() as u64).to_le_bytes())?;
         put(&g.class)?;
+        let raw = |v: &[PathCost]| v.iter().map(|c| c.0).collect::<Vec<_>>();
+        write_array(&mut put, &raw(&g.end_cost), u64::to_le_bytes)?;
+        write_array(&mut put, &g.enter, u32::to_le_bytes)?;
+        write_array(&mut put, &g.first_tail, u32::to_le_bytes)?;
+        write_array(&mut put, &g.tail_node, u32::to_le_bytes)?;
+        write_array(&mut put, &raw(&g.tail_turn), u64::to_le_bytes)?;
+        write_array(&mut put, &g.turn_base, u32::to_le_bytes)?;
+        write_array(&mut put, &g.turn_first_out, u32::to_le_bytes)?;
+        write_array(&mut put, &g.turn_head, u32::to_le_bytes)?;
+        write_array(&mut put, &raw(&g.turn_cost), u64::to_le_bytes)?;
         write_array(&mut put, &ch.rank, u32::to_le_bytes)?;
         for up in [&ch.fwd, &ch.bwd] {
             write_array(&mut put, &up.first, u32::to_le_bytes)?;
@@ -129,11 +142,11 @@ pub fn load(path: &Path) -> Result<RoadNetwork, RoadsError> {
     let parsed = (|| {
         let sha: [u8; 32] = r.take(32)?.try_into().ok()?;
         let source_name = r.string()?;
-        let stats = BuildStats {
-            dropped_nodes: r.u64()? as usize,
-            dropped_edges: r.u64()? as usize,
-            missing_node_segments: r.u64()? as usize,
-        };
+        let mut words = [0usize; STATS_WORDS];
+        for w in &mut words {
+            *w = usize::try_from(r.u64()?).ok()?;
+        }
+        let stats = stats_from_words(words);
         let osm_ids = r.i64s()?;
         let flat = r.f64s()?;
         let coords: Vec<LonLat> = flat.chunks_exact(2).map(|c| LonLat::new(c[0], c[1])).collect();
@@ -142,6 +155,16 @@ pub fn load(path: &Path) -> Result<RoadNetwork, RoadsError> {
         let cost = r.u64s()?.into_iter().map(PathCost).collect();
         let n_class = r.u64()? as usize;
         let class = r.take(n_class)?.to_vec();
+        let costs = |v: Vec<u64>| v.into_iter().map(PathCost).collect::<Vec<_>>();
+        let end_cost = costs(r.u64s()?);
+        let enter = r.u32s()?;
+        let first_tail = r.u32s()?;
+        let tail_node = r.u32s()?;
+        let tail_turn = costs(r.u64s()?);
+        let turn_base = r.u32s()?;
+        let turn_first_out = r.u32s()?;
+        let turn_head = r.u32s()?;
+        let turn_cost = costs(r.u64s()?);
         let rank = r.u32s()?;
         let mut ups = Vec::new();
         for _ in 0..2 {
@@ -185,6 +208,15 @@ pub fn load(path: &Path) -> Result<RoadNetwork, RoadsError> {
                 head,
                 cost,
                 class,
+                end_cost,
+                enter,
+                first_tail,
+                tail_node,
+                tail_turn,
+                turn_base,
+                turn_first_out,
+                turn_head,
+                turn_cost,
             },
             rank,
             fwd,
@@ -194,26 +226,45 @@ pub fn load(path: &Path) -> Result<RoadNetwork, RoadsError> {
     let ((source_name, sha), detached, stats, graph, rank, fwd, bwd) =
         parsed.ok_or_else(|| bad("truncated or inconsistent body"))?;
     let n = graph.coords.len();
+    let m = graph.head.len();
+    let nt = graph.turn_base.len();
+    let csr = |first: &[u32], len: usize, items: usize| {
+        first.len() == len + 1
+            && first.first() == Some(&0)
+            && first.windows(2).all(|w| w[0] <= w[1])
+            && first.last().map(|&x| x as usize) == Some(items)
+    };
     let consistent = graph.osm_ids.len() == n
-        && graph.first_out.len() == n + 1
-        && graph.first_out.last().map(|&m| m as usize) == Some(graph.head.len())
-        && graph.cost.len() == graph.head.len()
-        && graph.class.len() == graph.head.len()
+        && csr(&graph.first_out, n, m)
+        && graph.cost.len() == m
+        && graph.class.len() == m
         && graph.head.iter().all(|&h| (h as usize) < n)
-        && rank.len() == n
+        && graph.end_cost.len() == m
+        && graph.enter.len() == m
+        && graph.enter.iter().all(|&r| r == NO_NODE || (r as usize) < nt)
+        && csr(&graph.first_tail, m, graph.tail_node.len())
+        && graph.tail_turn.len() == graph.tail_node.len()
+        && graph.tail_node.iter().all(|&r| (r as usize) < nt)
+        && graph.turn_base.iter().all(|&b| (b as usize) < n)
+        && csr(&graph.turn_first_out, nt, graph.turn_head.len())
+        && graph.turn_cost.len() == graph.turn_head.len()
+        && graph.turn_head.iter().all(|&h| (h as usize) < nt)
+        && rank.len() == nt
         && [&fwd, &bwd].iter().all(|u| {
-            u.first.len() == n + 1
-                && u.first.last().map(|&m| m as usize) == Some(u.head.len())
+            csr(&u.first, nt, u.head.len())
                 && u.cost.len() == u.head.len()
                 && u.mid.len() == u.head.len()
-                && u.head.iter().all(|&h| (h as usize) < n)
+                && u.head.iter().all(|&h| (h as usize) < nt)
+                && u.mid
+                    .iter()
+                    .all(|&x| x == crate::roads::ch::ORIGINAL || (x as usize) < nt)
         });
     if !consistent {
         return Err(bad("array sizes do not agree"));
     }
-    let mut node_at = vec![u32::MAX; n];
+    let mut node_at = vec![u32::MAX; nt];
     for (v, &rk) in rank.iter().enumerate() {
-        if (rk as usize) >= n || node_at[rk as usize] != u32::MAX {
+        if (rk as usize) >= nt || node_at[rk as usize] != u32::MAX {
             return Err(bad("ranks are not a permutation"));
         }
         node_at[rk as usize] = v as u32;
@@ -236,6 +287,58 @@ pub fn load(path: &Path) -> Result<RoadNetwork, RoadsError> {
             stats,
         },
     })
+}
+
+/// How many u64 words the build stats take.
+const STATS_WORDS: usize = 18;
+
+fn stats_to_words(s: &BuildStats) -> [usize; STATS_WORDS] {
+    let r = &s.restrictions;
+    [
+        s.dropped_nodes,
+        s.dropped_edges,
+        s.missing_node_segments,
+        r.read,
+        r.applied,
+        r.other_vehicles,
+        r.exempt,
+        r.conditional,
+        r.malformed,
+        r.way_not_drivable,
+        r.via_not_shared,
+        s.split_junctions,
+        s.turn_nodes,
+        s.turn_edges,
+        s.blocking_barriers,
+        s.gates,
+        s.signals,
+        s.access_only_arcs,
+    ]
+}
+
+fn stats_from_words(w: [usize; STATS_WORDS]) -> BuildStats {
+    BuildStats {
+        dropped_nodes: w[0],
+        dropped_edges: w[1],
+        missing_node_segments: w[2],
+        restrictions: RestrictionCounts {
+            read: w[3],
+            applied: w[4],
+            other_vehicles: w[5],
+            exempt: w[6],
+            conditional: w[7],
+            malformed: w[8],
+            way_not_drivable: w[9],
+            via_not_shared: w[10],
+        },
+        split_junctions: w[11],
+        turn_nodes: w[12],
+        turn_edges: w[13],
+        blocking_barriers: w[14],
+        gates: w[15],
+        signals: w[16],
+        access_only_arcs: w[17],
+    }
 }
 
 /// Writes a length-prefixed little-endian array.

@@ -7,6 +7,9 @@
 //! bounded witness search finds a path no costlier than `u→v→x`. Costs are packed
 //! [`PathCost`]s, so "no costlier" compares time and then length, and all queries stay exact.
 //!
+//! The hierarchy is built on the turn-aware routing graph ([`super::turns`]): its nodes are
+//! road nodes and their copies at split junctions, so a path through it keeps every turn rule.
+//!
 //! Output: two upward graphs indexed by rank (CH-internal node ids *are* ranks, which keeps the
 //! top of the hierarchy together in memory): `fwd` holds edges `r→s` with `s > r`, `bwd` holds
 //! for each `r` the edges `s→r` with `s > r` (searched backwards). Searches use stall-on-demand.
@@ -14,7 +17,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use crate::ids::NodeIdx;
+use crate::ids::TurnNodeIdx;
 use crate::roads::cost::PathCost;
 use crate::roads::graph::RoadGraph;
 
@@ -95,20 +98,21 @@ impl ContractionHierarchy {
             .count()
     }
 
-    pub fn rank_of(&self, n: NodeIdx) -> u32 {
+    pub fn rank_of(&self, n: TurnNodeIdx) -> u32 {
         self.rank[n.get()]
     }
 
-    /// Contracts every node of `g`. Deterministic: ties in priority go to the lower node index.
+    /// Contracts every node of `g`'s routing graph. Deterministic: ties in priority go to the
+    /// lower node index.
     pub fn build(g: &RoadGraph) -> Self {
-        let n = g.node_count();
+        let n = g.turn_node_count();
         let mut out: Vec<Vec<Arc>> = vec![Vec::new(); n];
         let mut inn: Vec<Vec<Arc>> = vec![Vec::new(); n];
         for (u, out_u) in out.iter_mut().enumerate() {
-            for (e, v) in g.out_edges(NodeIdx::new(u)) {
+            for (v, cost) in g.turn_out(TurnNodeIdx::new(u)) {
                 let a = Arc {
                     node: v.0,
-                    cost: g.edge_cost(e),
+                    cost,
                     mid: ORIGINAL,
                     hops: 1,
                 };
@@ -187,11 +191,11 @@ impl ContractionHierarchy {
         }
     }
 
-    /// Expands a CH arc `from→to` (ranks; `mid` its middle) into the original graph's nodes
+    /// Expands a CH arc `from→to` (ranks; `mid` its middle) into the routing graph's nodes
     /// after `from`, appending them to `out` in travel order.
-    pub(crate) fn unpack(&self, from: u32, to: u32, mid: u32, out: &mut Vec<NodeIdx>) {
+    pub(crate) fn unpack(&self, from: u32, to: u32, mid: u32, out: &mut Vec<TurnNodeIdx>) {
         if mid == ORIGINAL {
-            out.push(NodeIdx(self.node_at[to as usize]));
+            out.push(TurnNodeIdx(self.node_at[to as usize]));
             return;
         }
         // from→mid is a downward arc from `from`, stored in bwd at `mid`; mid→to is upward, in fwd.

@@ -1,11 +1,11 @@
-//! Plain Dijkstra on the road graph: the oracle that the contraction hierarchy is tested and
-//! benchmarked against. One source snap to many target snaps, with the same phantom seeds and
-//! the same packed costs as the hierarchy, so the two must agree exactly.
+//! Plain Dijkstra on the turn-aware routing graph: the oracle that the contraction hierarchy is
+//! tested and benchmarked against. One source snap to many target snaps, with the same phantom
+//! seeds, turns and packed costs as the hierarchy, so the two must agree exactly.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use crate::ids::NodeIdx;
+use crate::ids::TurnNodeIdx;
 use crate::roads::cost::PathCost;
 use crate::roads::graph::RoadGraph;
 use crate::roads::snap::Snap;
@@ -20,7 +20,7 @@ pub struct DijkstraScratch {
 impl DijkstraScratch {
     pub fn new(g: &RoadGraph) -> Self {
         DijkstraScratch {
-            dist: vec![PathCost::INFINITE; g.node_count()],
+            dist: vec![PathCost::INFINITE; g.turn_node_count()],
             heap: BinaryHeap::new(),
         }
     }
@@ -32,7 +32,7 @@ pub fn one_to_many(g: &RoadGraph, scratch: &mut DijkstraScratch, source: &Snap, 
     dist.fill(PathCost::INFINITE);
     let heap = &mut scratch.heap;
     heap.clear();
-    for (n, c) in source_seeds(g, source).into_iter().flatten() {
+    for (n, c) in source_seeds(g, source) {
         if c < dist[n.get()] {
             dist[n.get()] = c;
             heap.push(Reverse((c, n.0)));
@@ -42,8 +42,8 @@ pub fn one_to_many(g: &RoadGraph, scratch: &mut DijkstraScratch, source: &Snap, 
         if d > dist[u as usize] {
             continue;
         }
-        for (e, v) in g.out_edges(NodeIdx(u)) {
-            let nd = d.plus(g.edge_cost(e));
+        for (v, cost) in g.turn_out(TurnNodeIdx(u)) {
+            let nd = d.plus(cost);
             if nd < dist[v.get()] {
                 dist[v.get()] = nd;
                 heap.push(Reverse((nd, v.0)));
@@ -55,7 +55,6 @@ pub fn one_to_many(g: &RoadGraph, scratch: &mut DijkstraScratch, source: &Snap, 
         .map(|t| {
             let via_graph = target_seeds(g, t)
                 .into_iter()
-                .flatten()
                 .map(|(n, c)| dist[n.get()].plus(c))
                 .min()
                 .unwrap_or(PathCost::INFINITE);

@@ -1,7 +1,8 @@
 //! The road network: graph, contraction hierarchy and snap index, built once from an OSM extract
 //! and then frozen (`Send + Sync`, shared through `Arc`).
 //!
-//! `osm::extract` → [`RoadGraph::from_extract`] (CSR, largest SCC) → [`ContractionHierarchy::build`]
+//! `osm::extract` → [`RoadGraph::from_extract`] (CSR, the turn-aware routing graph of [`turns`],
+//! its largest SCC) → [`ContractionHierarchy::build`]
 //! and [`SnapIndex::build`] → [`RoadNetwork`]. The prepared network is cached on disk
 //! ([`cache`]) with a format version, the source file's name and its SHA-256.
 //!
@@ -11,10 +12,13 @@
 //! the rest ([`SnapError::NotConnected`], with the settlement near it). A position within the
 //! radius of a joined road snaps to it even when a detached road is nearer.
 //!
-//! Positions enter as [`Snap`]s: a point on a segment. A snapped point joins the graph through
-//! "phantom" seeds: it reaches the segment's end nodes (and is reached from them) at the cost of
-//! the part of the edge between, in each direction the segment may be driven; two points on the
-//! same segment may also be joined directly along it.
+//! Positions enter as [`Snap`]s: a point on a segment. A snapped point joins the routing graph
+//! through "phantom" seeds, in each direction the segment may be driven: a source reaches the
+//! routing node its arc arrives in (the copy for that way in, at a split junction) at the cost of
+//! the rest of the arc and the delay at its end; a target is reached from every routing node the
+//! arc may be driven from, at the cost of that turn and the part of the arc before it. Two points
+//! on the same segment may also be joined directly along it (a car may set off either way: no
+//! U-turn is charged at the start). Routes map the copies back to their road node's coordinate.
 //!
 //! Architecture invariant: roads knows nothing of staff, visits or plans.
 
@@ -25,6 +29,7 @@ pub mod detached;
 pub mod dijkstra;
 pub mod graph;
 pub mod snap;
+pub mod turns;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -35,7 +40,7 @@ pub use detached::{DetachedRoads, Settlement};
 pub use graph::{BuildStats, RoadGraph};
 pub use snap::{Segment, Snap, SnapIndex};
 
-use crate::ids::NodeIdx;
+use crate::ids::TurnNodeIdx;
 use crate::osm::{self, OsmError, OsmExtract};
 use crate::spatial::LonLat;
 use crate::units::{Meters, Seconds};
@@ -236,6 +241,25 @@ impl RoadNetwork {
         &self.detached
     }
 
+    /// The named settlements the network leaves out: those whose nearest road (within
+    /// [`detached::SETTLEMENT_NEAR_M`] of the place node) is a detached one, in place order.
+    pub fn settlements_left_out(&self) -> Vec<&Settlement> {
+        self.detached
+            .settlements()
+            .iter()
+            .filter(|s| {
+                let Some(d) = self.detached.nearest_m(s.location) else {
+                    return false;
+                };
+                let joined = self
+                    .snap
+                    .nearest(&self.graph, s.location)
+                    .map_or(f64::INFINITY, |j| j.distance_m);
+                d < joined && d <= detached::SETTLEMENT_NEAR_M
+            })
+            .collect()
+    }
+
     /// Places `p` on the nearest road segment within `max_distance`. When there is none, says
     /// why: a detached road within `max_distance` ([`SnapError::NotConnected`]) or no road at
     /// all ([`SnapError::TooFar`]).
@@ -283,12 +307,8 @@ impl RoadNetwork {
     /// [`route`](Self::route) with reusable scratch.
     pub fn route_with(&self, scratch: &mut RouteScratch, from: &Snap, to: &Snap) -> Route {
         let g = &self.graph;
-        let ranks = |seeds: [Option<(NodeIdx, PathCost)>; 2]| -> Vec<(u32, PathCost)> {
-            seeds
-                .into_iter()
-                .flatten()
-                .map(|(n, c)| (self.ch.rank_of(n), c))
-                .collect()
+        let ranks = |seeds: Vec<(TurnNodeIdx, PathCost)>| -> Vec<(u32, PathCost)> {
+            seeds.into_iter().map(|(n, c)| (self.ch.rank_of(n), c)).collect()
         };
         let RouteScratch {
             forward: f,
@@ -316,14 +336,14 @@ impl RoadNetwork {
         }
         let mut geometry = vec![from.point];
         if let Some(meet) = best.1 {
-            let mut nodes = vec![NodeIdx(self.ch.node_at[f.root_of(meet) as usize])];
+            let mut nodes = vec![TurnNodeIdx(self.ch.node_at[f.root_of(meet) as usize])];
             for (p, r, mid) in f.arcs_to(&self.ch, Climb::Forward, meet) {
                 self.ch.unpack(p, r, mid, &mut nodes);
             }
             for (p, r, mid) in b.arcs_to(&self.ch, Climb::Backward, meet).into_iter().rev() {
                 self.ch.unpack(r, p, mid, &mut nodes);
             }
-            geometry.extend(nodes.iter().map(|&n| g.coord(n)));
+            geometry.extend(nodes.iter().map(|&n| g.turn_coord(n)));
         }
         geometry.push(to.point);
         Route { cost: best.0, geometry }
@@ -338,7 +358,7 @@ pub struct RouteScratch {
 
 impl RouteScratch {
     pub fn new(net: &RoadNetwork) -> Self {
-        let n = net.graph.node_count();
+        let n = net.graph.turn_node_count();
         RouteScratch {
             forward: UpSearch::new(n),
             backward: UpSearch::new(n),
@@ -346,23 +366,34 @@ impl RouteScratch {
     }
 }
 
-/// The graph nodes a snapped source reaches first, with the cost of the part of the segment
-/// driven: towards `b` along the forward edge, towards `a` along the backward edge.
-pub(crate) fn source_seeds(g: &RoadGraph, s: &Snap) -> [Option<(NodeIdx, PathCost)>; 2] {
+/// The routing nodes a snapped source reaches first, with the cost of the part of the segment
+/// driven and the delay at its end: towards `b` along the forward arc, towards `a` along the
+/// backward arc.
+pub(crate) fn source_seeds(g: &RoadGraph, s: &Snap) -> Vec<(TurnNodeIdx, PathCost)> {
     let seg = s.segment;
+    let seed =
+        |e: crate::ids::EdgeIdx, fraction: f64| Some((g.enter(e)?, g.edge_cost(e).part(fraction).plus(g.end_cost(e))));
     [
-        seg.forward.map(|e| (seg.b, g.edge_cost(e).part(1.0 - s.fraction))),
-        seg.backward.map(|e| (seg.a, g.edge_cost(e).part(s.fraction))),
+        seg.forward.and_then(|e| seed(e, 1.0 - s.fraction)),
+        seg.backward.and_then(|e| seed(e, s.fraction)),
     ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
-/// The graph nodes a snapped target is reached from, with the cost of the part driven.
-pub(crate) fn target_seeds(g: &RoadGraph, t: &Snap) -> [Option<(NodeIdx, PathCost)>; 2] {
+/// The routing nodes a snapped target is reached from, with the cost of the turn onto its arc
+/// and of the part of the arc driven.
+pub(crate) fn target_seeds(g: &RoadGraph, t: &Snap) -> Vec<(TurnNodeIdx, PathCost)> {
     let seg = t.segment;
-    [
-        seg.forward.map(|e| (seg.a, g.edge_cost(e).part(t.fraction))),
-        seg.backward.map(|e| (seg.b, g.edge_cost(e).part(1.0 - t.fraction))),
-    ]
+    let mut seeds = Vec::new();
+    for (e, fraction) in [(seg.forward, t.fraction), (seg.backward, 1.0 - t.fraction)] {
+        if let Some(e) = e {
+            let part = g.edge_cost(e).part(fraction);
+            seeds.extend(g.tails(e).map(|(r, turn)| (r, turn.plus(part))));
+        }
+    }
+    seeds
 }
 
 /// The cost of driving straight along a shared segment from `s` to `t`, if they share one and

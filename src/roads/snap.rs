@@ -6,7 +6,8 @@
 //! [`SnapIndex::snap_exhaustive`] measures every segment the same way: it is the oracle.
 //!
 //! Motorways, their slip roads and ferries are not in the index: no home or base is reached
-//! from one.
+//! from one. Segments are pairs of road nodes, so the copies of a split junction
+//! ([`super::turns`]) never appear twice.
 
 use rstar::{primitives::GeomWithData, primitives::Line, RTree};
 
@@ -51,11 +52,14 @@ impl SnapIndex {
         let mut segments = Vec::new();
         for a in 0..g.node_count() {
             let a = NodeIdx::new(a);
+            // An arc is a direction of the segment when a car can set off along it (its end is
+            // in the routing graph's component); it is then also driven onto from there.
+            let usable = |e: EdgeIdx| g.enter(e).is_some();
             for (e, b) in g.out_edges(a) {
-                if !g.edge_class(e).is_snap_target() {
+                if !g.edge_class(e).is_snap_target() || !usable(e) {
                     continue;
                 }
-                let reverse = g.find_edge(b, a);
+                let reverse = g.find_edge(b, a).filter(|&r| usable(r));
                 if a < b {
                     segments.push(Segment {
                         a,

@@ -1,5 +1,5 @@
 //! Small OpenStreetMap PBF files written by the tests themselves: a header block and one data
-//! block of plain (not dense) nodes and ways, stored uncompressed (`Blob.raw`), which every PBF
+//! block of plain (not dense) nodes, ways and relations, stored uncompressed (`Blob.raw`), which every PBF
 //! reader accepts. Enough to draw a village, a bridge or an island in a few lines.
 
 use std::path::Path;
@@ -19,11 +19,22 @@ pub struct Way {
     pub tags: Vec<(&'static str, &'static str)>,
 }
 
+/// A relation member: `('n' | 'w' | 'r', id, role)`.
+pub type Member = (char, i64, &'static str);
+
+/// A relation: id, members, tags.
+pub struct Relation {
+    pub id: i64,
+    pub members: Vec<Member>,
+    pub tags: Vec<(&'static str, &'static str)>,
+}
+
 /// A map to write.
 #[derive(Default)]
 pub struct Map {
     pub nodes: Vec<Node>,
     pub ways: Vec<Way>,
+    pub relations: Vec<Relation>,
 }
 
 impl Map {
@@ -47,6 +58,40 @@ impl Map {
             tags: vec![("place", kind.to_string()), ("name", name.to_string())],
         });
         self
+    }
+
+    /// Adds a node with tags.
+    pub fn tagged_node(&mut self, id: i64, lat: f64, lon: f64, tags: &[(&'static str, &'static str)]) -> &mut Self {
+        self.nodes.push(Node {
+            id,
+            lat,
+            lon,
+            tags: tags.iter().map(|(k, v)| (*k, v.to_string())).collect(),
+        });
+        self
+    }
+
+    /// Adds a relation.
+    pub fn relation(&mut self, id: i64, members: &[Member], tags: &[(&'static str, &'static str)]) -> &mut Self {
+        self.relations.push(Relation {
+            id,
+            members: members.to_vec(),
+            tags: tags.to_vec(),
+        });
+        self
+    }
+
+    /// Adds a turn restriction `type=restriction`, `restriction=<rule>` with extra tags.
+    pub fn restriction(
+        &mut self,
+        id: i64,
+        rule: &'static str,
+        members: &[Member],
+        extra: &[(&'static str, &'static str)],
+    ) -> &mut Self {
+        let mut tags = vec![("type", "restriction"), ("restriction", rule)];
+        tags.extend_from_slice(extra);
+        self.relation(id, members, &tags)
     }
 
     /// Adds a way.
@@ -112,6 +157,38 @@ impl Map {
                 .collect();
             packed_field(&mut m, 8, &refs);
             bytes_field(&mut group, 3, &m);
+        }
+        for r in &self.relations {
+            let mut m = Vec::new();
+            varint_field(&mut m, 1, r.id as u64);
+            let keys: Vec<u64> = r.tags.iter().map(|(k, _)| index(k)).collect();
+            let vals: Vec<u64> = r.tags.iter().map(|(_, v)| index(v)).collect();
+            packed_field(&mut m, 2, &keys);
+            packed_field(&mut m, 3, &vals);
+            let roles: Vec<u64> = r.members.iter().map(|(_, _, role)| index(role)).collect();
+            packed_field(&mut m, 8, &roles);
+            let mut prev = 0i64;
+            let ids: Vec<u64> = r
+                .members
+                .iter()
+                .map(|&(_, id, _)| {
+                    let d = zigzag(id - prev);
+                    prev = id;
+                    d
+                })
+                .collect();
+            packed_field(&mut m, 9, &ids);
+            let types: Vec<u64> = r
+                .members
+                .iter()
+                .map(|(t, _, _)| match t {
+                    'n' => 0,
+                    'w' => 1,
+                    _ => 2,
+                })
+                .collect();
+            packed_field(&mut m, 10, &types);
+            bytes_field(&mut group, 4, &m);
         }
         let mut table = Vec::new();
         for s in &strings {
