@@ -250,6 +250,51 @@ impl<'p> State<'p> {
         self.update(changes);
     }
 
+    /// Total cost with whole routes replaced by `changes` (route, new task list), if every
+    /// hard rule holds and no two-person job is left half done: exact on every problem (the
+    /// incremental re-timing of the changed routes and those joined to them by a two-person
+    /// job where the problem is not simple; the routes' segments otherwise). Nothing changes.
+    pub fn try_routes(&mut self, changes: &[(usize, Vec<TaskIdx>)]) -> Option<i64> {
+        let p = self.p;
+        if let Some(inc) = &mut self.inc {
+            let refs: Vec<(usize, &[TaskIdx])> = changes.iter().map(|(v, r)| (*v, r.as_slice())).collect();
+            let e = inc.trial(&self.sol.routes, &refs);
+            return e.is_feasible().then_some(e.cost.total);
+        }
+        let mut total = self.cost;
+        for (v, r) in changes {
+            let vi = VehicleIdx::new(*v);
+            if !p.all_eligible() && r.iter().any(|&t| !p.eligible(t, vi)) {
+                return None;
+            }
+            let mut seg = Segment::start_of(p, vi);
+            if let Some(x) = super::eval::piece(p, vi, r) {
+                seg = seg.then(p, &x);
+            }
+            let cost = seg.then(p, &Segment::end_of(p, vi)).route_cost(p, vi, r.is_empty())?;
+            total += cost - self.caches[*v].cost;
+        }
+        Some(total)
+    }
+
+    /// The route of task `t`, if it is assigned.
+    pub fn route_of(&self, t: TaskIdx) -> Option<usize> {
+        match &self.inc {
+            Some(inc) => inc.vehicle(t),
+            None => self.sol.routes.iter().position(|r| r.contains(&t)),
+        }
+    }
+
+    /// The route and position of task `t`, if it is assigned.
+    pub fn position_of(&self, t: TaskIdx) -> Option<(usize, usize)> {
+        let v = self.route_of(t)?;
+        let i = self.sol.routes[v]
+            .iter()
+            .position(|&u| u == t)
+            .expect("invariant: a task is in the route that holds it");
+        Some((v, i))
+    }
+
     /// Puts a job where `ins` says and updates the cost.
     pub fn apply(&mut self, j: JobIdx, ins: &Insertion) {
         let p = self.p;
