@@ -129,7 +129,7 @@ pub fn descend(s: &mut State<'_>) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::routing::problem::tests::line_problem;
     use crate::routing::problem::Problem;
@@ -179,11 +179,11 @@ mod tests {
     /// per-vehicle durations, breaks, working-time caps, overtime, continuity, balance and
     /// substitution; routes from regret construction, then a ruin of every third job so that
     /// routes have room.
-    fn care_day(seed: u64, n_jobs: usize, n_veh: usize) -> Problem {
+    pub(crate) fn care_day(seed: u64, n_jobs: usize, n_veh: usize) -> Problem {
         crate::routing::check::tests::with_rules(crate::routing::incremental::tests::sync_problem(seed, n_jobs, n_veh))
     }
 
-    fn constructed(p: &Problem) -> State<'_> {
+    pub(crate) fn constructed(p: &Problem) -> State<'_> {
         let mut s = State::new(p, Solution::empty(p), p.n_vehicles());
         crate::routing::construct::regret_insertion(&mut s, 2, None, &mut |_| {});
         s
