@@ -308,6 +308,20 @@ pub struct SolverDoc {
     /// The independent checker accepted the plan.
     #[serde(default)]
     pub checked: bool,
+    /// Visits the search left unplaced that some staff member could take (search failures),
+    /// placed by the final pass over the unplaced visits.
+    #[serde(default)]
+    pub search_failures_placed: usize,
+    /// Visits left unplaced that could be placed, at a higher cost (search failures too).
+    #[serde(default)]
+    pub search_failures_left: usize,
+    /// Visits left unplaced with a proof that no staff member on shift could take them in
+    /// this plan (every place priced exactly and refused).
+    #[serde(default)]
+    pub unplaced_proved: usize,
+    /// Visits left unplaced whose check ran out of time.
+    #[serde(default)]
+    pub unplaced_undecided: usize,
 }
 
 /// A point of the best-objective curve.

@@ -280,6 +280,10 @@ pub fn day_doc(
                 .collect(),
             matrix_s: ctx.matrix_s,
             checked: true,
+            search_failures_placed: stats.unplaced.repaired,
+            search_failures_left: stats.unplaced.failures,
+            unplaced_proved: stats.unplaced.proved,
+            unplaced_undecided: stats.unplaced.undecided,
         }),
         attribution: ATTRIBUTION.to_string(),
     }

@@ -101,6 +101,7 @@ impl Session {
             milp_improved: false,
             pool_size: 0,
             curve: out.curve.clone(),
+            ..SolveStats::none(cfg.seed)
         };
         self.version(best, stats)
     }

@@ -145,6 +145,12 @@ impl<'p> Incremental<'p> {
         self.vehicle_of[t.get()] != NONE
     }
 
+    /// Committed route of `t`, if it is assigned.
+    pub fn vehicle(&self, t: TaskIdx) -> Option<usize> {
+        let v = self.vehicle_of[t.get()];
+        (v != NONE).then_some(v as usize)
+    }
+
     /// Routes re-timed by the last commit (the changed routes and those linked to them).
     pub fn component(&self) -> &[usize] {
         &self.component

@@ -28,6 +28,7 @@ pub mod instances;
 pub mod moves;
 pub mod pool;
 pub mod problem;
+pub mod repair;
 pub mod rule_fit;
 pub mod search;
 pub mod solution;
@@ -81,6 +82,9 @@ pub struct SolveStats {
     pub pool_size: usize,
     /// Best objective over time (the best run's search; before recombination).
     pub curve: Vec<search::CurvePoint>,
+    /// The final pass over the unplaced visits: search failures placed, and why the rest are
+    /// left out.
+    pub unplaced: repair::UnplacedCheck,
 }
 
 impl SolveStats {
@@ -97,12 +101,18 @@ impl SolveStats {
             milp_improved: false,
             pool_size: 0,
             curve: Vec::new(),
+            unplaced: repair::UnplacedCheck::default(),
         }
     }
 }
 
-/// Solves a problem: search, then set-partitioning recombination over the route pool (skipped
-/// once the search was cancelled through its [`search::Progress`]).
+/// The final pass over the unplaced jobs may take this fraction of the search's time limit.
+const REPAIR_SHARE: u32 = 10;
+
+/// Solves a problem: search, then set-partitioning recombination over the route pool, then the
+/// final pass over the unplaced jobs ([`repair`]: any with a feasible place is placed, the
+/// rest classified); the last two are skipped once the search was cancelled through its
+/// [`search::Progress`].
 pub fn solve(p: &Problem, cfg: &SolveConfig) -> (Plan, SolveStats) {
     let out = search(p, &cfg.search);
     let started = std::time::Instant::now();
@@ -116,6 +126,12 @@ pub fn solve(p: &Problem, cfg: &SolveConfig) -> (Plan, SolveStats) {
         Some(r) => (r.solution, r.status, r.improved),
         None => (out.solution, MilpStatus::NotApplicable, false),
     };
+    let (solution, unplaced) = if cfg.search.progress.is_cancelled() {
+        (solution, repair::UnplacedCheck::default())
+    } else {
+        let deadline = std::time::Instant::now() + cfg.search.time_limit / REPAIR_SHARE;
+        repair::repair(p, &solution, deadline)
+    };
     let plan = Evaluator::new(p).plan(&solution);
     let stats = SolveStats {
         seed: cfg.search.seed,
@@ -128,6 +144,7 @@ pub fn solve(p: &Problem, cfg: &SolveConfig) -> (Plan, SolveStats) {
         milp_improved,
         pool_size: out.pool.len(),
         curve: out.curve.clone(),
+        unplaced,
     };
     (plan, stats)
 }

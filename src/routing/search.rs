@@ -9,7 +9,10 @@
 //! whole routes and uses SISR with the paper's absence-based acceptance (fewer unassigned jobs,
 //! or a smaller sum of their absence counters) until the jobs fit again; the second phase
 //! minimises cost on the smallest fleet found. A descent with the `moves` operators polishes
-//! each new best solution on problems where O(1) segment evaluation is exact.
+//! the constructed solution and each new best: the O(1) descent where segment evaluation is
+//! exact, elsewhere (care days: rules, soft windows, two-person jobs) the granular descent
+//! priced exactly, within a budget of exact trials that grows with the iterations (so an
+//! iteration-limited run still repeats exactly).
 //!
 //! Inputs: a [`Problem`] and a [`SearchConfig`]. Output: the best [`Solution`] over all runs
 //! (ties: lower run index), statistics, and the routes seen (for the MILP pool).
@@ -314,9 +317,10 @@ fn run(p: &Problem, cfg: &SearchConfig, nb: &Neighbours, index: usize, started: 
     regret_insertion(&mut cur, 2, Some(construct_budget), &mut |s| {
         trace.report(0, "construct", s)
     });
-    if p.is_simple() {
-        moves::descend(&mut cur);
-    }
+    let deadline = started + cfg.time_limit;
+    let polish_allowance =
+        |iter: u64| POLISH_TRIALS_PER_TASK * p.n_tasks() + POLISH_TRIALS_PER_ITERATION * iter as usize;
+    let mut polished = polish(&mut cur, nb, polish_allowance(0), deadline);
     trace.improved(0, "construct", &cur);
     let mut iter = 0u64;
     let fleet_first = cfg.hierarchy == Hierarchy::FleetFirst && p.homogeneous_fleet;
@@ -340,10 +344,9 @@ fn run(p: &Problem, cfg: &SearchConfig, nb: &Neighbours, index: usize, started: 
             cur = cand;
             pool.add_solution(&cur);
             if cur.cost < best.cost {
-                if p.is_simple() {
-                    moves::descend(&mut cur);
-                    pool.add_solution(&cur);
-                }
+                let left = polish_allowance(iter).saturating_sub(polished);
+                polished += polish(&mut cur, nb, left, deadline);
+                pool.add_solution(&cur);
                 best = cur.clone();
                 trace.improved(iter, "improve", &best);
             }
@@ -360,6 +363,36 @@ fn run(p: &Problem, cfg: &SearchConfig, nb: &Neighbours, index: usize, started: 
         curve: trace.curve,
     }
 }
+
+/// Local search on a new best solution: the O(1) descent on simple problems, otherwise the
+/// granular descent priced exactly (rules, soft windows, two-person jobs) with at most
+/// `trials` exact trials, stopped at the run's deadline. Returns the trials used.
+fn polish(s: &mut State<'_>, nb: &Neighbours, trials: usize, deadline: Instant) -> usize {
+    if s.p.is_simple() {
+        moves::descend(s);
+        return 0;
+    }
+    let n = s.p.n_tasks();
+    // Listing the candidates costs about as much as a round of trials: not worth it for less.
+    if trials < n {
+        return 0;
+    }
+    let budget = moves::DescentBudget {
+        trials,
+        per_round: ROUND_TRIALS_PER_TASK * n,
+        deadline: Some(deadline),
+    };
+    moves::descend_granular(s, &nb.0, budget).trials
+}
+
+/// Exact trials of the granular descents of a run: this many per task of the problem, plus
+/// [`POLISH_TRIALS_PER_ITERATION`] per ruin-and-recreate iteration so far. Counted in trials,
+/// not time, so an iteration-limited run repeats exactly; about a sixth of a run's time on a
+/// care day.
+const POLISH_TRIALS_PER_TASK: usize = 4;
+const POLISH_TRIALS_PER_ITERATION: usize = 10;
+/// Exact trials of one round of a granular descent, per task of the problem.
+const ROUND_TRIALS_PER_TASK: usize = 4;
 
 /// The best objective over time of one run, and its progress reports (at most one a second,
 /// plus the first and the last).

@@ -82,6 +82,19 @@ pub struct State<'p> {
     part_shortlist: usize,
 }
 
+/// Whether an unassigned job has a feasible place in the current routes
+/// ([`State::check_insertion`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PlaceCheck {
+    /// A feasible place (the cheapest found), priced exactly.
+    Found(Insertion),
+    /// Proved: no eligible route has a feasible place (for a two-person job: no feasible
+    /// place for a part alone, or no feasible pair of such places on two routes).
+    NoPlace,
+    /// The trial budget ran out first.
+    Undecided,
+}
+
 /// Best place of a task on one route: exact delta, or only a lower bound.
 #[derive(Clone, Copy, Debug)]
 struct Place {
@@ -248,6 +261,119 @@ impl<'p> State<'p> {
     /// Replaces whole routes (a local-search move) and updates the cost.
     pub fn replace_routes(&mut self, changes: Vec<(usize, Vec<TaskIdx>)>) {
         self.update(changes);
+    }
+
+    /// Total cost with whole routes replaced by `changes` (route, new task list), if every
+    /// hard rule holds and no two-person job is left half done: exact on every problem (the
+    /// incremental re-timing of the changed routes and those joined to them by a two-person
+    /// job where the problem is not simple; the routes' segments otherwise). Nothing changes.
+    pub fn try_routes(&mut self, changes: &[(usize, Vec<TaskIdx>)]) -> Option<i64> {
+        let p = self.p;
+        if let Some(inc) = &mut self.inc {
+            let refs: Vec<(usize, &[TaskIdx])> = changes.iter().map(|(v, r)| (*v, r.as_slice())).collect();
+            let e = inc.trial(&self.sol.routes, &refs);
+            return e.is_feasible().then_some(e.cost.total);
+        }
+        let mut total = self.cost;
+        for (v, r) in changes {
+            let vi = VehicleIdx::new(*v);
+            if !p.all_eligible() && r.iter().any(|&t| !p.eligible(t, vi)) {
+                return None;
+            }
+            let mut seg = Segment::start_of(p, vi);
+            if let Some(x) = super::eval::piece(p, vi, r) {
+                seg = seg.then(p, &x);
+            }
+            let cost = seg.then(p, &Segment::end_of(p, vi)).route_cost(p, vi, r.is_empty())?;
+            total += cost - self.caches[*v].cost;
+        }
+        Some(total)
+    }
+
+    /// Decides whether unassigned job `j` has a feasible place in the current routes, on every
+    /// eligible route below the limit: each place that passes the O(1) window check from the
+    /// routes' segments (the others cannot be feasible: other tasks only move later when a
+    /// task comes in) is priced exactly, cheapest travel first, until one is feasible; at most
+    /// `max_trials` exact trials, after which the answer is [`PlaceCheck::Undecided`]. A
+    /// two-person job: each part's feasible places alone first (a part with none proves that
+    /// the job has none), then pairs of them on two routes.
+    pub fn check_insertion(&mut self, j: JobIdx, max_trials: usize) -> PlaceCheck {
+        let p = self.p;
+        let tasks: Vec<TaskIdx> = p.job_tasks(j).map(TaskIdx::new).collect();
+        let mut rng = rand_pcg::Pcg64Mcg::new(0);
+        if p.is_simple() {
+            // Segment pricing is exact: the cheapest insertion decides.
+            let vs = self.candidate_vehicles(tasks[0]);
+            return match self.best_insertion_cached(j, tasks[0], &vs, &mut rng, 0.0) {
+                Some(ins) => PlaceCheck::Found(ins),
+                None => PlaceCheck::NoPlace,
+            };
+        }
+        let mut trials = 0;
+        let mut feasible: Vec<Vec<(VehicleIdx, usize)>> = Vec::with_capacity(tasks.len());
+        for &t in &tasks {
+            let mut places = Vec::new();
+            for v in self.candidate_vehicles(t) {
+                self.part_places(t, v, &mut rng, 0.0, &mut places);
+            }
+            places.sort_by_key(|pl| (pl.delta, pl.vehicle, pl.pos));
+            let mut ok = Vec::new();
+            for pl in places {
+                if trials >= max_trials {
+                    return PlaceCheck::Undecided;
+                }
+                trials += 1;
+                if let Some(total) = self.trial(&[(pl.vehicle, pl.pos, t)]) {
+                    ok.push((pl.vehicle, pl.pos));
+                    if tasks.len() == 1 {
+                        return PlaceCheck::Found(Insertion {
+                            places: vec![(pl.vehicle, pl.pos)],
+                            cost: total,
+                        });
+                    }
+                }
+            }
+            if ok.is_empty() {
+                return PlaceCheck::NoPlace;
+            }
+            feasible.push(ok);
+        }
+        for &(va, ia) in &feasible[0] {
+            for &(vb, ib) in &feasible[1] {
+                if va == vb {
+                    continue;
+                }
+                if trials >= max_trials {
+                    return PlaceCheck::Undecided;
+                }
+                trials += 1;
+                if let Some(cost) = self.trial(&[(va, ia, tasks[0]), (vb, ib, tasks[1])]) {
+                    return PlaceCheck::Found(Insertion {
+                        places: vec![(va, ia), (vb, ib)],
+                        cost,
+                    });
+                }
+            }
+        }
+        PlaceCheck::NoPlace
+    }
+
+    /// The route of task `t`, if it is assigned.
+    pub fn route_of(&self, t: TaskIdx) -> Option<usize> {
+        match &self.inc {
+            Some(inc) => inc.vehicle(t),
+            None => self.sol.routes.iter().position(|r| r.contains(&t)),
+        }
+    }
+
+    /// The route and position of task `t`, if it is assigned.
+    pub fn position_of(&self, t: TaskIdx) -> Option<(usize, usize)> {
+        let v = self.route_of(t)?;
+        let i = self.sol.routes[v]
+            .iter()
+            .position(|&u| u == t)
+            .expect("invariant: a task is in the route that holds it");
+        Some((v, i))
     }
 
     /// Puts a job where `ins` says and updates the cost.

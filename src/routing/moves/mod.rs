@@ -9,13 +9,23 @@
 //! Every move is a replacement of a range of one or two routes and is priced in O(1) (plus
 //! the length of the moved strings) from the routes' cached segments, as
 //! `fwd[a] + middle + bwd[b] + end` (Vidal et al. 2013). Only valid when the problem
-//! [`is_simple`](super::problem::Problem::is_simple); the descent does nothing otherwise.
+//! [`is_simple`](super::problem::Problem::is_simple); [`descend`] does nothing otherwise.
+//!
+//! On every other problem (working-time rules and breaks, soft windows, two-person jobs,
+//! per-vehicle durations) the same operators list granular candidates (each task next to
+//! one of its nearest tasks) that [`granular`] prices exactly through the incremental
+//! evaluation, plus [`pair`] (both parts of a two-person job move together);
+//! [`descend_granular`] is that descent.
 
 mod cross_exchange;
+pub mod granular;
 mod or_opt;
+mod pair;
 mod relocate;
 mod swap;
 mod two_opt_star;
+
+pub use granular::{descend_granular, DescentBudget, DescentStats};
 
 use crate::ids::{TaskIdx, VehicleIdx};
 
@@ -119,9 +129,10 @@ pub fn descend(s: &mut State<'_>) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::routing::problem::tests::line_problem;
+    use crate::routing::problem::Problem;
     use crate::routing::solution::Solution;
     use proptest::prelude::*;
 
@@ -160,6 +171,126 @@ mod tests {
                 }
             }
         }
+    }
+
+    type Lister = fn(&State<'_>, &granular::Granular<'_>, &mut Vec<granular::Cand>);
+
+    /// A small care day: soft and hard windows, two-person jobs (simultaneous and sequential),
+    /// per-vehicle durations, breaks, working-time caps, overtime, continuity, balance and
+    /// substitution; routes from regret construction, then a ruin of every third job so that
+    /// routes have room.
+    pub(crate) fn care_day(seed: u64, n_jobs: usize, n_veh: usize) -> Problem {
+        crate::routing::check::tests::with_rules(crate::routing::incremental::tests::sync_problem(seed, n_jobs, n_veh))
+    }
+
+    pub(crate) fn constructed(p: &Problem) -> State<'_> {
+        let mut s = State::new(p, Solution::empty(p), p.n_vehicles());
+        crate::routing::construct::regret_insertion(&mut s, 2, None, &mut |_| {});
+        s
+    }
+
+    fn near(p: &Problem) -> Vec<Vec<TaskIdx>> {
+        (0..p.n_tasks())
+            .map(|a| {
+                let la = p.tasks[a].location;
+                let mut v: Vec<TaskIdx> = (0..p.n_tasks()).map(TaskIdx::new).collect();
+                v.sort_by_key(|&b| (b.get() != a, p.matrix.dist(la, p.task(b).location), b));
+                v
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        #[test]
+        fn every_operator_delta_on_a_care_day_equals_full_evaluation_and_the_checker_accepts_it(
+            seed in 0u64..10_000, n_jobs in 5usize..13, n_veh in 2usize..5,
+        ) {
+            let p = care_day(seed, n_jobs, n_veh);
+            let s = constructed(&p);
+            let nb = near(&p);
+            let g = granular::Granular::new(&s, &nb);
+            let listers: [(&str, Lister); 6] = [
+                ("relocate", relocate::candidates),
+                ("or-opt", or_opt::candidates),
+                ("swap", swap::candidates),
+                ("cross-exchange", cross_exchange::candidates),
+                ("2-opt*", two_opt_star::candidates),
+                ("pair", pair::candidates),
+            ];
+            for (name, list) in listers {
+                let mut cands = Vec::new();
+                list(&s, &g, &mut cands);
+                for c in cands.iter().take(150) {
+                    let mut t = s.clone();
+                    let Some(m) = granular::evaluate(&mut t, c) else { continue };
+                    prop_assert_eq!(t.cost, s.cost, "{}: pricing leaves the state as it was", name);
+                    t.replace_routes(m.changes.clone());
+                    let e = t.evaluate();
+                    prop_assert!(e.is_feasible(), "{}: {:?}", name, c);
+                    prop_assert_eq!(e.cost.total, s.cost + m.delta, "{}: {:?}", name, c);
+                    prop_assert_eq!(t.cost, e.cost.total, "{}: state cost after the move", name);
+                    let plan = crate::routing::eval::Evaluator::new(&p).plan(&t.sol);
+                    let checked = crate::routing::check::check_plan(&p, &plan);
+                    prop_assert!(checked.is_ok(), "{}: {:?}: {:?}", name, c, checked.err());
+                }
+            }
+        }
+
+        #[test]
+        fn the_granular_descent_on_a_care_day_never_worsens_and_ends_where_full_evaluation_says(
+            seed in 0u64..10_000, n_jobs in 5usize..13, n_veh in 2usize..5,
+        ) {
+            let p = care_day(seed, n_jobs, n_veh);
+            let mut s = constructed(&p);
+            let before = s.cost;
+            let nb = near(&p);
+            let budget = DescentBudget { trials: 5_000, per_round: 1_000, deadline: None };
+            let stats = descend_granular(&mut s, &nb, budget);
+            prop_assert!(stats.trials <= 5_000);
+            prop_assert!(s.cost <= before);
+            let e = s.evaluate();
+            prop_assert!(e.is_feasible());
+            prop_assert_eq!(s.cost, e.cost.total);
+            let plan = crate::routing::eval::Evaluator::new(&p).plan(&s.sol);
+            prop_assert!(crate::routing::check::check_plan(&p, &plan).is_ok());
+        }
+    }
+
+    #[test]
+    fn a_pair_relocation_moves_both_parts_of_a_two_person_job_to_a_cheaper_pair_of_routes() {
+        // Search the random care days for a move that improves by moving both parts to other
+        // routes; its delta is the full evaluation's.
+        let found = (0..200u64).find_map(|seed| {
+            let p = care_day(seed, 10, 4);
+            let mut s = constructed(&p);
+            let jobs: Vec<_> = (0..p.jobs.len())
+                .map(crate::ids::JobIdx::new)
+                .filter(|&j| p.jobs[j.get()].parts.len() == 2 && !s.unassigned.contains(&j))
+                .collect();
+            for j in jobs {
+                let places: Vec<_> = p.job_tasks(j).map(|t| s.route_of(TaskIdx::new(t))).collect();
+                if let Some(m) = pair::evaluate(&mut s, j) {
+                    if m.delta < 0 {
+                        let mut t = s.clone();
+                        t.replace_routes(m.changes);
+                        let after: Vec<_> = p.job_tasks(j).map(|x| t.route_of(TaskIdx::new(x))).collect();
+                        if after.iter().zip(&places).all(|(a, b)| a != b) {
+                            return Some((places, after, t.evaluate().cost.total - s.cost, m.delta));
+                        }
+                    }
+                }
+            }
+            None
+        });
+        let (before, after, full, delta) = found.expect("some random care day has an improving pair move");
+        assert!(
+            before.iter().zip(&after).all(|(b, a)| b != a),
+            "both parts changed routes"
+        );
+        assert!(after.iter().all(Option::is_some) && after[0] != after[1]);
+        assert_eq!(full, delta);
     }
 
     #[test]

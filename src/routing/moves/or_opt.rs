@@ -3,6 +3,7 @@
 
 use crate::ids::TaskIdx;
 
+use super::granular::{movable_to, Cand, Granular, MAX_STRING};
 use super::{keep_best, rebuilt_cost, routes, Mid, Move};
 use crate::routing::state::State;
 
@@ -56,4 +57,30 @@ pub(super) fn best_of_lengths(s: &State<'_>, lens: std::ops::RangeInclusive<usiz
         }
     }
     best
+}
+
+/// Granular candidates (problems that are not simple): a string of two or three tasks
+/// starting at a task goes just before or just after one of that task's nearest tasks.
+pub(super) fn candidates(s: &State<'_>, g: &Granular<'_>, out: &mut Vec<Cand>) {
+    shifts(s, g, 2..=MAX_STRING, out);
+}
+
+/// Shifts of strings with a length in `lens` starting at each task to either side of one of
+/// its nearest tasks.
+pub(super) fn shifts(s: &State<'_>, g: &Granular<'_>, lens: std::ops::RangeInclusive<usize>, out: &mut Vec<Cand>) {
+    let p = s.p;
+    g.pairs(s, |(_, r1, i), (_, r2, j)| {
+        let route1 = &s.sol.routes[r1];
+        for len in lens.clone() {
+            if i + len > route1.len() || !movable_to(p, &route1[i..i + len], r2) {
+                continue;
+            }
+            for at in [j, j + 1] {
+                if r1 == r2 && (i..=i + len).contains(&at) {
+                    continue;
+                }
+                out.push(Cand::Shift { r1, i, len, r2, j: at });
+            }
+        }
+    });
 }

@@ -1,5 +1,6 @@
 //! Swap: two tasks of different routes trade places.
 
+use super::granular::{Cand, Granular};
 use super::{keep_best, rebuilt_cost, routes, Mid, Move};
 use crate::routing::state::State;
 
@@ -28,4 +29,10 @@ pub(super) fn best(s: &State<'_>) -> Option<Move> {
         }
     }
     best
+}
+
+/// Granular candidates (problems that are not simple): a task trades places with one of its
+/// nearest tasks on another route.
+pub(super) fn candidates(s: &State<'_>, g: &Granular<'_>, out: &mut Vec<Cand>) {
+    super::cross_exchange::exchanges(s, g, |l1, l2| l1 == 1 && l2 == 1, out);
 }
