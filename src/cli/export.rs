@@ -60,8 +60,10 @@ pub fn run(cmd: ExportCommand) -> anyhow::Result<()> {
 
 fn vroom_day(args: &VroomArgs) -> anyhow::Result<()> {
     let profile = config::load(&args.config)?;
-    // Validate the scenario as given first, so its problems are reported against its own path.
-    scenario::load(&args.scenario)?;
+    // Validate the scenario and the date as given first, so their problems are reported
+    // against the scenario's own path and nothing is written.
+    let given = scenario::load(&args.scenario)?;
+    day_of_date(&given, &args.scenario, args.date)?;
     let text = std::fs::read_to_string(&args.scenario)
         .with_context(|| format!("cannot read scenario {}", args.scenario.display()))?;
     let mut file: Value = serde_json::from_str(&text).context("scenario is not JSON")?;

@@ -547,9 +547,7 @@ impl Generator<'_> {
                     // Five days in seven: enough members that `per_day` work on an average day.
                     let headcount = (f64::from(per_day) * 7.0 / 5.0).ceil() as u32;
                     for k in 0..headcount {
-                        let mut m = self.member(b, dis, j, Some((pattern, k)));
-                        m.per_day = per_day;
-                        out.push(m);
+                        out.push(self.member(b, dis, j, Some((pattern, k))));
                         j += 1;
                     }
                 }
@@ -663,7 +661,6 @@ impl Generator<'_> {
             base,
             discipline: dis,
             pattern: pattern.map(|(p, _)| p),
-            per_day: 0,
             working: working.clone(),
             leave,
             file: StaffFile {
@@ -692,39 +689,18 @@ impl Generator<'_> {
     }
 
     /// Shifts for each day of the period: night staff on nights (from the night before the
-    /// first day, which runs into its morning); on each day, the pattern's daily count of its
-    /// available day staff (taken in turn, so the days are shared) work its parts.
+    /// first day, which runs into its morning); day staff work their pattern's parts on each of
+    /// their working days (so a member's shifts add up to their contract, leave aside).
     fn roster(&self, staff: &mut [GenStaff]) {
         for day in -1..self.days {
             let date = self.date(day);
-            let mut taken: std::collections::HashMap<(usize, Discipline, usize), u32> = Default::default();
-            let n = staff.len();
-            // Day staff in turn: the group's members from an offset that moves with the day.
-            let mut order: Vec<usize> = (0..n).collect();
-            order.sort_by_key(|&i| {
-                let s = &staff[i];
-                (
-                    s.base,
-                    s.discipline.index(),
-                    s.pattern,
-                    (i as i64 + 3 * day).rem_euclid(n as i64),
-                )
-            });
-            for i in order {
-                let s = &mut staff[i];
+            for s in staff.iter_mut() {
                 if !s.available(date) {
                     continue;
                 }
                 let parts: Vec<(u32, u32)> = match s.pattern {
                     Some(_) if day < 0 => continue,
-                    Some(p) => {
-                        let count = taken.entry((s.base, s.discipline, p)).or_default();
-                        if *count >= s.per_day {
-                            continue;
-                        }
-                        *count += 1;
-                        staffing::PATTERNS[p].parts.to_vec()
-                    }
+                    Some(p) => staffing::PATTERNS[p].parts.to_vec(),
                     None => {
                         let (start, end) = ShiftKind::Night.local_hours();
                         vec![(start, end + 1440)]
@@ -817,8 +793,6 @@ struct GenStaff {
     discipline: Discipline,
     /// The day pattern (index in [`staffing::PATTERNS`]); `None`: night staff.
     pattern: Option<usize>,
-    /// How many of this member's base, discipline and pattern work on a day.
-    per_day: u32,
     working: Vec<chrono::Weekday>,
     leave: Option<(NaiveDate, NaiveDate)>,
     file: StaffFile,
