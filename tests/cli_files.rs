@@ -301,3 +301,19 @@ fn a_day_with_no_one_on_shift_is_planned_with_every_visit_unplaced_and_a_rota_st
     assert_eq!(v["cover"]["met_pct"], 0.0);
     assert!(v["cover"]["uncovered_staff_hours"].as_f64().unwrap() > 0.0, "{v}");
 }
+
+#[test]
+fn a_missing_scenario_is_named_with_its_cause_said_once() {
+    let (code, _, err) = carerota_code(&[
+        "plan",
+        "--scenario",
+        "/nonexistent/scenario.json",
+        "--date",
+        "2026-06-09",
+        "--out",
+        "/nonexistent/never-written",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("cannot read scenario /nonexistent/scenario.json"), "{err}");
+    assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
+}

@@ -33,7 +33,7 @@ fn refuses_a_huge_roster_time_limit_and_keeps_the_rota() {
         "--out",
         rota.to_str().unwrap(),
     ];
-    assert_refused(&args, "--time-limit", "seconds, above 0 and at most 86400");
+    assert_refused(&args, "--time-limit", "above 0 and at most 86400 (seconds)");
     assert_eq!(std::fs::read_to_string(&rota).unwrap(), "{\"keep\":1}");
 }
 
@@ -140,10 +140,10 @@ fn refuses_bad_day_scale_snap_radius_and_point_counts() {
                 "--seed",
                 "1",
                 "--scale",
-                "inf",
+                "0",
             ],
             "--scale",
-            "at most 100",
+            "out of range: give a number above 0 and at most 100 (times the area's volume)",
         ),
         (
             &[

@@ -49,6 +49,7 @@ fn refuses_a_desk_of_zero_days_and_an_unknown_area() {
     assert!(!ok && err.contains("--days"), "{err}");
     let (ok, _, err) = carerota(&[&base[..], &["--area", "atlantis"]].concat());
     assert!(!ok && err.contains("no area `atlantis`"), "{err}");
+    assert!(err.contains("areas there: buckinghamshire, rutland"), "{err}");
 }
 
 #[test]

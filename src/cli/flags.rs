@@ -196,8 +196,8 @@ impl Real {
     pub fn parser(self) -> impl Fn(&str) -> Result<f64, String> + Clone + Send + Sync + 'static {
         move |text: &str| match text.trim().parse::<f64>() {
             Ok(v) if self.contains(v) => Ok(v),
-            Ok(_) => Err(format!("out of range: give {}, {}", self.unit, self.range())),
-            Err(_) => Err(format!("not a number: give {}, {}", self.unit, self.range())),
+            Ok(_) => Err(format!("out of range: give a number {} ({})", self.range(), self.unit)),
+            Err(_) => Err(format!("not a number: give a number {} ({})", self.range(), self.unit)),
         }
     }
 }

@@ -621,8 +621,14 @@ impl<'a> Ctx<'a> {
             "utilisation (care / shift time)".into(),
             format!("{} %", percent(care, shift)),
         ));
-        let used = self.routes.iter().filter(|r| !r.stops.is_empty()).count();
-        h.push(("staff used".into(), format!("{used} of {}", self.routes.len())));
+        let used = self
+            .input
+            .day
+            .staff_used(self.routes.iter().filter(|r| !r.stops.is_empty()).map(|r| r.vehicle));
+        h.push((
+            "staff used".into(),
+            format!("{used} of {}", self.input.day.staff_on_shift()),
+        ));
         h.push((
             "new faces (person meets staff they do not know)".into(),
             self.input.plan.cost.new_faces.to_string(),
@@ -861,8 +867,9 @@ impl<'a> Ctx<'a> {
         let page = Page {
             title: self.input.title.clone(),
             subtitle: format!(
-                "Daily plan for {} · {} staff on shift, {} visits",
+                "Daily plan for {} · {} staff on {} shift(s), {} visits",
                 date.format("%A %-d %B %Y"),
+                self.input.day.staff_on_shift(),
                 self.routes.len(),
                 self.input.day.problem.jobs.len()
             ),

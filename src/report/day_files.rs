@@ -10,6 +10,7 @@
 use crate::config::SolverProfile;
 use crate::dayplan::write::{plan_doc, DocContext};
 use crate::dayplan::{PlanDoc, SolvedDays};
+use crate::ids::VehicleIdx;
 use crate::replan::readiness::{self, ReadinessConfig, ReadinessError, ReadinessInput};
 use crate::roads::RoadNetwork;
 use crate::routing::days::PlannedDay;
@@ -59,7 +60,8 @@ impl DayFiles {
         ]
     }
 
-    /// One line: staff on shift and used, served by tier, unassigned.
+    /// One line: staff on shift (and how many shifts they hold), staff used, served by tier,
+    /// unassigned.
     pub fn summary(&self, input: &DayFilesInput<'_>) -> String {
         let planned = input.planned;
         let tiers: Vec<String> = self
@@ -68,10 +70,19 @@ impl DayFiles {
             .map(|(t, ok, n)| format!("{t} {ok}/{n}"))
             .collect();
         format!(
-            "{}: {} staff on shift, {} used; served by tier: {}; unassigned: {}",
+            "{}: {} staff on {} shift(s), {} of them used; served by tier: {}; unassigned: {}",
             input.scenario.date_of_day(planned.day.day),
+            planned.day.staff_on_shift(),
             planned.day.problem.n_vehicles(),
-            planned.plan.used_vehicles(),
+            planned.day.staff_used(
+                planned
+                    .plan
+                    .routes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| !r.stops.is_empty())
+                    .map(|(v, _)| VehicleIdx::new(v)),
+            ),
             tiers.join(", "),
             self.unassigned
         )

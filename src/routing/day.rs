@@ -71,6 +71,26 @@ pub struct DayProblem {
     pub remainder: Option<Remainder>,
 }
 
+impl DayProblem {
+    /// How many different staff members hold the day's shifts (a member can hold more than
+    /// one shift in a day, e.g. a split shift or a night shift running into it).
+    pub fn staff_on_shift(&self) -> usize {
+        let mut staff: Vec<StaffIdx> = self.vehicles.iter().map(|(s, _)| *s).collect();
+        staff.sort_unstable();
+        staff.dedup();
+        staff.len()
+    }
+
+    /// How many different staff members hold the vehicles in `used` (e.g. the vehicles
+    /// with at least one stop).
+    pub fn staff_used(&self, used: impl IntoIterator<Item = VehicleIdx>) -> usize {
+        let mut staff: Vec<StaffIdx> = used.into_iter().map(|v| self.vehicles[v.get()].0).collect();
+        staff.sort_unstable();
+        staff.dedup();
+        staff.len()
+    }
+}
+
 /// The day after `now`, for a re-plan (see `crate::replan`): the problem holds only what may
 /// still change. Frozen work (done, under way, or being driven to at `now`) and cancelled
 /// visits are left out; each shift resumes where and when its frozen work ends, or at its base

@@ -33,8 +33,16 @@ pub enum AreaError {
     },
     #[error("area file {path} has {} problem(s): {}", problems.len(), problems.join("; "))]
     Invalid { path: PathBuf, problems: Vec<String> },
-    #[error("no area `{name}` in {dir} (looked for {name}.toml)")]
-    NotFound { name: String, dir: PathBuf },
+    #[error(
+        "no area `{name}` in {dir} (looked for {name}.toml); areas there: {}",
+        if available.is_empty() { "none".to_string() } else { available.join(", ") }
+    )]
+    NotFound {
+        name: String,
+        dir: PathBuf,
+        /// The area names that `dir` does hold (its `*.toml` files), sorted.
+        available: Vec<String>,
+    },
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -167,14 +175,31 @@ pub struct Area {
     desk: Option<DeskSettings>,
 }
 
+/// The names of the area files in `dir` (`NAME.toml`), sorted; empty when it cannot be read.
+pub fn area_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let path = e.path();
+            (path.extension()? == "toml").then(|| path.file_stem()?.to_str().map(str::to_string))?
+        })
+        .collect();
+    names.sort();
+    names
+}
+
 impl Area {
-    /// Reads `dir/NAME.toml`.
+    /// Reads `dir/NAME.toml`. Errors: [`AreaError::NotFound`] (with the names `dir` holds),
+    /// or those of [`Area::load`].
     pub fn load_named(dir: &Path, name: &str) -> Result<Self, AreaError> {
         let path = dir.join(format!("{name}.toml"));
         if !path.exists() {
             return Err(AreaError::NotFound {
                 name: name.into(),
                 dir: dir.to_path_buf(),
+                available: area_names(dir),
             });
         }
         Self::load(&path)
