@@ -16,11 +16,9 @@ use carerota::matrix;
 use carerota::routing::check::check_plan;
 use carerota::routing::day::{map_day, DayConfig, DayRules};
 use carerota::scenario;
-use carerota::units::Meters;
 
-use crate::cli::flags;
-use crate::cli::graph::NetworkSource;
 use crate::cli::plan_file::load_plan_file;
+use crate::cli::plan_network::MapArgs;
 use crate::cli::plan_network::{load_for_plan, RecordedNetwork};
 
 #[derive(Args)]
@@ -38,11 +36,7 @@ pub struct CheckArgs {
     /// The road network: by default the one the plan records, when its file is found; a
     /// different network given here is refused.
     #[command(flatten)]
-    network: NetworkSource,
-    #[arg(long, default_value_t = scenario::network::DEFAULT_SNAP_RADIUS.0,
-          value_parser = flags::SNAP_RADIUS_M.parser::<i64>(), allow_negative_numbers = true,
-          help = flags::SNAP_RADIUS_M.help("How far a location may be from the nearest road"))]
-    snap_radius_m: i64,
+    network: MapArgs,
 }
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
@@ -52,8 +46,8 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
     let day = file.day;
     let previous = file.carry_over();
     let recorded = RecordedNetwork::from_plan(&doc)?;
-    let net = load_for_plan(&args.network, recorded.as_ref(), &args.plan)?;
-    let located = locate(&s, &net, Meters(args.snap_radius_m))?;
+    let net = load_for_plan(&args.network.source, recorded.as_ref(), &args.plan)?;
+    let located = locate(&s, &net, args.network.snap_radius())?;
     let m = matrix::compute(&net, &located.snaps);
     let unreachable: Vec<VisitIdx> = located.unreachable.iter().map(|(v, _)| *v).collect();
     // A re-planned version is checked on the part of the day after its frozen stops.

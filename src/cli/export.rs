@@ -14,13 +14,12 @@ use carerota::matrix;
 use carerota::routing::day::{day_problem_with, DayRules};
 use carerota::routing::instances::vroom;
 use carerota::scenario::{self, availability::shifts_from_availability};
-use carerota::units::Meters;
 
-use crate::cli::graph::NetworkSource;
+use crate::cli::output;
 use crate::cli::plan::{day_of_date, parse_date};
+use crate::cli::plan_network::MapArgs;
 use crate::cli::progress::Steps;
 use crate::cli::route::load_network;
-use crate::cli::{flags, output};
 
 #[derive(Subcommand)]
 pub enum ExportCommand {
@@ -45,11 +44,7 @@ pub struct VroomArgs {
     #[arg(long)]
     out: PathBuf,
     #[command(flatten)]
-    network: NetworkSource,
-    #[arg(long, default_value_t = scenario::network::DEFAULT_SNAP_RADIUS.0,
-          value_parser = flags::SNAP_RADIUS_M.parser::<i64>(), allow_negative_numbers = true,
-          help = flags::SNAP_RADIUS_M.help("How far a location may be from the nearest road"))]
-    snap_radius_m: i64,
+    network: MapArgs,
 }
 
 pub fn run(cmd: ExportCommand) -> anyhow::Result<()> {
@@ -79,8 +74,8 @@ fn vroom_day(args: &VroomArgs) -> anyhow::Result<()> {
     let mut s = scenario::load(&scenario_path)?;
     let day = day_of_date(&s, &args.scenario, args.date)?;
     shifts_from_availability(&mut s, day..day + 1);
-    let net = load_network(&args.network, Steps::on_stderr())?;
-    let located = locate(&s, &net, Meters(args.snap_radius_m))?;
+    let net = load_network(&args.network.source, Steps::on_stderr())?;
+    let located = locate(&s, &net, args.network.snap_radius())?;
     let m = matrix::compute(&net, &located.snaps);
     let dp = day_problem_with(&s, &m, day, &DayRules::from_settings(&profile.routing))?;
     let e = vroom::export(&dp.problem);

@@ -25,10 +25,9 @@ use carerota::roster::rota;
 use carerota::routing::days::PlannedDay;
 use carerota::routing::search::Progress;
 use carerota::scenario::{self, availability::shifts_from_availability, file::ScenarioFile, model::Scenario};
-use carerota::units::Meters;
 
-use crate::cli::graph::NetworkSource;
 use crate::cli::plan_file::carry_over_from;
+use crate::cli::plan_network::MapArgs;
 use crate::cli::progress::Steps;
 use crate::cli::route::{load_network, solve_days, warn_if_empty};
 use crate::cli::{flags, output};
@@ -60,11 +59,7 @@ pub struct PlanArgs {
     #[arg(long)]
     out: PathBuf,
     #[command(flatten)]
-    network: NetworkSource,
-    #[arg(long, default_value_t = scenario::network::DEFAULT_SNAP_RADIUS.0,
-          value_parser = flags::SNAP_RADIUS_M.parser::<i64>(), allow_negative_numbers = true,
-          help = flags::SNAP_RADIUS_M.help("How far a location may be from the nearest road"))]
-    snap_radius_m: i64,
+    network: MapArgs,
 }
 
 pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, String> {
@@ -137,7 +132,7 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
     for dir in &dirs {
         output::prepare_dir(dir)?;
     }
-    let net = load_network(&args.network, Steps::on_stderr())?;
+    let net = load_network(&args.network.source, Steps::on_stderr())?;
     let solved = solve_days(
         &s,
         &profile,
@@ -146,7 +141,7 @@ pub fn run(args: &PlanArgs) -> anyhow::Result<()> {
             day,
             days: count,
             previous,
-            snap_radius: Meters(args.snap_radius_m),
+            snap_radius: args.network.snap_radius(),
         },
         Progress::silent(),
     )?;

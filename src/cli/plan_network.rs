@@ -12,7 +12,27 @@ use anyhow::{anyhow, bail};
 use carerota::dayplan::PlanDoc;
 use carerota::roads::{self, RoadNetwork};
 
+use crate::cli::flags;
 use crate::cli::graph::{default_osm, NetworkSource};
+
+/// The road network of a command that places a scenario on it, and how far a home or base may
+/// be from its nearest road (metres; past it the location is refused by name).
+#[derive(clap::Args, Debug, Clone)]
+pub struct MapArgs {
+    #[command(flatten)]
+    pub source: NetworkSource,
+    #[arg(long, default_value_t = carerota::scenario::network::DEFAULT_SNAP_RADIUS.0,
+          value_parser = flags::SNAP_RADIUS_M.parser::<i64>(), allow_negative_numbers = true,
+          help = flags::SNAP_RADIUS_M.help("How far a location may be from the nearest road"))]
+    pub snap_radius_m: i64,
+}
+
+impl MapArgs {
+    /// `--snap-radius-m` as a distance.
+    pub fn snap_radius(&self) -> carerota::units::Meters {
+        carerota::units::Meters(self.snap_radius_m)
+    }
+}
 
 /// A plan's record of its road network.
 #[derive(Debug, Clone, PartialEq, Eq)]

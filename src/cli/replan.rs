@@ -21,9 +21,8 @@ use carerota::replan::options;
 use carerota::replan::{OptionsAnswer, OptionsReport, ReplanError, ReplanInput, Session};
 use carerota::report::version_files::{version_files, VersionFiles};
 use carerota::scenario::{self, model::Scenario, Diagnostic};
-use carerota::units::Meters;
 
-use crate::cli::graph::NetworkSource;
+use crate::cli::plan_network::MapArgs;
 use crate::cli::plan_network::{load_for_plan, RecordedNetwork};
 use crate::cli::progress::{self, Steps};
 use crate::cli::{flags, output};
@@ -64,11 +63,7 @@ pub struct ReplanArgs {
     #[arg(long, default_value = "solver-configs/default.toml")]
     config: PathBuf,
     #[command(flatten)]
-    network: NetworkSource,
-    #[arg(long, default_value_t = scenario::network::DEFAULT_SNAP_RADIUS.0,
-          value_parser = flags::SNAP_RADIUS_M.parser::<i64>(), allow_negative_numbers = true,
-          help = flags::SNAP_RADIUS_M.help("How far a location may be from the nearest road"))]
-    snap_radius_m: i64,
+    network: MapArgs,
 }
 
 fn problems(what: &str, list: &[Diagnostic]) -> anyhow::Error {
@@ -102,7 +97,7 @@ pub fn run(args: &ReplanArgs) -> anyhow::Result<()> {
     }
     let recorded = RecordedNetwork::from_plan(&doc)?;
     let bar = Steps::on_stderr().spinner("loading the road network");
-    let net = load_for_plan(&args.network, recorded.as_ref(), &args.plan)?;
+    let net = load_for_plan(&args.network.source, recorded.as_ref(), &args.plan)?;
     progress::done(&bar, "loading the road network");
     let session = Session::prepare(&ReplanInput {
         scenario: &s,
@@ -111,7 +106,7 @@ pub fn run(args: &ReplanArgs) -> anyhow::Result<()> {
         plan: &doc,
         now,
         events: &events,
-        snap_radius: Meters(args.snap_radius_m),
+        snap_radius: args.network.snap_radius(),
         matrix: None,
         route_matrix: None,
     })

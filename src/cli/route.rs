@@ -14,10 +14,10 @@ use carerota::roads::RoadNetwork;
 use carerota::routing::days::PlannedDay;
 use carerota::routing::search::Progress;
 use carerota::scenario::{self, model::Scenario};
-use carerota::units::Meters;
 
 use crate::cli::graph::NetworkSource;
 use crate::cli::plan_file::carry_over_from;
+use crate::cli::plan_network::MapArgs;
 use crate::cli::progress::{self, Steps};
 use crate::cli::{flags, output};
 
@@ -40,11 +40,7 @@ pub struct RouteArgs {
     #[arg(long)]
     out: Option<PathBuf>,
     #[command(flatten)]
-    network: NetworkSource,
-    #[arg(long, default_value_t = scenario::network::DEFAULT_SNAP_RADIUS.0,
-          value_parser = flags::SNAP_RADIUS_M.parser::<i64>(), allow_negative_numbers = true,
-          help = flags::SNAP_RADIUS_M.help("How far a location may be from the nearest road"))]
-    snap_radius_m: i64,
+    network: MapArgs,
 }
 
 pub fn run(args: &RouteArgs) -> anyhow::Result<()> {
@@ -59,7 +55,7 @@ pub fn run(args: &RouteArgs) -> anyhow::Result<()> {
         Some(path) => Some(carry_over_from(&s, path, args.day)?),
         None => None,
     };
-    let net = load_network(&args.network, Steps::on_stderr())?;
+    let net = load_network(&args.network.source, Steps::on_stderr())?;
     let solved = solve_days(
         &s,
         &profile,
@@ -68,7 +64,7 @@ pub fn run(args: &RouteArgs) -> anyhow::Result<()> {
             day: args.day,
             days: 1,
             previous,
-            snap_radius: Meters(args.snap_radius_m),
+            snap_radius: args.network.snap_radius(),
         },
         progress::search_lines(),
     )?;
