@@ -1,7 +1,8 @@
 # The two commands a fresh machine needs (see README.md):
 #   make demo   - install build tools, build, run the main job on the default Rutland data
 #   make test   - install build tools, run the test suite
-# Other targets: bench-graph (road network benchmarks), fmt, clippy.
+# Other targets: bench-graph (road network benchmarks), bench-care-days (the standard care days),
+# fmt, clippy.
 
 CARGO ?= cargo
 # HiGHS (compiled from source by highs-sys through CMake) builds on every core, not one.
@@ -11,7 +12,7 @@ OUT ?= out
 SCENARIO ?= data/scenarios/rutland-2026-06-09.json
 DATE ?= 2026-06-09
 
-.PHONY: setup demo test bench-graph fmt clippy
+.PHONY: setup demo test bench-graph bench-care-days fmt clippy
 
 setup:
 	@bash scripts/setup.sh
@@ -33,6 +34,10 @@ test: setup
 bench-graph: setup
 	$(CARGO) build --release --quiet
 	./target/release/carerota bench graph --osm $(OSM)
+
+bench-care-days: setup
+	$(CARGO) build --release --quiet
+	python3 scripts/bench-care-days.py --seconds 10,60
 
 fmt:
 	$(CARGO) fmt --all

@@ -29,6 +29,10 @@ import sys
 import tempfile
 import time
 
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from profiles import timed_profile  # noqa: E402
+
 
 def run(cmd, **kw):
     print("+", " ".join(str(c) for c in cmd), file=sys.stderr)
@@ -161,22 +165,8 @@ def main():
     v_served, v_travel, v_dist, v_errors = check_vroom(problem, routes)
 
     # carerota with the same budget: search + MILP = --seconds (the MILP keeps a fifth).
-    with open(args.config) as f:
-        profile = f.read()
-    search, milp = args.seconds * 0.8, args.seconds * 0.2
-    lines = []
-    section = None
-    for line in profile.splitlines():
-        if line.startswith("["):
-            section = line.strip()
-        if section == "[routing]" and line.startswith("time_limit_s"):
-            line = f"time_limit_s = {search}"
-        if section == "[routing]" and line.startswith("milp_time_limit_s"):
-            line = f"milp_time_limit_s = {milp}"
-        lines.append(line)
     timed = os.path.join(work, "travel-only-timed.toml")
-    with open(timed, "w") as f:
-        f.write("\n".join(lines) + "\n")
+    timed_profile(args.config, args.seconds, timed)
     out = os.path.join(work, "carerota")
     t0 = time.monotonic()
     run([args.carerota, "plan", "--scenario", os.path.join(work, "scenario.json"), "--date", args.date,

@@ -113,6 +113,30 @@ fn readme_command_writes_all_six_files_and_a_summary() {
 }
 
 #[test]
+fn staff_are_counted_apart_from_the_shifts_they_hold() {
+    let plan = plan_json();
+    let routes = plan["routes"].as_array().unwrap();
+    let staff = |used: bool| {
+        routes
+            .iter()
+            .filter(|r| !used || !r["stops"].as_array().unwrap().is_empty())
+            .map(|r| r["staff"].as_str().unwrap())
+            .collect::<BTreeSet<_>>()
+            .len() as u64
+    };
+    let o = &plan["objective"];
+    assert_eq!(o["shifts"].as_u64().unwrap(), routes.len() as u64);
+    assert_eq!(o["staff_on_shift"].as_u64().unwrap(), staff(false));
+    assert_eq!(o["staff_used"].as_u64().unwrap(), staff(true));
+    assert!(
+        staff(false) < routes.len() as u64,
+        "the default day has a member on two shifts"
+    );
+    let summary = format!("{} staff on {} shift(s)", staff(false), routes.len());
+    assert!(planned().stdout.contains(&summary), "{}", planned().stdout);
+}
+
+#[test]
 fn check_accepts_the_plan_json_that_plan_wrote() {
     let plan = planned().dir.join("plan.json");
     let (ok, out, err) = carerota(&[

@@ -272,10 +272,18 @@ pub struct ObjectiveDoc {
     pub served_by_tier: BTreeMap<String, usize>,
     #[serde(default)]
     pub unplaced_by_tier: BTreeMap<String, usize>,
+    /// Different staff members holding the day's shifts (a member may hold two).
     #[serde(default)]
     pub staff_on_shift: usize,
+    /// Different staff members with at least one stop.
     #[serde(default)]
     pub staff_used: usize,
+    /// The day's shifts (one route each). Plans written before this key have 0.
+    #[serde(default)]
+    pub shifts: usize,
+    /// Shifts with at least one stop.
+    #[serde(default)]
+    pub shifts_used: usize,
 }
 
 /// How the plan was found.

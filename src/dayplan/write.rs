@@ -256,8 +256,10 @@ pub fn day_doc(
             visits_unplaced: unplaced.len(),
             served_by_tier: by_tier(&mut served.iter().copied()),
             unplaced_by_tier: by_tier(&mut unplaced.iter().copied()),
-            staff_on_shift: p.n_vehicles(),
-            staff_used: used,
+            staff_on_shift: day.staff_on_shift(),
+            staff_used: day.staff_used(plan.routes.iter().filter(|r| !r.stops.is_empty()).map(|r| r.vehicle)),
+            shifts: p.n_vehicles(),
+            shifts_used: used,
         },
         solver: Some(SolverDoc {
             profile: ctx.profile.to_string(),

@@ -301,7 +301,16 @@ impl Session {
         o.visits_served += frozen_visits.len();
         o.travel_s = doc.routes.iter().map(|r| r.travel_s).sum();
         o.distance_m = doc.routes.iter().map(|r| r.distance_m).sum();
-        o.staff_used = doc.routes.iter().filter(|r| !r.stops.is_empty()).count();
+        let mut used: Vec<&str> = doc
+            .routes
+            .iter()
+            .filter(|r| !r.stops.is_empty())
+            .map(|r| r.staff.as_str())
+            .collect();
+        o.shifts_used = used.len();
+        used.sort_unstable();
+        used.dedup();
+        o.staff_used = used.len();
         doc
     }
 }
