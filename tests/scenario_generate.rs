@@ -154,3 +154,22 @@ proptest::proptest! {
         proptest::prop_assert_eq!(ScenarioFile::from_model(&s).to_json(), text);
     }
 }
+
+#[test]
+fn a_scaled_county_keeps_its_night_team_near_the_nights_demand() {
+    let (area, homes) = (rutland(), grid_homes());
+    let night = |scale: f64| {
+        let cfg = GenerateConfig {
+            scale,
+            ..config("2026-06-09", 1, 7)
+        };
+        let file = generate(&area, &homes, &cfg).unwrap();
+        file.staff.iter().filter(|s| s.id.starts_with("night-")).count()
+    };
+    let (one, county) = (night(1.0), night(22.0));
+    assert!(one >= 2, "at least the minimum night team: {one}");
+    assert!(
+        county < 4 * one,
+        "night staff follow the nights' demand, not the scale: {one} at scale 1, {county} at 22"
+    );
+}

@@ -154,7 +154,8 @@ pub struct StaffingFile {
     /// travel, records and breaks): staff are sized so that care fills this share.
     pub care_share: f64,
     pub contracted_hours_per_week: f64,
-    /// Night staff county-wide on each night, by discipline code.
+    /// The least night staff county-wide on each night, by discipline code (the generator adds
+    /// more where the nights' demand needs it; it does not scale with `--scale`).
     pub night_cover: BTreeMap<String, u32>,
     /// Day staff on duty at every core hour (07:00-22:00) at each base that holds the
     /// discipline (a discipline pooled county-wide: at its one base), by discipline code.

@@ -25,7 +25,8 @@
 //!   discipline the county needs less than a full shift per base of is pooled at its busiest
 //!   base), covered at the area's care share with the fewest paid minutes from full-time
 //!   early, late, long and split days and part-time morning, midday and twilight shifts, at
-//!   least the area's minimum cover through core hours; plus county-wide night cover. Each
+//!   least the area's minimum cover through core hours; plus county-wide night cover, the area's
+//!   minimum or more where an average night's visits and urgent night referrals need it. Each
 //!   works their pattern five days in seven (days off staggered so the first two on a
 //!   pattern are never off together); part-timers are contracted for five of their shifts.
 
@@ -146,7 +147,7 @@ pub fn generate(area: &Area, homes: &HomeSampler, cfg: &GenerateConfig) -> Resul
         episodes: 0,
     };
     g.demand(homes, cfg.scale);
-    let staff = g.staff(cfg.scale)?;
+    let staff = g.staff()?;
     let files = g.assemble(&staff);
     Ok(ScenarioFile {
         format: FORMAT.into(),
@@ -231,6 +232,23 @@ fn banded(slot: usize, (start, end): (u32, u32), episode: usize) -> (u32, u32) {
 /// two of the first four are on duty every day, one early and one late.
 const CORE_MEMBERS: u32 = 4;
 const NIGHT_WINDOW: (u32, u32) = (1350, 1770);
+/// The night shift, local minutes: 21:00 to 07:30 the next morning.
+const NIGHT_SHIFT: (u32, u32) = (1260, 450);
+/// Its on-duty minutes.
+const NIGHT_SHIFT_MIN: f64 = 630.0;
+
+/// Night staff on duty each night for one discipline: the area's minimum night cover (set by
+/// its geography: one team must be able to reach the whole map at night, so it does not grow
+/// with `--scale`, which puts more demand on the same map), or more when an average night's
+/// care (`night_minutes`, face to face) does not fit in the care share of that many night
+/// shifts. Disciplines the area runs no night team for (minimum 0) get none.
+fn night_staff(minimum: u32, night_minutes: f64, care_share: f64) -> u32 {
+    if minimum == 0 {
+        return 0;
+    }
+    let by_demand = (night_minutes / (care_share * NIGHT_SHIFT_MIN)).ceil() as u32;
+    minimum.max(by_demand)
+}
 const REVIEW_WINDOW: (u32, u32) = (600, 960);
 
 impl Generator<'_> {
@@ -478,10 +496,30 @@ impl Generator<'_> {
         }
     }
 
+    /// Face-to-face minutes of an average night by discipline (two-person visits twice): the
+    /// night visits, and the urgent referrals (response limit under a day) made between 21:00
+    /// and 07:30, which the night team answers.
+    fn night_care(&self) -> [f64; 6] {
+        let mut minutes = [0.0; 6];
+        for v in &self.visits {
+            let urgent_at_night = v.referral.is_some_and(|r| {
+                let l = self.clock.local(r).time();
+                let m = l.hour() * 60 + l.minute();
+                let limit_under_a_day = v.tier.response_limit().is_some_and(|t| t.0 < 86_400);
+                limit_under_a_day && (m >= NIGHT_SHIFT.0 || m < NIGHT_SHIFT.1)
+            });
+            if v.night || urgent_at_night {
+                let crew = if v.pair.is_some() { 2.0 } else { 1.0 };
+                minutes[v.discipline.index()] += f64::from(v.duration_min) * crew / self.days as f64;
+            }
+        }
+        minutes
+    }
+
     /// Staff sized from the drafted demand, by shift pattern ([`staffing::size`]): each
     /// discipline at each base (or, for a discipline the county needs less than one full shift
     /// per base of, pooled at its busiest base), then county-wide night cover.
-    fn staff(&mut self, scale: f64) -> Result<Vec<GenStaff>, GenerateError> {
+    fn staff(&mut self) -> Result<Vec<GenStaff>, GenerateError> {
         let area = self.area;
         let st = area.staffing();
         let nb = area.bases().len();
@@ -553,8 +591,9 @@ impl Generator<'_> {
                 }
             }
         }
+        let night = self.night_care();
         for dis in Discipline::ALL {
-            let per_night = (f64::from(area.night_cover(dis)) * scale).ceil() as u32;
+            let per_night = night_staff(area.night_cover(dis), night[dis.index()], st.care_share);
             let headcount = (f64::from(per_night) * 7.0 / 5.0).ceil() as u32;
             for j in 0..headcount {
                 out.push(self.member(night_base, dis, j, None));
@@ -850,6 +889,20 @@ const SURNAME_INITIALS: [&str; 20] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn night_staff_is_the_minimum_until_the_nights_care_needs_more() {
+        // 0.55 of a 630-minute night shift is 346.5 minutes of care.
+        assert_eq!(night_staff(1, 0.0, 0.55), 1);
+        assert_eq!(night_staff(1, 346.0, 0.55), 1);
+        assert_eq!(night_staff(1, 347.0, 0.55), 2);
+        assert_eq!(night_staff(3, 700.0, 0.55), 3);
+        assert_eq!(
+            night_staff(0, 5000.0, 0.55),
+            0,
+            "no night team where the area runs none"
+        );
+    }
 
     #[test]
     fn poisson_mean_is_close_to_its_parameter() {
