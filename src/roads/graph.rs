@@ -246,6 +246,7 @@ impl RoadGraph {
             cost: &cost_all,
             end_cost: &end_all,
             access_only: &access_all,
+            class: &class_all,
         };
         stats.restrictions = extract.restriction_counts;
         let sequences = turns::resolve(
