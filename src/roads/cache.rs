@@ -231,6 +231,7 @@ pub fn load(path: &Path) -> Result<RoadNetwork, RoadsError> {
                 turn_first_out,
                 turn_head,
                 turn_cost,
+                has_ferry: false,
             },
             rank,
             fwd,
@@ -290,6 +291,8 @@ pub fn load(path: &Path) -> Result<RoadNetwork, RoadsError> {
         fwd,
         bwd,
     };
+    let mut graph = graph;
+    graph.has_ferry = graph.class.contains(&(crate::osm::profile::RoadClass::Ferry as u8));
     let (segment_words, order, mid_lat) = snap_parts;
     let snap = SnapIndex::from_parts(&graph, &segment_words, order, mid_lat)
         .ok_or_else(|| bad("the snap index does not fit the graph"))?;

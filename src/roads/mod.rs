@@ -153,6 +153,9 @@ pub struct FerryUse {
 impl FerryUse {
     /// The ferries along a path of routing nodes (consecutive nodes joined by a routing edge).
     fn along(g: &RoadGraph, nodes: &[TurnNodeIdx]) -> FerryUse {
+        if !g.has_ferry {
+            return FerryUse::default();
+        }
         let boarding_ms = turns::delay(turns::FERRY_BOARDING_S).time_ms();
         let (mut crossings, mut ms, mut aboard) = (0u32, 0u64, false);
         for w in nodes.windows(2) {
