@@ -222,6 +222,15 @@ fn cache_round_trip_gives_the_same_network_and_answers() {
         .map(|p| loaded.snap(*p, FAR).unwrap())
         .collect();
     assert_eq!(matrix::compute(&loaded, &snaps), matrix::compute(net, &snaps));
+    // The stored snap index answers as the one built from the graph, off the roads too.
+    assert_eq!(loaded.sample_points(20, 3), net.sample_points(20, 3));
+    let off_road = net
+        .sample_points(50, 2)
+        .into_iter()
+        .map(|p| LonLat::new(p.lon + 0.003, p.lat - 0.002));
+    for p in net.sample_points(50, 2).into_iter().chain(off_road) {
+        assert_eq!(loaded.snap(p, FAR), net.snap(p, FAR));
+    }
 }
 
 #[test]
@@ -379,16 +388,24 @@ fn map_draws_the_roads_routes_markers_and_credit() {
 /// A mainland loop of streets, a village of one street across a bridge with the given tags, and
 /// the village's place node; written to `dir`.
 fn village_over_a_bridge(dir: &std::path::Path, bridge: &[(&'static str, &'static str)]) -> std::path::PathBuf {
+    village_over(dir, &[2, 10], bridge)
+}
+
+/// [`village_over_a_bridge`] with the link drawn through `link` (from node 2 to node 10, by way
+/// of nodes 30 and 31 if listed).
+fn village_over(dir: &std::path::Path, link: &[i64], tags: &[(&'static str, &'static str)]) -> std::path::PathBuf {
     let mut map = common::pbf::Map::default();
     map.node(1, 52.600, -0.710)
         .node(2, 52.600, -0.700)
         .node(3, 52.605, -0.700)
         .node(4, 52.605, -0.710)
+        .node(30, 52.601, -0.698)
+        .node(31, 52.601, -0.697)
         .node(10, 52.600, -0.695)
         .node(11, 52.600, -0.690)
         .place(20, 52.6005, -0.6925, "village", "Bridgend")
         .way(100, &[1, 2, 3, 4, 1], &[("highway", "residential")])
-        .way(101, &[2, 10], bridge)
+        .way(101, link, tags)
         .way(102, &[10, 11], &[("highway", "residential")]);
     let path = dir.join("village.osm.pbf");
     map.write(&path);
@@ -479,7 +496,7 @@ fn a_village_behind_a_reversible_way_is_reported_as_not_connected_not_as_a_coord
 }
 
 #[test]
-fn an_island_over_a_car_ferry_is_reached_in_the_crossing_time_and_a_foot_ferry_joins_nothing() {
+fn an_island_over_a_car_ferry_is_reached_in_the_crossing_time_plus_one_boarding_and_a_foot_ferry_joins_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let ferry = [("route", "ferry"), ("motor_vehicle", "yes"), ("duration", "00:20")];
     let net = roads::build(&village_over_a_bridge(dir.path(), &ferry)).unwrap();
@@ -488,8 +505,29 @@ fn an_island_over_a_car_ferry_is_reached_in_the_crossing_time_and_a_foot_ferry_j
     let home = net.snap(VILLAGE_HOME, Meters(400)).unwrap();
     assert!(home.distance_m < 25.0, "snapped to the island's street, not the ferry");
     let mainland = net.snap(LonLat::new(-0.705, 52.600), Meters(400)).unwrap();
-    let crossing = net.route(&mainland, &home).duration().0;
-    assert!((1200..1200 + 180).contains(&crossing), "{crossing} s");
+    let boarding = roads::turns::FERRY_BOARDING_S as i64;
+    let there = net.route(&mainland, &home);
+    let crossing = there.duration().0;
+    assert!(
+        (1200 + boarding..1200 + boarding + 180).contains(&crossing),
+        "{crossing} s: 20 min aboard, {boarding} s boarding, a few minutes' drive"
+    );
+    assert_eq!(there.ferry.crossings, 1);
+    assert_eq!(there.ferry.time.0, 1200 + boarding, "the sailing and one boarding");
+    let back = net.route(&home, &mainland);
+    assert_eq!((back.ferry.crossings, back.ferry.time.0), (1, 1200 + boarding));
+    let ashore = net.snap(LonLat::new(-0.710, 52.6025), Meters(400)).unwrap();
+    let dry = net.route(&mainland, &ashore);
+    assert_eq!(
+        (dry.ferry.crossings, dry.ferry.time.0),
+        (0, 0),
+        "no ferry on the mainland"
+    );
+    // The hierarchy and the oracle charge the boarding alike.
+    let snaps = [mainland, home, ashore];
+    let ch = matrix::compute_between(&net, &snaps, &snaps, Algorithm::Ch);
+    assert_eq!(ch, matrix::compute_between(&net, &snaps, &snaps, Algorithm::Dijkstra));
+    assert_eq!(ch.cost(0, 1), there.cost);
 
     let foot_dir = tempfile::tempdir().unwrap();
     let foot = roads::build(&village_over_a_bridge(
@@ -501,6 +539,28 @@ fn an_island_over_a_car_ferry_is_reached_in_the_crossing_time_and_a_foot_ferry_j
         foot.snap(VILLAGE_HOME, Meters(400)),
         Err(SnapError::NotConnected { .. })
     ));
+}
+
+#[test]
+fn a_ferry_way_through_several_nodes_is_boarded_once_and_the_cache_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let ferry = [("route", "ferry"), ("motorcar", "yes"), ("duration", "00:10")];
+    let path = village_over(dir.path(), &[2, 30, 31, 10], &ferry);
+    let net = roads::build(&path).unwrap();
+    let mainland = net.snap(LonLat::new(-0.705, 52.600), Meters(400)).unwrap();
+    let island = net.snap(LonLat::new(-0.6925, 52.600_18), Meters(400)).unwrap();
+    let r = net.route(&mainland, &island);
+    let boarding = roads::turns::FERRY_BOARDING_S as i64;
+    assert_eq!(r.ferry.crossings, 1, "three ferry segments, one boarding");
+    assert!(
+        (600 + boarding - 1..=600 + boarding + 1).contains(&r.ferry.time.0),
+        "{:?}: 10 min aboard (split over the segments) and one boarding",
+        r.ferry
+    );
+    let cache = dir.path().join("village.roads");
+    roads::cache::save(&net, &cache).unwrap();
+    let loaded = roads::cache::load(&cache).unwrap();
+    assert_eq!(loaded.route(&mainland, &island), r);
 }
 
 #[test]

@@ -64,7 +64,8 @@ pub enum GraphCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Fastest route between two positions: JSON with duration_s and distance_m.
+    /// Fastest route between two positions: JSON with duration_s, distance_m, and the ferries
+    /// taken (ferry_crossings, ferry_s: sailing and boarding time, part of duration_s).
     Route {
         #[command(flatten)]
         source: NetworkSource,
@@ -275,9 +276,12 @@ fn route(
         "distance_m": r.distance().0,
         "from_snap_m": (snaps[0].distance_m * 10.0).round() / 10.0,
         "to_snap_m": (snaps[1].distance_m * 10.0).round() / 10.0,
+        "ferry_crossings": r.ferry.crossings,
+        "ferry_s": r.ferry.time.0,
     });
     if let Some(path) = geojson {
         let properties = json!({ "duration_s": r.duration().0, "distance_m": r.distance().0,
+                                 "ferry_crossings": r.ferry.crossings, "ferry_s": r.ferry.time.0,
                                  "attribution": "© OpenStreetMap contributors" });
         // RFC 7946 §3.1.4: a LineString has two or more positions (a route to its own start has one).
         let mut line = r.geometry.clone();

@@ -4,7 +4,7 @@
 //!
 //! The file has a header `id,from_lat,from_lon,to_lat,to_lon` (columns in any order). Each trip
 //! reports its snapped ends (the positions on the roads that were routed between), its duration
-//! (s) and distance (m), and its path as `[lat, lon]` pairs; a trip whose end cannot be placed
+//! (s) and distance (m), the ferries it takes (`ferry_crossings`, `ferry_s`), and its path as `[lat, lon]` pairs; a trip whose end cannot be placed
 //! on the network reports the reason under `error` instead (the others still route).
 
 use std::path::Path;
@@ -99,6 +99,8 @@ pub fn run(source: &NetworkSource, pairs: &Path, out: Option<&Path>, snap: SnapA
                             "to": lat_lon(b.point),
                             "duration_s": r.duration().0,
                             "distance_m": r.distance().0,
+                            "ferry_crossings": r.ferry.crossings,
+                            "ferry_s": r.ferry.time.0,
                             "geometry": r.geometry.iter().map(|&q| lat_lon(q)).collect::<Vec<_>>(),
                         })
                     }

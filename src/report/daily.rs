@@ -35,7 +35,7 @@ use std::fmt::Write as _;
 use serde_json::{json, Map, Value};
 
 use crate::ids::{JobIdx, LocIdx, VehicleIdx};
-use crate::roads::{RoadNetwork, RouteScratch, Snap};
+use crate::roads::{FerryUse, RoadNetwork, RouteScratch, Snap};
 use crate::routing::day::DayProblem;
 use crate::routing::solution::{BreakAt, Plan, UnassignedReason};
 use crate::scenario::model::{Scenario, Shift};
@@ -475,8 +475,8 @@ impl<'a> Ctx<'a> {
         t
     }
 
-    /// The road geometry of each route with stops, base to base.
-    fn geometries(&self) -> Vec<Vec<LonLat>> {
+    /// The road geometry of each route with stops, base to base, and the ferries it takes.
+    fn geometries(&self) -> (Vec<Vec<LonLat>>, Vec<FerryUse>) {
         let net = self.input.network;
         let snaps = self.input.snaps;
         let p = &self.input.day.problem;
@@ -484,8 +484,9 @@ impl<'a> Ctx<'a> {
         self.routes
             .iter()
             .map(|r| {
+                let mut ferry = FerryUse::default();
                 if r.stops.is_empty() {
-                    return Vec::new();
+                    return (Vec::new(), ferry);
                 }
                 let vehicle = p.vehicle(r.vehicle);
                 let locs: Vec<LocIdx> = std::iter::once(vehicle.start)
@@ -498,7 +499,10 @@ impl<'a> Ctx<'a> {
                     let leg = if w[0] == w[1] {
                         vec![a.point]
                     } else {
-                        net.route_with(&mut scratch, a, b).geometry
+                        let route = net.route_with(&mut scratch, a, b);
+                        ferry.crossings += route.ferry.crossings;
+                        ferry.time.0 += route.ferry.time.0;
+                        route.geometry
                     };
                     for q in leg {
                         if line.last() != Some(&q) {
@@ -506,9 +510,9 @@ impl<'a> Ctx<'a> {
                         }
                     }
                 }
-                line
+                (line, ferry)
             })
-            .collect()
+            .unzip()
     }
 
     fn visit_label(&self, j: JobIdx) -> String {
@@ -523,9 +527,9 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn geojson(&self, lines: &[Vec<LonLat>]) -> String {
+    fn geojson(&self, lines: &[Vec<LonLat>], ferries: &[FerryUse]) -> String {
         let mut features = Vec::new();
-        for (r, line) in self.routes.iter().zip(lines) {
+        for ((r, line), ferry) in self.routes.iter().zip(lines).zip(ferries) {
             if line.len() < 2 {
                 continue;
             }
@@ -538,6 +542,8 @@ impl<'a> Ctx<'a> {
             props.insert("visits".into(), json!(r.stops.len()));
             props.insert("travel_min".into(), json!((r.travel as f64 / 6.0).round() / 10.0));
             props.insert("distance_km".into(), json!((r.distance as f64 / 10.0).round() / 100.0));
+            props.insert("ferry_crossings".into(), json!(ferry.crossings));
+            props.insert("ferry_min".into(), json!((ferry.time.0 as f64 / 6.0).round() / 10.0));
             props.insert("colour".into(), json!(r.colour));
             features.push(Feature {
                 geometry: Geometry::LineString(line.clone()),
@@ -1064,11 +1070,11 @@ impl<'a> Ctx<'a> {
 /// Renders every file of the daily plan.
 pub fn render(input: &DailyInput<'_>) -> DailyOutputs {
     let ctx = Ctx::new(input);
-    let lines = ctx.geometries();
+    let (lines, ferries) = ctx.geometries();
     DailyOutputs {
         rota_csv: csv::render(&ctx.rota()),
         visits_csv: csv::render(&ctx.visits()),
-        routes_geojson: ctx.geojson(&lines),
+        routes_geojson: ctx.geojson(&lines, &ferries),
         report_html: ctx.page(&lines),
         served_by_tier: ctx.served_by_tier(),
         unassigned: input.plan.unassigned.len(),

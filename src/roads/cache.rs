@@ -4,12 +4,16 @@
 //! source file name (length-prefixed UTF-8), build stats (u64s), then length-prefixed arrays:
 //! node OSM ids, node coordinates, graph CSR (first_out, head, cost, class), per arc its end
 //! delay, entry node and tails (first_tail, tail_node, tail_turn), the routing graph (turn_base,
-//! turn_first_out, turn_head, turn_cost), ranks, both upward graphs, the detached segments (lon,
-//! lat, lon, lat each), and the settlements (coordinates, name lengths, the names' UTF-8 bytes). Loading reads the arrays straight back; only the
-//! R-trees (snap index, detached parts: bulk loads, milliseconds) are derived again.
-//! A file with another magic, version, or a short or inconsistent body is refused, never half-used.
+//! turn_first_out, turn_head, turn_cost), ranks, both upward graphs, the snap index (its
+//! segments, four words each, the packed order of its R-tree, its frame's latitude), the
+//! detached segments (lon, lat, lon, lat each), and the settlements (coordinates, name lengths,
+//! the names' UTF-8 bytes). Loading streams each array from the file into its vector through a
+//! small buffer (the file is never held whole); the snap index's tree is rebuilt from its
+//! stored order in one linear pass, and only the small R-trees of the detached parts are bulk
+//! loaded again. A file with another magic, version, or a short or inconsistent body is
+//! refused, never half-used.
 
-use std::io::{BufWriter, Write};
+use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::Path;
 
 use crate::osm::restrictions::RestrictionCounts;
@@ -25,8 +29,9 @@ const MAGIC: &[u8; 16] = b"CAREROTA-ROADS\0\0";
 /// Bump when the layout or the meaning of any field changes (e.g. the car profile).
 /// Version 2 added the source file name, the detached segments and the settlements; version 3
 /// the turn-aware routing graph (restrictions, barriers, access-only roads, junction delays),
-/// the entries onto access-only roads in every cost, and the restriction and barrier counts.
-pub const FORMAT_VERSION: u32 = 3;
+/// the entries onto access-only roads in every cost, and the restriction and barrier counts;
+/// version 4 the ferry boarding allowance in the routing graph's costs and the snap index.
+pub const FORMAT_VERSION: u32 = 4;
 
 /// Writes `net` to `path` (through a temporary file renamed into place).
 pub fn save(net: &RoadNetwork, path: &Path) -> Result<(), RoadsError> {
@@ -84,6 +89,10 @@ pub fn save(net: &RoadNetwork, path: &Path) -> Result<(), RoadsError> {
             )?;
             write_array(&mut put, &up.mid, u32::to_le_bytes)?;
         }
+        let (segment_words, order, mid_lat) = net.snap.parts();
+        write_array(&mut put, &segment_words, u32::to_le_bytes)?;
+        write_array(&mut put, order, u32::to_le_bytes)?;
+        put(&mid_lat.to_le_bytes())?;
         let d = &net.detached;
         write_array(
             &mut put,
@@ -121,15 +130,17 @@ pub fn save(net: &RoadNetwork, path: &Path) -> Result<(), RoadsError> {
 
 /// Reads a network written by [`save`].
 pub fn load(path: &Path) -> Result<RoadNetwork, RoadsError> {
-    let bytes = std::fs::read(path).map_err(|source| RoadsError::Io {
+    let io = |source| RoadsError::Io {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
     let bad = |detail: &str| RoadsError::BadCache {
         path: path.to_path_buf(),
         detail: detail.to_string(),
     };
-    let mut r = Reader { bytes: &bytes, pos: 0 };
+    let mut r = Reader::new(file, len);
     if r.take(16).ok_or_else(|| bad("file too short"))? != MAGIC {
         return Err(bad("not a carerota road network file"));
     }
@@ -154,7 +165,7 @@ pub fn load(path: &Path) -> Result<RoadNetwork, RoadsError> {
         let head = r.u32s()?;
         let cost = r.u64s()?.into_iter().map(PathCost).collect();
         let n_class = r.u64()? as usize;
-        let class = r.take(n_class)?.to_vec();
+        let class = r.take(n_class)?;
         let costs = |v: Vec<u64>| v.into_iter().map(PathCost).collect::<Vec<_>>();
         let end_cost = costs(r.u64s()?);
         let enter = r.u32s()?;
@@ -177,6 +188,9 @@ pub fn load(path: &Path) -> Result<RoadNetwork, RoadsError> {
         }
         let bwd = ups.pop()?;
         let fwd = ups.pop()?;
+        let segment_words = r.u32s()?;
+        let order = r.u32s()?;
+        let mid_lat = f64::from_bits(r.u64()?);
         let segments: Vec<(LonLat, LonLat)> = r
             .f64s()?
             .chunks_exact(4)
@@ -196,7 +210,7 @@ pub fn load(path: &Path) -> Result<RoadNetwork, RoadsError> {
             });
             at = end;
         }
-        (at == names.len() && r.pos == r.bytes.len()).then_some(())?;
+        (at == names.len() && r.left == 0).then_some(())?;
         Some((
             (source_name, sha),
             DetachedRoads::new(segments, settlements),
@@ -217,13 +231,15 @@ pub fn load(path: &Path) -> Result<RoadNetwork, RoadsError> {
                 turn_first_out,
                 turn_head,
                 turn_cost,
+                has_ferry: false,
             },
             rank,
             fwd,
             bwd,
+            (segment_words, order, mid_lat),
         ))
     })();
-    let ((source_name, sha), detached, stats, graph, rank, fwd, bwd) =
+    let ((source_name, sha), detached, stats, graph, rank, fwd, bwd, snap_parts) =
         parsed.ok_or_else(|| bad("truncated or inconsistent body"))?;
     let n = graph.coords.len();
     let m = graph.head.len();
@@ -275,7 +291,11 @@ pub fn load(path: &Path) -> Result<RoadNetwork, RoadsError> {
         fwd,
         bwd,
     };
-    let snap = SnapIndex::build(&graph);
+    let mut graph = graph;
+    graph.has_ferry = graph.class.contains(&(crate::osm::profile::RoadClass::Ferry as u8));
+    let (segment_words, order, mid_lat) = snap_parts;
+    let snap = SnapIndex::from_parts(&graph, &segment_words, order, mid_lat)
+        .ok_or_else(|| bad("the snap index does not fit the graph"))?;
     Ok(RoadNetwork {
         graph,
         ch,
@@ -357,17 +377,33 @@ fn write_bytes(put: &mut impl FnMut(&[u8]) -> std::io::Result<()>, bytes: &[u8])
     put(bytes)
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
+/// Reads the file front to back: arrays are decoded straight into their vectors through a
+/// small reused buffer, and a length is checked against what is left of the file before
+/// anything is allocated for it.
+struct Reader {
+    file: BufReader<std::fs::File>,
+    /// Bytes not yet read.
+    left: u64,
+    buf: Vec<u8>,
 }
 
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let end = self.pos.checked_add(n)?;
-        let s = self.bytes.get(self.pos..end)?;
-        self.pos = end;
-        Some(s)
+/// Bytes decoded at a time.
+const CHUNK: usize = 1 << 16;
+
+impl Reader {
+    fn new(file: std::fs::File, len: u64) -> Self {
+        Reader {
+            file: BufReader::with_capacity(CHUNK, file),
+            left: len,
+            buf: vec![0; CHUNK],
+        }
+    }
+    fn take(&mut self, n: usize) -> Option<Vec<u8>> {
+        (n as u64 <= self.left).then_some(())?;
+        let mut v = vec![0; n];
+        self.file.read_exact(&mut v).ok()?;
+        self.left -= n as u64;
+        Some(v)
     }
     fn u32(&mut self) -> Option<u32> {
         Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
@@ -377,17 +413,29 @@ impl<'a> Reader<'a> {
     }
     fn array<const W: usize, T>(&mut self, conv: fn([u8; W]) -> T) -> Option<Vec<T>> {
         let n = usize::try_from(self.u64()?).ok()?;
-        let raw = self.take(n.checked_mul(W)?)?;
-        Some(
-            raw.chunks_exact(W)
-                .map(|c| conv(c.try_into().expect("invariant: chunk of W bytes")))
-                .collect(),
-        )
+        let bytes = n.checked_mul(W)?;
+        (bytes as u64 <= self.left).then_some(())?;
+        let mut out = Vec::with_capacity(n);
+        let per_chunk = CHUNK / W * W;
+        let mut rest = bytes;
+        while rest > 0 {
+            let k = rest.min(per_chunk);
+            let chunk = &mut self.buf[..k];
+            self.file.read_exact(chunk).ok()?;
+            out.extend(
+                chunk
+                    .chunks_exact(W)
+                    .map(|c| conv(c.try_into().expect("invariant: chunk of W bytes"))),
+            );
+            rest -= k;
+        }
+        self.left -= bytes as u64;
+        Some(out)
     }
     /// Length-prefixed UTF-8.
     fn string(&mut self) -> Option<String> {
         let n = usize::try_from(self.u64()?).ok()?;
-        String::from_utf8(self.take(n)?.to_vec()).ok()
+        String::from_utf8(self.take(n)?).ok()
     }
     fn u32s(&mut self) -> Option<Vec<u32>> {
         self.array(u32::from_le_bytes)

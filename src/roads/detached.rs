@@ -10,9 +10,10 @@
 //! exactly (haversine) like [`super::snap::SnapIndex`]. Saved in the cache as coordinates and
 //! names; the trees are rebuilt on load.
 
-use rstar::{primitives::GeomWithData, primitives::Line, RTree};
+use rstar::{primitives::GeomWithData, RTree};
 
 use crate::osm::{built_up_radius_m, Place};
+use crate::roads::rtree::PackedTree;
 use crate::roads::snap::nearest_line;
 use crate::spatial::{self, haversine_m, BBox, LocalFrame, LonLat};
 
@@ -46,7 +47,7 @@ impl Settlement {
 pub struct DetachedRoads {
     segments: Vec<(LonLat, LonLat)>,
     settlements: Vec<Settlement>,
-    tree: RTree<GeomWithData<Line<[f64; 2]>, u32>>,
+    tree: PackedTree,
     places: RTree<GeomWithData<[f64; 2], u32>>,
     frame: LocalFrame,
 }
@@ -61,10 +62,12 @@ impl DetachedRoads {
         )
         .map_or(0.0, |b| (b.min.lat + b.max.lat) / 2.0);
         let frame = LocalFrame::at_latitude(mid_lat);
-        let lines = segments
+        let lines: Vec<[f64; 4]> = segments
             .iter()
-            .enumerate()
-            .map(|(i, (a, b))| GeomWithData::new(Line::new(frame.xy(*a), frame.xy(*b)), i as u32))
+            .map(|(a, b)| {
+                let (pa, pb) = (frame.xy(*a), frame.xy(*b));
+                [pa[0], pa[1], pb[0], pb[1]]
+            })
             .collect();
         let places = settlements
             .iter()
@@ -72,7 +75,7 @@ impl DetachedRoads {
             .map(|(i, s)| GeomWithData::new(frame.xy(s.location), i as u32))
             .collect();
         DetachedRoads {
-            tree: RTree::bulk_load(lines),
+            tree: PackedTree::build(&lines),
             places: RTree::bulk_load(places),
             segments,
             settlements,
@@ -91,7 +94,7 @@ impl DetachedRoads {
 
     /// The distance in metres from `p` to the nearest detached road, if there is any.
     pub fn nearest_m(&self, p: LonLat) -> Option<f64> {
-        nearest_line(&self.tree, self.frame.xy(p), |i| {
+        nearest_line(self.tree.nearest_iter(self.frame.xy(p)), |i| {
             let (a, b) = self.segments[i as usize];
             spatial::project_onto_segment(p, a, b).distance_m
         })

@@ -50,6 +50,8 @@ pub struct RoadGraph {
     pub(crate) turn_first_out: Vec<u32>,
     pub(crate) turn_head: Vec<u32>,
     pub(crate) turn_cost: Vec<PathCost>,
+    /// Whether any arc is a ferry (routes over a network without one skip looking for them).
+    pub(crate) has_ferry: bool,
 }
 
 /// What building the graph read, applied and left out.
@@ -246,6 +248,7 @@ impl RoadGraph {
             cost: &cost_all,
             end_cost: &end_all,
             access_only: &access_all,
+            class: &class_all,
         };
         stats.restrictions = extract.restriction_counts;
         let sequences = turns::resolve(
@@ -400,6 +403,7 @@ impl RoadGraph {
                 coords.push(coord_of(old as u32));
             }
         }
+        let has_ferry = class.contains(&(RoadClass::Ferry as u8));
         (
             RoadGraph {
                 osm_ids,
@@ -417,6 +421,7 @@ impl RoadGraph {
                 turn_first_out,
                 turn_head: turn_edges.iter().map(|e| e.1).collect(),
                 turn_cost: turn_edges.iter().map(|e| e.2).collect(),
+                has_ferry,
             },
             stats,
             dropped_segments,

@@ -28,6 +28,7 @@ pub mod cost;
 pub mod detached;
 pub mod dijkstra;
 pub mod graph;
+pub(crate) mod rtree;
 pub mod snap;
 pub mod turns;
 
@@ -134,6 +135,49 @@ pub struct Route {
     pub cost: PathCost,
     /// The path along the roads, from the source's snapped point to the target's.
     pub geometry: Vec<LonLat>,
+    /// The ferries the route takes (none: zero crossings).
+    pub ferry: FerryUse,
+}
+
+/// The part of a route spent on ferries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FerryUse {
+    /// Boardings: the times the route turns from a road onto a ferry.
+    pub crossings: u32,
+    /// Time on the ferries, included in the route's duration: each crossing's sailing time
+    /// (from the way's `duration` tag or the sailing speed) plus its boarding allowance
+    /// ([`turns::FERRY_BOARDING_S`]), whole seconds (half up).
+    pub time: Seconds,
+}
+
+impl FerryUse {
+    /// The ferries along a path of routing nodes (consecutive nodes joined by a routing edge).
+    fn along(g: &RoadGraph, nodes: &[TurnNodeIdx]) -> FerryUse {
+        if !g.has_ferry {
+            return FerryUse::default();
+        }
+        let boarding_ms = turns::delay(turns::FERRY_BOARDING_S).time_ms();
+        let (mut crossings, mut ms, mut aboard) = (0u32, 0u64, false);
+        for w in nodes.windows(2) {
+            let arc = g.find_edge(g.base_of(w[0]), g.base_of(w[1]));
+            let ferry = arc.filter(|&e| g.edge_class(e) == osm::profile::RoadClass::Ferry);
+            match ferry {
+                Some(e) => {
+                    if !aboard {
+                        crossings += 1;
+                        ms += boarding_ms;
+                    }
+                    ms += g.edge_cost(e).time_ms();
+                    aboard = true;
+                }
+                None => aboard = false,
+            }
+        }
+        FerryUse {
+            crossings,
+            time: crate::units::millis_total_to_seconds(ms),
+        }
+    }
 }
 
 impl Route {
@@ -297,7 +341,8 @@ impl RoadNetwork {
         self.snap.sample_points(&self.graph, n, seed)
     }
 
-    /// The fastest route from `from` to `to` (bidirectional upward search on the hierarchy).
+    /// The fastest route from `from` to `to` (bidirectional upward search on the hierarchy),
+    /// with its geometry and the ferries it takes.
     /// Allocates its scratch; for many queries keep a [`RouteScratch`] per thread and call
     /// [`route_with`](Self::route_with).
     pub fn route(&self, from: &Snap, to: &Snap) -> Route {
@@ -335,6 +380,7 @@ impl RoadNetwork {
             }
         }
         let mut geometry = vec![from.point];
+        let mut ferry = FerryUse::default();
         if let Some(meet) = best.1 {
             let mut nodes = vec![TurnNodeIdx(self.ch.node_at[f.root_of(meet) as usize])];
             for (p, r, mid) in f.arcs_to(&self.ch, Climb::Forward, meet) {
@@ -344,9 +390,14 @@ impl RoadNetwork {
                 self.ch.unpack(r, p, mid, &mut nodes);
             }
             geometry.extend(nodes.iter().map(|&n| g.turn_coord(n)));
+            ferry = FerryUse::along(g, &nodes);
         }
         geometry.push(to.point);
-        Route { cost: best.0, geometry }
+        Route {
+            cost: best.0,
+            geometry,
+            ferry,
+        }
     }
 }
 

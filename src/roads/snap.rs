@@ -1,7 +1,9 @@
 //! Snapping: a position → the nearest point on a drivable road segment.
 //!
-//! An rstar R-tree holds every segment (a pair of adjacent graph nodes, once whichever ways it
-//! may be driven) in a local planar frame ([`LocalFrame`] at the network's mid latitude). The tree proposes the nearest candidates in that frame; each is then measured
+//! A packed R-tree ([`PackedTree`]) holds every segment (a pair of adjacent graph nodes, once
+//! whichever ways it may be driven) in a local planar frame ([`LocalFrame`] at the network's mid
+//! latitude). The cache stores the segments and the tree's packed order, so loading rebuilds
+//! neither ([`SnapIndex::from_parts`]). The tree proposes the nearest candidates in that frame; each is then measured
 //! exactly with [`spatial::project_onto_segment`] and the nearest wins (ties: lower segment index).
 //! [`SnapIndex::snap_exhaustive`] measures every segment the same way: it is the oracle.
 //!
@@ -9,10 +11,9 @@
 //! from one. Segments are pairs of road nodes, so the copies of a split junction
 //! ([`super::turns`]) never appear twice.
 
-use rstar::{primitives::GeomWithData, primitives::Line, RTree};
-
 use crate::ids::{EdgeIdx, NodeIdx};
-use crate::roads::graph::RoadGraph;
+use crate::roads::graph::{RoadGraph, NO_NODE};
+use crate::roads::rtree::PackedTree;
 use crate::spatial::{self, LocalFrame, LonLat};
 
 /// A segment between two adjacent nodes, with the edge for each direction a car may drive it.
@@ -43,7 +44,9 @@ pub struct Snap {
 /// See the module docs.
 pub struct SnapIndex {
     segments: Vec<Segment>,
-    tree: RTree<GeomWithData<Line<[f64; 2]>, u32>>,
+    tree: PackedTree,
+    /// The latitude of the planar frame.
+    mid_lat: f64,
     frame: LocalFrame,
 }
 
@@ -83,19 +86,67 @@ impl SnapIndex {
             None => 0.0,
         };
         let frame = LocalFrame::at_latitude(mid_lat);
-        let items = segments
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let (pa, pb) = (frame.xy(g.coord(s.a)), frame.xy(g.coord(s.b)));
-                GeomWithData::new(Line::new(pa, pb), i as u32)
-            })
-            .collect();
+        let lines: Vec<[f64; 4]> = segments.iter().map(|s| line(g, &frame, s)).collect();
         SnapIndex {
+            tree: PackedTree::build(&lines),
             segments,
-            tree: RTree::bulk_load(items),
+            mid_lat,
             frame,
         }
+    }
+
+    /// What the cache stores: the segments (`a`, `b`, forward and backward arc, [`NO_NODE`] for
+    /// none: four words each), the tree's packed order and the frame's latitude.
+    pub(crate) fn parts(&self) -> (Vec<u32>, &[u32], f64) {
+        let none = |e: Option<EdgeIdx>| e.map_or(NO_NODE, |e| e.0);
+        let words = self
+            .segments
+            .iter()
+            .flat_map(|s| [s.a.0, s.b.0, none(s.forward), none(s.backward)])
+            .collect();
+        (words, &self.tree.order, self.mid_lat)
+    }
+
+    /// The index from [`parts`](Self::parts) over the same graph, in one pass; `None` when
+    /// they do not fit the graph (a node or arc out of range, an order that is not a
+    /// permutation of the segments).
+    pub(crate) fn from_parts(g: &RoadGraph, words: &[u32], order: Vec<u32>, mid_lat: f64) -> Option<SnapIndex> {
+        let (n, m) = (g.node_count() as u32, g.edge_count() as u32);
+        let edge = |w: u32| -> Option<Option<EdgeIdx>> {
+            match w {
+                NO_NODE => Some(None),
+                e if e < m => Some(Some(EdgeIdx(e))),
+                _ => None,
+            }
+        };
+        let segments = words
+            .chunks_exact(4)
+            .map(|c| {
+                (c[0] < n && c[1] < n).then_some(())?;
+                Some(Segment {
+                    a: NodeIdx(c[0]),
+                    b: NodeIdx(c[1]),
+                    forward: edge(c[2])?,
+                    backward: edge(c[3])?,
+                })
+            })
+            .collect::<Option<Vec<Segment>>>()?;
+        (words.len() == 4 * segments.len() && order.len() == segments.len()).then_some(())?;
+        let mut seen = vec![false; segments.len()];
+        for &i in &order {
+            let slot = seen.get_mut(i as usize)?;
+            if std::mem::replace(slot, true) {
+                return None;
+            }
+        }
+        let frame = LocalFrame::at_latitude(mid_lat);
+        let lines = order.iter().map(|&i| line(g, &frame, &segments[i as usize])).collect();
+        Some(SnapIndex {
+            tree: PackedTree::from_order(order, lines),
+            segments,
+            mid_lat,
+            frame,
+        })
     }
 
     pub fn segment_count(&self) -> usize {
@@ -122,7 +173,9 @@ impl SnapIndex {
 
     /// The nearest point on any indexed segment, or `None` when there are none.
     pub fn nearest(&self, g: &RoadGraph, p: LonLat) -> Option<Snap> {
-        let (i, _) = nearest_line(&self.tree, self.frame.xy(p), |i| self.measure(g, p, i).distance_m)?;
+        let (i, _) = nearest_line(self.tree.nearest_iter(self.frame.xy(p)), |i| {
+            self.measure(g, p, i).distance_m
+        })?;
         Some(self.measure(g, p, i))
     }
 
@@ -147,25 +200,30 @@ impl SnapIndex {
     }
 }
 
-/// The item of `tree` nearest to the planar point `q` by the exact distance `measure` (metres),
-/// with that distance; ties go to the lower item. The tree proposes candidates in planar order;
-/// they are measured until one is clearly farther than the best exact distance so far (the
-/// planar frame is off by at most a few percent across a county).
+/// The segment of the planar frame for a road segment.
+fn line(g: &RoadGraph, frame: &LocalFrame, s: &Segment) -> [f64; 4] {
+    let (pa, pb) = (frame.xy(g.coord(s.a)), frame.xy(g.coord(s.b)));
+    [pa[0], pa[1], pb[0], pb[1]]
+}
+
+/// The candidate nearest by the exact distance `measure` (metres), with that distance; ties go
+/// to the lower item. `candidates` are (item, squared planar distance) nearest first (a
+/// [`PackedTree::nearest_iter`]); they are measured until one is clearly farther than the best
+/// exact distance so far (the planar frame is off by at most a few percent across a county).
 pub(crate) fn nearest_line(
-    tree: &RTree<GeomWithData<Line<[f64; 2]>, u32>>,
-    q: [f64; 2],
+    candidates: impl Iterator<Item = (u32, f64)>,
     mut measure: impl FnMut(u32) -> f64,
 ) -> Option<(u32, f64)> {
     let mut best: Option<(f64, u32)> = None;
     let mut bound = f64::INFINITY;
-    for (item, d2) in tree.nearest_neighbor_iter_with_distance_2(q) {
+    for (item, d2) in candidates {
         if d2.sqrt() > bound {
             break;
         }
-        let d = measure(item.data);
-        if best.is_none_or(|(bd, bi)| (d, item.data) < (bd, bi)) {
+        let d = measure(item);
+        if best.is_none_or(|(bd, bi)| (d, item) < (bd, bi)) {
             bound = d * 1.1 + 5.0;
-            best = Some((d, item.data));
+            best = Some((d, item));
         }
     }
     best.map(|(d, i)| (i, d))

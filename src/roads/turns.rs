@@ -28,7 +28,13 @@
 //!   `traffic_light_penalty`), [`crate::osm::profile::GATE_DELAY_S`] into a gate, and
 //!   [`GIVE_WAY_S`] where a minor road meets a major one (tertiary or lower meeting trunk,
 //!   primary or secondary), for the stop at the give-way line: of the order of OSRM's 7.5 s
-//!   turn penalty and Valhalla's 5 s maneuver penalty.
+//!   turn penalty and Valhalla's 5 s maneuver penalty;
+//! - turning from a road onto a ferry costs [`FERRY_BOARDING_S`], once per boarding: the wait
+//!   at the terminal and the loading. Valhalla's auto costing adds its `ferry_cost` (300 s by
+//!   default) on the same transition, from a non-ferry edge onto a ferry edge; OSRM's car
+//!   profile has no such allowance (it times the crossing alone). Staying aboard through the
+//!   nodes of a ferry way, or changing from one ferry to another at a terminal without driving
+//!   ashore, is not charged again.
 
 use std::collections::HashMap;
 
@@ -45,6 +51,9 @@ pub const U_TURN_S: f64 = 20.0;
 pub const SIGNALS_S: f64 = 2.0;
 /// Giving way from a minor road at a major road, seconds (see the module docs).
 pub const GIVE_WAY_S: f64 = 5.0;
+/// Boarding a ferry from a road, seconds: the wait at the terminal and the loading, once per
+/// boarding (Valhalla's auto costing's default `ferry_cost`; see the module docs).
+pub const FERRY_BOARDING_S: f64 = 300.0;
 
 /// Nodes walked from a restricted junction along a road when splitting it up to the next
 /// junction; longer chains stop there.
@@ -62,11 +71,17 @@ pub(crate) struct BaseArcs<'a> {
     pub(crate) cost: &'a [PathCost],
     pub(crate) end_cost: &'a [PathCost],
     pub(crate) access_only: &'a [bool],
+    /// Per arc: its road class ([`RoadClass`] as a byte).
+    pub(crate) class: &'a [u8],
 }
 
 impl BaseArcs<'_> {
     fn node_count(&self) -> usize {
         self.first_out.len() - 1
+    }
+
+    fn is_ferry(&self, e: u32) -> bool {
+        self.class[e as usize] == RoadClass::Ferry as u8
     }
 
     fn out(&self, v: u32) -> std::ops::Range<u32> {
@@ -353,15 +368,20 @@ pub(crate) fn expand(arcs: &BaseArcs<'_>, facts: &NodeFacts, sequences: &[Sequen
     let mut split = vec![false; n];
     for v in 0..n {
         let blocked = facts.kind[v] == Some(NodeKind::Block);
-        let (mut access_only, mut public) = (false, false);
+        let (mut access_only, mut public, mut ferry, mut road) = (false, false, false, false);
         for e in arcs.out(v as u32).chain(in_arcs[v].iter().copied()) {
             if arcs.access_only[e as usize] {
                 access_only = true;
             } else {
                 public = true;
             }
+            if arcs.is_ferry(e) {
+                ferry = true;
+            } else {
+                road = true;
+            }
         }
-        split[v] = blocked || (access_only && public);
+        split[v] = blocked || (access_only && public) || (ferry && road);
     }
     let mut walked = vec![false; n];
     for s in sequences {
@@ -426,6 +446,7 @@ pub(crate) fn expand(arcs: &BaseArcs<'_>, facts: &NodeFacts, sequences: &[Sequen
     };
 
     let u_turn = delay(U_TURN_S);
+    let boarding = delay(FERRY_BOARDING_S);
     let mut edges = Vec::new();
     for (r, &(v, s, arc_in)) in nodes.iter().enumerate() {
         let blocked = facts.kind[v as usize] == Some(NodeKind::Block);
@@ -446,6 +467,9 @@ pub(crate) fn expand(arcs: &BaseArcs<'_>, facts: &NodeFacts, sequences: &[Sequen
             if let Some(a) = arc_in {
                 if !arcs.access_only[a as usize] && arcs.access_only[b as usize] {
                     turn = turn.plus(PathCost::ACCESS_ONLY_ENTRY);
+                }
+                if !arcs.is_ferry(a) && arcs.is_ferry(b) {
+                    turn = turn.plus(boarding);
                 }
             }
             let to = node_of(automaton.goto(s, b), b);
@@ -524,38 +548,56 @@ pub(crate) fn end_costs(first_out: &[u32], head: &[u32], class: &[u8], kind: &[O
 mod tests {
     use super::*;
 
-    /// A cross: centre 0, arms 1 (west), 2 (east), 3 (north), 4 (south), all two-way.
-    fn cross() -> (Vec<u32>, Vec<u32>) {
-        let mut pairs = vec![];
-        for arm in 1..=4u32 {
-            pairs.push((0, arm));
-            pairs.push((arm, 0));
+    /// Arcs of one second and one metre from (tail, head) pairs over `n` nodes, each of the
+    /// class `class_of` gives it.
+    struct Fixture {
+        first: Vec<u32>,
+        head: Vec<u32>,
+        cost: Vec<PathCost>,
+        zero: Vec<PathCost>,
+        acc: Vec<bool>,
+        class: Vec<u8>,
+    }
+
+    impl Fixture {
+        fn new(n: usize, mut pairs: Vec<(u32, u32)>, class_of: impl Fn(&(u32, u32)) -> RoadClass) -> Self {
+            pairs.sort_unstable();
+            let mut first = vec![0u32; n + 1];
+            for p in &pairs {
+                first[p.0 as usize + 1] += 1;
+            }
+            for i in 0..n {
+                first[i + 1] += first[i];
+            }
+            let m = pairs.len();
+            Fixture {
+                first,
+                head: pairs.iter().map(|p| p.1).collect(),
+                cost: vec![PathCost::new(Millis(1000), Decimeters(10)); m],
+                zero: vec![PathCost::ZERO; m],
+                acc: vec![false; m],
+                class: pairs.iter().map(|p| class_of(p) as u8).collect(),
+            }
         }
-        pairs.sort_unstable();
-        let mut first = vec![0u32; 6];
-        for p in &pairs {
-            first[p.0 as usize + 1] += 1;
+
+        fn arcs(&self) -> BaseArcs<'_> {
+            BaseArcs {
+                first_out: &self.first,
+                head: &self.head,
+                cost: &self.cost,
+                end_cost: &self.zero,
+                access_only: &self.acc,
+                class: &self.class,
+            }
         }
-        for i in 0..5 {
-            first[i + 1] += first[i];
-        }
-        (first, pairs.iter().map(|p| p.1).collect())
     }
 
     #[test]
     fn a_no_turn_splits_the_junction_and_drops_only_that_turn() {
-        let (first, head) = cross();
-        let m = head.len();
-        let cost = vec![PathCost::new(Millis(1000), Decimeters(10)); m];
-        let zero = vec![PathCost::ZERO; m];
-        let acc = vec![false; m];
-        let arcs = BaseArcs {
-            first_out: &first,
-            head: &head,
-            cost: &cost,
-            end_cost: &zero,
-            access_only: &acc,
-        };
+        // A cross: centre 0, arms 1 (west), 2 (east), 3 (north), 4 (south), all two-way.
+        let cross = (1..=4u32).flat_map(|arm| [(0, arm), (arm, 0)]).collect();
+        let fixture = Fixture::new(5, cross, |_| RoadClass::Residential);
+        let arcs = fixture.arcs();
         let (w_in, n_out) = (arcs.find(1, 0).unwrap(), arcs.find(0, 3).unwrap());
         let seq = Sequence {
             arcs: vec![w_in],
@@ -576,5 +618,43 @@ mod tests {
             .find(|e| e.0 == from_west && e.3 == arcs.find(0, 1).unwrap())
             .unwrap();
         assert_eq!(back.4, delay(U_TURN_S), "turning back costs a U-turn");
+    }
+
+    #[test]
+    fn boarding_a_ferry_from_a_road_is_charged_once_and_staying_aboard_is_not() {
+        // 0 -road- 1 -ferry- 2 -ferry- 3 -road- 4, all two-way.
+        let line = (0..4u32).flat_map(|v| [(v, v + 1), (v + 1, v)]).collect();
+        let ferry = |p: &(u32, u32)| (1..=3).contains(&p.0) && (1..=3).contains(&p.1);
+        let fixture = Fixture::new(5, line, |p| {
+            if ferry(p) {
+                RoadClass::Ferry
+            } else {
+                RoadClass::Residential
+            }
+        });
+        let arcs = fixture.arcs();
+        let x = expand(&arcs, &NodeFacts { kind: vec![None; 5] }, &[]);
+        let copies = |v: u32| x.base_of.iter().filter(|&&b| b == v).count();
+        assert_eq!(
+            (copies(1), copies(2), copies(3)),
+            (2, 1, 2),
+            "only the terminals are split"
+        );
+        let turn = |a: (u32, u32), b: (u32, u32)| {
+            let (a, b) = (arcs.find(a.0, a.1).unwrap(), arcs.find(b.0, b.1).unwrap());
+            x.edges
+                .iter()
+                .find(|e| e.0 == x.enter[a as usize] && e.3 == b)
+                .unwrap()
+                .4
+        };
+        assert_eq!(
+            turn((0, 1), (1, 2)),
+            delay(FERRY_BOARDING_S),
+            "boarding at the terminal"
+        );
+        assert_eq!(turn((1, 2), (2, 3)), PathCost::ZERO, "staying aboard");
+        assert_eq!(turn((2, 3), (3, 4)), PathCost::ZERO, "driving ashore");
+        assert_eq!(turn((4, 3), (3, 2)), delay(FERRY_BOARDING_S), "boarding the other way");
     }
 }
