@@ -142,7 +142,7 @@ fn stats_json(s: &SolveStats) -> serde_json::Value {
     json!({
         "seed": s.seed, "runs": s.runs, "best_run": s.best_run, "iterations": s.iterations,
         "search_s": s.search_time.as_secs_f64(), "milp_s": s.milp_time.as_secs_f64(),
-        "milp_status": format!("{:?}", s.milp_status), "milp_improved": s.milp_improved,
+        "milp_status": format!("{:?}", s.milp_status), "milp_improved": s.milp_improved, "milp_gain": s.milp_gain,
         "pool_size": s.pool_size,
     })
 }

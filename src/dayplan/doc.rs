@@ -306,8 +306,14 @@ pub struct SolverDoc {
     pub milp_status: String,
     #[serde(default)]
     pub milp_improved: bool,
+    /// The objective the route-pool recombination saved (0 unless it improved the plan).
+    #[serde(default)]
+    pub milp_gain: i64,
     #[serde(default)]
     pub pool_size: usize,
+    /// Pooled routes handed to the recombination MILP (0 when it did not run).
+    #[serde(default)]
+    pub milp_columns: usize,
     /// Best objective over time.
     #[serde(default)]
     pub curve: Vec<CurveDoc>,

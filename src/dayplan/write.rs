@@ -270,7 +270,9 @@ pub fn day_doc(
             milp_s: stats.milp_time.as_secs_f64(),
             milp_status: format!("{:?}", stats.milp_status),
             milp_improved: stats.milp_improved,
+            milp_gain: stats.milp_gain,
             pool_size: stats.pool_size,
+            milp_columns: stats.milp_columns,
             curve: stats
                 .curve
                 .iter()

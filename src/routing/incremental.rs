@@ -140,6 +140,11 @@ impl<'p> Incremental<'p> {
         self.start[t.get()]
     }
 
+    /// Committed cost parts of route `v` (what the full evaluation prices it at).
+    pub(super) fn route_cost(&self, v: usize) -> RouteCost {
+        self.route_cost[v]
+    }
+
     /// True when `t` is in a committed route.
     pub fn is_assigned(&self, t: TaskIdx) -> bool {
         self.vehicle_of[t.get()] != NONE

@@ -79,7 +79,11 @@ pub struct SolveStats {
     pub milp_time: Duration,
     pub milp_status: MilpStatus,
     pub milp_improved: bool,
+    /// The objective the recombination saved (0 unless it improved the plan).
+    pub milp_gain: i64,
     pub pool_size: usize,
+    /// Columns handed to the MILP (0 when it did not run).
+    pub milp_columns: usize,
     /// Best objective over time (the best run's search; before recombination).
     pub curve: Vec<search::CurvePoint>,
     /// The final pass over the unplaced visits: search failures placed, and why the rest are
@@ -99,7 +103,9 @@ impl SolveStats {
             milp_time: Duration::ZERO,
             milp_status: MilpStatus::NotApplicable,
             milp_improved: false,
+            milp_gain: 0,
             pool_size: 0,
+            milp_columns: 0,
             curve: Vec::new(),
             unplaced: repair::UnplacedCheck::default(),
         }
@@ -122,9 +128,9 @@ pub fn solve(p: &Problem, cfg: &SolveConfig) -> (Plan, SolveStats) {
         Some(recombine(p, &out.solution, &out.pool, cfg.milp_time_limit))
     };
     let milp_time = started.elapsed();
-    let (solution, milp_status, milp_improved) = match rec {
-        Some(r) => (r.solution, r.status, r.improved),
-        None => (out.solution, MilpStatus::NotApplicable, false),
+    let (solution, milp_status, milp_improved, milp_gain, milp_columns) = match rec {
+        Some(r) => (r.solution, r.status, r.improved, r.gain, r.columns),
+        None => (out.solution, MilpStatus::NotApplicable, false, 0, 0),
     };
     let (solution, unplaced) = if cfg.search.progress.is_cancelled() {
         (solution, repair::UnplacedCheck::default())
@@ -142,7 +148,9 @@ pub fn solve(p: &Problem, cfg: &SolveConfig) -> (Plan, SolveStats) {
         milp_time,
         milp_status,
         milp_improved,
+        milp_gain,
         pool_size: out.pool.len(),
+        milp_columns,
         curve: out.curve.clone(),
         unplaced,
     };

@@ -324,8 +324,12 @@ fn run(p: &Problem, cfg: &SearchConfig, nb: &Neighbours, index: usize, started: 
     trace.improved(0, "construct", &cur);
     let mut iter = 0u64;
     let fleet_first = cfg.hierarchy == Hierarchy::FleetFirst && p.homogeneous_fleet;
-    let mut pool = RoutePool::new(if p.is_simple() { cfg.pool_capacity } else { 0 });
+    let mut pool = RoutePool::new(cfg.pool_capacity);
     pool.add_solution(&cur);
+    // Vehicle columns (care days) come from every candidate, accepted or not: each changed
+    // route is a feasible route timed in a feasible solution. Shared columns only from
+    // accepted solutions (a Solomon iteration is too quick to pay for more).
+    let every_candidate = super::pool::uses_vehicle_columns(p);
     if fleet_first && cur.unassigned.is_empty() {
         let share = cfg.fleet_share.clamp(0.0, 1.0);
         cur = minimise_fleet(cfg, nb, &budget, share, &mut rng, &mut iter, cur, &mut trace);
@@ -339,10 +343,15 @@ fn run(p: &Problem, cfg: &SearchConfig, nb: &Neighbours, index: usize, started: 
         let mut cand = cur.clone();
         let ruined = ruin(&mut cand, cfg, nb, &mut rng);
         recreate(&mut cand, cfg, &mut rng, &ruined);
+        if every_candidate {
+            pool.add_solution(&cand);
+        }
         let threshold = cur.cost as f64 - temp * rng.random::<f64>().max(f64::MIN_POSITIVE).ln();
         if (cand.cost as f64) < threshold {
             cur = cand;
-            pool.add_solution(&cur);
+            if !every_candidate {
+                pool.add_solution(&cur);
+            }
             if cur.cost < best.cost {
                 let left = polish_allowance(iter).saturating_sub(polished);
                 polished += polish(&mut cur, nb, left, deadline);

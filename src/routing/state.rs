@@ -358,6 +358,12 @@ impl<'p> State<'p> {
         PlaceCheck::NoPlace
     }
 
+    /// Cost parts of route `v` and the committed starts, from the incremental evaluation
+    /// (`None` on simple problems, where [`State::caches`] price each route).
+    pub(super) fn timed(&self) -> Option<&Incremental<'p>> {
+        self.inc.as_ref()
+    }
+
     /// The route of task `t`, if it is assigned.
     pub fn route_of(&self, t: TaskIdx) -> Option<usize> {
         match &self.inc {
