@@ -202,7 +202,7 @@ const CONSTRUCT_GROUP: usize = 1;
 /// Least time given to one step of [`construct`], even past its deadline. A step's MILP
 /// (one member, everyone before held) mostly finds its best roster at once and then spends
 /// its time proving it; a short floor keeps a large team's construction within its share.
-const MIN_STEP_TIME: Duration = Duration::from_millis(250);
+const MIN_STEP_TIME: Duration = Duration::from_millis(100);
 
 /// Builds a roster greedily when the whole MILP found none in its time: staff join a few at
 /// a time, each group's MILP solved with everyone before it held and everyone after it left
