@@ -103,15 +103,6 @@ impl RosterConfig {
         })
     }
 
-    /// The same settings with the time limit set to `time_limit_s`, held within the range
-    /// [`RosterConfig::new`] accepts (at least 0.01 s, at most a day).
-    pub fn with_time_limit(self, time_limit_s: f64) -> Self {
-        Self {
-            time_limit_s: time_limit_s.clamp(0.01, crate::config::MAX_TIME_LIMIT_S),
-            ..self
-        }
-    }
-
     /// The same settings for a run that solves only the LP relaxation, for its bound.
     pub(super) fn relaxation_only(self) -> Self {
         Self {
