@@ -73,6 +73,27 @@ fn rosters_the_rutland_scenario_and_the_rota_passes_the_checker() {
     assert_eq!(limits["max_average_weekly_hours"], 48.0);
     assert_eq!(limits["required_rest_hours"], 11.0);
 
+    // The objective's parts add up to it, and substitution's cost is its own part.
+    let parts = &rota["objective_parts"];
+    let sum: i64 = ["under_cover", "over_cover", "substitution", "requests", "weekends"]
+        .iter()
+        .map(|k| parts[k].as_i64().unwrap())
+        .sum();
+    assert_eq!(Some(sum), rota["objective"].as_i64());
+    assert_eq!(rota["substitution"]["cost"], parts["substitution"]);
+    // The progress curve ends at the rota as written: its objective, bound and cover.
+    let progress = rota["progress"].as_array().unwrap();
+    let last = progress.last().unwrap();
+    assert_eq!(last["stage"], "final");
+    assert_eq!(last["objective"], rota["objective"]);
+    assert_eq!(last["bound"], rota["bound"]);
+    assert_eq!(last["cover_met_pct"], rota["cover"]["met_pct"]);
+    // A gap above 5%, or no bound, comes with a warning in the file and on stderr.
+    let gap = rota["gap"].as_f64().unwrap();
+    let warned = !rota["warnings"].as_array().unwrap().is_empty();
+    assert_eq!(warned, gap > 0.05 || rota["bound"].is_null(), "gap {gap}");
+    assert_eq!(warned, err.contains("warning: "), "{err}");
+
     let text = std::fs::read_to_string(&csv).unwrap();
     let mut lines = text.lines();
     assert_eq!(lines.next().unwrap().split(',').nth(1), Some("2026-06-09"));

@@ -21,7 +21,7 @@ use crate::osm::OsmExtract;
 use crate::report::day_files::{day_files, DayFilesInput};
 use crate::roster::rota::{self, Rota};
 use crate::roster::rota_model;
-use crate::roster::{solve as roster_solve, RosterConfig};
+use crate::roster::RosterConfig;
 use crate::routing::search::{Progress as SearchProgress, ProgressReport};
 use crate::scenario::area::Area as AreaParameters;
 use crate::scenario::availability::shifts_from_availability;
@@ -381,7 +381,7 @@ pub fn run_rota(
         .lock()
         .expect("invariant: progress lock not poisoned")
         .stage(&format!("rota MILP, time limit {} s", config.time_limit_s()));
-    let result = roster_solve(&sm.model, &config).map_err(|e| {
+    let result = rota_model::solve(&sm, &config).map_err(|e| {
         tracing::error!(error = %e, "rota solve fault");
         job_error("internal", "the rota solve failed; the fault is logged")
     })?;

@@ -54,6 +54,10 @@ pub struct RosterArgs {
     /// Also write the rota as CSV: a row per staff id, a column per date.
     #[arg(long)]
     csv: Option<PathBuf>,
+    /// Also write the solve's progress as CSV: a row per improvement (seconds, stage,
+    /// objective, bound, gap, cover met, uncovered and over-covered staff-hours).
+    #[arg(long)]
+    progress: Option<PathBuf>,
 }
 
 #[derive(clap::Subcommand)]
@@ -227,8 +231,8 @@ pub fn roster(args: &RosterArgs) -> anyhow::Result<()> {
         config = RosterConfig::new(limit, config.mip_rel_gap(), config.threads(), config.seed())?;
     }
     output::check_file(&args.out)?;
-    if let Some(csv) = &args.csv {
-        output::check_file(csv)?;
+    for path in args.csv.iter().chain(&args.progress) {
+        output::check_file(path)?;
     }
     let m = &sm.model;
     println!(
@@ -264,7 +268,7 @@ pub fn roster(args: &RosterArgs) -> anyhow::Result<()> {
             s.days, m.days
         );
     }
-    let result = solve(m, &config).context("solving the rota")?;
+    let result = roster_scenario::solve(&sm, &config).context("solving the rota")?;
     let gap = result
         .status
         .gap()
@@ -291,15 +295,63 @@ pub fn roster(args: &RosterArgs) -> anyhow::Result<()> {
         rota.cover.uncovered_staff_hours,
         rota.cover.over_covered_staff_hours
     );
+    println!(
+        "bound {}; substitution: {} shifts for another group's cover, cost {} ({} on cover with heads to spare)",
+        rota.bound
+            .map_or_else(|| "none proven".to_string(), |b| format!("{b:.0}")),
+        rota.substitution.shifts,
+        rota.substitution.cost,
+        rota.substitution.on_over_covered
+    );
+    println!("progress:   seconds  stage             objective      bound     gap  cover met");
+    for p in &rota.progress {
+        let or_dash = |v: Option<String>| v.unwrap_or_else(|| "-".to_string());
+        println!(
+            "progress: {:>9.1}  {:<16} {:>10} {:>10} {:>7} {:>10}",
+            p.seconds,
+            p.stage,
+            or_dash(p.objective.map(|o| o.to_string())),
+            or_dash(p.bound.map(|b| format!("{b:.0}"))),
+            or_dash(p.gap_pct.map(|g| format!("{g:.2}%"))),
+            or_dash(p.cover_met_pct.map(|c| format!("{c:.1}%")))
+        );
+    }
+    for w in &rota.warnings {
+        eprintln!("warning: {w}");
+    }
     let json = rota.to_json();
     let csv = rota.to_csv(&sm, roster);
+    let progress = progress_csv(&rota);
     let mut files = vec![(args.out.clone(), json.as_bytes())];
     files.extend(args.csv.iter().map(|path| (path.clone(), csv.as_bytes())));
+    files.extend(args.progress.iter().map(|path| (path.clone(), progress.as_bytes())));
     output::write_all(&files)?;
     for (path, _) in &files {
         println!("wrote {}", path.display());
     }
     Ok(())
+}
+
+/// The rota's progress as CSV: a header, then a row per point (empty fields where unknown).
+fn progress_csv(rota: &Rota) -> String {
+    let mut out = String::from(
+        "seconds,stage,objective,bound,gap_pct,cover_met_pct,uncovered_staff_hours,over_covered_staff_hours\n",
+    );
+    let cell = |v: Option<String>| v.unwrap_or_default();
+    for p in &rota.progress {
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{}\n",
+            p.seconds,
+            p.stage,
+            cell(p.objective.map(|o| o.to_string())),
+            cell(p.bound.map(|b| b.to_string())),
+            cell(p.gap_pct.map(|g| g.to_string())),
+            cell(p.cover_met_pct.map(|c| c.to_string())),
+            cell(p.uncovered_staff_hours.map(|h| h.to_string())),
+            cell(p.over_covered_staff_hours.map(|h| h.to_string()))
+        ));
+    }
+    out
 }
 
 /// `roster desk`: the desk's hours as a table or one JSON document.

@@ -44,14 +44,25 @@ const PART_TIME_LIMIT: Duration = Duration::from_secs(3);
 /// Below this much time left, no new sub-MILP is started.
 const MIN_PART_TIME: Duration = Duration::from_millis(200);
 
+/// Relative gap at which a part's sub-MILP (or a step of [`construct`]) stops: its objective
+/// holds the whole roster's cover penalties, so 1e-4 of it is a few points, while proving the
+/// last of them can take a large team's sub-MILP seconds.
+const SUB_MILP_GAP: f64 = 1e-4;
+
 /// Improves `incumbent` (roster and objective) until `deadline`; see the module doc.
+/// With `blocks` (staff indices, e.g. a base's staff each), a window of days frees one
+/// block's staff rather than everyone, and half the parts are by staff; `on_better` hears of
+/// each improvement as it is kept.
 pub(super) fn improve(
     model: &RosterModel,
     incumbent: (Roster, f64),
     bound: Option<f64>,
     deadline: Instant,
     config: &RosterConfig,
+    blocks: &[Vec<usize>],
+    on_better: &mut dyn FnMut(&Roster, f64),
 ) -> Result<(Roster, f64), SolveError> {
+    let config = &config.with_gap_at_least(SUB_MILP_GAP);
     let mut rng = Pcg64::seed_from_u64(config.seed());
     let (mut best, mut best_objective) = incumbent;
     let n_staff = model.staff.len();
@@ -69,8 +80,13 @@ pub(super) fn improve(
         if left < MIN_PART_TIME || proved {
             break;
         }
-        // Windows of days over all staff improve most: two of every three parts.
-        let by_staff = round % 3 == 0;
+        // Windows of days over all staff improve most: two of every three parts. Over one
+        // block, staff parts (which may lend a member across blocks) are as useful.
+        let by_staff = if blocks.is_empty() {
+            round % 3 == 0
+        } else {
+            round % 2 == 0
+        };
         let guided = rng.random_bool(0.5);
         let mut free = vec![false; n_staff * days];
         if by_staff {
@@ -93,7 +109,16 @@ pub(super) fn improve(
             } else {
                 rng.random_range(0..=days - window_part)
             };
-            for i in 0..n_staff {
+            let block = (!blocks.is_empty()).then(|| &blocks[rng.random_range(0..blocks.len())]);
+            let everyone: Vec<usize>;
+            let staff = match block {
+                Some(b) => b,
+                None => {
+                    everyone = (0..n_staff).collect();
+                    &everyone
+                }
+            };
+            for &i in staff {
                 free[i * days + first..i * days + first + window_part].fill(true);
             }
         }
@@ -110,6 +135,7 @@ pub(super) fn improve(
             if objective < best_objective - 0.5 {
                 best = roster;
                 best_objective = objective;
+                on_better(&best, best_objective);
                 penalties = Penalties::of(model, &best);
             }
         }
@@ -173,8 +199,10 @@ impl Penalties {
 
 /// Staff added per step of [`construct`].
 const CONSTRUCT_GROUP: usize = 1;
-/// Least time given to one step of [`construct`], even past its deadline.
-const MIN_STEP_TIME: Duration = Duration::from_secs(1);
+/// Least time given to one step of [`construct`], even past its deadline. A step's MILP
+/// (one member, everyone before held) mostly finds its best roster at once and then spends
+/// its time proving it; a short floor keeps a large team's construction within its share.
+const MIN_STEP_TIME: Duration = Duration::from_millis(100);
 
 /// Builds a roster greedily when the whole MILP found none in its time: staff join a few at
 /// a time, each group's MILP solved with everyone before it held and everyone after it left
@@ -182,13 +210,14 @@ const MIN_STEP_TIME: Duration = Duration::from_secs(1);
 /// group's MILP is; cover is what the greedy order makes worse. Returns the roster and its
 /// objective, or `None` when a group's MILP found no roster (a staff member with no feasible
 /// schedule, or none found by `give_up_at`). Steps share the time until `build_by`, each at
-/// least a second.
+/// least [`MIN_STEP_TIME`].
 pub(super) fn construct(
     model: &RosterModel,
     build_by: Instant,
     give_up_at: Instant,
     config: &RosterConfig,
 ) -> Result<Option<(Roster, f64)>, SolveError> {
+    let config = &config.with_gap_at_least(SUB_MILP_GAP);
     let n_staff = model.staff.len();
     let days = model.days as usize;
     let mut roster = Roster::empty(n_staff, model.days);

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! model (RosterModel) ──► formulate (good_lp) ──► solve (HiGHS, limits) ──► Roster ──► check
+//!                                 decompose (parts by base, whole-model bound) ──┘
 //!   ▲ instances::curtois_qu (benchmark files)                                 │  (independent)
 //!   ▲ rota_model (a care scenario's staff, demand and shift types)          rota_csv
 //!   ▲ working_time (UK rules lowered into the model)                        rota (rota.json,
@@ -17,6 +18,7 @@
 //! (the file and `apply_rota`) read the care scenario; `desk` reads an area file's `[desk]`.
 
 pub mod check;
+pub mod decompose;
 pub mod desk;
 mod fix_and_optimize;
 #[cfg(test)]
@@ -31,5 +33,6 @@ pub mod solve;
 pub mod working_time;
 
 pub use check::{check, CheckReport};
+pub use decompose::solve_by_parts;
 pub use model::{Roster, RosterModel};
-pub use solve::{solve, RosterConfig, RosterResult, SolveStatus};
+pub use solve::{solve, ProgressPoint, RosterConfig, RosterResult, SolveStatus};

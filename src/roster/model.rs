@@ -294,6 +294,24 @@ impl RosterModel {
         out.into_iter().map(|(_, days)| days).collect()
     }
 
+    /// Per requirement of `cover` (in order), the heads `roster` assigns to it: shifts of its
+    /// type on its day counted towards its group.
+    pub fn heads(&self, roster: &Roster) -> Vec<u32> {
+        let mut at: std::collections::HashMap<(DayIdx, ShiftTypeIdx, CoverGroupIdx), u32> =
+            std::collections::HashMap::new();
+        for i in 0..roster.staff_count() {
+            for (d, a) in roster.row(RosterStaffIdx::new(i)).iter().enumerate() {
+                if let Some(a) = a {
+                    *at.entry((DayIdx::new(d), a.shift, a.group)).or_default() += 1;
+                }
+            }
+        }
+        self.cover
+            .iter()
+            .map(|c| at.get(&(c.day, c.shift, c.group)).copied().unwrap_or(0))
+            .collect()
+    }
+
     /// Whether shift type `shift` runs on `day`.
     pub fn runs_on(&self, shift: ShiftTypeIdx, day: DayIdx) -> bool {
         self.shifts[shift.get()].weekdays.contains(self.weekday(day))

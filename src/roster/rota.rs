@@ -3,10 +3,13 @@
 //! Input of [`Rota::new`]: the scenario, its [`ScenarioModel`] and the [`RosterResult`].
 //! Output: a [`Rota`]: per staff member the shifts worked (date, shift type, base, the group
 //! the shift counts towards, start and end as RFC 3339 local times with their UTC offset), the
-//! status (optimal, or time limit with the gap), the objective, the cover missed and exceeded
+//! status (optimal, or time limit with the gap), the objective and its parts, the lower bound,
+//! warnings (a gap above [`GAP_WARNING`], or no bound), the substitution made and its cost,
+//! the progress (objective, bound, gap and cover against time), the cover missed and exceeded
 //! per date x base x discipline x shift, each rule's tightest slack, and each staff member's
 //! distance from their limits (average weekly hours against 48, least rest seen against 11 h,
 //! longest run of days, weekends against the fair share, paid hours against the contract).
+//! Fields added since the format's first version default when absent, so older rotas read.
 //!
 //! [`parse`] reads a rota back; [`apply_rota`] fills each scenario staff member's `shifts`
 //! from it, and [`to_roster`] turns it into the model's [`Roster`] for the checker. Both
@@ -48,9 +51,25 @@ pub struct Rota {
     /// Relative gap to the proven bound, when a rota was found (0 when optimal).
     pub gap: Option<f64>,
     pub objective: Option<i64>,
+    /// The proven lower bound on the objective (of the whole model, however it was solved).
+    #[serde(default)]
+    pub bound: Option<f64>,
+    /// The objective part by part, when a rota was found.
+    #[serde(default)]
+    pub objective_parts: Option<ObjectiveParts>,
     pub seed: u64,
     pub seconds: f64,
+    /// What a reader must know before using the rota (a gap above [`GAP_WARNING`], no bound).
+    #[serde(default)]
+    pub warnings: Vec<String>,
     pub cover: CoverSummary,
+    /// Shifts worked for another group's cover (a higher discipline, another base) and what
+    /// they cost.
+    #[serde(default)]
+    pub substitution: SubstitutionSummary,
+    /// The best rota's objective, the bound, the gap and cover against time.
+    #[serde(default)]
+    pub progress: Vec<ProgressLine>,
     pub demand: DemandSummary,
     pub staff: Vec<RotaStaff>,
     pub uncovered: Vec<CoverLine>,
@@ -68,6 +87,64 @@ pub struct CoverSummary {
     pub uncovered_staff_hours: f64,
     pub over_covered_staff_hours: f64,
 }
+
+/// The objective's parts, in penalty points (they add up to the objective).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectiveParts {
+    pub under_cover: i64,
+    pub over_cover: i64,
+    pub substitution: i64,
+    pub requests: i64,
+    pub weekends: i64,
+}
+
+/// Substitution over the rota: shifts counted towards a group other than the member's own.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubstitutionSummary {
+    pub shifts: usize,
+    /// Penalty points (the substitution table's cost plus cross-base travel, per shift).
+    pub cost: i64,
+    /// Of those shifts, the ones counted towards cover that has more heads than it needs
+    /// (so at least one head there, perhaps the stand-in, was not needed).
+    pub on_over_covered: usize,
+    /// Per own group and group covered.
+    pub lines: Vec<SubstitutionLine>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubstitutionLine {
+    /// The members' own group (`base/discipline`).
+    pub staff_group: String,
+    /// The group whose cover the shifts count towards.
+    pub covers: String,
+    pub shifts: usize,
+    pub cost: i64,
+    pub on_over_covered: usize,
+}
+
+/// The solve at one moment: the best rota so far and the lower bound proven so far.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProgressLine {
+    /// Seconds since the solve started.
+    pub seconds: f64,
+    /// What improved: `greedy`, `milp`, `fix_and_optimize`, `bound`, or `final`.
+    pub stage: String,
+    pub objective: Option<i64>,
+    pub bound: Option<f64>,
+    /// `(objective - bound) / objective`, in percent.
+    pub gap_pct: Option<f64>,
+    /// Cover as in [`CoverSummary`], for the best rota so far.
+    pub cover_met_pct: Option<f64>,
+    pub uncovered_staff_hours: Option<f64>,
+    pub over_covered_staff_hours: Option<f64>,
+}
+
+/// A rota whose gap to its bound is above this share comes with a warning.
+pub const GAP_WARNING: f64 = 0.05;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -234,7 +311,26 @@ impl Rota {
                     .collect(),
             })
             .collect();
-        let (cover, uncovered, over_covered) = cover_lines(s, sm, report);
+        let heads = result.roster.as_ref().map(|(r, _)| m.heads(r));
+        let (cover, uncovered, over_covered) = cover_lines(s, sm, heads.as_deref());
+        let progress = result
+            .progress
+            .iter()
+            .map(|p| {
+                let cover = (!p.heads.is_empty()).then(|| cover_lines(s, sm, Some(&p.heads)).0);
+                ProgressLine {
+                    seconds: p.seconds,
+                    stage: p.stage.to_string(),
+                    objective: p.objective,
+                    bound: p.bound.map(|b| (b * 100.0).round() / 100.0),
+                    gap_pct: p.gap().map(percent),
+                    cover_met_pct: cover.as_ref().map(|c| c.met_pct),
+                    uncovered_staff_hours: cover.as_ref().map(|c| c.uncovered_staff_hours),
+                    over_covered_staff_hours: cover.as_ref().map(|c| c.over_covered_staff_hours),
+                }
+            })
+            .collect();
+        let substitution = substitution_summary(sm, roster, heads.as_deref().unwrap_or(&[]));
         let repeated = sm
             .demand_source
             .iter()
@@ -252,9 +348,20 @@ impl Rota {
             status: result.status.code().to_string(),
             gap: result.status.gap(),
             objective: result.objective(),
+            bound: result.bound.map(|b| (b * 100.0).round() / 100.0),
+            objective_parts: report.map(|r| ObjectiveParts {
+                under_cover: r.objective.under_cover,
+                over_cover: r.objective.over_cover,
+                substitution: r.objective.substitution,
+                requests: r.objective.requests,
+                weekends: r.objective.weekends,
+            }),
             seed: result.seed,
             seconds: (result.seconds * 100.0).round() / 100.0,
+            warnings: warnings(result),
             cover,
+            substitution,
+            progress,
             demand: DemandSummary {
                 from: if given { "given" } else { "scenario" }.to_string(),
                 visits: sm.demand.visits,
@@ -296,29 +403,86 @@ impl Rota {
     }
 }
 
-/// Cover met, and each requirement missed or exceeded.
+fn percent(share: f64) -> f64 {
+    (share * 10_000.0).round() / 100.0
+}
+
+/// The warnings a rota carries: a gap above [`GAP_WARNING`], or a rota with no bound.
+fn warnings(result: &RosterResult) -> Vec<String> {
+    let Some(objective) = result.objective() else {
+        return Vec::new();
+    };
+    match (result.status.gap(), result.bound) {
+        (Some(gap), _) if gap > GAP_WARNING => vec![format!(
+            "the rota's objective {objective} is {:.1}% above its lower bound {}: more than {:.0}%, so a much better rota may exist; give more time (--time-limit) before publishing it",
+            gap * 100.0,
+            result.bound.map_or_else(|| "(none proven)".to_string(), |b| format!("{b:.0}")),
+            GAP_WARNING * 100.0
+        )],
+        (_, None) if result.status != super::solve::SolveStatus::Optimal => vec![format!(
+            "no lower bound was proven within the time limit: how far the rota's objective {objective} is from the best is unknown; give more time (--time-limit)"
+        )],
+        _ => Vec::new(),
+    }
+}
+
+/// Shifts counted towards another group than the member's own, per pair of groups, with their
+/// cost and how many went to cover that had more heads than it needed. `heads` is per
+/// requirement of the model (empty: no roster).
+fn substitution_summary(sm: &ScenarioModel, roster: &Roster, heads: &[u32]) -> SubstitutionSummary {
+    let m = &sm.model;
+    let over: std::collections::HashSet<(DayIdx, ShiftTypeIdx, CoverGroupIdx)> = m
+        .cover
+        .iter()
+        .zip(heads)
+        .filter(|(c, &h)| h > c.required)
+        .map(|(c, _)| (c.day, c.shift, c.group))
+        .collect();
+    let mut lines: std::collections::BTreeMap<(usize, usize), SubstitutionLine> = std::collections::BTreeMap::new();
+    for (i, member) in m.staff.iter().enumerate() {
+        for (d, a) in roster.row(RosterStaffIdx::new(i)).iter().enumerate() {
+            let Some(a) = a.filter(|a| a.group != member.group) else {
+                continue;
+            };
+            let cost = member
+                .eligible_groups()
+                .find(|&(g, _)| g == a.group)
+                .map_or(0, |(_, c)| c);
+            let line = lines
+                .entry((member.group.get(), a.group.get()))
+                .or_insert_with(|| SubstitutionLine {
+                    staff_group: m.groups[member.group.get()].clone(),
+                    covers: m.groups[a.group.get()].clone(),
+                    shifts: 0,
+                    cost: 0,
+                    on_over_covered: 0,
+                });
+            line.shifts += 1;
+            line.cost += i64::from(cost);
+            line.on_over_covered += usize::from(over.contains(&(DayIdx::new(d), a.shift, a.group)));
+        }
+    }
+    let lines: Vec<SubstitutionLine> = lines.into_values().collect();
+    SubstitutionSummary {
+        shifts: lines.iter().map(|l| l.shifts).sum(),
+        cost: lines.iter().map(|l| l.cost).sum(),
+        on_over_covered: lines.iter().map(|l| l.on_over_covered).sum(),
+        lines,
+    }
+}
+
+/// Cover met, and each requirement missed or exceeded, for `heads` per requirement of the
+/// model (`None`: no rota, so no heads).
 fn cover_lines(
     s: &Scenario,
     sm: &ScenarioModel,
-    report: Option<&CheckReport>,
+    heads: Option<&[u32]>,
 ) -> (CoverSummary, Vec<CoverLine>, Vec<CoverLine>) {
     let m = &sm.model;
-    let assigned = |day, shift, group| {
-        report.map_or(0, |r| {
-            r.cover_gaps
-                .iter()
-                .find(|g| g.day == day && g.shift == shift && g.group == group)
-                .map_or(u32::MAX, |g| g.assigned)
-        })
-    };
     let (mut required, mut met, mut missing, mut extra) = (0i64, 0i64, 0i64, 0i64);
     let (mut under, mut over) = (Vec::new(), Vec::new());
-    for (c, &time) in m.cover.iter().zip(&sm.cover_time) {
-        // `u32::MAX` stands for "no gap": exactly the required heads.
-        let heads = match assigned(c.day, c.shift, c.group) {
-            u32::MAX => c.required,
-            n => n,
-        };
+    for (k, (c, &time)) in m.cover.iter().zip(&sm.cover_time).enumerate() {
+        let heads = heads.map_or(0, |h| h[k]);
         let paid = m.shifts[c.shift.get()].paid.0;
         let supplied = i64::from(heads) * paid;
         required += time.0;
@@ -347,7 +511,7 @@ fn cover_lines(
     let met_pct = if required == 0 {
         100.0
     } else {
-        (met as f64 * 10_000.0 / required as f64).round() / 100.0
+        percent(met as f64 / required as f64)
     };
     let summary = CoverSummary {
         met_pct,
@@ -636,6 +800,7 @@ mod tests {
             binaries: 0,
             rows: 0,
             seconds: 0.0,
+            progress: Vec::new(),
         };
         let rota = Rota::new(&s, &sm, &result);
         (s, sm, roster, rota)

@@ -55,6 +55,7 @@ use super::desk;
 use super::model::{
     CoverRequirement, ModelError, RosterModel, ShiftRequest, ShiftType, StaffMember, Substitution, WeekdaySet,
 };
+use super::solve::{RosterConfig, RosterResult, SolveError};
 use super::working_time::WorkingTimeRules;
 
 /// The shortest and longest horizon, in weeks.
@@ -165,6 +166,12 @@ pub struct ScenarioModel {
 impl ScenarioModel {
     pub fn date(&self, day: DayIdx) -> NaiveDate {
         self.first_date + chrono::Duration::days(day.0.into())
+    }
+
+    /// Per cover group of the model, its base's index: the parts [`solve`] splits a large
+    /// team into.
+    pub fn parts_by_base(&self) -> Vec<usize> {
+        self.groups.iter().map(|g| g.base.get()).collect()
     }
 
     /// `base/discipline` (`base/discipline/desk` at the desk), the group's name in the model
@@ -415,6 +422,12 @@ pub fn build(
         demand_source,
         demand,
     })
+}
+
+/// Solves the rota of `sm`: a large team by base ([`super::decompose::solve_by_parts`], with
+/// the whole model's bound), a small one whole ([`super::solve`]).
+pub fn solve(sm: &ScenarioModel, config: &RosterConfig) -> Result<RosterResult, SolveError> {
+    super::decompose::solve_by_parts(&sm.model, &sm.parts_by_base(), config)
 }
 
 /// What [`add_desk`] added to a model.

@@ -12,7 +12,8 @@
 //! it, for a sixth of the time; if that stopped without a roster, a greedy one with more time;
 //! then fix-and-optimize on the best roster until 70% of the time, and the whole MILP again
 //! from the best roster until the limit (its heuristics work well around a good incumbent).
-//! The gap is against the better of the whole MILP's dual bounds.
+//! The gap is against the better of the whole MILP's dual bounds. The result records the
+//! progress: the best objective and bound at each improvement (see [`ProgressPoint`]).
 //!
 //! Invariants: a roster is only returned after [`check::check`] found it feasible; when it comes
 //! straight from the whole MILP its recomputed objective must also equal the MILP's (to within
@@ -40,6 +41,9 @@ pub struct RosterConfig {
     seed: u32,
     /// HiGHS's share of branch-and-bound effort spent on primal heuristics.
     mip_heuristic_effort: f64,
+    /// Solve only the LP relaxation (HiGHS's `solve_relaxation`): a run for a bound, which
+    /// is the LP's optimum, with no roster.
+    relaxation: bool,
 }
 
 /// HiGHS's own default for `mip_heuristic_effort`.
@@ -84,6 +88,7 @@ impl RosterConfig {
             threads,
             seed: seed32,
             mip_heuristic_effort: DEFAULT_HEURISTIC_EFFORT,
+            relaxation: false,
         })
     }
 
@@ -96,6 +101,22 @@ impl RosterConfig {
             mip_heuristic_effort: effort,
             ..self
         })
+    }
+
+    /// The same settings for a run that solves only the LP relaxation, for its bound.
+    pub(super) fn relaxation_only(self) -> Self {
+        Self {
+            relaxation: true,
+            ..self
+        }
+    }
+
+    /// The same settings with the relative MIP gap raised to `gap` if it is below.
+    pub(super) fn with_gap_at_least(self, gap: f64) -> Self {
+        Self {
+            mip_rel_gap: self.mip_rel_gap.max(gap),
+            ..self
+        }
     }
 
     /// From a solver profile's `[roster]` section.
@@ -167,6 +188,138 @@ pub struct RosterResult {
     pub binaries: usize,
     pub rows: usize,
     pub seconds: f64,
+    /// The best objective and bound against time, a point at each improvement, in time order.
+    pub progress: Vec<ProgressPoint>,
+}
+
+/// One point of a solve's progress: the best roster and the best lower bound known at a
+/// moment of the solve.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProgressPoint {
+    /// Seconds since the solve started.
+    pub seconds: f64,
+    /// What improved at this point: `greedy`, `milp`, `fix_and_optimize`, `bound` (the whole
+    /// model's LP relaxation, when solved by decomposition) or `final` (the result as
+    /// returned).
+    pub stage: &'static str,
+    /// Objective of the best roster so far (penalty points), once there is one.
+    pub objective: Option<i64>,
+    /// Best lower bound so far on the whole model's objective, once there is one.
+    pub bound: Option<f64>,
+    /// Per requirement of the model's `cover`, the heads the best roster so far assigns (empty
+    /// before the first roster).
+    pub heads: Vec<u32>,
+}
+
+impl ProgressPoint {
+    /// `(objective - bound) / objective` (at least 0), when both are known.
+    pub fn gap(&self) -> Option<f64> {
+        match (self.objective, self.bound) {
+            (Some(o), Some(b)) => Some(relative_gap(o, b)),
+            _ => None,
+        }
+    }
+}
+
+/// The relative gap of an objective over a lower bound: `(objective - bound) / objective`,
+/// at least 0 (an objective of 0 counts as 1).
+pub fn relative_gap(objective: i64, bound: f64) -> f64 {
+    ((objective as f64 - bound) / (objective as f64).max(1.0)).max(0.0)
+}
+
+/// What happened at one moment of a solve, as [`Progress`] records it.
+struct ProgressEvent {
+    seconds: f64,
+    stage: &'static str,
+    roster: Option<(i64, Vec<u32>)>,
+    bound: Option<f64>,
+}
+
+/// Records a solve's progress: each roster and each bound found, with the time; [`Progress::finish`]
+/// keeps the points where the best roster or the best bound improved.
+pub(super) struct Progress {
+    started: Instant,
+    events: Vec<ProgressEvent>,
+    best: Option<i64>,
+}
+
+impl Progress {
+    pub(super) fn new(started: Instant) -> Self {
+        Self {
+            started,
+            events: Vec::new(),
+            best: None,
+        }
+    }
+
+    /// A roster found by `stage`, with its objective; kept when better than the best so far.
+    pub(super) fn roster(&mut self, stage: &'static str, model: &RosterModel, roster: &Roster, objective: f64) {
+        let objective = objective.round() as i64;
+        if self.best.is_some_and(|b| b <= objective) {
+            return;
+        }
+        self.best = Some(objective);
+        self.events.push(ProgressEvent {
+            seconds: self.started.elapsed().as_secs_f64(),
+            stage,
+            roster: Some((objective, model.heads(roster))),
+            bound: None,
+        });
+    }
+
+    /// A lower bound found by `stage` at `at` (now, or earlier for a run that finished on
+    /// another thread).
+    pub(super) fn bound(&mut self, stage: &'static str, bound: Option<f64>, at: Instant) {
+        if let Some(b) = bound {
+            self.events.push(ProgressEvent {
+                seconds: at.saturating_duration_since(self.started).as_secs_f64(),
+                stage,
+                roster: None,
+                bound: Some(b),
+            });
+        }
+    }
+
+    /// The points in time order, each with the best objective and bound known then: a point
+    /// where one of them improved, and a `final` point at `end_seconds`.
+    pub(super) fn finish(mut self, end_seconds: f64) -> Vec<ProgressPoint> {
+        self.events.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
+        let mut out: Vec<ProgressPoint> = Vec::new();
+        let (mut objective, mut bound, mut heads): (Option<i64>, Option<f64>, Vec<u32>) = (None, None, Vec::new());
+        for e in self.events {
+            let mut improved = false;
+            if let Some((o, h)) = e.roster {
+                if objective.is_none_or(|best| o < best) {
+                    objective = Some(o);
+                    heads = h;
+                    improved = true;
+                }
+            }
+            if let Some(b) = e.bound {
+                if bound.is_none_or(|best| b > best + 1e-9) {
+                    bound = Some(b);
+                    improved = true;
+                }
+            }
+            if improved {
+                out.push(ProgressPoint {
+                    seconds: (e.seconds * 100.0).round() / 100.0,
+                    stage: e.stage,
+                    objective,
+                    bound,
+                    heads: heads.clone(),
+                });
+            }
+        }
+        out.push(ProgressPoint {
+            seconds: (end_seconds * 100.0).round() / 100.0,
+            stage: "final",
+            objective,
+            bound,
+            heads,
+        });
+        out
+    }
 }
 
 impl RosterResult {
@@ -245,17 +398,19 @@ pub(super) fn run_highs(
         stage: "building the model",
         detail: e.to_string(),
     })?;
-    let options: [(&str, HighsOption); 5] = [
+    let options: [(&str, HighsOption); 6] = [
         ("time_limit", HighsOption::Float(time_limit_s.max(0.01))),
         ("mip_rel_gap", HighsOption::Float(config.mip_rel_gap)),
         ("threads", HighsOption::Int(config.threads as i32)),
         ("random_seed", HighsOption::Int(config.seed as i32)),
         ("mip_heuristic_effort", HighsOption::Float(config.mip_heuristic_effort)),
+        ("solve_relaxation", HighsOption::Bool(config.relaxation)),
     ];
     for (name, value) in options {
         let set = match value {
             HighsOption::Float(v) => highs_model.try_set_option(name, v),
             HighsOption::Int(v) => highs_model.try_set_option(name, v),
+            HighsOption::Bool(v) => highs_model.try_set_option(name, v),
         };
         set.map_err(|e| SolveError::Highs {
             stage: "setting options",
@@ -290,6 +445,19 @@ pub(super) fn run_highs(
         t0.elapsed().as_secs_f64()
     );
     let status = solved.status();
+    if config.relaxation {
+        // The LP's optimum bounds the MILP's objective; its solution is fractional.
+        let bound = (status == HighsModelStatus::Optimal).then(|| solved.objective_value());
+        return Ok(HighsRun {
+            status,
+            roster: None,
+            bound: bound.filter(|b| b.is_finite()),
+            gap: 1.0,
+            columns,
+            binaries,
+            rows,
+        });
+    }
     let bound = solved
         .double_info_value(c"mip_dual_bound")
         .ok()
@@ -336,12 +504,16 @@ pub(super) fn run_highs(
 pub fn solve(model: &RosterModel, config: &RosterConfig) -> Result<RosterResult, SolveError> {
     model.validate()?;
     let started = Instant::now();
+    let mut progress = Progress::new(started);
     let time_limit = std::time::Duration::from_secs_f64(config.time_limit_s);
     let deadline = started + time_limit;
     // A greedy roster first (staff one at a time, each a small MILP), in at most a sixth of
     // the time: the whole MILP starts from it rather than searching for a first incumbent.
     let build_by = started + time_limit / 6;
     let greedy = super::fix_and_optimize::construct(model, build_by, build_by, config)?;
+    if let Some((roster, objective)) = &greedy {
+        progress.roster("greedy", model, roster, *objective);
+    }
     let left = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
     let first = run_highs(
         model,
@@ -351,6 +523,10 @@ pub fn solve(model: &RosterModel, config: &RosterConfig) -> Result<RosterResult,
         config,
     )?;
     let mut bound = first.bound;
+    progress.bound("milp", bound, Instant::now());
+    if let Some((roster, objective)) = &first.roster {
+        progress.roster("milp", model, roster, *objective);
+    }
     // HiGHS keeps the start when it finds nothing better; keep the greedy roster in any case.
     let first_roster = first.roster.or(greedy);
     let (mut best, status) = match (first.status, first_roster) {
@@ -365,7 +541,10 @@ pub fn solve(model: &RosterModel, config: &RosterConfig) -> Result<RosterResult,
             let now = Instant::now();
             let build_by = now + deadline.saturating_duration_since(now) / 3;
             match super::fix_and_optimize::construct(model, build_by, deadline, config)? {
-                Some(found) => (Some(found), SolveStatus::TimeLimit { gap: 1.0 }),
+                Some(found) => {
+                    progress.roster("greedy", model, &found.0, found.1);
+                    (Some(found), SolveStatus::TimeLimit { gap: 1.0 })
+                }
                 None => (None, SolveStatus::TimeLimitNoRoster),
             }
         }
@@ -378,7 +557,15 @@ pub fn solve(model: &RosterModel, config: &RosterConfig) -> Result<RosterResult,
     };
     if let (Some(incumbent), SolveStatus::TimeLimit { .. }) = (&mut best, status) {
         let polish_from = started + time_limit.mul_f64(POLISH_FROM);
-        *incumbent = super::fix_and_optimize::improve(model, incumbent.clone(), bound, polish_from, config)?;
+        *incumbent = super::fix_and_optimize::improve(
+            model,
+            incumbent.clone(),
+            bound,
+            polish_from,
+            config,
+            &[],
+            &mut |roster, objective| progress.roster("fix_and_optimize", model, roster, objective),
+        )?;
         // The whole MILP again, from the improved roster: its heuristics search around a good
         // incumbent, and its bound may tighten.
         let left = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
@@ -388,15 +575,17 @@ pub fn solve(model: &RosterModel, config: &RosterConfig) -> Result<RosterResult,
                 (Some(a), Some(b)) => Some(a.max(b)),
                 (a, b) => a.or(b),
             };
+            progress.bound("milp", last.bound, Instant::now());
             if let Some((roster, _)) = last.roster {
                 let objective = check::check(model, &roster)?.objective.total() as f64;
                 if objective < incumbent.1 - 0.5 {
+                    progress.roster("milp", model, &roster, objective);
                     *incumbent = (roster, objective);
                 }
             }
         }
     }
-    let mut result = RosterResult {
+    let result = RosterResult {
         status,
         seed: config.seed(),
         roster: None,
@@ -404,9 +593,24 @@ pub fn solve(model: &RosterModel, config: &RosterConfig) -> Result<RosterResult,
         columns: first.columns,
         binaries: first.binaries,
         rows: first.rows,
-        seconds: started.elapsed().as_secs_f64(),
+        seconds: 0.0,
+        progress: Vec::new(),
     };
+    finish(model, result, best, progress, started)
+}
+
+/// Checks the best roster, settles the status against the bound and closes the progress with
+/// a `final` point. Shared by [`solve`] and [`super::decompose::solve_by_parts`].
+pub(super) fn finish(
+    model: &RosterModel,
+    mut result: RosterResult,
+    best: Option<(Roster, f64)>,
+    mut progress: Progress,
+    started: Instant,
+) -> Result<RosterResult, SolveError> {
     let Some((roster, milp_objective)) = best else {
+        result.seconds = started.elapsed().as_secs_f64();
+        result.progress = progress.finish(result.seconds);
         return Ok(result);
     };
     let report = check::check(model, &roster)?;
@@ -424,15 +628,19 @@ pub fn solve(model: &RosterModel, config: &RosterConfig) -> Result<RosterResult,
             checked: objective,
         });
     }
+    let bound = result.bound;
     // Penalty points are integers: a bound within 1 of the objective proves it optimal.
     let proved = bound.is_some_and(|b| (b - 1e-6).ceil() >= objective as f64);
     result.status = match result.status {
         SolveStatus::TimeLimit { .. } | SolveStatus::GapReached { .. } if proved => SolveStatus::Optimal,
         SolveStatus::TimeLimit { gap } => SolveStatus::TimeLimit {
-            gap: bound.map_or(gap, |b| (objective as f64 - b) / (objective as f64).max(1.0)),
+            gap: bound.map_or(gap, |b| relative_gap(objective, b)),
         },
         other => other,
     };
+    progress.roster("final", model, &roster, objective as f64);
+    result.seconds = started.elapsed().as_secs_f64();
+    result.progress = progress.finish(result.seconds);
     result.roster = Some((roster, report));
     Ok(result)
 }
@@ -443,6 +651,7 @@ const POLISH_FROM: f64 = 0.7;
 enum HighsOption {
     Float(f64),
     Int(i32),
+    Bool(bool),
 }
 
 #[cfg(test)]
