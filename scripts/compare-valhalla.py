@@ -204,7 +204,7 @@ def carerota_trips(binary: Path, osm: Path, pairs, snap_m: int, work: Path):
     rows += [f"{i},{a[0]:.7f},{a[1]:.7f},{b[0]:.7f},{b[1]:.7f}" for i, (a, b) in enumerate(pairs)]
     csv.write_text("\n".join(rows) + "\n")
     out = subprocess.run(
-        [str(binary), "graph", "trips", "--osm", str(osm), "--pairs", str(csv), "--max-snap-m", str(snap_m)],
+        [str(binary), "graph", "trips", "--osm", str(osm), "--pairs", str(csv), "--snap-radius-m", str(snap_m)],
         check=True,
         capture_output=True,
         text=True,
@@ -250,7 +250,8 @@ def way_km(edges):
 
 
 def describe_ways(edges, ways):
-    """One line per way id: its name, class, use, speed and the flags that may explain it."""
+    """One line per way id: its name, then in brackets Valhalla's view of it (class, speed,
+    limit, and the flags that may explain a difference), on either engine's path."""
     seen = {}
     for e in edges:
         w = e.get("way_id")
@@ -260,13 +261,11 @@ def describe_ways(edges, ways):
                 flags.append("destination-only")
             if e.get("unpaved"):
                 flags.append("unpaved")
-            if e.get("lane_count") == 1:
-                flags.append("1 lane")
             if e.get("use") not in (None, "road"):
                 flags.append(e.get("use"))
             names = e.get("names") or []
             seen[w] = (
-                f"way {w} {names[0] if names else '(unnamed)'} [{e.get('road_class')}, "
+                f"way {w} {names[0] if names else '(unnamed)'} [Valhalla: {e.get('road_class')}, "
                 f"{e.get('speed')} km/h{', limit ' + str(e['speed_limit']) if e.get('speed_limit') else ''}"
                 f"{', ' + ', '.join(flags) if flags else ''}] {ways[w]:.2f} km"
             )
@@ -310,11 +309,13 @@ def classify(trip):
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--osm", type=Path, default=DEFAULT_OSM)
-    ap.add_argument("--trips", type=int, default=500)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--carerota", type=Path, default=REPO / "target" / "release" / "carerota")
-    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "carerota-valhalla")
+    ap.add_argument("--osm", type=Path, default=DEFAULT_OSM, help="the extract both engines route on")
+    ap.add_argument("--trips", type=int, default=500, help="random trips between points on the roads")
+    ap.add_argument("--seed", type=int, default=1, help="seed of the random trips")
+    ap.add_argument("--carerota", type=Path, default=REPO / "target" / "release" / "carerota",
+                    help="the carerota binary")
+    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "carerota-valhalla",
+                    help="folder for Valhalla's tiles (reused while the extract is unchanged) and the trips")
     ap.add_argument("--snap-m", type=int, default=300, help="how far a random point may be from a road")
     ap.add_argument("--worst", type=int, default=10, help="worst trips to list")
     ap.add_argument("--json", type=Path, help="write figures and trips here")
@@ -401,21 +402,22 @@ def main() -> int:
     print(f"  within 5% of Valhalla's distance: {within:.1%} ({round(within * len(ok))} of {len(ok)})")
     q = quantiles(dur)
     print("  duration ratio (carerota / Valhalla): " + "  ".join(f"{k} {v:.3f}" for k, v in q.items()))
-    print(f"  duration ratio within the band {DURATION_BAND[0]}-{DURATION_BAND[1]}: {in_band:.1%}")
-    print("  differences over 5% by cause: " + (", ".join(f"{k} {v}" for k, v in sorted(causes.items())) or "none"))
+    print(f"  duration ratio within the band {DURATION_BAND[0]}-{DURATION_BAND[1]}: {in_band:.1%} "
+          "(carerota drives at the DfT free-flow share of a limit, Valhalla at the limit: see DURATION_BAND)")
+    print("  differences over 5% by cause (snap, access, junction, speed: see classify()): " + (", ".join(f"{k} {v}" for k, v in sorted(causes.items())) or "none"))
 
     worst = sorted(ok, key=lambda r: -abs(math.log(r["distance_ratio"])))[: args.worst]
     for r in worst:
         print(
             f"\n- trip {r['trip']} {r['from']} -> {r['to']}: carerota {r['carerota_m'] / 1000:.2f} km "
             f"{r['carerota_s'] / 60:.1f} min, Valhalla {r['valhalla_m'] / 1000:.2f} km "
-            f"{r['valhalla_duration_s'] / 60:.1f} min (ratio {r['distance_ratio']:.3f}), cause: {r.get('cause', '-')}"
+            f"{r['valhalla_duration_s'] / 60:.1f} min (distance ratio {r['distance_ratio']:.3f}), cause: {r.get('cause', '-')}"
         )
         along = r.get("valhalla_on_carerota_path")
         if along is not None:
             print(
-                f"  Valhalla along carerota's path: {along[0] / 60:.1f} min, cost {along[1]:.0f} "
-                f"(its own path: cost {r['valhalla_cost']:.0f})"
+                f"  Valhalla along carerota's path: {along[0] / 60:.1f} min, cost {along[1]:.0f} s "
+                f"(its own path: cost {r['valhalla_cost']:.0f} s; Valhalla's cost is time plus its penalties)"
             )
         for who, key in (("carerota", "_c_edges"), ("Valhalla", "_v_edges")):
             path = " > ".join(f"{lab} ({km:.1f} km)" for lab, km, _, _ in runs(r[key]) if km >= 0.05)
@@ -425,8 +427,11 @@ def main() -> int:
             ("only Valhalla", r["only_valhalla_ways"], "_v_edges"),
         ):
             big = {w: k for w, k in ways.items() if k >= 0.05}
-            for line in describe_ways(r[key], big)[:8]:
+            lines = describe_ways(r[key], big)
+            for line in lines[:8]:
                 print(f"    {who}: {line}")
+            if len(lines) > 8:
+                print(f"    {who}: ... and {len(lines) - 8} more way(s)")
 
     if args.json:
         doc = {

@@ -192,7 +192,7 @@ fn refuses_bad_day_scale_snap_radius_and_point_counts() {
                 "--max-snap-m",
                 "1e9",
             ],
-            "--max-snap-m",
+            "--snap-radius-m",
             "from 1 to 5000",
         ),
     ];

@@ -142,3 +142,49 @@ fn corrupt_graph_cache_is_a_clear_error() {
     assert!(!ok);
     assert!(err.contains("not a usable road network cache"), "{err}");
 }
+
+#[test]
+fn an_extract_given_as_graph_and_a_cache_given_as_osm_say_which_flag_to_use() {
+    let leeds = common::leeds_path();
+    let route = |flag: &str, path: &str| {
+        carerota(&[
+            "graph",
+            "route",
+            flag,
+            path,
+            "--from",
+            "53.80,-1.55",
+            "--to",
+            "53.80,-1.54",
+        ])
+    };
+    let (ok, _, err) = route("--graph", leeds.to_str().unwrap());
+    assert!(
+        !ok && err.contains("it is an OpenStreetMap extract: give it with --osm"),
+        "{err}"
+    );
+    assert!(!err.contains("delete"), "never advise deleting the user's file: {err}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("leeds.roads");
+    let (ok, _, err) = carerota(&[
+        "graph",
+        "build",
+        "--osm",
+        leeds.to_str().unwrap(),
+        "--out",
+        cache.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = route("--osm", cache.to_str().unwrap());
+    assert!(
+        !ok && err.contains("is a carerota road network cache") && err.contains("--graph"),
+        "{err}"
+    );
+
+    let missing = dir.path().join("never-built.roads");
+    let (ok, _, err) = route("--graph", missing.to_str().unwrap());
+    assert!(!ok && err.contains("check the path given with --graph"), "{err}");
+    let (ok, _, err) = route("--graph", dir.path().to_str().unwrap());
+    assert!(!ok && err.contains("it is a folder"), "{err}");
+}

@@ -249,7 +249,7 @@ mod tests {
         assert_eq!(parse("86400"), Ok(86_400.0));
         for bad in ["0", "-1", "1e20", "inf", "nan", "NaN", "86400.5", "ten"] {
             let err = parse(bad).unwrap_err();
-            assert!(err.contains("seconds, above 0 and at most 86400"), "{bad}: {err}");
+            assert!(err.contains("above 0 and at most 86400 (seconds)"), "{bad}: {err}");
         }
     }
 

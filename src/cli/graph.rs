@@ -59,8 +59,10 @@ impl NetworkSource {
 pub enum GraphCommand {
     /// Import an extract, prepare the network, print a JSON summary; --out saves it for --graph.
     Build {
+        /// OpenStreetMap extract (.osm.pbf) to import.
         #[arg(long, env = "CAREROTA_OSM", default_value = DEFAULT_OSM)]
         osm: PathBuf,
+        /// Save the prepared network here, for `--graph FILE` in every command.
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -103,7 +105,8 @@ pub enum GraphCommand {
         snap: SnapArgs,
     },
     /// Fastest route for each pair in a CSV file (`id,from_lat,from_lon,to_lat,to_lon`): JSON
-    /// with each trip's snapped ends, duration_s, distance_m and path.
+    /// with each trip's snapped ends, duration_s, distance_m, ferry_crossings, ferry_s and
+    /// geometry (the path as [lat, lon] pairs).
     Trips {
         #[command(flatten)]
         source: NetworkSource,
@@ -120,9 +123,12 @@ pub enum GraphCommand {
 
 #[derive(Args, Debug, Clone, Copy)]
 pub struct SnapArgs {
-    #[arg(long, default_value_t = 1000, value_parser = flags::SNAP_RADIUS_M.parser::<i64>(),
-          allow_negative_numbers = true, help = flags::SNAP_RADIUS_M.help("Refuse positions farther than this from a road"))]
-    pub max_snap_m: i64,
+    // The same radius and default as `plan` and `scenario validate` use, so a position these
+    // commands route is one a plan places (`--max-snap-m` is its former name).
+    #[arg(long, alias = "max-snap-m", default_value_t = carerota::scenario::network::DEFAULT_SNAP_RADIUS.0,
+          value_parser = flags::SNAP_RADIUS_M.parser::<i64>(), allow_negative_numbers = true,
+          help = flags::SNAP_RADIUS_M.help("Refuse positions farther than this from a road"))]
+    pub snap_radius_m: i64,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy)]
@@ -242,7 +248,7 @@ fn snap_all(net: &RoadNetwork, ids: &[String], pts: &[LonLat], snap: SnapArgs) -
     let mut problems = Vec::new();
     let mut snaps = Vec::with_capacity(pts.len());
     for (id, p) in ids.iter().zip(pts) {
-        match net.snap(*p, Meters(snap.max_snap_m)) {
+        match net.snap(*p, Meters(snap.snap_radius_m)) {
             Ok(s) => snaps.push(s),
             Err(e) => problems.push(format!("point `{id}`: {e}")),
         }

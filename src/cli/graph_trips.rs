@@ -82,7 +82,7 @@ pub fn run(source: &NetworkSource, pairs: &Path, out: Option<&Path>, snap: SnapA
     }
     let pairs = read_pairs(pairs)?;
     let net = source.load()?;
-    let radius = Meters(snap.max_snap_m);
+    let radius = Meters(snap.snap_radius_m);
     let trips: Vec<Value> = pairs
         .par_iter()
         .map_init(

@@ -39,7 +39,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Road network: build, route, matrix.
+    /// Road network: build, route, matrix, trips.
     #[command(subcommand)]
     Graph(graph::GraphCommand),
     /// Scenario files: validate, summarise, generate.

@@ -147,6 +147,8 @@ pub enum OsmError {
          download the extract again (e.g. from Geofabrik)"
     )]
     Corrupt { path: PathBuf, detail: String },
+    #[error("{path} is a carerota road network cache, not an OpenStreetMap extract: give it with --graph")]
+    IsRoadCache { path: PathBuf },
 }
 
 /// Node coordinates, sorted by id, as PBF 1e-7 degree integers.
@@ -249,6 +251,16 @@ fn check_framing(path: &Path) -> Result<(), OsmError> {
     })?;
     let len = file.metadata().map_err(|e| corrupt(e.to_string()))?.len();
     let mut file = std::io::BufReader::new(file);
+    if len >= 14 {
+        let mut head = [0u8; 14];
+        file.read_exact(&mut head).map_err(|e| corrupt(e.to_string()))?;
+        if &head == b"CAREROTA-ROADS" {
+            return Err(OsmError::IsRoadCache {
+                path: path.to_path_buf(),
+            });
+        }
+        std::io::Seek::rewind(&mut file).map_err(|e| corrupt(e.to_string()))?;
+    }
     let (mut at, mut blob) = (0u64, 0usize);
     while at < len {
         if len - at < 4 {

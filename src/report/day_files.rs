@@ -69,20 +69,21 @@ impl DayFiles {
             .iter()
             .map(|(t, ok, n)| format!("{t} {ok}/{n}"))
             .collect();
+        let used: Vec<VehicleIdx> = planned
+            .plan
+            .routes
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !r.stops.is_empty())
+            .map(|(v, _)| VehicleIdx::new(v))
+            .collect();
         format!(
-            "{}: {} staff on {} shift(s), {} of them used; served by tier: {}; unassigned: {}",
+            "{}: {} staff on {} shift(s), {} staff used on {} shift(s); served by tier: {}; unassigned: {}",
             input.scenario.date_of_day(planned.day.day),
             planned.day.staff_on_shift(),
             planned.day.problem.n_vehicles(),
-            planned.day.staff_used(
-                planned
-                    .plan
-                    .routes
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, r)| !r.stops.is_empty())
-                    .map(|(v, _)| VehicleIdx::new(v)),
-            ),
+            planned.day.staff_used(used.iter().copied()),
+            used.len(),
             tiers.join(", "),
             self.unassigned
         )

@@ -134,14 +134,32 @@ pub fn load(path: &Path) -> Result<RoadNetwork, RoadsError> {
         path: path.to_path_buf(),
         source,
     };
-    let file = std::fs::File::open(path).map_err(io)?;
+    if path.is_dir() {
+        return Err(RoadsError::CacheMissing {
+            path: path.to_path_buf(),
+            detail: "it is a folder".into(),
+        });
+    }
+    let file = std::fs::File::open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => RoadsError::CacheMissing {
+            path: path.to_path_buf(),
+            detail: "no such file".into(),
+        },
+        _ => io(e),
+    })?;
     let len = file.metadata().map_err(io)?.len();
     let bad = |detail: &str| RoadsError::BadCache {
         path: path.to_path_buf(),
         detail: detail.to_string(),
     };
     let mut r = Reader::new(file, len);
-    if r.take(16).ok_or_else(|| bad("file too short"))? != MAGIC {
+    let head = r.take(16).ok_or_else(|| bad("file too short"))?;
+    if head != MAGIC {
+        // An OSM PBF starts with a 4-byte header length, then a BlobHeader whose type is
+        // "OSMHeader" (OSM wiki, PBF Format).
+        if head.windows(9).any(|w| w == b"OSMHeader") {
+            return Err(bad("it is an OpenStreetMap extract: give it with --osm, not --graph"));
+        }
         return Err(bad("not a carerota road network file"));
     }
     let version = r.u32().ok_or_else(|| bad("file too short"))?;

@@ -80,9 +80,15 @@ pub enum RoadsError {
         source: std::io::Error,
     },
     #[error(
-        "{path} is not a usable road network cache ({detail}); delete it and build again with `carerota graph build`"
+        "{path} is not a usable road network cache ({detail}); a cache is written by \
+         `carerota graph build --osm EXTRACT --out FILE` (build it again if it is old or damaged)"
     )]
     BadCache { path: PathBuf, detail: String },
+    #[error(
+        "cannot read the road network cache {path} ({detail}): check the path given with --graph, \
+         or write one with `carerota graph build --osm EXTRACT --out FILE`"
+    )]
+    CacheMissing { path: PathBuf, detail: String },
 }
 
 /// Why a position could not be placed on the road network.
