@@ -8,8 +8,10 @@
 //! check ran out of budget, and those with a feasible place that would raise the cost.
 //!
 //! The jobs are taken highest priority first (then in index order), so the pass is
-//! deterministic; it repeats while it places a job, up to [`PASSES`] times. A placed job lowers
-//! the cost by its priority less its price, so the result is never worse than the input.
+//! deterministic; it repeats until a pass places no job, so every proof is made on the final
+//! plan (a placement can open room for a two-person visit whose check came before it). A
+//! placed job lowers the cost by its priority less its price, so the result is never worse
+//! than the input.
 
 use std::time::Instant;
 
@@ -17,8 +19,6 @@ use super::problem::Problem;
 use super::solution::Solution;
 use super::state::{PlaceCheck, State};
 
-/// Passes over the unplaced jobs at most.
-const PASSES: usize = 3;
 /// Exact trials per job and pass before its check is undecided.
 const TRIALS_PER_JOB: usize = 4_000;
 
@@ -44,8 +44,9 @@ pub fn repair(p: &Problem, sol: &Solution, deadline: Instant) -> (Solution, Unpl
     let mut open = s.unassigned.clone();
     open.sort_by_key(|&j| (std::cmp::Reverse(p.job(j).unassigned_cost), j));
     let mut check = UnplacedCheck::default();
-    for pass in 0..PASSES {
-        let last = pass + 1 == PASSES;
+    // Until a pass places nothing: a proof holds for the plan it was made on, so the last pass
+    // must leave the plan as it found it. Each further pass places a job, so this ends.
+    loop {
         let mut left = Vec::new();
         let (mut failures, mut proved, mut undecided, mut placed) = (0, 0, 0, 0);
         for j in open {
@@ -71,7 +72,7 @@ pub fn repair(p: &Problem, sol: &Solution, deadline: Instant) -> (Solution, Unpl
         check.proved = proved;
         check.undecided = undecided;
         open = left;
-        if placed == 0 || last || open.is_empty() {
+        if placed == 0 || open.is_empty() {
             break;
         }
     }

@@ -310,48 +310,63 @@ impl<'p> State<'p> {
             };
         }
         let mut trials = 0;
-        let mut feasible: Vec<Vec<(VehicleIdx, usize)>> = Vec::with_capacity(tasks.len());
+        let mut candidates: Vec<Vec<(VehicleIdx, usize)>> = Vec::with_capacity(tasks.len());
         for &t in &tasks {
             let mut places = Vec::new();
             for v in self.candidate_vehicles(t) {
                 self.part_places(t, v, &mut rng, 0.0, &mut places);
             }
             places.sort_by_key(|pl| (pl.delta, pl.vehicle, pl.pos));
-            let mut ok = Vec::new();
-            for pl in places {
-                if trials >= max_trials {
-                    return PlaceCheck::Undecided;
-                }
-                trials += 1;
-                if let Some(total) = self.trial(&[(pl.vehicle, pl.pos, t)]) {
-                    ok.push((pl.vehicle, pl.pos));
-                    if tasks.len() == 1 {
+            if tasks.len() == 1 {
+                for pl in places {
+                    if trials >= max_trials {
+                        return PlaceCheck::Undecided;
+                    }
+                    trials += 1;
+                    if let Some(total) = self.trial(&[(pl.vehicle, pl.pos, t)]) {
                         return PlaceCheck::Found(Insertion {
                             places: vec![(pl.vehicle, pl.pos)],
                             cost: total,
                         });
                     }
                 }
-            }
-            if ok.is_empty() {
                 return PlaceCheck::NoPlace;
             }
-            feasible.push(ok);
+            candidates.push(places.into_iter().map(|pl| (pl.vehicle, pl.pos)).collect());
         }
-        for &(va, ia) in &feasible[0] {
-            for &(vb, ib) in &feasible[1] {
-                if va == vb {
-                    continue;
-                }
-                if trials >= max_trials {
-                    return PlaceCheck::Undecided;
-                }
-                trials += 1;
-                if let Some(cost) = self.trial(&[(va, ia, tasks[0]), (vb, ib, tasks[1])]) {
-                    return PlaceCheck::Found(Insertion {
-                        places: vec![(va, ia), (vb, ib)],
-                        cost,
-                    });
+        // A two-person job: every pair of places on different routes, first those each part's
+        // own window scan keeps (in the order of its own price), then every other position of
+        // every eligible route: the scan times a part without its partner, so it is a guide
+        // here, not a proof. A part is not tried alone: a place it fails alone can hold it
+        // beside its partner.
+        let everywhere: Vec<Vec<(VehicleIdx, usize)>> = tasks
+            .iter()
+            .map(|t| {
+                self.eligible[t.get()]
+                    .iter()
+                    .filter(|v| v.get() < self.limit)
+                    .flat_map(|&v| (0..=self.sol.routes[v.get()].len()).map(move |i| (v, i)))
+                    .collect()
+            })
+            .collect();
+        let mut tried = std::collections::HashSet::new();
+        let rounds = [(&candidates[0], &candidates[1]), (&everywhere[0], &everywhere[1])];
+        for (list_a, list_b) in rounds {
+            for &(va, ia) in list_a {
+                for &(vb, ib) in list_b {
+                    if va == vb || !tried.insert((va, ia, vb, ib)) {
+                        continue;
+                    }
+                    if trials >= max_trials {
+                        return PlaceCheck::Undecided;
+                    }
+                    trials += 1;
+                    if let Some(cost) = self.trial(&[(va, ia, tasks[0]), (vb, ib, tasks[1])]) {
+                        return PlaceCheck::Found(Insertion {
+                            places: vec![(va, ia), (vb, ib)],
+                            cost,
+                        });
+                    }
                 }
             }
         }
