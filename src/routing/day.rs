@@ -75,10 +75,7 @@ impl DayProblem {
     /// How many different staff members hold the day's shifts (a member can hold more than
     /// one shift in a day, e.g. a split shift or a night shift running into it).
     pub fn staff_on_shift(&self) -> usize {
-        let mut staff: Vec<StaffIdx> = self.vehicles.iter().map(|(s, _)| *s).collect();
-        staff.sort_unstable();
-        staff.dedup();
-        staff.len()
+        self.staff_used((0..self.vehicles.len()).map(VehicleIdx::new))
     }
 
     /// How many different staff members hold the vehicles in `used` (e.g. the vehicles
