@@ -17,6 +17,30 @@ fn graph_build_prints_the_summary_keys() {
     assert!(v["nodes"].as_u64().unwrap() > 0);
 }
 
+/// The Leeds example is clipped tightly: most of its arcs are cut off from the largest connected
+/// network, so the build warns on stderr and in the summary, with the counts and what to do;
+/// Rutland, cut with a margin, loses about 1% and gets no warning.
+#[test]
+fn graph_build_warns_when_most_roads_are_cut_off_and_not_otherwise() {
+    let (ok, out, err) = carerota(&["graph", "build", "--osm", common::leeds_path().to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let warnings = v["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{out}");
+    let w = warnings[0].as_str().unwrap();
+    let dropped = v["dropped_edges"].as_u64().unwrap();
+    let total = dropped + v["edges"].as_u64().unwrap();
+    assert!(w.starts_with(&format!("{dropped} of {total} road arcs")), "{w}");
+    assert!(w.contains("margin"), "{w}");
+    assert!(err.contains(&format!("warning: {w}")), "{err}");
+
+    let (ok, out, err) = carerota(&["graph", "build", "--osm", common::rutland_path().to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["warnings"].as_array().unwrap().len(), 0, "{out}");
+    assert!(!err.contains("warning"), "{err}");
+}
+
 #[test]
 fn graph_route_prints_duration_and_distance_and_writes_geojson() {
     let dir = tempfile::tempdir().unwrap();

@@ -266,6 +266,31 @@ fn rejects_a_corrupt_cache_file() {
     assert!(matches!(roads::cache::load(&path), Err(RoadsError::BadCache { .. })));
 }
 
+/// A single flipped bit anywhere in a saved cache (here in every one of 64 spread bytes past the
+/// header, which includes coordinates and costs that no consistency check can see) is refused
+/// as damaged; the intact file still loads.
+#[test]
+fn a_cache_with_any_flipped_bit_is_refused_as_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("leeds.roads");
+    let net = roads::build(&leeds_path()).unwrap();
+    roads::cache::save(&net, &path).unwrap();
+    let good = std::fs::read(&path).unwrap();
+    assert_eq!(roads::cache::load(&path).unwrap().graph(), net.graph());
+    let header = 20;
+    for k in 0..64 {
+        let at = header + (good.len() - header - 1) * k / 63;
+        let mut bytes = good.clone();
+        bytes[at] ^= 1 << (k % 8);
+        std::fs::write(&path, &bytes).unwrap();
+        match roads::cache::load(&path) {
+            Err(RoadsError::BadCache { .. }) => {}
+            Err(e) => panic!("byte {at}: expected BadCache, got {e}"),
+            Ok(_) => panic!("byte {at} of {}: a damaged cache was loaded", good.len()),
+        }
+    }
+}
+
 #[test]
 fn leeds_extract_builds_a_small_connected_network() {
     let net = roads::build(&leeds_path()).unwrap();

@@ -203,6 +203,10 @@ fn build(osm: &Path, out: Option<&Path>) -> anyhow::Result<()> {
     }
     let g = net.graph();
     let stats = net.info().stats;
+    let warnings = net.build_warnings();
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
     let summary = json!({
         "nodes": g.node_count(),
         "edges": g.edge_count(),
@@ -222,6 +226,7 @@ fn build(osm: &Path, out: Option<&Path>) -> anyhow::Result<()> {
         "shortcuts": net.hierarchy().shortcut_count(),
         "seconds": (seconds * 1000.0).round() / 1000.0,
         "cache": out.map(|p| p.display().to_string()),
+        "warnings": warnings,
         "attribution": "© OpenStreetMap contributors",
     });
     println!("{}", serde_json::to_string_pretty(&summary)?);

@@ -7,11 +7,12 @@
 //! turn_first_out, turn_head, turn_cost), ranks, both upward graphs, the snap index (its
 //! segments, four words each, the packed order of its R-tree, its frame's latitude), the
 //! detached segments (lon, lat, lon, lat each), and the settlements (coordinates, name lengths,
-//! the names' UTF-8 bytes). Loading streams each array from the file into its vector through a
+//! the names' UTF-8 bytes), and last a CRC-32 (IEEE 802.3, as in zlib and gzip, RFC 1952) of
+//! every byte before it. Loading streams each array from the file into its vector through a
 //! small buffer (the file is never held whole); the snap index's tree is rebuilt from its
 //! stored order in one linear pass, and only the small R-trees of the detached parts are bulk
-//! loaded again. A file with another magic, version, or a short or inconsistent body is
-//! refused, never half-used.
+//! loaded again. A file with another magic, version, or a short or inconsistent body, or whose
+//! checksum does not match (a damaged disk or a partial copy), is refused, never half-used.
 
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::Path;
@@ -30,8 +31,9 @@ const MAGIC: &[u8; 16] = b"CAREROTA-ROADS\0\0";
 /// Version 2 added the source file name, the detached segments and the settlements; version 3
 /// the turn-aware routing graph (restrictions, barriers, access-only roads, junction delays),
 /// the entries onto access-only roads in every cost, and the restriction and barrier counts;
-/// version 4 the ferry boarding allowance in the routing graph's costs and the snap index.
-pub const FORMAT_VERSION: u32 = 4;
+/// version 4 the ferry boarding allowance in the routing graph's costs and the snap index;
+/// version 5 the CRC-32 trailer.
+pub const FORMAT_VERSION: u32 = 5;
 
 /// Writes `net` to `path` (through a temporary file renamed into place).
 pub fn save(net: &RoadNetwork, path: &Path) -> Result<(), RoadsError> {
@@ -42,7 +44,11 @@ pub fn save(net: &RoadNetwork, path: &Path) -> Result<(), RoadsError> {
     let tmp = path.with_extension("tmp");
     let file = std::fs::File::create(&tmp).map_err(io)?;
     let mut w = BufWriter::new(file);
-    let mut put = |bytes: &[u8]| w.write_all(bytes);
+    let mut crc = crc32fast::Hasher::new();
+    let mut put = |bytes: &[u8]| {
+        crc.update(bytes);
+        w.write_all(bytes)
+    };
     let g = &net.graph;
     let ch = &net.ch;
     (|| -> std::io::Result<()> {
@@ -123,6 +129,7 @@ pub fn save(net: &RoadNetwork, path: &Path) -> Result<(), RoadsError> {
         Ok(())
     })()
     .map_err(io)?;
+    w.write_all(&crc.finalize().to_le_bytes()).map_err(io)?;
     w.flush().map_err(io)?;
     drop(w);
     std::fs::rename(&tmp, path).map_err(io)
@@ -168,6 +175,7 @@ pub fn load(path: &Path) -> Result<RoadNetwork, RoadsError> {
             "format version {version}, this build reads {FORMAT_VERSION}"
         )));
     }
+    r.left = r.left.checked_sub(CRC_BYTES).ok_or_else(|| bad("file too short"))?;
     let parsed = (|| {
         let sha: [u8; 32] = r.take(32)?.try_into().ok()?;
         let source_name = r.string()?;
@@ -259,6 +267,10 @@ pub fn load(path: &Path) -> Result<RoadNetwork, RoadsError> {
     })();
     let ((source_name, sha), detached, stats, graph, rank, fwd, bwd, snap_parts) =
         parsed.ok_or_else(|| bad("truncated or inconsistent body"))?;
+    let stored = r.trailer().ok_or_else(|| bad("file too short"))?;
+    if stored != r.crc.clone().finalize() {
+        return Err(bad("its checksum does not match: the file is damaged or incomplete"));
+    }
     let n = graph.coords.len();
     let m = graph.head.len();
     let nt = graph.turn_base.len();
@@ -400,13 +412,17 @@ fn write_bytes(put: &mut impl FnMut(&[u8]) -> std::io::Result<()>, bytes: &[u8])
 /// anything is allocated for it.
 struct Reader {
     file: BufReader<std::fs::File>,
-    /// Bytes not yet read.
+    /// Bytes of the body not yet read (the trailer is not counted once the version is read).
     left: u64,
     buf: Vec<u8>,
+    /// CRC-32 of every byte read so far.
+    crc: crc32fast::Hasher,
 }
 
 /// Bytes decoded at a time.
 const CHUNK: usize = 1 << 16;
+/// Bytes of the CRC-32 trailer.
+const CRC_BYTES: u64 = 4;
 
 impl Reader {
     fn new(file: std::fs::File, len: u64) -> Self {
@@ -414,14 +430,22 @@ impl Reader {
             file: BufReader::with_capacity(CHUNK, file),
             left: len,
             buf: vec![0; CHUNK],
+            crc: crc32fast::Hasher::new(),
         }
     }
     fn take(&mut self, n: usize) -> Option<Vec<u8>> {
         (n as u64 <= self.left).then_some(())?;
         let mut v = vec![0; n];
         self.file.read_exact(&mut v).ok()?;
+        self.crc.update(&v);
         self.left -= n as u64;
         Some(v)
+    }
+    /// The stored CRC-32, read once the whole body has been (not counted in `left`).
+    fn trailer(&mut self) -> Option<u32> {
+        let mut b = [0u8; CRC_BYTES as usize];
+        self.file.read_exact(&mut b).ok()?;
+        Some(u32::from_le_bytes(b))
     }
     fn u32(&mut self) -> Option<u32> {
         Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
@@ -440,6 +464,7 @@ impl Reader {
             let k = rest.min(per_chunk);
             let chunk = &mut self.buf[..k];
             self.file.read_exact(chunk).ok()?;
+            self.crc.update(chunk);
             out.extend(
                 chunk
                     .chunks_exact(W)

@@ -78,9 +78,22 @@ pub struct Server {
     log: PathBuf,
 }
 
-/// The road cache shared by the servers of one test binary (built by the first).
+/// The road cache shared by the servers of one test binary (built by the first). The folders
+/// of test binaries that have exited (no `/proc/PID`) are removed first, so runs do not pile up
+/// copies in the temporary folder.
 fn shared_road_cache() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("carerota-test-roads-{}", std::process::id()));
+    const PREFIX: &str = "carerota-test-roads-";
+    let tmp = std::env::temp_dir();
+    if Path::new("/proc/self").exists() {
+        for entry in std::fs::read_dir(&tmp).into_iter().flatten().flatten() {
+            let name = entry.file_name();
+            let pid = name.to_str().and_then(|n| n.strip_prefix(PREFIX));
+            if pid.is_some_and(|p| p.parse::<u32>().is_ok() && !Path::new("/proc").join(p).exists()) {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+    let dir = tmp.join(format!("{PREFIX}{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
 }
