@@ -214,3 +214,53 @@ fn plan_writes_the_day_when_the_second_of_a_pair_has_no_shift() {
     assert!(row("hoist-1").contains("no_compatible_pair"), "{visits}");
     assert!(row("dressing-1").contains(",served,"), "{visits}");
 }
+
+/// plan.json gives each visit the engine left out the final pass's verdict and how many
+/// shifts were qualified and within hours of its window, and the report says the same in
+/// words: a scheduler sees whether more hands at that time, or room in the routes, would place
+/// it.
+#[test]
+fn plan_json_and_report_say_how_many_shifts_could_have_taken_an_unplaced_visit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("full-morning.json");
+    let evening = json!([{"start": "2026-06-09T16:00", "end": "2026-06-09T20:00"}]);
+    let file = scenario(
+        json!([nurse("rn-1", json!([]), day_shift()), nurse("rn-2", json!([]), evening)]),
+        json!([
+            visit("a", ("10:00", "11:00"), 60, json!([])),
+            visit("b", ("10:00", "11:00"), 60, json!([])),
+            visit("late-1", ("22:00", "23:00"), 30, json!([])),
+        ]),
+    );
+    std::fs::write(&path, file.to_string()).unwrap();
+    let out = dir.path().join("plan");
+    let (ok, _, stderr) = plan_quick(path.to_str().unwrap(), DATE, &out);
+    assert!(ok, "plan failed: {stderr}");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(out.join("plan.json")).unwrap()).unwrap();
+    let unplaced: BTreeMap<String, Value> = doc["unassigned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| (u["visit"].as_str().unwrap().to_string(), u.clone()))
+        .collect();
+    assert_eq!(unplaced.len(), 2, "{unplaced:?}");
+    let morning = unplaced.get("a").or(unplaced.get("b")).expect("a or b is unplaced");
+    assert_eq!(morning["reason"], "no_feasible_insertion");
+    assert_eq!(morning["check"], "no_place");
+    assert_eq!(morning["shifts_qualified"], 2);
+    assert_eq!(morning["shifts_in_hours"], 1, "only the day shift reaches 10:00");
+    let late = &unplaced["late-1"];
+    assert_eq!(late["reason"], "window_unreachable");
+    assert_eq!(late["check"], "no_place");
+    assert_eq!(late["shifts_qualified"], 2);
+    assert_eq!(late["shifts_in_hours"], 0);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains("2 shifts qualified, 1 of them working at a time that reaches the window, all full around it"),
+        "report lacks the morning visit's certificate"
+    );
+    assert!(
+        html.contains("2 shifts qualified, none working at a time that reaches the window"),
+        "report lacks the late visit's certificate"
+    );
+}

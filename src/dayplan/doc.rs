@@ -228,6 +228,22 @@ pub struct UnplacedDoc {
     pub cause: Option<String>,
     #[serde(default)]
     pub detail: Option<String>,
+    /// For a visit the engine left out (any reason but those the caller gives by withholding
+    /// it: `pinned_staff_off_shift`, `location_unreachable`, `window_closed`): the final pass's verdict on
+    /// the finished plan, `no_place` (proved: every place on every qualified route priced and
+    /// refused), `costlier_place` (a place exists at a higher cost: a search failure) or
+    /// `undecided` (the check ran out of time). Absent when no final pass ran (a plan kept as
+    /// it was, or a cancelled search).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<String>,
+    /// Shifts on the day qualified for the visit (skills, exclusions); with
+    /// `shifts_in_hours`, those of them whose hours reach its window with it as their only
+    /// visit. `shifts_in_hours: 0` says more hands at that time would place it; more than 0
+    /// says those routes are full around the window. Absent for reasons the caller gave.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shifts_qualified: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shifts_in_hours: Option<usize>,
 }
 
 /// What the previous day's plan handed on.

@@ -12,7 +12,7 @@ use crate::matrix::TravelMatrix;
 use crate::roads::{RoadNetwork, SnapError};
 use crate::routing::day::DayProblem;
 use crate::routing::days::PlannedDay;
-use crate::routing::solution::{BreakAt, Plan};
+use crate::routing::solution::{BreakAt, Plan, StaffFit};
 use crate::routing::SolveStats;
 use crate::scenario::model::Scenario;
 use crate::units::Seconds;
@@ -187,6 +187,7 @@ pub fn day_doc(
             let v = day.jobs[j.get()];
             let visit = &s.visits[v.get()];
             let cause = ctx.unreachable.iter().find(|(u, _)| *u == v).map(|(_, e)| e);
+            let fit = (!reason.is_withheld_only()).then(|| StaffFit::of(p, *j));
             UnplacedDoc {
                 visit: visit.id.to_string(),
                 tier: visit.tier.code().to_string(),
@@ -196,6 +197,9 @@ pub fn day_doc(
                 reason: reason.code().to_string(),
                 cause: cause.map(|c| c.cause_code().to_string()),
                 detail: cause.map(ToString::to_string),
+                check: fit.and(stats.unplaced.verdict(*j)).map(|c| c.code().to_string()),
+                shifts_qualified: fit.map(|f| f.qualified),
+                shifts_in_hours: fit.map(|f| f.in_hours),
             }
         })
         .collect();

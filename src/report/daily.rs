@@ -37,7 +37,7 @@ use serde_json::{json, Map, Value};
 use crate::ids::{JobIdx, LocIdx, VehicleIdx};
 use crate::roads::{FerryUse, RoadNetwork, RouteScratch, Snap};
 use crate::routing::day::DayProblem;
-use crate::routing::solution::{BreakAt, Plan, UnassignedReason};
+use crate::routing::solution::{BreakAt, Plan, StaffFit, UnassignedReason};
 use crate::scenario::model::{Scenario, Shift};
 use crate::scenario::tier::Tier;
 use crate::spatial::LonLat;
@@ -226,6 +226,33 @@ fn changes_section(d: &Diff) -> Section {
     }
 }
 
+/// The certificate that goes with an engine's reason, in a manager's words: how many shifts
+/// are qualified for the visit and how many of them are within hours of its window
+/// ([`StaffFit`]); empty for reasons the caller gave.
+pub fn fit_in_words(r: UnassignedReason, fit: StaffFit) -> String {
+    if r.is_withheld_only() || fit.qualified == 0 {
+        return String::new();
+    }
+    let shifts = |n: usize| {
+        if n == 1 {
+            "1 shift".to_string()
+        } else {
+            format!("{n} shifts")
+        }
+    };
+    match fit.in_hours {
+        0 => format!(
+            "{} qualified, none working at a time that reaches the window: more hands then would place it",
+            shifts(fit.qualified)
+        ),
+        n => format!(
+            "{} qualified, {} of them working at a time that reaches the window, all full around it",
+            shifts(fit.qualified),
+            n
+        ),
+    }
+}
+
 /// The reason in a manager's words.
 pub fn reason_in_words(r: UnassignedReason) -> &'static str {
     match r {
@@ -345,6 +372,16 @@ impl<'a> Ctx<'a> {
 
     fn base_of(&self, v: VehicleIdx) -> &'a crate::scenario::model::Base {
         &self.s().bases[self.staff_of(v).base.get()]
+    }
+
+    /// Why job `j` is unplaced, with its [`fit_in_words`] when the engine found the reason.
+    fn why_unplaced(&self, j: JobIdx, r: UnassignedReason) -> String {
+        let fit = fit_in_words(r, StaffFit::of(&self.input.day.problem, j));
+        if fit.is_empty() {
+            reason_in_words(r).to_string()
+        } else {
+            format!("{} ({fit})", reason_in_words(r))
+        }
     }
 
     fn visit_of(&self, j: JobIdx) -> &'a crate::scenario::model::Visit {
@@ -865,7 +902,7 @@ impl<'a> Ctx<'a> {
                     words(v.need.discipline.code()),
                     format!("{}-{}", self.hm(v.earliest_start.0), self.hm(v.latest_start.0)),
                     minutes(v.duration.0),
-                    reason_in_words(*r).to_string(),
+                    self.why_unplaced(*j, *r),
                     r.code().to_string(),
                 ]
             })

@@ -18,12 +18,35 @@ use std::time::Instant;
 use super::problem::Problem;
 use super::solution::Solution;
 use super::state::{PlaceCheck, State};
+use crate::ids::JobIdx;
 
 /// Exact trials per job and pass before its check is undecided.
 const TRIALS_PER_JOB: usize = 4_000;
 
+/// What the final pass concluded about one job it left unplaced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnplacedVerdict {
+    /// Proved: no feasible place in the final plan (every place priced exactly and refused).
+    NoPlace,
+    /// A feasible place exists but raises the cost (a search failure).
+    CostlierPlace,
+    /// The check ran out of trials or time.
+    Undecided,
+}
+
+impl UnplacedVerdict {
+    /// Stable code for outputs: `no_place`, `costlier_place`, `undecided`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::NoPlace => "no_place",
+            Self::CostlierPlace => "costlier_place",
+            Self::Undecided => "undecided",
+        }
+    }
+}
+
 /// What the final pass found about the unplaced jobs.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct UnplacedCheck {
     /// Jobs the search left unplaced that had a feasible place: search failures, placed by
     /// the final pass.
@@ -35,6 +58,16 @@ pub struct UnplacedCheck {
     pub proved: usize,
     /// Jobs left unplaced whose check ran out of trials or time.
     pub undecided: usize,
+    /// The verdict on each job left unplaced, in the order they were checked (highest
+    /// priority first).
+    pub verdicts: Vec<(JobIdx, UnplacedVerdict)>,
+}
+
+impl UnplacedCheck {
+    /// The verdict on job `j`, if the final pass left it unplaced.
+    pub fn verdict(&self, j: JobIdx) -> Option<UnplacedVerdict> {
+        self.verdicts.iter().find(|(k, _)| *k == j).map(|(_, v)| *v)
+    }
 }
 
 /// Places every unplaced job of `sol` that has a feasible place, and classifies the rest (see
@@ -48,6 +81,7 @@ pub fn repair(p: &Problem, sol: &Solution, deadline: Instant) -> (Solution, Unpl
     // must leave the plan as it found it. Each further pass places a job, so this ends.
     loop {
         let mut left = Vec::new();
+        let mut verdicts = Vec::new();
         let (mut failures, mut proved, mut undecided, mut placed) = (0, 0, 0, 0);
         for j in open {
             let verdict = if Instant::now() >= deadline {
@@ -61,9 +95,18 @@ pub fn repair(p: &Problem, sol: &Solution, deadline: Instant) -> (Solution, Unpl
                     placed += 1;
                     continue;
                 }
-                PlaceCheck::Found(_) => failures += 1,
-                PlaceCheck::NoPlace => proved += 1,
-                PlaceCheck::Undecided => undecided += 1,
+                PlaceCheck::Found(_) => {
+                    failures += 1;
+                    verdicts.push((j, UnplacedVerdict::CostlierPlace));
+                }
+                PlaceCheck::NoPlace => {
+                    proved += 1;
+                    verdicts.push((j, UnplacedVerdict::NoPlace));
+                }
+                PlaceCheck::Undecided => {
+                    undecided += 1;
+                    verdicts.push((j, UnplacedVerdict::Undecided));
+                }
             }
             left.push(j);
         }
@@ -71,6 +114,7 @@ pub fn repair(p: &Problem, sol: &Solution, deadline: Instant) -> (Solution, Unpl
         check.failures = failures;
         check.proved = proved;
         check.undecided = undecided;
+        check.verdicts = verdicts;
         open = left;
         if placed == 0 || open.is_empty() {
             break;
@@ -118,8 +162,19 @@ mod tests {
             let unplaced = sol.unassigned_jobs(&p);
             prop_assert_eq!(check.proved + check.undecided + check.failures, unplaced.len());
             prop_assert_eq!(check.undecided, 0, "small days are decided");
+            let mut checked: Vec<JobIdx> = check.verdicts.iter().map(|(j, _)| *j).collect();
+            checked.sort();
+            prop_assert_eq!(&checked, &unplaced, "one verdict per unplaced job");
+            // A job served in the plan is within hours for each staff member serving it.
+            for (v, route) in sol.routes.iter().enumerate() {
+                for &t in route {
+                    let fit = crate::routing::solution::StaffFit::of(&p, p.task(t).job);
+                    prop_assert!(fit.in_hours >= 1 && fit.in_hours <= fit.qualified, "{fit:?} on {v}");
+                }
+            }
             // Brute force: every route, every position (and every pair of them).
             for j in unplaced {
+                prop_assert_eq!(check.verdict(j), Some(UnplacedVerdict::NoPlace));
                 let tasks: Vec<TaskIdx> = p.job_tasks(j).map(TaskIdx::new).collect();
                 let places: Vec<(usize, usize)> = (0..p.n_vehicles())
                     .flat_map(|v| (0..=sol.routes[v].len()).map(move |i| (v, i)))

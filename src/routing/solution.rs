@@ -177,7 +177,6 @@ impl UnassignedReason {
         if let Some(reason) = problem.withheld(j) {
             return reason;
         }
-        let job = problem.job(j);
         let tasks: Vec<TaskIdx> = problem.job_tasks(j).map(TaskIdx::new).collect();
         let eligible: Vec<Vec<VehicleIdx>> = tasks
             .iter()
@@ -202,13 +201,7 @@ impl UnassignedReason {
         {
             return Self::NoCapacity;
         }
-        let reachable = |t: TaskIdx, v: VehicleIdx| {
-            let (task, veh) = (problem.task(t), problem.vehicle(v));
-            let m = &problem.matrix;
-            let start = (veh.shift_start + m.time(veh.start, task.location)).max(task.earliest);
-            let hard_late = matches!(job.window, WindowKind::Hard) && start > task.latest;
-            !hard_late && start + problem.duration(t, v) + m.time(task.location, veh.end) <= veh.shift_end
-        };
+        let reachable = |t: TaskIdx, v: VehicleIdx| reachable_alone(problem, t, v);
         if tasks
             .iter()
             .zip(&eligible)
@@ -217,6 +210,57 @@ impl UnassignedReason {
             return Self::WindowUnreachable;
         }
         Self::NoFeasibleInsertion
+    }
+}
+
+/// Whether vehicle `v` could do task `t` as the only stop of its route: leaving its start at
+/// the shift start, it reaches the location in time for a hard window, serves it and is back
+/// at its end location by the shift end. Judged on the task alone (no other stops, breaks or
+/// working-time rules), so it is a necessary condition for any place on `v`'s route.
+fn reachable_alone(problem: &Problem, t: TaskIdx, v: VehicleIdx) -> bool {
+    let (task, veh) = (problem.task(t), problem.vehicle(v));
+    let job = problem.job(task.job);
+    let m = &problem.matrix;
+    let start = (veh.shift_start + m.time(veh.start, task.location)).max(task.earliest);
+    let hard_late = matches!(job.window, WindowKind::Hard) && start > task.latest;
+    !hard_late && start + problem.duration(t, v) + m.time(task.location, veh.end) <= veh.shift_end
+}
+
+/// Who could take a job, judged on the job alone: the certificate that goes with an unplaced
+/// visit, telling a scheduler whether more hands at that time (`in_hours` is 0) or room in
+/// existing routes (`in_hours` > 0, their routes full around the window) would place it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StaffFit {
+    /// Vehicles (shifts) on the day qualified for some part of the job (skills, exclusions,
+    /// capacity).
+    pub qualified: usize,
+    /// Of those, the ones whose shift can reach the window and get back by its end with the job
+    /// as their only stop (no other stops, breaks or working-time rules considered).
+    pub in_hours: usize,
+}
+
+impl StaffFit {
+    /// The fit of job `j` on `problem` (over the union of its parts' eligible vehicles).
+    pub fn of(problem: &Problem, j: JobIdx) -> Self {
+        let tasks: Vec<TaskIdx> = problem.job_tasks(j).map(TaskIdx::new).collect();
+        let mut fit = StaffFit::default();
+        for v in (0..problem.n_vehicles()).map(VehicleIdx::new) {
+            let qualified: Vec<TaskIdx> = tasks
+                .iter()
+                .copied()
+                .filter(|&t| {
+                    problem.eligible(t, v) && problem.vehicle(v).capacity.is_none_or(|c| problem.task(t).demand <= c)
+                })
+                .collect();
+            if qualified.is_empty() {
+                continue;
+            }
+            fit.qualified += 1;
+            if qualified.iter().any(|&t| reachable_alone(problem, t, v)) {
+                fit.in_hours += 1;
+            }
+        }
+        fit
     }
 }
 
