@@ -621,7 +621,7 @@ function renderToday() {
   const un = d.unassigned || [];
   $("unplaced").replaceChildren(un.length
     ? el("table", { id: "unplaced-table" }, el("thead", {}, el("tr", {}, el("th", {}, "Visit"), el("th", {}, "Tier"), el("th", {}, "Window"), el("th", {}, "Why"))),
-      el("tbody", {}, un.map((u) => el("tr", {}, el("td", {}, u.visit), el("td", {}, u.tier), el("td", {}, `${timeText(u.earliest_start)}–${timeText(u.latest_start)}`), el("td", {}, words(u.reason) + (u.detail ? `: ${u.detail}` : ""))))))
+      el("tbody", {}, un.map((u) => el("tr", {}, el("td", {}, u.visit), el("td", {}, u.tier), el("td", {}, `${timeText(u.earliest_start)}–${timeText(u.latest_start)}`), el("td", {}, words(u.reason) + (u.detail ? `: ${u.detail}` : "") + fitWords(u))))))
     : el("p", {}, "Every visit is placed."));
   const c = S.readinessCounts || [0, 0, 0, 0, 0];
   const total = c.reduce((a, b) => a + b, 0);
@@ -630,6 +630,17 @@ function renderToday() {
       el("p", {}, `Worst half hour in core hours, for each of ${total} parts of the area (shaded on the map):`),
       el("table", {}, el("tbody", {}, READINESS.map(([col, l], i) => el("tr", {}, el("td", {}, el("span", { class: "sw", style: `background:${col}` }), " ", l), el("td", {}, `${c[i]} (${Math.round((100 * c[i]) / total)} %)`))))))
     : el("p", {}, S.version > 1 ? "Readiness is assessed when a day is planned (version 1); pick version 1 to see it." : "Not assessed for this plan."));
+}
+
+// How many shifts could have taken an unplaced visit (plan.json `shifts_qualified` and
+// `shifts_in_hours`), in the report's words: none in hours means more hands then would place it.
+function fitWords(u) {
+  const q = u.shifts_qualified;
+  if (q == null || q === 0) return "";
+  const shifts = q === 1 ? "1 shift" : `${q} shifts`;
+  return u.shifts_in_hours === 0
+    ? ` (${shifts} qualified, none working at a time that reaches the window: more hands then would place it)`
+    : ` (${shifts} qualified, ${u.shifts_in_hours} of them working at a time that reaches the window, all full around it)`;
 }
 
 // ---------- urgent referral ----------
