@@ -750,8 +750,7 @@ mod tests {
 
     #[test]
     fn solves_curtois_instance1_to_its_reported_optimum() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/data/bench/rostering/curtois-qu/Instance1.txt");
+        let path = crate::routing::instances::bench_path("rostering/curtois-qu/Instance1.txt");
         let model = curtois_qu::read(&path).unwrap();
         let result = solve(&model, &exact()).unwrap();
         assert_eq!(result.status, SolveStatus::Optimal);
