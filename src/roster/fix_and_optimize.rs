@@ -4,9 +4,11 @@
 //! Input: a model, a feasible roster with its objective, the whole MILP's bound, a deadline
 //! and the solver config (its seed drives the choice of parts). Output: a roster at least as
 //! good. Parts alternate between a few staff over the whole horizon and every staff member
-//! over a window of days; a part grows after a sub-MILP solved to optimality within a second
-//! and shrinks after one that hit its time limit. The loop stops at the deadline or when the
-//! roster meets the bound.
+//! over a window of days. Each sub-MILP starts from the current roster (a MIP start), so
+//! HiGHS prunes against it from the first node. A part grows after a sub-MILP solved to
+//! optimality within a second or solved to optimality without improving the roster (that
+//! neighbourhood is exhausted), and shrinks after one that hit its time limit without
+//! improving it. The loop stops at the deadline or when the roster meets the bound.
 //!
 //! Half of the parts are guided by where the roster pays: windows centred on a day drawn in
 //! proportion to its cover penalty, staff drawn in proportion to their request and
@@ -41,6 +43,7 @@ use super::solve::{run_highs, RosterConfig, SolveError};
 
 /// Longest time given to one sub-MILP.
 const PART_TIME_LIMIT: Duration = Duration::from_secs(3);
+
 /// Below this much time left, no new sub-MILP is started.
 const MIN_PART_TIME: Duration = Duration::from_millis(200);
 
@@ -123,16 +126,20 @@ pub(super) fn improve(
             }
         }
         let limit = left.min(PART_TIME_LIMIT);
+        // The current roster is the sub-MILP's first incumbent: HiGHS prunes against it from
+        // the start, and a run stopped at its limit still holds a roster at least as good.
         let run = run_highs(
             model,
             Some(&Fixing { roster: &best, free }),
-            None,
+            Some(&best),
             limit.as_secs_f64(),
             config,
         )?;
+        let mut improved = false;
         if let Some((roster, _)) = run.roster {
             let objective = super::check::check(model, &roster)?.objective.total() as f64;
             if objective < best_objective - 0.5 {
+                improved = true;
                 best = roster;
                 best_objective = objective;
                 on_better(&best, best_objective);
@@ -145,16 +152,57 @@ pub(super) fn improve(
             run.status,
             now.elapsed().as_secs_f64()
         );
-        let quick = run.status == HighsModelStatus::Optimal && now.elapsed() < Duration::from_secs(1);
+        let end = match run.status {
+            HighsModelStatus::Optimal if now.elapsed() < QUICK_PART => PartEnd::QuickOptimal,
+            HighsModelStatus::Optimal => PartEnd::Optimal,
+            HighsModelStatus::ReachedTimeLimit => PartEnd::TimeLimit,
+            _ => PartEnd::Other,
+        };
         let part = if by_staff { &mut staff_part } else { &mut window_part };
         let most = if by_staff { n_staff } else { days };
-        if quick {
-            *part = (*part + 1).min(most);
-        } else if run.status == HighsModelStatus::ReachedTimeLimit {
-            *part = (*part - 1).max(1);
-        }
+        *part = PartOutcome { end, improved }.next_size(*part, most);
     }
     Ok((best, best_objective))
+}
+
+/// A sub-MILP solved to optimality within this time counts as quick: its part grows.
+const QUICK_PART: Duration = Duration::from_secs(1);
+
+/// How a part's sub-MILP ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PartEnd {
+    /// Solved to optimality within [`QUICK_PART`].
+    QuickOptimal,
+    /// Solved to optimality, more slowly.
+    Optimal,
+    /// Stopped at its time limit.
+    TimeLimit,
+    /// Any other status (none expected: the current roster is feasible in every part).
+    Other,
+}
+
+/// One part's outcome: how its sub-MILP ended and whether it improved the roster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct PartOutcome {
+    end: PartEnd,
+    improved: bool,
+}
+
+impl PartOutcome {
+    /// The size (staff, or days) of the next part of the same kind, in `1..=most`: larger
+    /// after a quick optimum, and after any optimum that did not improve the roster (the
+    /// neighbourhood holds nothing better, so the next one must be larger: the change of
+    /// neighbourhood of variable neighbourhood search, P. Hansen and N. Mladenović,
+    /// "Variable neighborhood search: principles and applications", EJOR 130 (2001)
+    /// 449-467); smaller after a time limit that found nothing; otherwise the same.
+    fn next_size(self, size: usize, most: usize) -> usize {
+        let size = match (self.end, self.improved) {
+            (PartEnd::QuickOptimal, _) | (PartEnd::Optimal, false) => size + 1,
+            (PartEnd::TimeLimit, false) => size.saturating_sub(1),
+            _ => size,
+        };
+        size.clamp(1, most.max(1))
+    }
 }
 
 /// Where a roster pays its penalty: per day, under- and over-cover; per staff member, their
@@ -271,4 +319,72 @@ pub(super) fn construct(
     }
     let report = super::check::check(model, &roster)?;
     Ok(Some((roster, report.objective.total() as f64)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::roster::check;
+    use crate::roster::instances::curtois_qu;
+
+    fn outcome(end: PartEnd, improved: bool) -> PartOutcome {
+        PartOutcome { end, improved }
+    }
+
+    #[test]
+    fn a_part_solved_to_optimality_without_improving_grows() {
+        assert_eq!(outcome(PartEnd::Optimal, false).next_size(7, 28), 8);
+        assert_eq!(outcome(PartEnd::QuickOptimal, true).next_size(7, 28), 8);
+        assert_eq!(outcome(PartEnd::QuickOptimal, false).next_size(7, 28), 8);
+    }
+
+    #[test]
+    fn a_part_that_improved_slowly_keeps_its_size_and_one_that_timed_out_unimproved_shrinks() {
+        assert_eq!(outcome(PartEnd::Optimal, true).next_size(7, 28), 7);
+        assert_eq!(outcome(PartEnd::TimeLimit, true).next_size(7, 28), 7);
+        assert_eq!(outcome(PartEnd::TimeLimit, false).next_size(7, 28), 6);
+        assert_eq!(outcome(PartEnd::Other, false).next_size(7, 28), 7);
+    }
+
+    #[test]
+    fn part_sizes_stay_between_one_and_the_whole() {
+        assert_eq!(outcome(PartEnd::Optimal, false).next_size(28, 28), 28);
+        assert_eq!(outcome(PartEnd::TimeLimit, false).next_size(1, 28), 1);
+        assert_eq!(outcome(PartEnd::TimeLimit, false).next_size(0, 28), 1);
+        assert_eq!(outcome(PartEnd::Optimal, false).next_size(1, 0), 1);
+    }
+
+    #[test]
+    fn fix_and_optimize_never_worsens_a_feasible_roster_and_reports_each_strict_improvement() {
+        let path = crate::routing::instances::bench_path("rostering/curtois-qu/Instance2.txt");
+        let model = curtois_qu::read(&path).unwrap();
+        let config = RosterConfig::new(60.0, 0.0, 1, 3).unwrap();
+        let soon = Instant::now() + Duration::from_secs(2);
+        let (start, start_objective) = construct(&model, soon, soon + Duration::from_secs(30), &config)
+            .unwrap()
+            .expect("Instance2 has a greedy roster");
+        let mut heard = Vec::new();
+        let deadline = Instant::now() + Duration::from_secs(3);
+        let (roster, objective) = improve(
+            &model,
+            (start, start_objective),
+            None,
+            deadline,
+            &config,
+            &[],
+            &mut |r, o| heard.push((check::check(&model, r).unwrap().objective.total(), o)),
+        )
+        .unwrap();
+        let report = check::check(&model, &roster).unwrap();
+        assert!(report.is_feasible());
+        assert_eq!(report.objective.total() as f64, objective);
+        assert!(objective <= start_objective, "{objective} > {start_objective}");
+        let mut last = start_objective;
+        for (checked, reported) in heard {
+            assert_eq!(checked as f64, reported);
+            assert!(reported < last, "{reported} is no improvement on {last}");
+            last = reported;
+        }
+        assert_eq!(last, objective);
+    }
 }

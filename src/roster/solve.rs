@@ -12,6 +12,8 @@
 //! it, for a sixth of the time; if that stopped without a roster, a greedy one with more time;
 //! then fix-and-optimize on the best roster until 70% of the time, and the whole MILP again
 //! from the best roster until the limit (its heuristics work well around a good incumbent).
+//! When the first whole-MILP run stopped more than half its objective above its bound (a
+//! weak root on a large model), fix-and-optimize keeps the time to the limit instead.
 //! The gap is against the better of the whole MILP's dual bounds. The result records the
 //! progress: the best objective and bound at each improvement (see [`ProgressPoint`]).
 //!
@@ -499,8 +501,9 @@ pub(super) fn run_highs(
 /// limit. If it stops at the limit with a roster, fix-and-optimize
 /// ([`super::fix_and_optimize`]: small MILPs over a few staff or a few days with every other
 /// cell held, each improvement kept) runs until 70% of the time, and the whole MILP again,
-/// started from the best roster, for the rest. The bound (and so the gap) is the better of the
-/// whole MILP's two.
+/// started from the best roster, for the rest (unless the first run's gap was above a half
+/// with a positive bound: then fix-and-optimize runs to the limit). The bound (and so the
+/// gap) is the better of the whole MILP's two.
 pub fn solve(model: &RosterModel, config: &RosterConfig) -> Result<RosterResult, SolveError> {
     model.validate()?;
     let started = Instant::now();
@@ -556,7 +559,15 @@ pub fn solve(model: &RosterModel, config: &RosterConfig) -> Result<RosterResult,
         }
     };
     if let (Some(incumbent), SolveStatus::TimeLimit { .. }) = (&mut best, status) {
-        let polish_from = started + time_limit.mul_f64(POLISH_FROM);
+        // The whole MILP runs again only where its first run showed it can help: it stopped
+        // within WHOLE_AGAIN_GAP of its bound, or before its root gave a bound at all. Far
+        // from a weak root bound, fix-and-optimize keeps the time.
+        let whole_again = bound.is_none_or(|b| b <= 0.0) || first.gap <= WHOLE_AGAIN_GAP;
+        let polish_from = if whole_again {
+            started + time_limit.mul_f64(POLISH_FROM)
+        } else {
+            deadline
+        };
         *incumbent = super::fix_and_optimize::improve(
             model,
             incumbent.clone(),
@@ -647,6 +658,8 @@ pub(super) fn finish(
 
 /// Share of the time limit after which fix-and-optimize hands over to the whole MILP again.
 const POLISH_FROM: f64 = 0.7;
+/// Relative gap of the first whole-MILP run above which the whole MILP is not run again.
+const WHOLE_AGAIN_GAP: f64 = 0.5;
 
 enum HighsOption {
     Float(f64),
@@ -750,8 +763,7 @@ mod tests {
 
     #[test]
     fn solves_curtois_instance1_to_its_reported_optimum() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/data/bench/rostering/curtois-qu/Instance1.txt");
+        let path = crate::routing::instances::bench_path("rostering/curtois-qu/Instance1.txt");
         let model = curtois_qu::read(&path).unwrap();
         let result = solve(&model, &exact()).unwrap();
         assert_eq!(result.status, SolveStatus::Optimal);
