@@ -540,9 +540,9 @@ impl<'p> State<'p> {
 
     /// The `keep` cheapest of `places` of task `t` (a part alone) by their estimate, priced
     /// exactly, cheapest first; infeasible ones dropped. Only the first `want` of the result
-    /// are meant to be used: pricing stops once `want` exact prices are below every remaining
-    /// estimate (an estimate is a lower bound), which leaves those first `want` as pricing
-    /// them all would.
+    /// are meant to be used: without rules, pricing stops once `want` exact prices are below
+    /// every remaining estimate (an estimate is then a lower bound), which leaves those first
+    /// `want` as pricing them all would; under rules every place kept is priced.
     fn price_exactly(&mut self, t: TaskIdx, mut places: Vec<Place>, keep: usize, want: usize) -> Vec<Place> {
         places.sort_by_key(|pl| (pl.delta, pl.vehicle, pl.pos));
         places.truncate(keep);
@@ -550,7 +550,7 @@ impl<'p> State<'p> {
         // The `want` smallest exact prices so far, largest first.
         let mut top: std::collections::BinaryHeap<i64> = std::collections::BinaryHeap::with_capacity(want + 1);
         for pl in places {
-            if top.len() >= want && top.peek().is_some_and(|&worst| worst < pl.delta) {
+            if !self.ruled && top.len() >= want && top.peek().is_some_and(|&worst| worst < pl.delta) {
                 break;
             }
             let exact = if pl.exact {
