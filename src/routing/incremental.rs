@@ -27,7 +27,7 @@
 use crate::ids::{JobIdx, TaskIdx, VehicleIdx};
 
 use super::eval::{cost_route, sync_pair, time_route, Cost, Evaluation, RouteCost, RouteTiming};
-use super::problem::{Problem, Sync};
+use super::problem::{Problem, Sync, WindowKind};
 
 const NONE: u32 = u32::MAX;
 
@@ -75,6 +75,40 @@ struct Scratch {
     costs: Vec<RouteCost>,
     /// Tasks whose vehicle may change: those of the changed routes, before and after.
     moved: Vec<TaskIdx>,
+    /// Insertion trials: the changed routes' new task lists (buffers kept between trials).
+    inserted: Vec<Vec<TaskIdx>>,
+    /// Insertion trials: routes whose timing is waiting to be redone, and whether a route is
+    /// in that queue.
+    queue: Vec<usize>,
+    queued: Vec<bool>,
+    /// Insertion trials: routes re-timed (stamped by the epoch), their timing, and the starts
+    /// of a route's tasks before its latest re-timing.
+    route_timed: Vec<u32>,
+    route_timing: Vec<RouteTiming>,
+    before: Vec<i64>,
+}
+
+impl Scratch {
+    /// A fresh epoch: every mark stamped with an older one reads as unset.
+    fn next_epoch(&mut self) -> u32 {
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.task_mark.fill(0);
+            self.route_mark.fill(0);
+            self.job_mark.fill(0);
+            self.route_timed.fill(0);
+            self.epoch = 1;
+        }
+        self.epoch
+    }
+}
+
+/// What an insertion trial found without a fallback to the component re-timing.
+enum Warm {
+    Feasible(Evaluation),
+    Infeasible,
+    /// The trial is outside what the warm start covers (see [`Incremental::trial_insert`]).
+    Cold,
 }
 
 /// What a change does to the counters, before it is committed.
@@ -127,6 +161,12 @@ impl<'p> Incremental<'p> {
                 component: Vec::new(),
                 costs: Vec::new(),
                 moved: Vec::new(),
+                inserted: Vec::new(),
+                queue: Vec::new(),
+                queued: vec![false; nv],
+                route_timed: vec![0; nv],
+                route_timing: vec![RouteTiming::default(); nv],
+                before: Vec::new(),
             },
         };
         let none: Vec<Vec<TaskIdx>> = vec![Vec::new(); nv];
@@ -182,6 +222,257 @@ impl<'p> Incremental<'p> {
         eval
     }
 
+    /// Evaluation of the committed routes `old` with each unassigned task `t` of `places`
+    /// inserted at position `i` of route `v` (`(v, i, t)`, distinct routes), without
+    /// committing; `None` when a hard rule fails (a two-person job left half done is not a
+    /// failure here, as in [`Self::trial`]).
+    ///
+    /// Exactly [`Self::trial`] of the same change, usually much faster: an insertion only
+    /// delays the tasks after it when travel keeps the weak triangle inequality at the
+    /// place (`time(a, t) + duration(t) + time(t, b) >= time(a, b)`, checked per trial), so
+    /// the committed start times are a lower bound of the new least fixpoint and the fixpoint
+    /// is reached from them by re-timing only the routes whose starts rise, spreading along
+    /// the two-person jobs whose starts moved (a worklist form of the same Bellman-Ford
+    /// propagation). Starts only rise on the way, so a hard window or shift end missed on the
+    /// way is missed at the fixpoint: the trial stops there. Falls back to the component
+    /// re-timing when the committed routes break a rule, a route with a break rule would be
+    /// re-timed, the triangle inequality fails at a place, or the propagation runs long.
+    pub fn trial_insert(
+        &mut self,
+        old: &[Vec<TaskIdx>],
+        places: &[(VehicleIdx, usize, TaskIdx)],
+    ) -> Option<Evaluation> {
+        let mut inserted = std::mem::take(&mut self.scratch.inserted);
+        inserted.resize_with(inserted.len().max(places.len()), Vec::new);
+        for (k, &(v, i, t)) in places.iter().enumerate() {
+            let r = &mut inserted[k];
+            r.clear();
+            r.extend_from_slice(&old[v.get()][..i]);
+            r.push(t);
+            r.extend_from_slice(&old[v.get()][i..]);
+        }
+        let warm = self.warm_insert(old, places, &inserted);
+        for &(v, _, _) in places {
+            self.scratch.change_of[v.get()] = NONE;
+        }
+        let out = match warm {
+            Warm::Feasible(e) => Some(e),
+            Warm::Infeasible => None,
+            Warm::Cold => {
+                let changes: Vec<(usize, &[TaskIdx])> = places
+                    .iter()
+                    .zip(&inserted)
+                    .map(|(&(v, _, _), r)| (v.get(), r.as_slice()))
+                    .collect();
+                let e = self.trial(old, &changes);
+                e.feasible.then_some(e)
+            }
+        };
+        self.scratch.inserted = inserted;
+        out
+    }
+
+    fn warm_insert(
+        &mut self,
+        old: &[Vec<TaskIdx>],
+        places: &[(VehicleIdx, usize, TaskIdx)],
+        inserted: &[Vec<TaskIdx>],
+    ) -> Warm {
+        let p = self.p;
+        if self.infeasible_routes > 0 || self.same_vehicle_pairs > 0 {
+            return Warm::Cold;
+        }
+        for (k, &(v, i, t)) in places.iter().enumerate() {
+            let route = &old[v.get()];
+            if self.vehicle_of[t.get()] != NONE
+                || i > route.len()
+                || places[..k].iter().any(|&(w, _, u)| w == v || u == t)
+            {
+                return Warm::Cold;
+            }
+            if let Some(&b) = route.get(i) {
+                let a = match i {
+                    0 => p.vehicle(v).start,
+                    _ => p.task(route[i - 1]).location,
+                };
+                let (x, b) = (p.task(t).location, p.task(b).location);
+                let m = &p.matrix;
+                if m.time(a, x) + p.duration(t, v) + m.time(x, b) < m.time(a, b) {
+                    return Warm::Cold;
+                }
+            }
+        }
+        let sc = &mut self.scratch;
+        let epoch = sc.next_epoch();
+        for (k, &(v, _, t)) in places.iter().enumerate() {
+            sc.change_of[v.get()] = k as u32;
+            sc.task_mark[t.get()] = epoch;
+            sc.task_vehicle[t.get()] = v.get() as u32;
+        }
+        let vehicle_of = &self.vehicle_of;
+        let committed = &self.start;
+        let partner = &self.partner;
+        let new_vehicle = |sc: &Scratch, t: usize| {
+            if sc.task_mark[t] == epoch {
+                sc.task_vehicle[t]
+            } else {
+                vehicle_of[t]
+            }
+        };
+        // A route joins with its committed starts as lower bounds (an inserted task with its
+        // window's opening); the changed routes are timed first.
+        // Tasks with a partner in the joined routes bound the synchronisations on a simple
+        // path of the fixpoint's constraint graph.
+        let mut partnered = 0;
+        let join = |sc: &mut Scratch, partnered: &mut usize, r: usize| {
+            if sc.route_mark[r] == epoch {
+                return;
+            }
+            sc.route_mark[r] = epoch;
+            sc.component.push(r);
+            for &t in inserted_list(old, inserted, &sc.change_of, r) {
+                *partnered += usize::from(partner[t.get()] != NONE);
+                let s = if sc.task_mark[t.get()] == epoch {
+                    p.task(t).earliest
+                } else {
+                    committed[t.get()]
+                };
+                sc.lb[t.get()] = s;
+                sc.start[t.get()] = s;
+            }
+        };
+        sc.component.clear();
+        sc.queue.clear();
+        for &(v, _, _) in places {
+            join(sc, &mut partnered, v.get());
+            sc.queue.push(v.get());
+            sc.queued[v.get()] = true;
+        }
+        // Passes: the routes queued while the previous pass was timed. Without a positive
+        // cycle, after a pass per synchronisation on a longest path nothing rises (FIFO
+        // Bellman-Ford), so a rise after more passes than partnered tasks proves that no
+        // fixpoint exists: the cold evaluation finds the change infeasible too.
+        let budget = 16 * p.n_vehicles() + 64;
+        let (mut head, mut pass, mut pass_end) = (0, 1, sc.queue.len());
+        let mut verdict = None;
+        while head < sc.queue.len() {
+            if head == pass_end {
+                pass += 1;
+                pass_end = sc.queue.len();
+                if pass > partnered + 3 {
+                    verdict = Some(Warm::Infeasible);
+                    break;
+                }
+            }
+            let r = sc.queue[head];
+            head += 1;
+            sc.queued[r] = false;
+            let vi = VehicleIdx::new(r);
+            if head > budget || p.work_rules(vi).is_some_and(|w| w.brk.is_some()) {
+                verdict = Some(Warm::Cold);
+                break;
+            }
+            let list = inserted_list(old, inserted, &sc.change_of, r);
+            sc.before.clear();
+            sc.before.extend(list.iter().map(|&t| {
+                if sc.task_mark[t.get()] == epoch && sc.route_timed[r] != epoch {
+                    i64::MIN
+                } else {
+                    sc.start[t.get()]
+                }
+            }));
+            let timing = time_route(p, vi, list, &sc.lb, &mut sc.start, &mut sc.arrival);
+            sc.route_timed[r] = epoch;
+            sc.route_timing[r] = timing;
+            if timing.back > p.vehicle(vi).shift_end {
+                verdict = Some(Warm::Infeasible);
+                break;
+            }
+            for (i, &t) in list.iter().enumerate() {
+                let s = sc.start[t.get()];
+                if s == sc.before[i] {
+                    continue;
+                }
+                let task = p.task(t);
+                if s > task.latest && task.window == WindowKind::Hard {
+                    verdict = Some(Warm::Infeasible);
+                    break;
+                }
+                let q = partner[t.get()];
+                if q == NONE {
+                    continue;
+                }
+                let w = new_vehicle(sc, q as usize);
+                if w == NONE {
+                    continue;
+                }
+                let w = w as usize;
+                join(sc, &mut partnered, w);
+                let (a, b) = if task.part == 0 {
+                    (t, TaskIdx(q))
+                } else {
+                    (TaskIdx(q), t)
+                };
+                let sync = p.sync_of(t).expect("invariant: a task with a partner is synchronised");
+                let (la, lb) = (sc.lb[a.get()], sc.lb[b.get()]);
+                if sync_pair(sync, a, b, &sc.start, &mut sc.lb) {
+                    for (u, was) in [(a, la), (b, lb)] {
+                        let ru = new_vehicle(sc, u.get()) as usize;
+                        if sc.lb[u.get()] != was && !sc.queued[ru] {
+                            sc.queued[ru] = true;
+                            sc.queue.push(ru);
+                        }
+                    }
+                }
+            }
+            if verdict.is_some() {
+                break;
+            }
+        }
+        for k in head..sc.queue.len() {
+            sc.queued[sc.queue[k]] = false;
+        }
+        if let Some(v) = verdict {
+            return v;
+        }
+
+        // Costs of the re-timed routes; the others keep theirs.
+        let mut sum = self.sum;
+        let mut max_tardiness = 0;
+        for r in 0..self.route_cost.len() {
+            let before = &self.route_cost[r];
+            if sc.route_timed[r] != epoch {
+                max_tardiness = max_tardiness.max(before.max_tardiness);
+                continue;
+            }
+            let list = inserted_list(old, inserted, &sc.change_of, r);
+            let rc = cost_route(p, VehicleIdx::new(r), list, &sc.start, sc.route_timing[r]);
+            if !rc.feasible {
+                return Warm::Infeasible;
+            }
+            sub_route(&mut sum, before);
+            rc.add_to(&mut sum);
+            max_tardiness = max_tardiness.max(rc.max_tardiness);
+        }
+        if p.objective.max_tardiness_weight == 0 {
+            max_tardiness = 0;
+        }
+        let counts = self.job_counts(places.iter().map(|&(_, _, t)| t), epoch);
+        if counts.same_vehicle > 0 {
+            return Warm::Infeasible;
+        }
+        let (unassigned, half) = (counts.unassigned, counts.half);
+        let mut cost = sum;
+        cost.max_tardiness = max_tardiness;
+        cost.unassigned = unassigned;
+        cost.total = cost.weighted(p);
+        Warm::Feasible(Evaluation {
+            cost,
+            feasible: true,
+            half_assigned: half,
+        })
+    }
+
     fn forget(&mut self, changes: &[(usize, &[TaskIdx])]) {
         for &(r, _) in changes {
             self.scratch.change_of[r] = NONE;
@@ -214,17 +505,44 @@ impl<'p> Incremental<'p> {
         summary.eval
     }
 
+    /// The job counters after the jobs of `tasks` change vehicle (committed vehicles before;
+    /// after, the scratch's vehicle for each task marked with `epoch`), each job once.
+    fn job_counts(&mut self, tasks: impl Iterator<Item = TaskIdx>, epoch: u32) -> JobCounts {
+        let p = self.p;
+        let sc = &mut self.scratch;
+        let (task_mark, task_vehicle, vehicle_of) = (&sc.task_mark, &sc.task_vehicle, &self.vehicle_of);
+        let new_vehicle = |u: usize| {
+            if task_mark[u] == epoch {
+                task_vehicle[u]
+            } else {
+                vehicle_of[u]
+            }
+        };
+        let mut n = JobCounts {
+            unassigned: self.unassigned,
+            half: self.half_assigned,
+            same_vehicle: self.same_vehicle_pairs,
+        };
+        for t in tasks {
+            let j = p.task(t).job;
+            if sc.job_mark[j.get()] == epoch {
+                continue;
+            }
+            sc.job_mark[j.get()] = epoch;
+            let before = job_state(p, j, |u| vehicle_of[u]);
+            let after = job_state(p, j, new_vehicle);
+            let cost = p.job(j).unassigned_cost;
+            n.unassigned = n.unassigned - i64::from(!before.whole) * cost + i64::from(!after.whole) * cost;
+            n.half = n.half + usize::from(after.half) - usize::from(before.half);
+            n.same_vehicle = n.same_vehicle + usize::from(after.same_vehicle) - usize::from(before.same_vehicle);
+        }
+        n
+    }
+
     fn compute(&mut self, old: &[Vec<TaskIdx>], changes: &[(usize, &[TaskIdx])]) -> ChangeSummary {
         let p = self.p;
         let sc = &mut self.scratch;
-        sc.epoch = sc.epoch.wrapping_add(1);
-        if sc.epoch == 0 {
-            sc.task_mark.fill(0);
-            sc.route_mark.fill(0);
-            sc.job_mark.fill(0);
-            sc.epoch = 1;
-        }
-        let epoch = sc.epoch;
+        let epoch = sc.next_epoch();
         for (k, &(r, _)) in changes.iter().enumerate() {
             sc.change_of[r] = k as u32;
         }
@@ -376,20 +694,10 @@ impl<'p> Incremental<'p> {
         };
 
         // Jobs whose assignment may change: unassigned cost, half-assigned and same-vehicle pairs.
-        let (mut unassigned, mut half, mut same) = (self.unassigned, self.half_assigned, self.same_vehicle_pairs);
-        for &t in &sc.moved {
-            let j = p.task(t).job;
-            if sc.job_mark[j.get()] == epoch {
-                continue;
-            }
-            sc.job_mark[j.get()] = epoch;
-            let before = job_state(p, j, |u| vehicle_of[u]);
-            let after = job_state(p, j, |u| new_vehicle(sc, u));
-            let cost = p.job(j).unassigned_cost;
-            unassigned = unassigned - i64::from(!before.whole) * cost + i64::from(!after.whole) * cost;
-            half = half + usize::from(after.half) - usize::from(before.half);
-            same = same + usize::from(after.same_vehicle) - usize::from(before.same_vehicle);
-        }
+        let moved = std::mem::take(&mut self.scratch.moved);
+        let counts = self.job_counts(moved.iter().copied(), epoch);
+        self.scratch.moved = moved;
+        let (unassigned, half, same) = (counts.unassigned, counts.half, counts.same_vehicle);
         let mut cost = sum;
         cost.max_tardiness = max_tardiness;
         cost.unassigned = unassigned;
@@ -404,6 +712,19 @@ impl<'p> Incremental<'p> {
             infeasible_routes,
             same_vehicle_pairs: same,
         }
+    }
+}
+
+/// The task list of route `r` after an insertion trial (`change_of` indexes `inserted`).
+fn inserted_list<'a>(
+    old: &'a [Vec<TaskIdx>],
+    inserted: &'a [Vec<TaskIdx>],
+    change_of: &[u32],
+    r: usize,
+) -> &'a [TaskIdx] {
+    match change_of[r] {
+        NONE => &old[r],
+        k => &inserted[k as usize],
     }
 }
 
@@ -432,6 +753,13 @@ fn sub_route(sum: &mut Cost, c: &RouteCost) {
     sum.balance -= c.balance;
     sum.substitution -= c.substitution;
     sum.new_faces -= c.new_faces;
+}
+
+/// Unassigned cost, two-person jobs half assigned and two-person jobs on one vehicle.
+struct JobCounts {
+    unassigned: i64,
+    half: usize,
+    same_vehicle: usize,
 }
 
 /// Assignment of a job's tasks under a vehicle map.
@@ -628,6 +956,67 @@ pub(crate) mod tests {
             let p = crate::routing::check::tests::with_rules(sync_problem(seed, n_jobs, n_veh));
             same_after_random_moves(&p, seed)?;
         }
+
+        #[test]
+        fn insertion_trials_equal_full_evaluation_with_and_without_rules(seed in 0u64..10_000, n_jobs in 4usize..14, n_veh in 2usize..5) {
+            let p = sync_problem(seed, n_jobs, n_veh);
+            insertions_match_full_evaluation(&p, seed)?;
+            let ruled = crate::routing::check::tests::with_rules(p);
+            insertions_match_full_evaluation(&ruled, seed)?;
+        }
+    }
+
+    /// Forty random changes; before each, every insertion of an unassigned task (and of both
+    /// parts of a two-person job on two routes, at random places) tried through
+    /// `trial_insert` equals a full evaluation of the routes with it inserted.
+    fn insertions_match_full_evaluation(p: &Problem, seed: u64) -> Result<(), TestCaseError> {
+        let n_veh = p.n_vehicles();
+        let mut rng = Pcg64Mcg::seed_from_u64(seed ^ 0x1a5e);
+        let mut routes: Vec<Vec<TaskIdx>> = vec![Vec::new(); n_veh];
+        let mut inc = Incremental::new(p, &routes);
+        let mut full = Evaluator::new(p);
+        for _ in 0..40 {
+            let free: Vec<TaskIdx> = (0..p.n_tasks())
+                .map(TaskIdx::new)
+                .filter(|&t| !inc.is_assigned(t))
+                .collect();
+            for &t in &free {
+                let mut places = vec![(VehicleIdx::new(rng.random_range(0..n_veh)), 0, t)];
+                if let Some(q) = p.partner(t).filter(|&q| !inc.is_assigned(q) && rng.random_bool(0.5)) {
+                    places.push((VehicleIdx::new(rng.random_range(0..n_veh)), 0, q));
+                }
+                for pl in &mut places {
+                    pl.1 = rng.random_range(0..=routes[pl.0.get()].len());
+                }
+                let mut next = routes.clone();
+                for &(v, i, u) in &places {
+                    next[v.get()].insert(i, u);
+                }
+                let expected = full.evaluate_routes(&next);
+                match inc.trial_insert(&routes, &places) {
+                    None => prop_assert!(!expected.feasible, "refused a feasible insertion {:?}", places),
+                    Some(e) => {
+                        prop_assert!(expected.feasible, "accepted an infeasible insertion {:?}", places);
+                        prop_assert_eq!(e, expected);
+                    }
+                }
+            }
+            // A random change that keeps the routes feasible (the warm start needs it).
+            for _ in 0..20 {
+                let change = random_change(&routes, p.n_tasks(), &mut rng);
+                let mut next = routes.clone();
+                for (v, r) in &change {
+                    next[*v] = r.clone();
+                }
+                if full.evaluate_routes(&next).feasible {
+                    let refs: Vec<(usize, &[TaskIdx])> = change.iter().map(|(v, r)| (*v, r.as_slice())).collect();
+                    inc.commit(&routes, &refs);
+                    routes = next;
+                    break;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Forty random changes: trial, commit and the committed state each equal a full evaluation.

@@ -531,28 +531,43 @@ impl<'p> State<'p> {
         let mut all = Vec::new();
         self.part_places(t, v, rng, blink, &mut all);
         if self.exact_tries == usize::MAX {
-            all = self.price_exactly(t, all, usize::MAX);
+            all = self.price_exactly(t, all, usize::MAX, 1);
         }
         all.into_iter()
             .min_by_key(|pl| (pl.delta, pl.pos))
             .map(|pl| (pl.delta, pl.pos))
     }
 
-    /// The `keep` cheapest of `places` of task `t` (a part alone), each priced exactly,
-    /// cheapest first; infeasible ones dropped.
-    fn price_exactly(&mut self, t: TaskIdx, mut places: Vec<Place>, keep: usize) -> Vec<Place> {
+    /// The `keep` cheapest of `places` of task `t` (a part alone) by their estimate, priced
+    /// exactly, cheapest first; infeasible ones dropped. Only the first `want` of the result
+    /// are meant to be used: without rules, pricing stops once `want` exact prices are below
+    /// every remaining estimate (an estimate is then a lower bound), which leaves those first
+    /// `want` as pricing them all would; under rules every place kept is priced.
+    fn price_exactly(&mut self, t: TaskIdx, mut places: Vec<Place>, keep: usize, want: usize) -> Vec<Place> {
         places.sort_by_key(|pl| (pl.delta, pl.vehicle, pl.pos));
         places.truncate(keep);
         let mut priced: Vec<Place> = Vec::with_capacity(places.len());
+        // The `want` smallest exact prices so far, largest first.
+        let mut top: std::collections::BinaryHeap<i64> = std::collections::BinaryHeap::with_capacity(want + 1);
         for pl in places {
-            if pl.exact {
-                priced.push(pl);
-            } else if let Some(total) = self.trial(&[(pl.vehicle, pl.pos, t)]) {
-                priced.push(Place {
+            if !self.ruled && top.len() >= want && top.peek().is_some_and(|&worst| worst < pl.delta) {
+                break;
+            }
+            let exact = if pl.exact {
+                Some(pl)
+            } else {
+                self.trial(&[(pl.vehicle, pl.pos, t)]).map(|total| Place {
                     delta: total - self.cost,
                     exact: true,
                     ..pl
-                });
+                })
+            };
+            if let Some(pl) = exact {
+                priced.push(pl);
+                top.push(pl.delta);
+                if top.len() > want {
+                    top.pop();
+                }
             }
         }
         priced.sort_by_key(|pl| (pl.delta, pl.vehicle, pl.pos));
@@ -605,7 +620,7 @@ impl<'p> State<'p> {
             }
             // Bounds ignore lateness pushed downstream: the shortlist is priced exactly
             // (the part alone) before the best few are paired.
-            let mut priced = self.price_exactly(t, all, self.part_shortlist);
+            let mut priced = self.price_exactly(t, all, self.part_shortlist, PAIR_CANDIDATES);
             priced.truncate(PAIR_CANDIDATES);
             lists.push(priced.into_iter().map(|pl| (pl.vehicle, pl.pos)).collect());
         }
@@ -631,21 +646,11 @@ impl<'p> State<'p> {
     /// Total cost with each `(vehicle, position, task)` inserted, if feasible (exact,
     /// incremental; non-simple problems).
     fn trial(&mut self, places: &[(VehicleIdx, usize, TaskIdx)]) -> Option<i64> {
-        let changes: Vec<(usize, Vec<TaskIdx>)> = places
-            .iter()
-            .map(|&(v, i, t)| {
-                let mut r = self.sol.routes[v.get()].clone();
-                r.insert(i, t);
-                (v.get(), r)
-            })
-            .collect();
-        let refs: Vec<(usize, &[TaskIdx])> = changes.iter().map(|(v, r)| (*v, r.as_slice())).collect();
         let inc = self
             .inc
             .as_mut()
             .expect("invariant: incremental evaluation on non-simple problems");
-        let e = inc.trial(&self.sol.routes, &refs);
-        e.feasible.then_some(e.cost.total)
+        inc.trial_insert(&self.sol.routes, places).map(|e| e.cost.total)
     }
 
     /// The cheaper of `best` (exact) and the cheapest `tries` places of `rest` (lower bounds,
