@@ -131,7 +131,7 @@ pub struct SubstitutionLine {
 pub struct ProgressLine {
     /// Seconds since the solve started.
     pub seconds: f64,
-    /// What improved: `greedy`, `milp`, `fix_and_optimize`, `bound`, or `final`.
+    /// What improved: `greedy`, `milp`, `fix_and_optimize`, `lp_guided`, `bound`, or `final`.
     pub stage: String,
     pub objective: Option<i64>,
     pub bound: Option<f64>,

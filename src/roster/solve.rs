@@ -32,7 +32,7 @@ use crate::ids::{DayIdx, RosterStaffIdx};
 
 use super::check::{self, CheckError, CheckReport, Measure};
 use super::formulate::{formulate, Fixing};
-use super::model::{ModelError, Roster, RosterModel};
+use super::model::{Assignment, ModelError, Roster, RosterModel};
 
 /// Solver limits; build it with [`RosterConfig::new`].
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -200,7 +200,8 @@ pub struct RosterResult {
 pub struct ProgressPoint {
     /// Seconds since the solve started.
     pub seconds: f64,
-    /// What improved at this point: `greedy`, `milp`, `fix_and_optimize`, `bound` (the whole
+    /// What improved at this point: `greedy`, `milp`, `fix_and_optimize`, `lp_guided` (a part
+    /// freed where the roster differs from the LP relaxation), `bound` (the whole
     /// model's LP relaxation, when solved by decomposition) or `final` (the result as
     /// returned).
     pub stage: &'static str,
@@ -364,6 +365,9 @@ pub(super) struct HighsRun {
     pub columns: usize,
     pub binaries: usize,
     pub rows: usize,
+    /// For a relaxation run that reached its optimum, per cell (`staff * days + day`) the
+    /// LP's value of each assignment the cell may take; empty otherwise.
+    pub relaxed: Vec<Vec<(Assignment, f64)>>,
 }
 
 /// Formulates `model` (cells outside `fixing`'s free set held), runs HiGHS for at most
@@ -394,6 +398,7 @@ pub(super) fn run_highs(
             columns,
             binaries,
             rows,
+            relaxed: Vec::new(),
         });
     }
     let mut highs_model = formulation.problem.try_into_inner().map_err(|e| SolveError::Highs {
@@ -438,6 +443,16 @@ pub(super) fn run_highs(
                 detail: format!("{e:?}"),
             })?;
     }
+    if config.relaxation {
+        // The interior point method (with crossover, so the optimum is exact) takes a large
+        // roster's LP in about 60% of the dual simplex's time.
+        highs_model
+            .try_set_option("solver", "ipm")
+            .map_err(|e| SolveError::Highs {
+                stage: "setting options",
+                detail: format!("solver: {e:?}"),
+            })?;
+    }
     let solved = highs_model.try_solve().map_err(|e| SolveError::Highs {
         stage: "solving",
         detail: format!("{e:?}"),
@@ -450,6 +465,16 @@ pub(super) fn run_highs(
     if config.relaxation {
         // The LP's optimum bounds the MILP's objective; its solution is fractional.
         let bound = (status == HighsModelStatus::Optimal).then(|| solved.objective_value());
+        let relaxed = if bound.is_some() {
+            let solution = solved.get_solution();
+            let values = solution.columns();
+            cells
+                .iter()
+                .map(|cell| cell.iter().map(|c| (c.assignment, values[c.column])).collect())
+                .collect()
+        } else {
+            Vec::new()
+        };
         return Ok(HighsRun {
             status,
             roster: None,
@@ -458,6 +483,7 @@ pub(super) fn run_highs(
             columns,
             binaries,
             rows,
+            relaxed,
         });
     }
     let bound = solved
@@ -472,6 +498,7 @@ pub(super) fn run_highs(
         columns,
         binaries,
         rows,
+        relaxed: Vec::new(),
     };
     if solved.primal_solution_status() != HighsSolutionStatus::Feasible {
         return Ok(run);
