@@ -256,11 +256,40 @@ fn plan_json_and_report_say_how_many_shifts_could_have_taken_an_unplaced_visit()
     assert_eq!(late["shifts_in_hours"], 0);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(
-        html.contains("2 shifts qualified, 1 of them working at a time that reaches the window, all full around it"),
+        html.contains("2 shifts qualified, 1 whose hours hold it within its window)"),
         "report lacks the morning visit's certificate"
     );
     assert!(
-        html.contains("2 shifts qualified, none working at a time that reaches the window"),
+        html.contains("2 shifts qualified, none whose hours hold it within its window: more hands then would place it"),
         "report lacks the late visit's certificate"
     );
+}
+
+/// A two-person visit with one shift in hours is short of hands however free that shift is;
+/// a one-person visit with one in hours is not; reasons the caller gave get no certificate.
+#[test]
+fn the_why_words_say_more_hands_when_fewer_shifts_are_in_hours_than_the_visit_needs() {
+    use carerota::report::daily::fit_in_words;
+    use carerota::routing::solution::{StaffFit, UnassignedReason};
+    let pair = StaffFit {
+        qualified: 1,
+        in_hours: 1,
+        needed: 2,
+    };
+    assert!(pair.short_of_hands());
+    assert_eq!(
+        fit_in_words(UnassignedReason::NoCompatiblePair, pair),
+        "1 shift qualified, 1 whose hours hold it within its window, and it needs 2: more hands then would place it"
+    );
+    let single = StaffFit {
+        qualified: 3,
+        in_hours: 1,
+        needed: 1,
+    };
+    assert!(!single.short_of_hands());
+    assert_eq!(
+        fit_in_words(UnassignedReason::NoFeasibleInsertion, single),
+        "3 shifts qualified, 1 whose hours hold it within its window"
+    );
+    assert_eq!(fit_in_words(UnassignedReason::WindowClosed, single), "");
 }

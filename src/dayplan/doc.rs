@@ -238,8 +238,8 @@ pub struct UnplacedDoc {
     pub check: Option<String>,
     /// Shifts on the day qualified for the visit (skills, exclusions); with
     /// `shifts_in_hours`, those of them whose hours reach its window with it as their only
-    /// visit. `shifts_in_hours: 0` says more hands at that time would place it; more than 0
-    /// says those routes are full around the window. Absent for reasons the caller gave.
+    /// visit. Fewer in hours than `staff_count` says more hands at that time would place it,
+    /// whatever the other visits. Absent for reasons the caller gave.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shifts_qualified: Option<usize>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

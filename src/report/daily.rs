@@ -228,7 +228,8 @@ fn changes_section(d: &Diff) -> Section {
 
 /// The certificate that goes with an engine's reason, in a manager's words: how many shifts
 /// are qualified for the visit and how many of them are within hours of its window
-/// ([`StaffFit`]); empty for reasons the caller gave.
+/// ([`StaffFit`]), and whether that is fewer than the staff it needs (more hands at that time
+/// would place it); empty for reasons the caller gave.
 pub fn fit_in_words(r: UnassignedReason, fit: StaffFit) -> String {
     if r.is_withheld_only() || fit.qualified == 0 {
         return String::new();
@@ -240,17 +241,18 @@ pub fn fit_in_words(r: UnassignedReason, fit: StaffFit) -> String {
             format!("{n} shifts")
         }
     };
-    match fit.in_hours {
-        0 => format!(
-            "{} qualified, none working at a time that reaches the window: more hands then would place it",
-            shifts(fit.qualified)
-        ),
-        n => format!(
-            "{} qualified, {} of them working at a time that reaches the window, all full around it",
-            shifts(fit.qualified),
-            n
-        ),
+    let within = match fit.in_hours {
+        0 => "none whose hours hold it within its window".to_string(),
+        n => format!("{n} whose hours hold it within its window"),
+    };
+    let mut words = format!("{} qualified, {within}", shifts(fit.qualified));
+    if fit.short_of_hands() {
+        if fit.needed > 1 {
+            words.push_str(&format!(", and it needs {}", fit.needed));
+        }
+        words.push_str(": more hands then would place it");
     }
+    words
 }
 
 /// The reason in a manager's words.

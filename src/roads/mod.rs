@@ -329,7 +329,8 @@ impl RoadNetwork {
         }
         vec![format!(
             "{dropped} of {} road arcs ({:.0}%) are not joined to the largest connected network and \
-             were left out, so homes on them are refused; the extract may be clipped too tightly: \
+             were left out, so positions near them cannot be reached (plan leaves such visits \
+             unplaced as location_unreachable); the extract may be clipped too tightly: \
              cut it with a margin of a few kilometres around the area served",
             dropped + kept,
             share * 100.0

@@ -237,13 +237,26 @@ pub struct StaffFit {
     /// Of those, the ones whose shift can reach the window and get back by its end with the job
     /// as their only stop (no other stops, breaks or working-time rules considered).
     pub in_hours: usize,
+    /// Staff the job needs at once: 1, or 2 for a two-person job.
+    pub needed: usize,
+}
+
+impl StaffFit {
+    /// True when fewer shifts are within hours than the job needs staff: more hands at that
+    /// time are needed to place it, whatever the other visits.
+    pub fn short_of_hands(&self) -> bool {
+        self.in_hours < self.needed
+    }
 }
 
 impl StaffFit {
     /// The fit of job `j` on `problem` (over the union of its parts' eligible vehicles).
     pub fn of(problem: &Problem, j: JobIdx) -> Self {
         let tasks: Vec<TaskIdx> = problem.job_tasks(j).map(TaskIdx::new).collect();
-        let mut fit = StaffFit::default();
+        let mut fit = StaffFit {
+            needed: tasks.len(),
+            ..StaffFit::default()
+        };
         for v in (0..problem.n_vehicles()).map(VehicleIdx::new) {
             let qualified: Vec<TaskIdx> = tasks
                 .iter()

@@ -632,15 +632,17 @@ function renderToday() {
     : el("p", {}, S.version > 1 ? "Readiness is assessed when a day is planned (version 1); pick version 1 to see it." : "Not assessed for this plan."));
 }
 
-// How many shifts could have taken an unplaced visit (plan.json `shifts_qualified` and
-// `shifts_in_hours`), in the report's words: none in hours means more hands then would place it.
+// How many shifts could have taken an unplaced visit (plan.json `shifts_qualified`,
+// `shifts_in_hours` and `staff_count`), in the report's words: fewer in hours than the visit
+// needs staff means more hands then would place it.
 function fitWords(u) {
   const q = u.shifts_qualified;
   if (q == null || q === 0) return "";
-  const shifts = q === 1 ? "1 shift" : `${q} shifts`;
-  return u.shifts_in_hours === 0
-    ? ` (${shifts} qualified, none working at a time that reaches the window: more hands then would place it)`
-    : ` (${shifts} qualified, ${u.shifts_in_hours} of them working at a time that reaches the window, all full around it)`;
+  const n = u.shifts_in_hours || 0;
+  const need = u.staff_count || 1;
+  let w = `${q === 1 ? "1 shift" : `${q} shifts`} qualified, ${n === 0 ? "none" : n} whose hours hold it within its window`;
+  if (n < need) w += `${need > 1 ? `, and it needs ${need}` : ""}: more hands then would place it`;
+  return ` (${w})`;
 }
 
 // ---------- urgent referral ----------
