@@ -210,7 +210,7 @@ pub fn bench_solomon(args: &RoutingBenchArgs) -> Result<()> {
                 distance,
                 bv.map_or("-".into(), |v| v.to_string()),
                 bd.unwrap_or(f64::NAN),
-                gap.map_or("-".into(), |g| format!("{g:+.2}")),
+                gap.map_or("-".into(), signed_2dp),
                 stats.iterations,
                 if ok { "ok" } else { "FAILED" }
             );
@@ -328,7 +328,7 @@ pub fn bench_hhcrsp(args: &RoutingBenchArgs) -> Result<()> {
                 cost,
                 distance,
                 bk.unwrap_or(f64::NAN),
-                gap.map_or("-".into(), |g| format!("{g:+.2}")),
+                gap.map_or("-".into(), signed_2dp),
                 stats.iterations,
                 if ok { "ok" } else { "FAILED" }
             );
@@ -356,4 +356,24 @@ pub fn bench_hhcrsp(args: &RoutingBenchArgs) -> Result<()> {
         failed
     );
     finish(args, rows, summary, &line, failed)
+}
+
+/// A signed figure to two decimals, with a gap that rounds to zero shown as `+0.00` (never
+/// `-0.00`).
+fn signed_2dp(g: f64) -> String {
+    let g = (g * 100.0).round() / 100.0;
+    format!("{:+.2}", if g == 0.0 { 0.0 } else { g })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::signed_2dp;
+
+    #[test]
+    fn a_gap_that_rounds_to_zero_prints_as_plus_zero() {
+        assert_eq!(signed_2dp(-0.001), "+0.00");
+        assert_eq!(signed_2dp(0.0), "+0.00");
+        assert_eq!(signed_2dp(-5.104), "-5.10");
+        assert_eq!(signed_2dp(2.926), "+2.93");
+    }
 }

@@ -258,7 +258,9 @@ pub fn fit_in_words(r: UnassignedReason, fit: StaffFit) -> String {
 /// The reason in a manager's words.
 pub fn reason_in_words(r: UnassignedReason) -> &'static str {
     match r {
-        UnassignedReason::NoSkilledStaff => "no one on shift has the discipline and competences the visit needs",
+        UnassignedReason::NoSkilledStaff => {
+            "no one on shift has the discipline and competences the visit needs (or those who have are excluded from it)"
+        }
         UnassignedReason::NoCompatiblePair => "a two-person visit, but fewer than two suitable staff are on shift",
         UnassignedReason::NoCapacity => "it needs more than any suitable staff member can take",
         UnassignedReason::WindowUnreachable => {
