@@ -48,7 +48,8 @@ pub struct Rota {
     pub first_date: NaiveDate,
     pub days: u32,
     pub status: String,
-    /// Relative gap to the proven bound, when a rota was found (0 when optimal).
+    /// Relative gap to the proven bound as a fraction (0.05 is 5%), when a rota was found (0
+    /// when optimal).
     pub gap: Option<f64>,
     pub objective: Option<i64>,
     /// The proven lower bound on the objective (of the whole model, however it was solved).
